@@ -1,0 +1,101 @@
+// Package cli is the headless front end of LLM Advisor: the subcommands of
+// shared/contract/answers.md, using the same engine, database and reports as
+// the GUI. Exit status 0 on success, 1 when the work failed, 2 for bad usage
+// or bad input, with the reason on stderr.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// Exit codes of the contract.
+const (
+	ExitOK    = 0
+	ExitFail  = 1
+	ExitUsage = 2
+)
+
+// usageError marks bad usage or bad input (exit 2).
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// Env is what a subcommand gets: its arguments and the standard streams.
+type Env struct {
+	Args   []string
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+}
+
+type command struct {
+	name, usage string
+	run         func(Env) error
+}
+
+func commands() []command {
+	return []command{
+		{"recommend", "recommend --answers FILE [--json]          print the recommendation", runRecommend},
+		{"catalog", "catalog [--task T] [--license L] [--open] [--name TEXT] [--json]", runCatalog},
+		{"test", "test --plan FILE [--db FILE] [--resume RUN] [--json]   run a live test", runTest},
+		{"report", "report --run ID|--decision ID --format pdf|html|md|csv|json|jsonl --out FILE [--db FILE]", runReport},
+	}
+}
+
+// Run runs one subcommand and returns the process exit status.
+func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		printUsage(stdout)
+		return ExitOK
+	}
+	for _, c := range commands() {
+		if c.name != args[0] {
+			continue
+		}
+		err := c.run(Env{Args: args[1:], Stdin: stdin, Stdout: stdout, Stderr: stderr})
+		if err == nil {
+			return ExitOK
+		}
+		fmt.Fprintf(stderr, "llm-advisor %s: %v\n", c.name, err)
+		var ue *usageError
+		if errors.As(err, &ue) {
+			return ExitUsage
+		}
+		return ExitFail
+	}
+	fmt.Fprintf(stderr, "llm-advisor: unknown command %q\n", args[0])
+	printUsage(stderr)
+	return ExitUsage
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "usage:")
+	fmt.Fprintln(w, "  llm-advisor                 open the desktop app")
+	for _, c := range commands() {
+		fmt.Fprintln(w, "  llm-advisor "+c.usage)
+	}
+}
+
+// Lang is the user's language for readable output: "pt-BR" when the locale
+// says Portuguese, "en" otherwise. LLM_ADVISOR_LANG overrides the locale.
+func Lang() string {
+	for _, k := range []string{"LLM_ADVISOR_LANG", "LC_ALL", "LC_MESSAGES", "LANG"} {
+		v := os.Getenv(k)
+		if v == "" {
+			continue
+		}
+		if strings.HasPrefix(strings.ToLower(v), "pt") {
+			return "pt-BR"
+		}
+		return "en"
+	}
+	return "en"
+}

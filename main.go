@@ -1,0 +1,22 @@
+// Command llm-advisor helps a non-engineer choose the right kind of large
+// language model and strategy for a use case, tests the choice on their own
+// examples and exports a report. Without arguments it opens the desktop app;
+// with a subcommand (recommend, catalog, test, report) it runs headless.
+package main
+
+import (
+	"os"
+
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"github.com/llm-advisor/llm-advisor/app"
+	"github.com/llm-advisor/llm-advisor/cli"
+)
+
+func main() {
+	if len(os.Args) > 1 {
+		os.Exit(cli.Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	}
+	a := fyneapp.NewWithID(app.ID)
+	app.New(a).Run()
+}
