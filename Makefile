@@ -8,7 +8,7 @@ export CGO_ENABLED := 1
 
 # Debian packages: a C compiler and the X11/OpenGL headers for Fyne, Xvfb for
 # window tests, poppler-utils (pdftotext) to read exported PDFs back in tests.
-DEB_PKGS := gcc pkg-config libgl1-mesa-dev xorg-dev xvfb xauth poppler-utils fonts-dejavu-core
+DEB_PKGS := gcc pkg-config libgl1-mesa-dev xorg-dev xvfb xauth x11-apps poppler-utils fonts-dejavu-core
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all run build test race bench lint debug package install deps clean

@@ -160,3 +160,10 @@ type Passage struct {
 	Text   string  `json:"text"`
 	Score  float64 `json:"score"`
 }
+
+// Chunk is one piece of a user's document, as indexed for retrieval.
+type Chunk struct {
+	Source string `json:"source"` // file name relative to the documents folder
+	Index  int    `json:"index"`  // position of the chunk within its source
+	Text   string `json:"text"`
+}
