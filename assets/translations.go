@@ -1,3 +1,5 @@
+// Package assets holds the files compiled into the binary: translations,
+// fonts, rules and the model catalog.
 package assets
 
 import "embed"
