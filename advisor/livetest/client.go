@@ -1,0 +1,206 @@
+package livetest
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/llm-advisor/llm-advisor/advisor"
+	openai "github.com/sashabaranov/go-openai"
+)
+
+// probe records what the transport saw of one HTTP attempt: when the request
+// was written (the start of every timing), whether the connection was reused,
+// the status and headers (go-openai keeps neither Retry-After nor, for a
+// stream, the error), and an `error:` line of an SSE stream, which go-openai
+// v1.43.0 drops.
+type probe struct {
+	mu sync.Mutex
+	st probeState
+}
+
+// probeState is a copy of what a probe saw.
+type probeState struct {
+	wrote     time.Time
+	reused    bool
+	gotConn   bool
+	status    int
+	header    http.Header
+	streamErr []byte // JSON after "error:"
+	sawDone   bool   // the stream ended with data: [DONE]
+}
+
+func (p *probe) snapshot() probeState {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.st
+}
+
+type probeKey struct{}
+
+func withProbe(ctx context.Context) (context.Context, *probe) {
+	pr := &probe{}
+	return context.WithValue(ctx, probeKey{}, pr), pr
+}
+
+// doer is the HTTPDoer go-openai gets: it adds an httptrace to each request
+// that carries a probe and wraps the response body to watch the stream.
+type doer struct{ client *http.Client }
+
+func (d doer) Do(req *http.Request) (*http.Response, error) {
+	pr, _ := req.Context().Value(probeKey{}).(*probe)
+	if pr == nil {
+		return d.client.Do(req)
+	}
+	trace := &httptrace.ClientTrace{
+		GotConn: func(info httptrace.GotConnInfo) {
+			pr.mu.Lock()
+			pr.st.gotConn, pr.st.reused = true, info.Reused
+			pr.mu.Unlock()
+		},
+		WroteRequest: func(httptrace.WroteRequestInfo) {
+			now := time.Now()
+			pr.mu.Lock()
+			pr.st.wrote = now
+			pr.mu.Unlock()
+		},
+	}
+	req = req.WithContext(httptrace.WithClientTrace(req.Context(), trace))
+	resp, err := d.client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	pr.mu.Lock()
+	pr.st.status, pr.st.header = resp.StatusCode, resp.Header.Clone()
+	pr.mu.Unlock()
+	if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
+		resp.Body = &sniffer{ReadCloser: resp.Body, pr: pr}
+	}
+	return resp, nil
+}
+
+// sniffer passes a stream through untouched while reading its lines, to keep
+// what go-openai ignores: an `error: {...}` line (llama.cpp sends one with
+// status 200 when a streamed request fails) and the final data: [DONE].
+type sniffer struct {
+	io.ReadCloser
+	pr   *probe
+	line []byte
+	long bool // the current line is too long to matter; skip to its end
+}
+
+const maxSniffLine = 64 << 10
+
+func (s *sniffer) Read(b []byte) (int, error) {
+	n, err := s.ReadCloser.Read(b)
+	s.scan(b[:n])
+	return n, err
+}
+
+func (s *sniffer) scan(b []byte) {
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			if !s.long {
+				s.line = append(s.line, b...)
+				if len(s.line) > maxSniffLine {
+					s.line, s.long = s.line[:0], true
+				}
+			}
+			return
+		}
+		if !s.long {
+			s.line = append(s.line, b[:i]...)
+			s.endLine(bytes.TrimSpace(s.line))
+		}
+		s.line, s.long = s.line[:0], false
+		b = b[i+1:]
+	}
+}
+
+func (s *sniffer) endLine(line []byte) {
+	switch {
+	case bytes.HasPrefix(line, []byte("error:")):
+		s.pr.mu.Lock()
+		s.pr.st.streamErr = bytes.TrimSpace(append([]byte(nil), line[len("error:"):]...))
+		s.pr.mu.Unlock()
+	case bytes.HasPrefix(line, []byte("data:")) && string(bytes.TrimSpace(line[len("data:"):])) == "[DONE]":
+		s.pr.mu.Lock()
+		s.pr.st.sawDone = true
+		s.pr.mu.Unlock()
+	}
+}
+
+// defaultHTTPClient has room for many idle connections per host, so a run at
+// concurrency 64 against one server does not keep opening new ones.
+func defaultHTTPClient() *http.Client {
+	return &http.Client{Transport: &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          1024,
+		MaxIdleConnsPerHost:   1024,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: time.Second,
+		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
+	}}
+}
+
+// newClient builds the go-openai client of an endpoint.
+func newClient(ep advisor.Endpoint, key string, hc *http.Client) *openai.Client {
+	var cfg openai.ClientConfig
+	switch ep.Kind {
+	case advisor.KindAzure:
+		cfg = openai.DefaultAzureConfig(key, ep.BaseURL)
+		if ep.APIVersion != "" {
+			cfg.APIVersion = ep.APIVersion
+		}
+		dep := ep.Deployment
+		cfg.AzureModelMapperFunc = func(string) string { return dep }
+	default:
+		cfg = openai.DefaultConfig(key)
+		if ep.BaseURL != "" {
+			cfg.BaseURL = strings.TrimRight(ep.BaseURL, "/")
+		}
+	}
+	cfg.HTTPClient = doer{client: hc}
+	return openai.NewClientWithConfig(cfg)
+}
+
+// deterministicTemperature stands in for temperature 0: go-openai leaves a
+// zero temperature out of the request (omitempty), and a server then samples
+// at its own default (0.8 on llama.cpp). A temperature this small gives the
+// greedy output while still being sent.
+const deterministicTemperature = 1e-9
+
+func temperature(t float32) float32 {
+	if t <= 0 {
+		return deterministicTemperature
+	}
+	return t
+}
+
+// apiErrorBody decodes an error object as servers send it, bare or wrapped
+// in {"error": ...}.
+func apiErrorBody(b []byte) *openai.APIError {
+	var wrapped struct {
+		Error *openai.APIError `json:"error"`
+	}
+	if json.Unmarshal(b, &wrapped) == nil && wrapped.Error != nil && wrapped.Error.Message != "" {
+		return wrapped.Error
+	}
+	var bare openai.APIError
+	if json.Unmarshal(b, &bare) == nil && bare.Message != "" {
+		return &bare
+	}
+	return nil
+}

@@ -1,0 +1,264 @@
+package livetest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/llm-advisor/llm-advisor/advisor"
+	openai "github.com/sashabaranov/go-openai"
+)
+
+// CallError is a failed request, classified into one of advisor's error
+// classes, with a message in plain words (never the API key).
+type CallError struct {
+	Class      string        // advisor.Err*
+	Msg        string        // plain words, with the server's own message when it gave one
+	Status     int           // HTTP status, 0 when there was no response
+	RetryAfter time.Duration // from a Retry-After header, 0 when absent
+	notSent    bool          // the request never reached the server: safe to send again
+}
+
+func (e *CallError) Error() string { return e.Msg }
+
+// classify turns whatever a call returned into a CallError. ctx is the run's
+// context (its end means cancelled), actx the attempt's (its deadline means
+// timeout), pr what the transport saw.
+func classify(ctx, actx context.Context, err error, pr probeState, timeout time.Duration) *CallError {
+	var ce *CallError
+	if errors.As(err, &ce) {
+		return ce
+	}
+	if ctx.Err() != nil {
+		return &CallError{Class: advisor.ErrCancelled, Msg: "cancelled"}
+	}
+	if errors.Is(err, context.DeadlineExceeded) || actx.Err() == context.DeadlineExceeded || isNetTimeout(err) {
+		return &CallError{Class: advisor.ErrTimeout, Msg: fmt.Sprintf("no complete answer within %s (the request timeout)", timeout)}
+	}
+	var apiErr *openai.APIError
+	if errors.As(err, &apiErr) {
+		status := apiErr.HTTPStatusCode
+		if status == 0 {
+			status = pr.status
+		}
+		if status == 0 || status == http.StatusOK {
+			if c, ok := apiErr.Code.(int); ok {
+				status = c
+			}
+		}
+		return statusError(status, apiErr.Message, apiErr.Type, fmt.Sprint(apiErr.Code), pr.header)
+	}
+	var reqErr *openai.RequestError
+	if errors.As(err, &reqErr) {
+		msg := strings.TrimSpace(string(reqErr.Body))
+		if len(msg) > 300 {
+			msg = msg[:300] + "…"
+		}
+		return statusError(reqErr.HTTPStatusCode, msg, "", "", pr.header)
+	}
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &syn) || errors.As(err, &typ) {
+		return &CallError{Class: advisor.ErrBadResponse, Msg: "the server's answer is not valid JSON: " + err.Error(), Status: pr.status}
+	}
+	if errors.Is(err, openai.ErrTooManyEmptyStreamMessages) {
+		return &CallError{Class: advisor.ErrBadResponse, Msg: "the server's stream is not in the OpenAI format (no data: lines)", Status: pr.status}
+	}
+	if pr.status == 0 {
+		// No response at all.
+		ce := &CallError{Class: advisor.ErrConnection, Msg: "could not reach the server: " + netReason(err)}
+		if isDial(err) {
+			return ce
+		}
+		// A reused connection that the server had already closed (llama.cpp
+		// closes after every stream while advertising keep-alive) fails with
+		// EOF or a reset before any response: the request was never served,
+		// so sending it again is safe.
+		if pr.reused && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)) {
+			ce.notSent = true
+			ce.Msg = "the server closed a kept-alive connection before answering: " + netReason(err)
+		}
+		return ce
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF) {
+		return &CallError{Class: advisor.ErrConnection, Msg: "the connection was cut in the middle of the answer", Status: pr.status}
+	}
+	return &CallError{Class: advisor.ErrBadResponse, Msg: "the server's answer could not be read: " + err.Error(), Status: pr.status}
+}
+
+func statusError(status int, msg, typ, code string, h http.Header) *CallError {
+	msg = strings.TrimSpace(msg)
+	with := func(s string) string {
+		if msg == "" {
+			return s
+		}
+		return s + ": " + msg
+	}
+	ce := &CallError{Status: status, RetryAfter: retryAfter(h, time.Now())}
+	switch {
+	case isContextLength(msg, typ, code):
+		ce.Class, ce.Msg = advisor.ErrContextLength, with(fmt.Sprintf("the prompt does not fit the model's context (%d)", status))
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		ce.Class, ce.Msg = advisor.ErrUnauthorized, with(fmt.Sprintf("the API key was refused (%d)", status))
+	case status == http.StatusNotFound:
+		ce.Class, ce.Msg = advisor.ErrNotFound, with("the model or the URL was not found (404)")
+	case status == http.StatusTooManyRequests:
+		ce.Class, ce.Msg = advisor.ErrRateLimited, with("rate limited by the server (429)")
+	case status >= 500:
+		ce.Class, ce.Msg = advisor.ErrServer, with(fmt.Sprintf("the server failed (%d)", status))
+	case status >= 400:
+		ce.Class, ce.Msg = advisor.ErrBadRequest, with(fmt.Sprintf("the server rejected the request (%d)", status))
+	default:
+		ce.Class, ce.Msg = advisor.ErrBadResponse, with(fmt.Sprintf("the server reported an error (%d)", status))
+	}
+	return ce
+}
+
+func isContextLength(msg, typ, code string) bool {
+	if code == "context_length_exceeded" || typ == "exceed_context_size_error" {
+		return true
+	}
+	m := strings.ToLower(msg)
+	for _, s := range []string{"context length", "context_length", "context size", "maximum context", "context window", "exceeds the available context", "too many tokens", "prompt is too long"} {
+		if strings.Contains(m, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func isNetTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+func isDial(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	var dns *net.DNSError
+	return errors.As(err, &dns) || errors.Is(err, syscall.ECONNREFUSED)
+}
+
+// netReason is the innermost error text, without the URL and method that
+// url.Error adds.
+func netReason(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return err.Error()
+}
+
+// retryAfter reads a Retry-After header: seconds or an HTTP date.
+func retryAfter(h http.Header, now time.Time) time.Duration {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.ParseFloat(v, 64); err == nil {
+		if s < 0 {
+			return 0
+		}
+		return time.Duration(s * float64(time.Second))
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := t.Sub(now); d > 0 {
+			return d
+		}
+	}
+	return 0
+}
+
+// retryPolicy: exponential backoff with full jitter on 429, 502, 503 and
+// 504, honouring Retry-After, and a quick resend of a request that never
+// reached the server.
+type retryPolicy struct {
+	Max     int           // retries of a rate-limited or unavailable request
+	Base    time.Duration // first backoff
+	Cap     time.Duration // longest single wait (also caps Retry-After)
+	MaxSafe int           // resends of a request that never reached the server
+	sleep   func(context.Context, time.Duration) error
+}
+
+func (rp retryPolicy) backoff(n int, ce *CallError) time.Duration {
+	if ce.RetryAfter > 0 {
+		return min(ce.RetryAfter, rp.Cap)
+	}
+	d := rp.Base << n
+	if d <= 0 || d > rp.Cap {
+		d = rp.Cap
+	}
+	// Half fixed, half random: spreads the retries of many workers.
+	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// call runs f with a fresh probe and timeout per attempt, retrying as the
+// policy says. It returns the number of attempts and the final error.
+func (rp retryPolicy) call(ctx context.Context, timeout time.Duration, f func(actx context.Context, pr *probe) error) (int, *CallError) {
+	sleep := rp.sleep
+	if sleep == nil {
+		sleep = sleepCtx
+	}
+	rate, safe := 0, 0
+	for attempt := 1; ; attempt++ {
+		actx, cancel := context.WithTimeout(ctx, timeout)
+		actx, pr := withProbe(actx)
+		err := f(actx, pr)
+		var ce *CallError
+		if err != nil {
+			ce = classify(ctx, actx, err, pr.snapshot(), timeout)
+		}
+		cancel()
+		if ce == nil {
+			return attempt, nil
+		}
+		var wait time.Duration
+		switch {
+		case ce.Class == advisor.ErrCancelled:
+			return attempt, ce
+		case ce.notSent && safe < rp.MaxSafe:
+			safe++
+		case retryableStatus(ce.Status) && ce.Class != advisor.ErrContextLength && rate < rp.Max:
+			wait = rp.backoff(rate, ce)
+			rate++
+		default:
+			if rate > 0 {
+				ce.Msg += fmt.Sprintf(" (after %d retries)", rate)
+			}
+			return attempt, ce
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return attempt, &CallError{Class: advisor.ErrCancelled, Msg: "cancelled"}
+		}
+	}
+}
+
+func retryableStatus(s int) bool {
+	return s == http.StatusTooManyRequests || s == http.StatusServiceUnavailable || s == http.StatusBadGateway || s == http.StatusGatewayTimeout
+}

@@ -1,0 +1,166 @@
+package livetest
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/llm-advisor/llm-advisor/advisor"
+	openai "github.com/sashabaranov/go-openai"
+)
+
+// Chunking of the documents folder for the rag strategy.
+const (
+	ChunkWords   = 400 // words per chunk
+	ChunkOverlap = 50  // words shared by neighbouring chunks, so no sentence is only ever cut in half
+)
+
+// ChunkFolder reads the .txt and .md files under dir (sub-folders included,
+// hidden ones skipped) and cuts them into chunks of about 400 words that
+// overlap by 50. Source is the file name relative to dir, with forward
+// slashes. PDF files are not read: no maintained pure-Go library extracts
+// their text well; ScanFolder reports them as skipped.
+func ChunkFolder(dir string) ([]advisor.Chunk, error) {
+	chunks, _, err := ScanFolder(dir)
+	return chunks, err
+}
+
+// ScanFolder is ChunkFolder that also returns the files it skipped (PDFs
+// and other formats it cannot read), relative to dir.
+func ScanFolder(dir string) (chunks []advisor.Chunk, skipped []string, err error) {
+	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := d.Name()
+		if path != dir && strings.HasPrefix(name, ".") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		rel, err := filepath.Rel(dir, path)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		switch strings.ToLower(filepath.Ext(name)) {
+		case ".txt", ".md", ".markdown":
+		default:
+			skipped = append(skipped, rel)
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		chunks = append(chunks, chunkText(rel, string(b))...)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("read documents folder: %w", err)
+	}
+	return chunks, skipped, nil
+}
+
+func chunkText(source, text string) []advisor.Chunk {
+	words := strings.Fields(text)
+	var out []advisor.Chunk
+	step := ChunkWords - ChunkOverlap
+	for start := 0; start < len(words); start += step {
+		end := min(start+ChunkWords, len(words))
+		out = append(out, advisor.Chunk{Source: source, Index: len(out), Text: strings.Join(words[start:end], " ")})
+		if end == len(words) {
+			break
+		}
+	}
+	return out
+}
+
+// retrieve finds the passages for one question: the top k by bm25 from the
+// index, or, with an embedder, the top 3k by bm25 re-ranked by the cosine of
+// their embeddings to the question's.
+func retrieve(ctx context.Context, idx Index, collection, question string, k int, embed embedder) ([]advisor.Passage, error) {
+	n := k
+	if embed != nil {
+		n = 3 * k
+	}
+	cands, err := idx.SearchPassages(ctx, collection, question, n)
+	if err != nil {
+		return nil, fmt.Errorf("search the documents: %w", err)
+	}
+	if embed == nil || len(cands) <= 1 {
+		if len(cands) > k {
+			cands = cands[:k]
+		}
+		return cands, nil
+	}
+	texts := make([]string, 0, len(cands)+1)
+	texts = append(texts, question)
+	for _, c := range cands {
+		texts = append(texts, c.Text)
+	}
+	vs, err := embed(ctx, texts)
+	if err != nil {
+		return nil, fmt.Errorf("embed the passages: %w", err)
+	}
+	if len(vs) != len(texts) {
+		return nil, fmt.Errorf("embed the passages: %d vectors for %d texts", len(vs), len(texts))
+	}
+	for i := range cands {
+		cands[i].Score = cosine(vs[0], vs[i+1])
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].Score > cands[j].Score })
+	if len(cands) > k {
+		cands = cands[:k]
+	}
+	return cands, nil
+}
+
+// embedWith returns an embedder that calls /v1/embeddings of an endpoint.
+func embedWith(c *openai.Client, model string, timeout time.Duration, rp retryPolicy) embedder {
+	return func(ctx context.Context, texts []string) ([][]float64, error) {
+		var res openai.EmbeddingResponse
+		_, ce := rp.call(ctx, timeout, func(actx context.Context, _ *probe) error {
+			var err error
+			res, err = c.CreateEmbeddings(actx, openai.EmbeddingRequestStrings{
+				Input:          texts,
+				Model:          openai.EmbeddingModel(model),
+				EncodingFormat: openai.EmbeddingEncodingFormatFloat,
+			})
+			return err
+		})
+		if ce != nil {
+			return nil, ce
+		}
+		out := make([][]float64, len(texts))
+		for i, d := range res.Data {
+			idx := d.Index
+			if idx < 0 || idx >= len(out) {
+				idx = i
+			}
+			if idx >= len(out) {
+				continue
+			}
+			v := make([]float64, len(d.Embedding))
+			for j, x := range d.Embedding {
+				v[j] = float64(x)
+			}
+			out[idx] = v
+		}
+		for i, v := range out {
+			if v == nil {
+				return nil, &CallError{Class: advisor.ErrBadResponse, Msg: fmt.Sprintf("the embedding server returned no vector for text %d", i)}
+			}
+		}
+		return out, nil
+	}
+}

@@ -1,0 +1,437 @@
+package livetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/llm-advisor/llm-advisor/advisor"
+	openai "github.com/sashabaranov/go-openai"
+)
+
+// ResultSink receives every finished request; *data.Store satisfies it.
+// SaveResult is called from many goroutines and must commit before it
+// returns, so that killing the process loses only requests in flight.
+type ResultSink interface {
+	SaveResult(ctx context.Context, r *advisor.Result) error
+}
+
+// Index is the full-text index of the rag strategy; *data.Store satisfies it.
+type Index interface {
+	IndexDocuments(ctx context.Context, collection string, chunks []advisor.Chunk) error
+	SearchPassages(ctx context.Context, collection, query string, k int) ([]advisor.Passage, error)
+}
+
+// Options are the run's connections to the rest of the program. Only Sink is
+// required (and Index for the rag strategy).
+type Options struct {
+	Sink  ResultSink
+	Index Index
+	// Skip holds the cells already done (resume).
+	Skip map[advisor.Cell]bool
+	// Keys gives the API key of an endpoint; LookupKey when nil.
+	Keys func(advisor.Endpoint) (string, error)
+	// OnProgress is called after each result, one call at a time, from the
+	// runner's goroutines: it must not block.
+	OnProgress func(Progress)
+	// OnNote receives remarks worth showing the user (skipped files, a
+	// failed re-ranking); may be nil.
+	OnNote func(string)
+	// HTTPClient sends the requests; a client with a large idle pool when nil.
+	HTTPClient *http.Client
+	// Prices gives catalog prices (USD per 1M tokens) for an endpoint's
+	// catalog_id when the plan sets none.
+	Prices func(catalogID string) (in, out float64, ok bool)
+	// Retries of a rate-limited (429) or unavailable (502/503/504) request:
+	// MaxRetries (default 4) with exponential backoff from RetryBase (default
+	// 500 ms), each wait at most RetryCap (default 30 s); Retry-After wins.
+	MaxRetries int
+	RetryBase  time.Duration
+	RetryCap   time.Duration
+
+	sleep func(context.Context, time.Duration) error // tests record waits
+}
+
+// Progress is the state of a run after a result.
+type Progress struct {
+	Done    int // cells done, including the ones skipped on resume
+	Total   int
+	Errors  int // failed requests of this session
+	Elapsed time.Duration
+	ETA     time.Duration
+	Last    *advisor.Result
+}
+
+func (o Options) retry() retryPolicy {
+	rp := retryPolicy{Max: o.MaxRetries, Base: o.RetryBase, Cap: o.RetryCap, MaxSafe: 2, sleep: o.sleep}
+	if rp.Max == 0 {
+		rp.Max = 4
+	}
+	if rp.Max < 0 {
+		rp.Max = 0
+	}
+	if rp.Base <= 0 {
+		rp.Base = 500 * time.Millisecond
+	}
+	if rp.Cap <= 0 {
+		rp.Cap = 30 * time.Second
+	}
+	return rp
+}
+
+func (o Options) httpClient() *http.Client {
+	if o.HTTPClient != nil {
+		return o.HTTPClient
+	}
+	return defaultHTTPClient()
+}
+
+func (o Options) keys() func(advisor.Endpoint) (string, error) {
+	if o.Keys != nil {
+		return o.Keys
+	}
+	return LookupKey
+}
+
+func (o Options) note(format string, args ...any) {
+	if o.OnNote != nil {
+		o.OnNote(fmt.Sprintf(format, args...))
+	}
+}
+
+// Pricing is the price of an endpoint in USD per 1M tokens: the plan's own
+// prices, else the catalog's through prices. known is false when neither has
+// one; such an endpoint's cost is 0 and must be shown as unknown, never as
+// free.
+func Pricing(ep advisor.Endpoint, prices func(string) (float64, float64, bool)) (in, out float64, known bool) {
+	if ep.PriceInPer1M != nil || ep.PriceOutPer1M != nil {
+		if ep.PriceInPer1M != nil {
+			in = *ep.PriceInPer1M
+		}
+		if ep.PriceOutPer1M != nil {
+			out = *ep.PriceOutPer1M
+		}
+		return in, out, true
+	}
+	if ep.CatalogID != "" && prices != nil {
+		return prices(ep.CatalogID)
+	}
+	return 0, 0, false
+}
+
+// endpointRunner is everything one endpoint's workers share.
+type endpointRunner struct {
+	ep      advisor.Endpoint
+	client  *openai.Client
+	keyErr  error
+	priceIn float64
+	priceOt float64
+}
+
+// Run sends every cell of the plan not in opt.Skip, up to plan.Concurrency
+// requests at once overall and endpoint.Concurrency per endpoint, and hands
+// each result to opt.Sink as soon as it is scored. Failed requests are
+// results too (with an error class); the run goes on. Cancelling ctx stops
+// quickly: requests in flight are abandoned and not saved (so resume sends
+// them again), results already saved stay. The error is ctx's when
+// cancelled, or the first failure to save a result or prepare the documents.
+func Run(ctx context.Context, p advisor.Plan, runID int64, opt Options) (Progress, error) {
+	Defaults(&p)
+	if err := ValidatePlan(p); err != nil {
+		return Progress{}, err
+	}
+	if opt.Sink == nil {
+		return Progress{}, errors.New("live test: no result sink")
+	}
+	cells := Cells(p)
+	var pending []advisor.Cell
+	for _, c := range cells {
+		if !opt.Skip[c] {
+			pending = append(pending, c)
+		}
+	}
+	start := time.Now()
+	prog := Progress{Total: len(cells), Done: len(cells) - len(pending)}
+	if len(pending) == 0 {
+		return prog, nil
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+
+	hc := opt.httpClient()
+	rp := opt.retry()
+	timeout := time.Duration(p.TimeoutSeconds) * time.Second
+	keys := opt.keys()
+
+	eps := map[string]*endpointRunner{}
+	for _, ep := range p.Endpoints {
+		er := &endpointRunner{ep: ep}
+		key, err := keys(ep)
+		if err != nil {
+			er.keyErr = err
+		} else {
+			er.client = newClient(ep, key, hc)
+		}
+		er.priceIn, er.priceOt, _ = Pricing(ep, opt.Prices)
+		eps[ep.Name] = er
+	}
+
+	sc := &scorer{threshold: p.SimilarityThreshold}
+	var embed embedder
+	if p.Embedding != nil {
+		key, err := keys(*p.Embedding)
+		if err != nil {
+			opt.note("embedding endpoint %q: %v", p.Embedding.Name, err)
+		} else {
+			embed = embedWith(newClient(*p.Embedding, key, hc), p.Embedding.Model, timeout, rp)
+			sc.embed = embed
+		}
+	}
+	if p.Judge != nil {
+		key, err := keys(*p.Judge)
+		if err != nil {
+			opt.note("judge endpoint %q: %v", p.Judge.Name, err)
+		} else {
+			jc := newClient(*p.Judge, key, hc)
+			judgeModel, rubric := p.Judge.Model, p.Rubric
+			sc.judge = func(ctx context.Context, c advisor.Case, output string) (float64, string, error) {
+				msgs := []openai.ChatCompletionMessage{{Role: openai.ChatMessageRoleUser, Content: judgeMessage(rubric, c, output)}}
+				a, ce := streamChat(ctx, jc, chatRequest(judgeModel, msgs, 300, 0), timeout, rp)
+				if ce != nil {
+					return 0, "", ce
+				}
+				return parseVerdict(a.Output)
+			}
+		}
+	}
+
+	// The rag strategy: index the documents once, retrieve once per case.
+	var passages func(ctx context.Context, caseIdx int) ([]advisor.Passage, error)
+	if needsRAG(pending) {
+		if opt.Index == nil {
+			return prog, errors.New("live test: the rag strategy needs a document index")
+		}
+		chunks, skipped, err := ScanFolder(p.Documents)
+		if err != nil {
+			return prog, err
+		}
+		if len(skipped) > 0 {
+			opt.note("rag: %d file(s) not read (only .txt and .md are; PDF text is not extracted): %s", len(skipped), joinMax(skipped, 5))
+		}
+		if len(chunks) == 0 {
+			opt.note("rag: no .txt or .md text in %s; the rag prompts will have no passages", p.Documents)
+		}
+		if err := opt.Index.IndexDocuments(ctx, p.Documents, chunks); err != nil {
+			return prog, fmt.Errorf("index the documents: %w", err)
+		}
+		passages = retrieverFor(p, opt, embed)
+	}
+
+	r := &run{p: p, runID: runID, opt: opt, eps: eps, sc: sc, rp: rp, timeout: timeout, passages: passages,
+		sem: make(chan struct{}, p.Concurrency), cancel: cancel, start: start, prog: prog}
+	jobs := map[string]chan advisor.Cell{}
+	for _, c := range pending {
+		if jobs[c.Endpoint] == nil {
+			jobs[c.Endpoint] = make(chan advisor.Cell, len(pending))
+		}
+		jobs[c.Endpoint] <- c
+	}
+	var wg sync.WaitGroup
+	for name, ch := range jobs {
+		close(ch)
+		n := eps[name].ep.Concurrency
+		if n <= 0 || n > p.Concurrency {
+			n = p.Concurrency
+		}
+		n = min(n, len(ch))
+		for range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for c := range ch {
+					if ctx.Err() != nil {
+						return
+					}
+					r.do(ctx, eps[name], c)
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	r.mu.Lock()
+	prog = r.prog
+	r.mu.Unlock()
+	prog.Last = nil
+	prog.Elapsed = time.Since(start)
+	prog.ETA = 0
+	if err := context.Cause(ctx); err != nil {
+		return prog, err
+	}
+	return prog, nil
+}
+
+func needsRAG(cells []advisor.Cell) bool {
+	for _, c := range cells {
+		if c.Strategy == advisor.StrategyRAG {
+			return true
+		}
+	}
+	return false
+}
+
+func joinMax(xs []string, n int) string {
+	if len(xs) <= n {
+		return fmt.Sprint(xs)
+	}
+	return fmt.Sprintf("%v and %d more", xs[:n], len(xs)-n)
+}
+
+// retrieverFor retrieves each case's passages once, on first use; a failure
+// is remembered for that case and becomes its rag results' error.
+func retrieverFor(p advisor.Plan, opt Options, embed embedder) func(context.Context, int) ([]advisor.Passage, error) {
+	type slot struct {
+		once sync.Once
+		ps   []advisor.Passage
+		err  error
+	}
+	slots := make([]slot, len(p.Cases))
+	return func(ctx context.Context, i int) ([]advisor.Passage, error) {
+		s := &slots[i]
+		s.once.Do(func() {
+			s.ps, s.err = retrieve(ctx, opt.Index, p.Documents, p.Cases[i].Input, p.TopK, embed)
+			if s.err != nil && embed != nil && ctx.Err() == nil {
+				// Re-ranking failed: keep the bm25 order rather than lose the case.
+				opt.note("rag: re-ranking case %d by embeddings failed (%v); using bm25 order", i, s.err)
+				s.ps, s.err = retrieve(ctx, opt.Index, p.Documents, p.Cases[i].Input, p.TopK, nil)
+			}
+		})
+		return s.ps, s.err
+	}
+}
+
+type run struct {
+	p        advisor.Plan
+	runID    int64
+	opt      Options
+	eps      map[string]*endpointRunner
+	sc       *scorer
+	rp       retryPolicy
+	timeout  time.Duration
+	passages func(context.Context, int) ([]advisor.Passage, error)
+	sem      chan struct{}
+	inflight atomic.Int64
+	cancel   context.CancelCauseFunc
+	start    time.Time
+
+	mu    sync.Mutex // guards prog, sessionDone and OnProgress calls
+	prog  Progress
+	fresh int // results of this session
+}
+
+// do runs one cell and records it.
+func (r *run) do(ctx context.Context, er *endpointRunner, c advisor.Cell) {
+	res := advisor.Result{RunID: r.runID, Endpoint: c.Endpoint, Model: er.ep.Model, Strategy: c.Strategy, Case: c.Case, Repeat: c.Repeat}
+	cs := r.p.Cases[c.Case]
+	if er.keyErr != nil {
+		now := time.Now().UTC()
+		res.StartedAt, res.EndedAt = now, now
+		res.ErrorClass, res.ErrorMessage = advisor.ErrUnauthorized, er.keyErr.Error()
+		r.record(ctx, &res)
+		return
+	}
+	var ps []advisor.Passage
+	if c.Strategy == advisor.StrategyRAG {
+		var err error
+		ps, err = r.passages(ctx, c.Case)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			now := time.Now().UTC()
+			res.StartedAt, res.EndedAt = now, now
+			res.ErrorClass, res.ErrorMessage = advisor.ErrBadRequest, "rag: "+err.Error()
+			r.record(ctx, &res)
+			return
+		}
+	}
+	msgs := buildMessages(r.p, c.Strategy, cs, ps)
+	req := chatRequest(er.ep.Model, msgs, r.p.MaxTokens, r.p.Temperature)
+
+	queued := time.Now()
+	select {
+	case r.sem <- struct{}{}:
+	case <-ctx.Done():
+		return
+	}
+	res.QueueMs = ms(time.Since(queued))
+	res.ConcurrencyAtSend = int(r.inflight.Add(1))
+	sent := time.Now()
+	a, ce := streamChat(ctx, er.client, req, r.timeout, r.rp)
+	ended := time.Now()
+	r.inflight.Add(-1)
+	<-r.sem
+	if ctx.Err() != nil {
+		return // abandoned: not saved, so resume sends it again
+	}
+
+	if !a.Wrote.IsZero() {
+		sent = a.Wrote
+	}
+	res.StartedAt = wallClock(sent).UTC()
+	res.EndedAt = wallClock(ended).UTC()
+	res.Output = a.Output
+	if ce != nil {
+		res.ErrorClass, res.ErrorMessage = ce.Class, ce.Msg
+		r.record(ctx, &res)
+		return
+	}
+	res.TTFTMs = ms(a.TTFT)
+	res.LatencyMs = ms(a.Latency)
+	if a.Usage != nil && (a.Usage.PromptTokens > 0 || a.Usage.CompletionTokens > 0) {
+		res.TokensIn, res.TokensOut = a.Usage.PromptTokens, a.Usage.CompletionTokens
+	} else {
+		res.TokensIn = promptTokens(er.ep.Model, msgs)
+		res.TokensOut = countTokens(er.ep.Model, a.Output)
+		res.TokensEstimated = true
+	}
+	res.CostUSD = (float64(res.TokensIn)*er.priceIn + float64(res.TokensOut)*er.priceOt) / 1e6
+	res.Score, res.Passed, res.Checks = r.sc.score(ctx, cs, a.Output)
+	if ctx.Err() != nil {
+		return
+	}
+	r.record(ctx, &res)
+}
+
+// wallClock strips the monotonic reading, which has no meaning once stored.
+func wallClock(t time.Time) time.Time { return t.Round(0) }
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// record saves a result and reports progress. A result that cannot be saved
+// stops the run: going on would measure what nobody can see.
+func (r *run) record(ctx context.Context, res *advisor.Result) {
+	if err := r.opt.Sink.SaveResult(context.WithoutCancel(ctx), res); err != nil {
+		r.cancel(fmt.Errorf("save result %s/%s case %d: %w", res.Endpoint, res.Strategy, res.Case, err))
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.prog.Done++
+	r.fresh++
+	if res.ErrorClass != "" {
+		r.prog.Errors++
+	}
+	r.prog.Elapsed = time.Since(r.start)
+	remaining := r.prog.Total - r.prog.Done
+	r.prog.ETA = time.Duration(float64(r.prog.Elapsed) / float64(r.fresh) * float64(remaining))
+	if r.opt.OnProgress != nil {
+		p := r.prog
+		last := *res
+		p.Last = &last
+		r.opt.OnProgress(p)
+	}
+}

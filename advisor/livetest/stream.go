@@ -1,0 +1,137 @@
+package livetest
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/llm-advisor/llm-advisor/advisor"
+	openai "github.com/sashabaranov/go-openai"
+)
+
+// answer is one streamed chat completion as measured.
+type answer struct {
+	Output   string
+	Wrote    time.Time     // when the request was written (monotonic)
+	TTFT     time.Duration // written → first content
+	Latency  time.Duration // written → end of stream
+	Usage    *openai.Usage // as the server reported it, nil when it did not
+	Finish   string
+	Attempts int
+}
+
+// chatRequest builds the streamed request; temperature 0 becomes a tiny
+// positive value so that it is sent at all (see deterministicTemperature),
+// and usage is asked for in the stream.
+func chatRequest(model string, msgs []openai.ChatCompletionMessage, maxTokens int, temp float32) openai.ChatCompletionRequest {
+	return openai.ChatCompletionRequest{
+		Model:         model,
+		Messages:      msgs,
+		MaxTokens:     maxTokens,
+		Temperature:   temperature(temp),
+		Stream:        true,
+		StreamOptions: &openai.StreamOptions{IncludeUsage: true},
+	}
+}
+
+// streamChat sends one streamed chat completion with retries and measures it.
+func streamChat(ctx context.Context, c *openai.Client, req openai.ChatCompletionRequest, timeout time.Duration, rp retryPolicy) (answer, *CallError) {
+	var a answer
+	n, ce := rp.call(ctx, timeout, func(actx context.Context, pr *probe) error {
+		var err error
+		a, err = streamOnce(actx, c, req, pr)
+		return err
+	})
+	a.Attempts = n
+	return a, ce
+}
+
+func streamOnce(ctx context.Context, c *openai.Client, req openai.ChatCompletionRequest, pr *probe) (answer, error) {
+	var a answer
+	start := time.Now()
+	stream, err := c.CreateChatCompletionStream(ctx, req)
+	if err != nil {
+		return a, err
+	}
+	defer stream.Close()
+	var out strings.Builder
+	var first time.Time
+	sawChoice := false
+	for {
+		resp, err := stream.Recv()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return a, err
+		}
+		// Usage may come on the chunk with the finish reason (llama.cpp
+		// b4748) or on a last chunk with no choices (OpenAI): take it
+		// wherever it is.
+		if resp.Usage != nil {
+			a.Usage = resp.Usage
+		}
+		for _, ch := range resp.Choices {
+			if ch.Index != 0 {
+				continue
+			}
+			sawChoice = true
+			if first.IsZero() && (ch.Delta.Content != "" || ch.Delta.ReasoningContent != "") {
+				first = time.Now()
+			}
+			out.WriteString(ch.Delta.Content)
+			if ch.FinishReason != "" {
+				a.Finish = string(ch.FinishReason)
+			}
+		}
+	}
+	end := time.Now()
+	snap := pr.snapshot()
+	wrote := snap.wrote
+	if wrote.IsZero() {
+		wrote = start
+	}
+	a.Wrote = wrote
+	a.Output = out.String()
+	a.Latency = end.Sub(wrote)
+	if !first.IsZero() {
+		a.TTFT = first.Sub(wrote)
+	}
+	if snap.streamErr != nil {
+		// go-openai v1.43.0 ignores an `error:` line; it would look like an
+		// empty success.
+		if apiErr := apiErrorBody(snap.streamErr); apiErr != nil {
+			status := snap.status
+			if code, ok := apiErr.Code.(int); ok && code >= 400 {
+				status = code
+			}
+			ce := statusError(status, apiErr.Message, apiErr.Type, fmtCode(apiErr.Code), nil)
+			ce.Msg += " (reported inside the stream)"
+			return a, ce
+		}
+		return a, &CallError{Class: advisor.ErrBadResponse, Status: snap.status, Msg: "the server reported an error inside the stream: " + truncate(string(snap.streamErr), 300)}
+	}
+	if !sawChoice {
+		return a, &CallError{Class: advisor.ErrBadResponse, Status: snap.status, Msg: "the server's stream had no choices (no answer at all)"}
+	}
+	if a.Finish == "" && !(snap.sawDone && a.Output != "") {
+		return a, &CallError{Class: advisor.ErrBadResponse, Status: snap.status, Msg: "the stream ended before the answer was finished"}
+	}
+	return a, nil
+}
+
+func fmtCode(c any) string {
+	if s, ok := c.(string); ok {
+		return s
+	}
+	return ""
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
