@@ -1,0 +1,830 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"html"
+	"math"
+	"sync"
+
+	"github.com/golang/freetype/truetype"
+	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/assets"
+	chart "github.com/wcharczuk/go-chart/v2"
+	"github.com/wcharczuk/go-chart/v2/drawing"
+	"golang.org/x/image/font"
+)
+
+var (
+	fontsOnce          sync.Once
+	fontReg, fontBold  *truetype.Font
+	fontRegB, fontBldB []byte
+	fontsErr           error
+)
+
+// loadFonts parses the embedded DejaVu fonts once; charts and PDFs share them.
+func loadFonts() error {
+	fontsOnce.Do(func() {
+		if fontRegB, fontsErr = assets.Fonts.ReadFile(assets.FontRegular); fontsErr != nil {
+			return
+		}
+		if fontBldB, fontsErr = assets.Fonts.ReadFile(assets.FontBold); fontsErr != nil {
+			return
+		}
+		if fontReg, fontsErr = truetype.Parse(fontRegB); fontsErr != nil {
+			return
+		}
+		fontBold, fontsErr = truetype.Parse(fontBldB)
+	})
+	if fontsErr != nil {
+		return fmt.Errorf("report: load fonts: %w", fontsErr)
+	}
+	return nil
+}
+
+var (
+	textColor  = drawing.ColorFromHex("333333")
+	mutedColor = drawing.ColorFromHex("666666")
+	gridColor  = drawing.ColorFromHex("E3E3E3")
+	axisColor  = drawing.ColorFromHex("9A9A9A")
+)
+
+// errorPalette colours error classes; it is fixed so a class keeps its colour
+// from run to run.
+var errorClasses = []string{advisor.ErrUnauthorized, advisor.ErrNotFound, advisor.ErrRateLimited, advisor.ErrServer, advisor.ErrTimeout, advisor.ErrConnection, advisor.ErrBadResponse, advisor.ErrContextLength, advisor.ErrBadRequest, advisor.ErrCancelled}
+
+var errorPalette = []drawing.Color{
+	drawing.ColorFromHex("8C2D04"), drawing.ColorFromHex("D94801"), drawing.ColorFromHex("F16913"),
+	drawing.ColorFromHex("6A51A3"), drawing.ColorFromHex("9E9AC8"), drawing.ColorFromHex("525252"),
+	drawing.ColorFromHex("969696"), drawing.ColorFromHex("BD0026"), drawing.ColorFromHex("FD8D3C"),
+	drawing.ColorFromHex("CCCCCC"),
+}
+
+// Charts renders every chart that has data: the per-run charts when the input
+// has results, the shortlist cost when the recommendation has a shortlist, the
+// history when the decision has two runs or more. Colours follow the model,
+// the same in every chart.
+func Charts(in Input, opt ChartOptions) ([]Chart, error) {
+	if err := loadFonts(); err != nil {
+		return nil, err
+	}
+	opt = opt.normalized()
+	p := newPlotter(in, opt)
+	var out []Chart
+	for _, s := range p.specs() {
+		c := Chart{Name: s.name, Title: s.title}
+		if opt.PNG {
+			var buf bytes.Buffer
+			if err := s.build().Render(chart.PNG, &buf); err != nil {
+				return nil, fmt.Errorf("report: chart %s: %w", s.name, err)
+			}
+			c.PNG = buf.Bytes()
+		}
+		if opt.SVG {
+			var buf bytes.Buffer
+			if err := s.build().Render(escapedSVG, &buf); err != nil {
+				return nil, fmt.Errorf("report: chart %s: %w", s.name, err)
+			}
+			c.SVG = buf.Bytes()
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// escapedSVG is go-chart's SVG renderer with text escaped: go-chart writes
+// text into the SVG as is, and model or endpoint names are user input.
+func escapedSVG(w, h int) (chart.Renderer, error) {
+	r, err := chart.SVG(w, h)
+	if err != nil {
+		return nil, err
+	}
+	return svgText{r}, nil
+}
+
+type svgText struct{ chart.Renderer }
+
+func (s svgText) Text(body string, x, y int) { s.Renderer.Text(html.EscapeString(body), x, y) }
+
+// spec is one chart to draw. build makes a fresh chart each time, so state
+// kept while rendering (label placement) never leaks between formats.
+type spec struct {
+	name, title string
+	build       func() chart.Chart
+}
+
+type plotter struct {
+	in     Input
+	opt    ChartOptions
+	lang   string
+	models *models
+	rows   []advisor.SummaryRow
+	cats   []string // strategies, plan order first
+	k      float64  // pixel scale of our own paddings
+}
+
+func newPlotter(in Input, opt ChartOptions) *plotter {
+	p := &plotter{in: in, opt: opt, lang: in.Lang, models: newModels(in), rows: advisor.Summarize(in.Results), k: opt.DPI / 96}
+	seen := map[string]bool{}
+	if in.Run != nil {
+		for _, s := range in.Run.Plan.Strategies {
+			if !seen[s] {
+				seen[s] = true
+				p.cats = append(p.cats, s)
+			}
+		}
+	}
+	for _, r := range p.rows {
+		if !seen[r.Strategy] {
+			seen[r.Strategy] = true
+			p.cats = append(p.cats, r.Strategy)
+		}
+	}
+	return p
+}
+
+func (p *plotter) specs() []spec {
+	var out []spec
+	add := func(name string, build func() chart.Chart) {
+		if build != nil {
+			out = append(out, spec{name: name, title: msg(p.lang, "chart."+name), build: build})
+		}
+	}
+	lang := p.lang
+	msAxis := func(max float64) tickRange { return valueAxis(max, func(v, _ float64) string { return ms(lang, v) }) }
+	numAxis := func(max float64) tickRange {
+		return valueAxis(max, func(v, _ float64) string { return num(lang, v, 0) })
+	}
+	usdAxis := func(max float64) tickRange { return valueAxis(max, usdTicks(lang)) }
+	pctAxis := func(float64) tickRange { return percentAxis(lang) }
+	add("latency", p.perStrategy("latency", func(r advisor.SummaryRow) float64 { return r.LatencyP50 }, func(r advisor.SummaryRow) float64 { return r.LatencyP95 }, nil, msAxis))
+	add("ttft", p.perStrategy("ttft", func(r advisor.SummaryRow) float64 { return r.TTFTP50 }, func(r advisor.SummaryRow) float64 { return r.TTFTP95 }, nil, msAxis))
+	add("throughput", p.perStrategy("throughput", func(r advisor.SummaryRow) float64 { return r.TokensPerSec }, nil, func(v float64) string { return num(lang, v, 0) }, numAxis))
+	add("cost_per_1k", p.perStrategy("cost_per_1k", func(r advisor.SummaryRow) float64 { return r.CostPer1K }, nil, func(v float64) string { return usd(lang, v) }, usdAxis))
+	add("quality", p.perStrategy("quality", func(r advisor.SummaryRow) float64 { return r.Quality * 100 }, nil, func(v float64) string { return num(lang, v, 0) + "%" }, pctAxis))
+	add("cost_quality", p.costQuality())
+	add("errors", p.errors())
+	add("shortlist_cost", p.shortlistCost())
+	add("history", p.history())
+	return out
+}
+
+// ---- layout shared by every chart ----
+
+type legendItem struct {
+	label string
+	color drawing.Color
+	line  bool // a line sample instead of a filled square
+	dash  bool
+}
+
+const (
+	titleSize  = 13.0
+	axisSize   = 10.0
+	legendSize = 10.0
+	valueSize  = 8.5
+)
+
+func (p *plotter) px(pt float64) int { return int(math.Ceil(pt * p.opt.DPI / 72)) }
+
+func (p *plotter) textWidth(f *truetype.Font, size float64, s string) int {
+	face := truetype.NewFace(f, &truetype.Options{Size: size, DPI: p.opt.DPI})
+	defer face.Close()
+	return font.MeasureString(face, s).Ceil()
+}
+
+// legendLayout places the legend items in rows under the title; it returns
+// each item's top-left corner and the height the legend takes.
+func (p *plotter) legendLayout(items []legendItem, top int) (pos [][2]int, height int) {
+	pad := int(12 * p.k)
+	sw := p.px(legendSize)
+	rowH := sw + int(8*p.k)
+	x, y := pad, top
+	for _, it := range items {
+		w := sw + int(5*p.k) + p.textWidth(fontReg, legendSize, it.label)*11/10 + int(16*p.k)
+		if x > pad && x+w > p.opt.Width-pad {
+			x, y = pad, y+rowH
+		}
+		pos = append(pos, [2]int{x, y})
+		x += w
+	}
+	if len(items) > 0 {
+		height = y + rowH - top
+	}
+	return pos, height
+}
+
+// frame returns a chart with the title, legend, fonts and padding set; the
+// caller adds axes and series.
+func (p *plotter) frame(title string, items []legendItem) chart.Chart {
+	titleTop := int(10 * p.k)
+	legendTop := titleTop + p.px(titleSize) + int(12*p.k)
+	pos, lh := p.legendLayout(items, legendTop)
+	top := legendTop + lh + int(10*p.k)
+	pad := int(14 * p.k)
+	c := chart.Chart{
+		Title:      title,
+		TitleStyle: chart.Style{Font: fontBold, FontSize: titleSize, FontColor: textColor, Padding: chart.Box{Top: titleTop}},
+		Width:      p.opt.Width,
+		Height:     p.opt.Height,
+		DPI:        p.opt.DPI,
+		Font:       fontReg,
+		Background: chart.Style{Padding: chart.Box{Top: top, Left: pad, Right: pad, Bottom: pad}},
+	}
+	c.Elements = append(c.Elements, func(r chart.Renderer, _ chart.Box, _ chart.Style) {
+		// Rows come from the layout; x positions are measured again with the
+		// renderer, whose text metrics are the ones that get drawn.
+		sw := p.px(legendSize)
+		text := chart.Style{Font: fontReg, FontSize: legendSize, FontColor: textColor}
+		x, row := 0, -1
+		for i, it := range items {
+			y := pos[i][1]
+			if y != row {
+				x, row = pos[i][0], y
+			}
+			if it.line {
+				st := chart.Style{StrokeColor: it.color, StrokeWidth: 2.5 * p.k}
+				if it.dash {
+					st.StrokeDashArray = []float64{6 * p.k, 4 * p.k}
+				}
+				st.GetStrokeOptions().WriteToRenderer(r)
+				r.MoveTo(x, y+sw/2)
+				r.LineTo(x+sw, y+sw/2)
+				r.Stroke()
+				r.ResetStyle()
+			} else {
+				chart.Draw.Box(r, chart.Box{Left: x, Top: y, Right: x + sw, Bottom: y + sw}, chart.Style{FillColor: it.color, StrokeColor: it.color, StrokeWidth: 1})
+			}
+			tx := x + sw + int(5*p.k)
+			chart.Draw.Text(r, it.label, tx, y+sw-int(1*p.k), text)
+			x = tx + chart.Draw.MeasureText(r, it.label, text).Width() + int(16*p.k)
+		}
+	})
+	return c
+}
+
+// tickRange is a continuous range that supplies its own ticks, so go-chart
+// keeps the range exactly as given (bars start at zero, categories sit in the
+// middle of their slot).
+type tickRange struct {
+	*chart.ContinuousRange
+	ticks []chart.Tick
+}
+
+func (t tickRange) GetTicks(chart.Renderer, chart.Style, chart.ValueFormatter) []chart.Tick {
+	return t.ticks
+}
+
+// percentAxis is 0–100 % with room above for value labels.
+func percentAxis(lang string) tickRange {
+	t := tickRange{&chart.ContinuousRange{Min: 0, Max: 108}, nil}
+	for v := 0.0; v <= 100; v += 20 {
+		t.ticks = append(t.ticks, chart.Tick{Value: v, Label: num(lang, v, 0) + "%"})
+	}
+	return t
+}
+
+// usdTicks labels a dollar axis with no more decimals than its step needs.
+func usdTicks(lang string) func(v, step float64) string {
+	return func(v, step float64) string {
+		dec := 0
+		for s := step; s < 1 && dec < 6; s *= 10 {
+			dec++
+		}
+		if isPT(lang) {
+			return "US$ " + num(lang, v, dec)
+		}
+		return "$" + num(lang, v, dec)
+	}
+}
+
+// valueAxis is a range from zero to a round number above max with about
+// five ticks labelled by format.
+func valueAxis(max float64, format func(v, step float64) string) tickRange {
+	if !(max > 0) {
+		max = 1
+	}
+	raw := max * 1.1 / 5
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	step := 10 * mag
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if m*mag >= raw {
+			step = m * mag
+			break
+		}
+	}
+	top := math.Ceil(max*1.1/step) * step
+	var ticks []chart.Tick
+	for v := 0.0; v <= top+step/2; v += step {
+		if l := format(v, step); l != "" { // empty text breaks go-chart's measuring
+			ticks = append(ticks, chart.Tick{Value: v, Label: l})
+		}
+	}
+	return tickRange{&chart.ContinuousRange{Min: 0, Max: top}, ticks}
+}
+
+// categoryAxis puts n categories at 0..n-1 with half a slot of room on each
+// side. An empty label gets no tick: go-chart measures empty text as an
+// infinite box and then misplaces the canvas.
+func categoryAxis(labels []string) tickRange {
+	n := len(labels)
+	var ticks []chart.Tick
+	for i, l := range labels {
+		if l != "" {
+			ticks = append(ticks, chart.Tick{Value: float64(i), Label: l})
+		}
+	}
+	return tickRange{&chart.ContinuousRange{Min: -0.5, Max: float64(n) - 0.5}, ticks}
+}
+
+// axes sets the x axis and the value axis on the left; go-chart puts its
+// primary y axis on the right, so the series use the secondary one.
+func (p *plotter) axes(c *chart.Chart, x, y tickRange) {
+	tick := chart.Style{Font: fontReg, FontSize: axisSize, FontColor: textColor, StrokeColor: axisColor, StrokeWidth: 1}
+	grid := chart.Style{StrokeColor: gridColor, StrokeWidth: 1}
+	c.XAxis = chart.XAxis{Style: tick, Range: x}
+	c.YAxisSecondary = chart.YAxis{Style: tick, Range: y, GridMajorStyle: grid, GridMinorStyle: grid}
+	c.YAxis = chart.YAxis{Style: chart.Hidden(), Range: &chart.ContinuousRange{Min: 0, Max: 1}}
+}
+
+// fitLabels shortens category labels to the width of their slot.
+func (p *plotter) fitLabels(labels []string) []string {
+	if len(labels) == 0 {
+		return labels
+	}
+	slot := float64(p.opt.Width-int(120*p.k)) / float64(len(labels))
+	out := make([]string, len(labels))
+	for i, l := range labels {
+		out[i] = l
+		for n := len([]rune(l)); n > 4 && float64(p.textWidth(fontReg, axisSize, out[i])) > slot*0.95; n-- {
+			out[i] = ellipsis(l, n)
+		}
+	}
+	return out
+}
+
+// ---- bar series ----
+
+// barSeries draws one model's bars, one per category, in its slot of each
+// group; highs (optional) is a lighter, wider bar behind (the p95), base
+// (optional) stacks the bars on earlier series.
+type barSeries struct {
+	p             *plotter
+	name          string
+	color         drawing.Color
+	slot, slots   int
+	values, highs []float64
+	base          []float64
+	format        func(float64) string // value labels above the bars; nil for none
+}
+
+func (s barSeries) GetName() string           { return s.name }
+func (s barSeries) GetYAxis() chart.YAxisType { return chart.YAxisSecondary }
+func (s barSeries) GetStyle() chart.Style {
+	return chart.Style{FillColor: s.color, StrokeColor: s.color}
+}
+func (s barSeries) Validate() error { return nil }
+func (s barSeries) Render(r chart.Renderer, cb chart.Box, xr, yr chart.Range, _ chart.Style) {
+	slotW := float64(xr.Translate(1) - xr.Translate(0))
+	groupW := slotW * 0.8
+	barW := groupW / float64(s.slots)
+	gap := math.Min(barW*0.12, 6*s.p.k)
+	for i, v := range s.values {
+		if math.IsNaN(v) {
+			continue
+		}
+		cx := float64(cb.Left + xr.Translate(float64(i)))
+		left := cx - groupW/2 + float64(s.slot)*barW + gap/2
+		right := left + barW - gap
+		y0 := 0.0
+		if s.base != nil {
+			y0 = s.base[i]
+		}
+		bottom := cb.Bottom - yr.Translate(y0)
+		if s.highs != nil && !math.IsNaN(s.highs[i]) && s.highs[i] > v {
+			top := cb.Bottom - yr.Translate(s.highs[i])
+			c := lighten(s.color, 0.6)
+			chart.Draw.Box(r, chart.Box{Left: int(left), Right: int(right), Top: top, Bottom: bottom}, chart.Style{FillColor: c, StrokeColor: c, StrokeWidth: 1})
+			inset := (right - left) * 0.2
+			left, right = left+inset, right-inset
+		}
+		top := cb.Bottom - yr.Translate(y0+v)
+		if top >= bottom && v > 0 {
+			top = bottom - 1 // a tiny value stays visible
+		}
+		chart.Draw.Box(r, chart.Box{Left: int(left), Right: int(right), Top: top, Bottom: bottom}, chart.Style{FillColor: s.color, StrokeColor: s.color, StrokeWidth: 1})
+		if s.format != nil {
+			label := s.format(v)
+			st := chart.Style{Font: fontReg, FontSize: valueSize, FontColor: textColor}
+			w := s.p.textWidth(fontReg, valueSize, label)
+			if float64(w) <= barW+4*s.p.k {
+				chart.Draw.Text(r, label, int((left+right)/2)-w/2, top-int(4*s.p.k), st)
+			}
+		}
+	}
+}
+
+// perStrategy is a grouped bar chart: one group per strategy, one bar per
+// model. nil when no model has a value above zero.
+func (p *plotter) perStrategy(name string, value, high func(advisor.SummaryRow) float64, label func(float64) string, axis func(max float64) tickRange) func() chart.Chart {
+	type series struct {
+		id            string
+		values, highs []float64
+	}
+	var ss []*series
+	byID := map[string]*series{}
+	max := 0.0
+	for _, r := range p.rows {
+		if r.AllFailed {
+			continue
+		}
+		id := p.models.forEndpoint(r.Endpoint)
+		s := byID[id]
+		if s == nil {
+			s = &series{id: id, values: nanSlice(len(p.cats))}
+			if high != nil {
+				s.highs = nanSlice(len(p.cats))
+			}
+			byID[id] = s
+			ss = append(ss, s)
+		}
+		ci := indexOf(p.cats, r.Strategy)
+		v := value(r)
+		s.values[ci] = v
+		max = math.Max(max, v)
+		if high != nil {
+			s.highs[ci] = high(r)
+			max = math.Max(max, high(r))
+		}
+	}
+	if !(max > 0) {
+		return nil
+	}
+	// Colour order is the models' order, not the rows'.
+	ordered := make([]*series, 0, len(ss))
+	for _, id := range p.models.order {
+		if s := byID[id]; s != nil {
+			ordered = append(ordered, s)
+		}
+	}
+	return func() chart.Chart {
+		var items []legendItem
+		for _, s := range ordered {
+			items = append(items, legendItem{label: p.models.label[s.id], color: p.models.color(s.id)})
+		}
+		c := p.frame(msg(p.lang, "chart."+name), items)
+		cats := make([]string, len(p.cats))
+		for i, s := range p.cats {
+			cats[i] = strategyLabel(s)
+		}
+		p.axes(&c, categoryAxis(p.fitLabels(cats)), axis(max))
+		for i, s := range ordered {
+			b := barSeries{p: p, name: p.models.label[s.id], color: p.models.color(s.id), slot: i, slots: len(ordered), values: s.values, highs: s.highs}
+			b.format = label
+			c.Series = append(c.Series, b)
+		}
+		return c
+	}
+}
+
+// errors is a stacked bar chart of failed requests per endpoint by class.
+func (p *plotter) errors() func() chart.Chart {
+	var eps []string
+	counts := map[string]map[string]float64{}
+	for _, r := range p.in.Results {
+		if r.ErrorClass == "" {
+			continue
+		}
+		id := p.models.forEndpoint(r.Endpoint)
+		if counts[id] == nil {
+			counts[id] = map[string]float64{}
+		}
+		counts[id][r.ErrorClass]++
+	}
+	if len(counts) == 0 {
+		return nil
+	}
+	for _, id := range p.models.order {
+		if counts[id] != nil {
+			eps = append(eps, id)
+		}
+	}
+	for id := range counts { // endpoints the models list does not know
+		if indexOf(eps, id) < 0 {
+			eps = append(eps, id)
+		}
+	}
+	classes := append([]string(nil), errorClasses...)
+	for _, c := range counts {
+		for cl := range c {
+			if indexOf(classes, cl) < 0 {
+				classes = append(classes, cl)
+			}
+		}
+	}
+	return func() chart.Chart {
+		base := make([]float64, len(eps))
+		max := 0.0
+		for i, id := range eps {
+			for _, n := range counts[id] {
+				base[i] += n
+			}
+			max = math.Max(max, base[i])
+		}
+		for i := range base {
+			base[i] = 0
+		}
+		var items []legendItem
+		var series []chart.Series
+		for ci, cl := range classes {
+			vals := nanSlice(len(eps))
+			any := false
+			for i, id := range eps {
+				if n := counts[id][cl]; n > 0 {
+					vals[i], any = n, true
+				}
+			}
+			if !any {
+				continue
+			}
+			col := errorPalette[ci%len(errorPalette)]
+			label := msg(p.lang, "err."+cl)
+			if label == "err."+cl {
+				label = cl
+			}
+			items = append(items, legendItem{label: label, color: col})
+			b := barSeries{p: p, name: label, color: col, slot: 0, slots: 1, values: vals, base: append([]float64(nil), base...)}
+			series = append(series, b)
+			for i, v := range vals {
+				if !math.IsNaN(v) {
+					base[i] += v
+				}
+			}
+		}
+		c := p.frame(msg(p.lang, "chart.errors"), items)
+		labels := make([]string, len(eps))
+		for i, id := range eps {
+			labels[i] = p.label(id)
+		}
+		p.axes(&c, categoryAxis(p.fitLabels(labels)), valueAxis(max, func(v, _ float64) string {
+			if v != math.Trunc(v) {
+				return ""
+			}
+			return num(p.lang, v, 0)
+		}))
+		c.Series = series
+		return c
+	}
+}
+
+func (p *plotter) label(id string) string {
+	if l, ok := p.models.label[id]; ok {
+		return l
+	}
+	return shortName(id, 24)
+}
+
+// shortlistCost shows each shortlisted model's estimated monthly cost.
+func (p *plotter) shortlistCost() func() chart.Chart {
+	rec := p.in.Recommendation
+	if rec == nil || len(rec.Shortlist) == 0 {
+		return nil
+	}
+	max := 0.0
+	for _, s := range rec.Shortlist {
+		max = math.Max(max, s.MonthlyCostUSD)
+	}
+	if !(max > 0) {
+		return nil
+	}
+	return func() chart.Chart {
+		ids := make([]string, len(rec.Shortlist))
+		labels := make([]string, len(rec.Shortlist))
+		var items []legendItem
+		for i, s := range rec.Shortlist {
+			ids[i] = p.models.shortlisted(s)
+			labels[i] = p.label(ids[i])
+			items = append(items, legendItem{label: labels[i], color: p.models.color(ids[i])})
+		}
+		c := p.frame(msg(p.lang, "chart.shortlist_cost"), items)
+		format := func(v float64) string { return usd(p.lang, v) }
+		p.axes(&c, categoryAxis(p.fitLabels(labels)), valueAxis(max, usdTicks(p.lang)))
+		for i, s := range rec.Shortlist {
+			vals := nanSlice(len(ids))
+			vals[i] = s.MonthlyCostUSD
+			c.Series = append(c.Series, barSeries{p: p, name: labels[i], color: p.models.color(ids[i]), slots: 1, values: vals, format: format})
+		}
+		return c
+	}
+}
+
+// ---- scatter ----
+
+// pointSeries draws one model's points with a label beside each, moving a
+// label round its point to avoid labels already placed.
+type pointSeries struct {
+	p      *plotter
+	name   string
+	color  drawing.Color
+	xs, ys []float64
+	labels []string
+	placed *[]chart.Box
+}
+
+func (s pointSeries) GetName() string           { return s.name }
+func (s pointSeries) GetYAxis() chart.YAxisType { return chart.YAxisSecondary }
+func (s pointSeries) GetStyle() chart.Style     { return chart.Style{DotColor: s.color} }
+func (s pointSeries) Validate() error           { return nil }
+func (s pointSeries) Render(r chart.Renderer, cb chart.Box, xr, yr chart.Range, _ chart.Style) {
+	rad := 6 * s.p.k
+	st := chart.Style{Font: fontReg, FontSize: valueSize + 0.5, FontColor: textColor}
+	h := s.p.px(valueSize + 0.5)
+	for i := range s.xs {
+		x := cb.Left + xr.Translate(s.xs[i])
+		y := cb.Bottom - yr.Translate(s.ys[i])
+		dot := chart.Style{FillColor: s.color, StrokeColor: drawing.ColorWhite, StrokeWidth: 1.5 * s.p.k}
+		dot.GetFillAndStrokeOptions().WriteToRenderer(r)
+		r.Circle(rad, x, y)
+		r.FillStroke()
+		r.ResetStyle()
+		*s.placed = append(*s.placed, chart.Box{Left: x - int(rad), Right: x + int(rad), Top: y - int(rad), Bottom: y + int(rad)})
+		w := s.p.textWidth(fontReg, valueSize+0.5, s.labels[i])
+		off := int(rad) + int(4*s.p.k)
+		cands := [][2]int{{x + off, y + h/2}, {x - off - w, y + h/2}, {x - w/2, y - off}, {x - w/2, y + off + h}, {x + off, y - off}, {x + off, y + off + h/2}, {x - off - w, y - off}, {x - off - w, y + off + h/2}}
+		best := cands[0]
+		for _, c := range cands {
+			b := chart.Box{Left: c[0], Right: c[0] + w, Top: c[1] - h, Bottom: c[1]}
+			if b.Left < cb.Left || b.Right > cb.Right || b.Top < cb.Top || b.Bottom > cb.Bottom {
+				continue
+			}
+			if !overlapsAny(b, *s.placed) {
+				best = c
+				break
+			}
+		}
+		*s.placed = append(*s.placed, chart.Box{Left: best[0], Right: best[0] + w, Top: best[1] - h, Bottom: best[1]})
+		chart.Draw.Text(r, s.labels[i], best[0], best[1], st)
+	}
+}
+
+func overlapsAny(b chart.Box, boxes []chart.Box) bool {
+	for _, o := range boxes {
+		if b.Left < o.Right && o.Left < b.Right && b.Top < o.Bottom && o.Top < b.Bottom {
+			return true
+		}
+	}
+	return false
+}
+
+// costQuality plots cost per 1,000 requests against quality, one labelled
+// point per model × strategy. nil when every endpoint is free.
+func (p *plotter) costQuality() func() chart.Chart {
+	type pts struct {
+		xs, ys []float64
+		labels []string
+	}
+	byID := map[string]*pts{}
+	maxX := 0.0
+	for _, r := range p.rows {
+		if r.AllFailed {
+			continue
+		}
+		id := p.models.forEndpoint(r.Endpoint)
+		if byID[id] == nil {
+			byID[id] = &pts{}
+		}
+		b := byID[id]
+		b.xs = append(b.xs, r.CostPer1K)
+		b.ys = append(b.ys, r.Quality*100)
+		b.labels = append(b.labels, strategyLabel(r.Strategy))
+		maxX = math.Max(maxX, r.CostPer1K)
+	}
+	if !(maxX > 0) {
+		return nil
+	}
+	return func() chart.Chart {
+		var items []legendItem
+		var ids []string
+		for _, id := range p.models.order {
+			if byID[id] != nil {
+				ids = append(ids, id)
+				items = append(items, legendItem{label: p.models.label[id], color: p.models.color(id)})
+			}
+		}
+		c := p.frame(msg(p.lang, "chart.cost_quality"), items)
+		x := valueAxis(maxX, usdTicks(p.lang))
+		x.ContinuousRange.Max = x.ticks[len(x.ticks)-1].Value
+		// Quality starts at a round number below the lowest point, so close
+		// results spread out; cost starts a little below zero, so free
+		// endpoints do not sit on the axis.
+		lo := 100.0
+		for _, id := range ids {
+			for _, q := range byID[id].ys {
+				lo = math.Min(lo, q)
+			}
+		}
+		lo = math.Max(0, math.Floor((lo-5)/20)*20)
+		x.ContinuousRange.Min = -x.ContinuousRange.Max * 0.02
+		y := tickRange{&chart.ContinuousRange{Min: lo - 2, Max: 104}, nil}
+		for v := lo; v <= 100; v += 20 {
+			y.ticks = append(y.ticks, chart.Tick{Value: v, Label: num(p.lang, v, 0) + "%"})
+		}
+		p.axes(&c, x, y)
+		grid := chart.Style{StrokeColor: gridColor, StrokeWidth: 1}
+		c.XAxis.GridMajorStyle, c.XAxis.GridMinorStyle = grid, grid
+		c.XAxis.Name = msg(p.lang, "axis.cost_per_1k")
+		c.XAxis.NameStyle = chart.Style{Font: fontReg, FontSize: axisSize, FontColor: mutedColor}
+		placed := &[]chart.Box{}
+		for _, id := range ids {
+			b := byID[id]
+			c.Series = append(c.Series, pointSeries{p: p, name: p.models.label[id], color: p.models.color(id), xs: b.xs, ys: b.ys, labels: b.labels, placed: placed})
+		}
+		return c
+	}
+}
+
+// ---- history ----
+
+var (
+	historyQuality = drawing.ColorFromHex("2F4B7C")
+	historyLatency = drawing.ColorFromHex("A05195")
+)
+
+// history draws quality (left axis) and median latency (right axis) for each
+// run of the decision, the current run last. nil with fewer than two runs.
+func (p *plotter) history() func() chart.Chart {
+	points := append([]RunPoint(nil), p.in.History...)
+	if p.in.Run != nil && len(p.in.Results) > 0 {
+		dup := false
+		for _, h := range points {
+			dup = dup || h.ID == p.in.Run.ID
+		}
+		if !dup {
+			points = append(points, HistoryPoint(p.in.Run.ID, p.in.Run.StartedAt, p.in.Results))
+		}
+	}
+	if len(points) < 2 {
+		return nil
+	}
+	return func() chart.Chart {
+		items := []legendItem{
+			{label: msg(p.lang, "legend.quality"), color: historyQuality, line: true},
+			{label: msg(p.lang, "legend.latency"), color: historyLatency, line: true, dash: true},
+		}
+		c := p.frame(msg(p.lang, "chart.history"), items)
+		xs := make([]float64, len(points))
+		qs := make([]float64, len(points))
+		ls := make([]float64, len(points))
+		labels := make([]string, len(points))
+		maxL := 0.0
+		for i, h := range points {
+			xs[i], qs[i], ls[i] = float64(i), h.Quality*100, h.LatencyP50
+			maxL = math.Max(maxL, h.LatencyP50)
+			labels[i] = fmt.Sprintf("#%d", h.ID)
+			if !h.Date.IsZero() {
+				labels[i] += " · " + h.Date.UTC().Format("01-02")
+				if isPT(p.lang) {
+					labels[i] = fmt.Sprintf("#%d · %s", h.ID, h.Date.UTC().Format("02/01"))
+				}
+			}
+		}
+		// Label every k-th run when the labels would collide.
+		slot := float64(p.opt.Width-int(160*p.k)) / float64(len(points))
+		step := 1
+		for w := float64(p.textWidth(fontReg, axisSize, labels[len(labels)-1])) * 1.2; float64(step)*slot < w; step++ {
+		}
+		for i := range labels {
+			if i%step != 0 {
+				labels[i] = ""
+			}
+		}
+		q := tickRange{&chart.ContinuousRange{Min: 0, Max: 100}, nil}
+		for v := 0.0; v <= 100; v += 20 {
+			q.ticks = append(q.ticks, chart.Tick{Value: v, Label: num(p.lang, v, 0) + "%"})
+		}
+		p.axes(&c, categoryAxis(labels), q)
+		c.YAxis = chart.YAxis{Style: chart.Style{Font: fontReg, FontSize: axisSize, FontColor: historyLatency, StrokeColor: axisColor, StrokeWidth: 1}, Range: valueAxis(maxL, func(v, _ float64) string { return ms(p.lang, v) })}
+		c.Series = []chart.Series{
+			chart.ContinuousSeries{Name: "q", XValues: xs, YValues: qs, YAxis: chart.YAxisSecondary, Style: chart.Style{StrokeColor: historyQuality, StrokeWidth: 2.5 * p.k, DotColor: historyQuality, DotWidth: 4 * p.k}},
+			chart.ContinuousSeries{Name: "l", XValues: xs, YValues: ls, YAxis: chart.YAxisPrimary, Style: chart.Style{StrokeColor: historyLatency, StrokeWidth: 2.5 * p.k, StrokeDashArray: []float64{6 * p.k, 4 * p.k}, DotColor: historyLatency, DotWidth: 4 * p.k}},
+		}
+		return c
+	}
+}
+
+func nanSlice(n int) []float64 {
+	s := make([]float64, n)
+	for i := range s {
+		s[i] = math.NaN()
+	}
+	return s
+}
+
+func indexOf(list []string, v string) int {
+	for i, x := range list {
+		if x == v {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,189 @@
+package report
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/wcharczuk/go-chart/v2/drawing"
+)
+
+// seriesPalette is Tableau 10: distinct hues that stay apart for the common
+// forms of colour blindness and on grey-scale print.
+var seriesPalette = []drawing.Color{
+	drawing.ColorFromHex("4E79A7"), drawing.ColorFromHex("F28E2B"), drawing.ColorFromHex("E15759"),
+	drawing.ColorFromHex("76B7B2"), drawing.ColorFromHex("59A14F"), drawing.ColorFromHex("EDC948"),
+	drawing.ColorFromHex("B07AA1"), drawing.ColorFromHex("FF9DA7"), drawing.ColorFromHex("9C755F"),
+	drawing.ColorFromHex("BAB0AC"),
+}
+
+// models gives every model of a report one identity, one short label and one
+// colour, the same in every chart: colours follow the order in which models
+// first appear (the plan's endpoints, then the results, then the shortlist).
+type models struct {
+	order  []string          // identities in order of first appearance
+	label  map[string]string // identity → short label for charts
+	full   map[string]string // identity → full name for tables
+	byEP   map[string]string // endpoint name → identity
+	byID   map[string]string // catalog id or model name → identity
+	shared map[string]bool   // model names served by more than one endpoint
+}
+
+func newModels(in Input) *models {
+	m := &models{label: map[string]string{}, full: map[string]string{}, byEP: map[string]string{}, byID: map[string]string{}, shared: map[string]bool{}}
+	var eps []advisor.Endpoint
+	if in.Run != nil {
+		eps = append(eps, in.Run.Plan.Endpoints...)
+	}
+	seen := map[string]bool{}
+	for _, r := range in.Results {
+		if !seen[r.Endpoint] {
+			seen[r.Endpoint] = true
+			eps = append(eps, advisor.Endpoint{Name: r.Endpoint, Model: r.Model})
+		}
+	}
+	// A model served by two endpoints (say OpenAI and Azure) needs the
+	// endpoint in its identity or the two would share a colour.
+	epsOf := map[string]map[string]bool{}
+	for _, e := range eps {
+		if epsOf[e.Model] == nil {
+			epsOf[e.Model] = map[string]bool{}
+		}
+		epsOf[e.Model][e.Name] = true
+	}
+	for model, set := range epsOf {
+		m.shared[model] = len(set) > 1
+	}
+	for _, e := range eps {
+		if _, ok := m.byEP[e.Name]; ok {
+			continue
+		}
+		id, full := e.Model, e.Model
+		if m.shared[e.Model] || e.Model == "" {
+			id, full = "ep:"+e.Name, e.Name
+			if e.Model != "" {
+				full = e.Name + " (" + e.Model + ")"
+			}
+		}
+		m.byEP[e.Name] = id
+		m.add(id, full)
+		if e.CatalogID != "" {
+			m.byID[e.CatalogID] = id
+		}
+		if e.Model != "" {
+			m.byID[e.Model] = id
+		}
+	}
+	if in.Recommendation != nil {
+		for _, s := range in.Recommendation.Shortlist {
+			m.shortlisted(s)
+		}
+	}
+	m.makeLabels()
+	return m
+}
+
+func (m *models) add(id, full string) {
+	if _, ok := m.full[id]; ok {
+		return
+	}
+	m.order = append(m.order, id)
+	m.full[id] = full
+}
+
+// shortlisted returns the identity of a shortlisted catalog model, reusing a
+// run model's identity when the endpoint points at the same catalog entry.
+func (m *models) shortlisted(s advisor.Shortlisted) string {
+	if id, ok := m.byID[s.ID]; ok {
+		return id
+	}
+	name := s.Name
+	if name == "" {
+		name = s.ID
+	}
+	m.byID[s.ID] = "cat:" + s.ID
+	m.add("cat:"+s.ID, name)
+	return "cat:" + s.ID
+}
+
+// forEndpoint is the identity of the model behind an endpoint.
+func (m *models) forEndpoint(ep string) string {
+	if id, ok := m.byEP[ep]; ok {
+		return id
+	}
+	return ep
+}
+
+func (m *models) color(id string) drawing.Color {
+	for i, o := range m.order {
+		if o == id {
+			return seriesPalette[i%len(seriesPalette)]
+		}
+	}
+	return drawing.ColorFromHex("7F7F7F")
+}
+
+// makeLabels shortens every name for charts and keeps the labels unique.
+func (m *models) makeLabels() {
+	used := map[string]string{}
+	for _, id := range m.order {
+		l := shortName(m.full[id], 24)
+		if other, clash := used[l]; clash && other != id {
+			l = ellipsis(m.full[id], 24)
+		}
+		used[l] = id
+		m.label[id] = l
+	}
+}
+
+var dateSuffix = regexp.MustCompile(`[-_@](20\d\d-?[01]\d-?[0-3]\d|[01]\d[0-3]\d)$`)
+
+// shortName makes a model name readable at chart sizes: it drops an
+// organisation prefix ("meta-llama/"), a ":latest" tag and a release date
+// suffix ("-2024-07-18"), then elides the middle if it is still longer than
+// max runes, keeping both ends where model names carry their meaning.
+func shortName(name string, max int) string {
+	s := name
+	if i := strings.LastIndex(s, "/"); i >= 0 && i < len(s)-1 && !strings.Contains(s, " (") {
+		s = s[i+1:]
+	}
+	s = strings.TrimSuffix(s, ":latest")
+	if t := dateSuffix.ReplaceAllString(s, ""); t != "" {
+		s = t
+	}
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	r := []rune(s)
+	tail := max / 3
+	head := max - tail - 1
+	return string(r[:head]) + "…" + string(r[len(r)-tail:])
+}
+
+// ellipsis shortens s to at most max runes, ending in "…" when cut. It cuts on
+// rune boundaries, never inside a character.
+func ellipsis(s string, max int) string {
+	if max <= 0 {
+		return ""
+	}
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimRight(string(r[:max-1]), " \t\n") + "…"
+}
+
+// strategyLabel is the short chart label of a live-test strategy.
+func strategyLabel(s string) string {
+	if s == advisor.StrategyRAG {
+		return "RAG"
+	}
+	return s
+}
+
+// lighten blends c towards white by f (0..1).
+func lighten(c drawing.Color, f float64) drawing.Color {
+	mix := func(v uint8) uint8 { return uint8(float64(v) + (255-float64(v))*f) }
+	return drawing.Color{R: mix(c.R), G: mix(c.G), B: mix(c.B), A: 255}
+}

@@ -1,0 +1,100 @@
+// Package report turns a decision and its live-test results into evidence a
+// non-engineer can forward: charts (go-chart, PNG and SVG) and exports (PDF,
+// self-contained HTML, Markdown, CSV, JSON and a fine-tuning JSONL). It is the
+// only importer of go-chart and fpdf. It reads advisor types and nothing from
+// the database: callers load the data and build an Input.
+package report
+
+import (
+	"time"
+
+	"github.com/llm-advisor/llm-advisor/advisor"
+)
+
+// Input is everything a report shows. Only Title, Lang and either the
+// recommendation or the run are needed; every other part is left out when
+// empty.
+type Input struct {
+	Title          string
+	Generated      time.Time
+	Lang           string // "en" | "pt-BR"
+	UseCase        string
+	Answers        advisor.Answers
+	Recommendation *advisor.Recommendation // may be nil
+	Run            *RunInfo                // nil for a recommendation-only report
+	Results        []advisor.Result
+	History        []RunPoint // earlier runs of the same decision, oldest first
+}
+
+// RunInfo describes the live-test run whose results the report shows.
+type RunInfo struct {
+	ID                 int64
+	Name, Status       string
+	StartedAt, EndedAt time.Time
+	Plan               advisor.Plan
+}
+
+// RunPoint is one run of a decision on the history chart.
+type RunPoint struct {
+	ID         int64
+	Date       time.Time
+	Quality    float64 // mean score of successful requests, 0..1
+	LatencyP50 float64 // ms, successful requests
+	CostPer1K  float64 // USD per 1,000 successful requests
+}
+
+// HistoryPoint sums up one run's results as a point of the history chart, the
+// same way for every caller: quality and cost over successful requests, the
+// latency median through advisor.Percentile.
+func HistoryPoint(id int64, date time.Time, results []advisor.Result) RunPoint {
+	p := RunPoint{ID: id, Date: date}
+	var lat []float64
+	var score, cost float64
+	for _, r := range results {
+		cost += r.CostUSD
+		if r.ErrorClass != "" {
+			continue
+		}
+		lat = append(lat, r.LatencyMs)
+		score += r.Score
+	}
+	if n := len(lat); n > 0 {
+		p.Quality = score / float64(n)
+		p.CostPer1K = cost / float64(n) * 1000
+	}
+	p.LatencyP50 = advisor.Percentile(lat, 50)
+	return p
+}
+
+// Chart is one rendered chart. Name is a stable identifier ("latency",
+// "quality", …) and Title its translated heading. PNG or SVG is nil when
+// ChartOptions left that format out.
+type Chart struct {
+	Name, Title string
+	PNG         []byte
+	SVG         []byte
+}
+
+// ChartOptions sizes the charts. The zero value renders both formats at
+// 960×540 pixels and 96 DPI.
+type ChartOptions struct {
+	Width, Height int     // pixels
+	DPI           float64 // scales the text; margins stay in pixels
+	PNG, SVG      bool    // formats to render; both false means both
+}
+
+func (o ChartOptions) normalized() ChartOptions {
+	if o.Width <= 0 {
+		o.Width = 960
+	}
+	if o.Height <= 0 {
+		o.Height = 540
+	}
+	if o.DPI <= 0 {
+		o.DPI = 96
+	}
+	if !o.PNG && !o.SVG {
+		o.PNG, o.SVG = true, true
+	}
+	return o
+}
