@@ -8,7 +8,7 @@ export CGO_ENABLED := 1
 
 # Debian packages: a C compiler and the X11/OpenGL headers for Fyne, Xvfb for
 # window tests, poppler-utils (pdftotext) to read exported PDFs back in tests.
-DEB_PKGS := gcc pkg-config libgl1-mesa-dev xorg-dev xvfb xauth x11-apps poppler-utils fonts-dejavu-core
+DEB_PKGS := gcc pkg-config libgl1-mesa-dev xorg-dev xvfb xauth x11-apps poppler-utils fonts-dejavu-core xz-utils
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all run build test race bench lint debug package install deps clean
@@ -48,10 +48,28 @@ lint: deps
 debug: deps
 	go build -tags $(TAGS),debug -o $(BIN)-debug .
 
-package: deps
-	@echo "make package: see the packaging issue"; exit 1
+# Packaging with Fyne's own tool (fyne.io/tools), pinned and installed on demand.
+FYNE_TOOL_VERSION := v1.7.4
+FYNE_TOOL := $(shell go env GOPATH)/bin/fyne
+DIST      := dist
+PKG       := $(DIST)/llm-advisor-linux-$(shell go env GOARCH).tar.xz
 
+$(FYNE_TOOL):
+	GOFLAGS= go install fyne.io/tools/cmd/fyne@$(FYNE_TOOL_VERSION)
+
+# A Linux package: the binary, a desktop entry and the icon, with an install Makefile inside.
+package: build $(FYNE_TOOL)
+	@# fyne package bumps the build number in the FyneApp.toml it reads: give it a copy.
+	@rm -rf $(DIST)/stage && mkdir -p $(DIST)/stage/assets
+	@cp FyneApp.toml $(DIST)/stage/ && cp assets/icon.png $(DIST)/stage/assets/
+	cd $(DIST)/stage && $(FYNE_TOOL) package -os linux --release --exe $(abspath $(BIN)) --name "LLM Advisor"
+	mv "$(DIST)/stage/LLM Advisor.tar.xz" $(PKG) && rm -rf $(DIST)/stage
+	@echo "Built $(PKG)"
+
+# Puts the app in your applications menu (~/.local, no root needed).
 install: package
+	@tmp=$$(mktemp -d) && tar -xJf $(PKG) -C $$tmp && $(MAKE) -C $$tmp/llm-advisor user-install && rm -rf $$tmp
+	@echo "LLM Advisor is in your applications menu."
 
 clean:
-	rm -rf bin
+	rm -rf bin $(DIST)

@@ -7,9 +7,11 @@ package main
 import (
 	"os"
 
+	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/llm-advisor/llm-advisor/app"
+	"github.com/llm-advisor/llm-advisor/assets"
 	"github.com/llm-advisor/llm-advisor/cli"
 )
 
@@ -18,5 +20,6 @@ func main() {
 		os.Exit(cli.Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
 	a := fyneapp.NewWithID(app.ID)
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	app.New(a).Run()
 }
