@@ -53,7 +53,8 @@ type Options struct {
 	RetryBase  time.Duration
 	RetryCap   time.Duration
 
-	sleep func(context.Context, time.Duration) error // tests record waits
+	sleep   func(context.Context, time.Duration) error // tests record waits
+	timeout time.Duration                              // tests: overrides the plan's whole seconds
 }
 
 // Progress is the state of a run after a result.
@@ -165,6 +166,9 @@ func Run(ctx context.Context, p advisor.Plan, runID int64, opt Options) (Progres
 	hc := opt.httpClient()
 	rp := opt.retry()
 	timeout := time.Duration(p.TimeoutSeconds) * time.Second
+	if opt.timeout > 0 {
+		timeout = opt.timeout
+	}
 	keys := opt.keys()
 
 	eps := map[string]*endpointRunner{}
