@@ -59,9 +59,11 @@ $(FYNE_TOOL):
 
 # A Linux package: the binary, a desktop entry and the icon, with an install Makefile inside.
 package: build $(FYNE_TOOL)
-	@# fyne package bumps the build number in the FyneApp.toml it reads: give it a copy.
+	@# fyne package bumps the build number in the FyneApp.toml it reads and wants a Go
+	@# file beside it: give it a staging copy so the checkout stays clean.
 	@rm -rf $(DIST)/stage && mkdir -p $(DIST)/stage/assets
 	@cp FyneApp.toml $(DIST)/stage/ && cp assets/icon.png $(DIST)/stage/assets/
+	@printf 'package main\n' > $(DIST)/stage/stage.go
 	cd $(DIST)/stage && $(FYNE_TOOL) package -os linux --release --exe $(abspath $(BIN)) --name "LLM Advisor"
 	mv "$(DIST)/stage/LLM Advisor.tar.xz" $(PKG) && rm -rf $(DIST)/stage
 	@echo "Built $(PKG)"
