@@ -238,6 +238,7 @@ func TestDiskFull(t *testing.T) {
 	if full == nil {
 		t.Fatal("no error with a database that cannot grow")
 	}
+	t.Log(full)
 	if !errors.Is(full, ErrDiskFull) || !strings.Contains(full.Error(), "disk is full") || !strings.Contains(full.Error(), fmt.Sprintf("run %d", run.ID)) {
 		t.Errorf("error %q should wrap ErrDiskFull and name the run", full)
 	}
@@ -247,5 +248,53 @@ func TestDiskFull(t *testing.T) {
 	}
 	if len(got) != saved {
 		t.Errorf("%d results kept, want the %d saved before the disk filled", len(got), saved)
+	}
+}
+
+// TestTwoStoresWriteTogether is the GUI and a CLI run writing to one file:
+// the second writer waits (busy timeout, immediate transactions) instead of
+// failing with "database is locked".
+func TestTwoStoresWriteTogether(t *testing.T) {
+	ctx := context.Background()
+	a := newStore(t)
+	b, err := Open(ctx, a.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	run := newRun(t, a)
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for w := 0; w < 16; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			s := a
+			if w%2 == 1 {
+				s = b
+			}
+			for i := 0; i < 25; i++ {
+				r := result(run.ID, fmt.Sprintf("ep%02d", w), advisor.StrategyZeroShot, i, 0)
+				if err := s.SaveResult(ctx, &r); err != nil {
+					errs <- err
+					return
+				}
+				if i%10 == 0 {
+					d := &Decision{Title: "draft"}
+					if err := s.SaveDecision(ctx, d); err != nil {
+						errs <- err
+						return
+					}
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if n, err := b.CountResults(ctx, run.ID); err != nil || n != 16*25 {
+		t.Errorf("%d results (%v), want %d", n, err, 16*25)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -104,6 +105,10 @@ func dsn(path string, extra url.Values) string {
 func Open(ctx context.Context, path string) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("open database: no path given")
+	}
+	if strings.Contains(path, "?") {
+		// go-sqlite3 reads what follows '?' as connection parameters.
+		return nil, fmt.Errorf("open database %s: the path must not contain '?'", path)
 	}
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {

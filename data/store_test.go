@@ -180,6 +180,7 @@ func TestOpenRefusesAFileThatIsNotSQLite(t *testing.T) {
 		s.Close()
 		t.Fatal("Open accepted random bytes")
 	}
+	t.Log(err)
 	if !errors.Is(err, ErrNotAdvisorDB) || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "not an LLM Advisor database") {
 		t.Errorf("error %q should name %s and say it is not an LLM Advisor database", err, path)
 	}
@@ -215,6 +216,7 @@ func TestOpenRefusesAnotherProgramsDatabase(t *testing.T) {
 		s.Close()
 		t.Fatal("Open accepted another program's database")
 	}
+	t.Log(err)
 	if !errors.Is(err, ErrNotAdvisorDB) || !strings.Contains(err.Error(), path) {
 		t.Errorf("error %q should name %s and wrap ErrNotAdvisorDB", err, path)
 	}
@@ -253,6 +255,7 @@ func TestOpenDamagedDatabase(t *testing.T) {
 		s.Close()
 		t.Fatal("Open accepted a damaged database")
 	}
+	t.Log(err)
 	if !errors.Is(err, ErrNotAdvisorDB) || !strings.Contains(err.Error(), path) {
 		t.Errorf("error %q should name %s and wrap ErrNotAdvisorDB", err, path)
 	}
@@ -267,6 +270,7 @@ func TestOpenUnwritableFolder(t *testing.T) {
 	}
 	dir := filepath.Join(parent, "llm-advisor")
 	_, err := Open(context.Background(), filepath.Join(dir, "advisor.db"))
+	t.Log(err)
 	if !errors.Is(err, ErrFolderNotWritable) || !strings.Contains(err.Error(), dir) {
 		t.Errorf("error %v should wrap ErrFolderNotWritable and name %s", err, dir)
 	}
