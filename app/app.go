@@ -1,30 +1,406 @@
 // Package app is the Fyne desktop GUI of LLM Advisor: one file per screen,
 // every widget, dialog and fyne.Do lives here. Long work runs off the UI
-// goroutine through the advisor, data and report packages.
+// goroutine through the advisor, data and report packages, and reports back
+// through App.ui — one fyne.Do per update.
 package app
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"sync"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/data"
 )
 
 // ID is the application ID (also in FyneApp.toml).
 const ID = "io.github.llmadvisor"
 
+// Preference keys, all of them.
+const (
+	prefLanguage    = "language"    // "" follows the system, "en" or "pt-BR"
+	prefTheme       = "theme"       // "" follows the system, "light" or "dark"
+	prefConcurrency = "concurrency" // default concurrency of a live test
+	prefDataFolder  = "data_folder" // folder of advisor.db; "" = data.DefaultPath()
+	prefHintSeen    = "first_run_hint_seen"
+)
+
+// Screen names, used by the navigation and to rebuild the current screen
+// when the language changes.
+const (
+	screenHome           = "home"
+	screenWizard         = "wizard"
+	screenRecommendation = "recommendation"
+	screenLiveTest       = "livetest"
+	screenRun            = "run"
+	screenResults        = "results"
+	screenCatalog        = "catalog"
+	screenSettings       = "settings"
+)
+
+// minWindow is the smallest window the screens are laid out for.
+var minWindow = fyne.NewSize(1024, 700)
+
 // App is the running desktop application.
 type App struct {
-	fyne fyne.App
-	win  fyne.Window
+	fyne  fyne.App
+	win   fyne.Window
+	prefs fyne.Preferences
+
+	// ui runs f on the UI goroutine: fyne.Do in the app, a queue the test
+	// goroutine drains in tests (so widgets are only ever touched by one goroutine).
+	ui func(f func())
+
+	ctx    context.Context // cancelled when the window closes
+	cancel context.CancelFunc
+	work   sync.WaitGroup
+
+	// Set once by the loader goroutine, then only read on the UI goroutine.
+	engine *advisor.Engine
+	store  *data.Store
+	ready  bool
+
+	drafts *draftSaver
+
+	// Navigation and the current screen.
+	nav       map[string]*widget.Button
+	content   *fyne.Container
+	current   string
+	rebuild   func() fyne.CanvasObject
+	onKey     func(*fyne.KeyEvent) // the current screen's Enter/Escape handler
+	lastError string               // the sentence of the last error shown (tests read it)
+
+	// The decision being worked on and what the screens share.
+	decision   *data.Decision
+	candidates []advisor.Endpoint // live-test candidates (shortlist, "Add to test", detected servers)
+	setup      *testSetup         // the live-test setup being edited
+	lastRun    int64
+
+	// Screens a test touches.
+	home     *homeScreen
+	wizard   *wizardScreen
+	rec      *recommendationScreen
+	catalog  *catalogScreen
+	settings *settingsScreen
+	live     *liveTestScreen
+	run      *runScreen
+	results  *resultsScreen
+
+	// hooks for tests
+	detect     func(ctx context.Context) []localServer
+	engineOpts []advisor.Option
 }
 
-// New builds the application's main window on a Fyne app.
+// New builds the application's main window on a Fyne app. The database and
+// the rules engine load off the UI goroutine; Home shows them when ready.
 func New(a fyne.App) *App {
-	w := a.NewWindow("LLM Advisor")
-	w.Resize(fyne.NewSize(1024, 700))
-	w.SetContent(container.NewCenter(widget.NewLabel("LLM Advisor")))
-	return &App{fyne: a, win: w}
+	return newApp(a, func(f func()) { fyne.Do(f) })
+}
+
+func newApp(a fyne.App, ui func(func())) *App {
+	ctx, cancel := context.WithCancel(context.Background())
+	x := &App{fyne: a, prefs: a.Preferences(), ui: ui, ctx: ctx, cancel: cancel}
+	x.drafts = newDraftSaver(x)
+	x.detect = detectLocal
+	setupTranslations()
+	applyLanguage(x.prefs.String(prefLanguage))
+	applyTheme(a, x.prefs.String(prefTheme))
+
+	x.win = a.NewWindow(lang.L("app.title"))
+	x.win.Resize(minWindow)
+	x.win.SetOnClosed(x.shutdown)
+	x.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if x.onKey != nil {
+			x.onKey(ev)
+		}
+	})
+	x.content = container.NewStack()
+	x.win.SetContent(x.layout())
+	x.show(screenHome)
+	x.load()
+	return x
 }
 
 // Run shows the main window and runs the event loop until it closes.
 func (a *App) Run() { a.win.ShowAndRun() }
+
+// shutdown cancels every piece of background work and closes the store.
+func (a *App) shutdown() {
+	a.cancel()
+	a.work.Wait()
+	if a.store != nil {
+		if err := a.store.Close(); err != nil {
+			log.Printf("llm-advisor: close store: %v", err)
+		}
+	}
+}
+
+// goWork runs f off the UI goroutine with the window's context.
+func (a *App) goWork(f func(ctx context.Context)) {
+	a.work.Add(1)
+	go func() {
+		defer a.work.Done()
+		f(a.ctx)
+	}()
+}
+
+// dataPath is where the database lives: the Settings folder, else data.DefaultPath().
+func (a *App) dataPath() (string, error) {
+	if dir := a.prefs.String(prefDataFolder); dir != "" {
+		return filepath.Join(dir, "advisor.db"), nil
+	}
+	return data.DefaultPath()
+}
+
+// load opens the store and the rules engine off the UI goroutine.
+func (a *App) load() {
+	path, perr := a.dataPath()
+	opts := a.engineOpts
+	a.goWork(func(ctx context.Context) {
+		eng, eerr := advisor.NewEngine(opts...)
+		var st *data.Store
+		err := perr
+		if err == nil {
+			st, err = data.Open(ctx, path)
+		}
+		a.ui(func() {
+			a.engine = eng
+			a.store = st
+			a.ready = true
+			if eerr != nil {
+				a.showError(fail("err.engine", eerr))
+			} else if eng != nil {
+				for _, p := range eng.Problems() {
+					log.Printf("llm-advisor: user rules/catalog: %v", p)
+				}
+			}
+			if err != nil {
+				a.showError(fail("err.open_store", err))
+			}
+			a.refresh()
+		})
+	})
+}
+
+// reopenStore switches to the database at path (Settings).
+func (a *App) reopenStore(path string) {
+	old := a.store
+	a.store = nil
+	a.goWork(func(ctx context.Context) {
+		if old != nil {
+			_ = old.Close()
+		}
+		st, err := data.Open(ctx, path)
+		a.ui(func() {
+			if err != nil {
+				a.showError(fail("err.open_store", err))
+				return
+			}
+			a.store = st
+			a.refresh()
+		})
+	})
+}
+
+// layout is the navigation bar on the left and the current screen.
+func (a *App) layout() fyne.CanvasObject {
+	a.nav = map[string]*widget.Button{}
+	items := []struct{ name, key string }{
+		{screenHome, "nav.home"}, {screenWizard, "nav.wizard"}, {screenRecommendation, "nav.recommendation"},
+		{screenLiveTest, "nav.livetest"}, {screenResults, "nav.results"}, {screenCatalog, "nav.catalog"},
+		{screenSettings, "nav.settings"},
+	}
+	labels := map[string]string{
+		"nav.home": lang.L("nav.home"), "nav.wizard": lang.L("nav.wizard"),
+		"nav.recommendation": lang.L("nav.recommendation"), "nav.livetest": lang.L("nav.livetest"),
+		"nav.results": lang.L("nav.results"), "nav.catalog": lang.L("nav.catalog"), "nav.settings": lang.L("nav.settings"),
+	}
+	icons := map[string]fyne.Resource{
+		screenHome: theme.HomeIcon(), screenWizard: theme.DocumentCreateIcon(), screenRecommendation: theme.ConfirmIcon(),
+		screenLiveTest: theme.MediaPlayIcon(), screenResults: theme.GridIcon(), screenCatalog: theme.ListIcon(),
+		screenSettings: theme.SettingsIcon(),
+	}
+	box := container.NewVBox()
+	for _, it := range items {
+		name := it.name
+		b := widget.NewButtonWithIcon(labels[it.key], icons[name], func() { a.show(name) })
+		b.Alignment = widget.ButtonAlignLeading
+		a.nav[name] = b
+		box.Add(b)
+	}
+	title := widget.NewLabelWithStyle(lang.L("app.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	side := container.NewBorder(container.NewVBox(title, widget.NewSeparator()), nil, nil, nil, box)
+	min := canvas.NewRectangle(nil)
+	min.SetMinSize(minWindow)
+	return container.NewStack(min, container.NewBorder(nil, nil, container.NewHBox(side, widget.NewSeparator()), nil, a.content))
+}
+
+// show switches to a screen, building it fresh.
+func (a *App) show(name string) {
+	a.onKey = nil
+	a.current = name
+	for n, b := range a.nav {
+		if n == name || (name == screenRun && n == screenLiveTest) {
+			b.Importance = widget.HighImportance
+		} else {
+			b.Importance = widget.MediumImportance
+		}
+		b.Refresh()
+	}
+	var build func() fyne.CanvasObject
+	switch name {
+	case screenHome:
+		build = func() fyne.CanvasObject { a.home = newHomeScreen(a); return a.home.view }
+	case screenWizard:
+		build = func() fyne.CanvasObject { a.wizard = newWizardScreen(a); return a.wizard.view }
+	case screenRecommendation:
+		build = func() fyne.CanvasObject { a.rec = newRecommendationScreen(a); return a.rec.view }
+	case screenLiveTest:
+		build = func() fyne.CanvasObject { a.live = newLiveTestScreen(a); return a.live.view }
+	case screenRun:
+		build = func() fyne.CanvasObject { return a.run.view }
+	case screenResults:
+		build = func() fyne.CanvasObject { a.results = newResultsScreen(a); return a.results.view }
+	case screenCatalog:
+		build = func() fyne.CanvasObject { a.catalog = newCatalogScreen(a); return a.catalog.view }
+	case screenSettings:
+		build = func() fyne.CanvasObject { a.settings = newSettingsScreen(a); return a.settings.view }
+	}
+	a.rebuild = build
+	a.content.Objects = []fyne.CanvasObject{build()}
+	a.content.Refresh()
+}
+
+// refresh rebuilds the current screen (data loaded, language changed).
+func (a *App) refresh() {
+	if a.current == screenRun {
+		return // a running test keeps its screen
+	}
+	a.show(a.current)
+}
+
+// relayout rebuilds the navigation and the current screen after a language change.
+func (a *App) relayout() {
+	a.win.SetTitle(lang.L("app.title"))
+	a.content = container.NewStack()
+	a.win.SetContent(a.layout())
+	a.show(a.current)
+}
+
+// uiError carries the translation key of a short sentence for the user.
+type uiError struct {
+	key string
+	err error
+}
+
+func (e *uiError) Error() string { return e.key + ": " + e.err.Error() }
+func (e *uiError) Unwrap() error { return e.err }
+
+// fail wraps err with the key of the sentence the user sees.
+func fail(key string, err error) error { return &uiError{key: key, err: err} }
+
+// showError logs err and shows it as a short translated sentence with the
+// details below it. It is the only way the GUI reports an error.
+func (a *App) showError(err error) {
+	if err == nil {
+		return
+	}
+	log.Printf("llm-advisor: %v", err)
+	sentence := lang.L("err.generic")
+	var ue *uiError
+	if errors.As(err, &ue) {
+		sentence = lang.L(ue.key)
+		err = ue.err
+	}
+	switch {
+	case errors.Is(err, context.Canceled):
+		sentence = lang.L("err.cancelled")
+	case errors.Is(err, data.ErrNotFound):
+		sentence = lang.L("err.not_found")
+	case errors.Is(err, os.ErrPermission):
+		sentence = lang.L("err.permission")
+	}
+	a.lastError = sentence
+	detail := widget.NewLabel(err.Error())
+	detail.Wrapping = fyne.TextWrapWord
+	detail.Importance = widget.LowImportance
+	msg := widget.NewLabel(sentence)
+	msg.Wrapping = fyne.TextWrapWord
+	msg.TextStyle.Bold = true
+	box := container.NewVBox(msg, detail)
+	d := dialog.NewCustom(lang.L("err.title"), lang.L("btn.close"), box, a.win)
+	d.Resize(fyne.NewSize(520, 220))
+	d.Show()
+}
+
+// needStore reports whether the store is open, telling the user when not.
+func (a *App) needStore() bool {
+	if a.store != nil {
+		return true
+	}
+	a.showError(fail("err.no_store", errors.New("the database is not open yet")))
+	return false
+}
+
+// langCode is the language of engine and report texts: "en" or "pt-BR".
+func (a *App) langCode() string { return currentLang(a.prefs.String(prefLanguage)) }
+
+// heading is a bold title label.
+func heading(text string) *widget.Label {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameSubHeadingText
+	return l
+}
+
+// wrapped is a label that wraps words.
+func wrapped(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// hint is a low-importance wrapped label (explanations under a field).
+func hint(text string) *widget.Label {
+	l := wrapped(text)
+	l.Importance = widget.LowImportance
+	l.TextStyle.Italic = true
+	return l
+}
+
+// screen frames a screen: a title row, the body, an optional bottom bar.
+func screen(title string, actions fyne.CanvasObject, body fyne.CanvasObject, bottom fyne.CanvasObject) fyne.CanvasObject {
+	top := container.NewBorder(nil, nil, nil, actions, heading(title))
+	var b fyne.CanvasObject
+	if bottom != nil {
+		b = container.NewVBox(widget.NewSeparator(), bottom)
+	}
+	return container.NewPadded(container.NewBorder(container.NewVBox(top, widget.NewSeparator()), b, nil, nil, body))
+}
+
+func spacer() fyne.CanvasObject { return layout.NewSpacer() }
+
+func money(v float64) string {
+	switch {
+	case v == 0:
+		return "$0"
+	case v < 0.01:
+		return fmt.Sprintf("$%.4f", v)
+	case v < 100:
+		return fmt.Sprintf("$%.2f", v)
+	default:
+		return fmt.Sprintf("$%.0f", v)
+	}
+}

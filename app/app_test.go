@@ -1,0 +1,643 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/data"
+)
+
+// harness runs the App on a Fyne test app. Background work reports through a
+// queue that only the test goroutine drains, so every widget is touched by
+// one goroutine, as fyne.Do guarantees in the real app.
+type harness struct {
+	t  *testing.T
+	fa fyne.App
+	a  *App
+	q  chan func()
+}
+
+func newHarness(t *testing.T, language string) *harness {
+	t.Helper()
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // no user rules or catalog from this machine
+	fa := test.NewTempApp(t)
+	dir := t.TempDir()
+	fa.Preferences().SetString(prefDataFolder, dir)
+	fa.Preferences().SetString(prefLanguage, language)
+	t.Cleanup(func() { applyLanguage("") })
+	h := &harness{t: t, fa: fa, q: make(chan func(), 4096)}
+	h.a = newApp(fa, func(f func()) { h.q <- f })
+	h.a.detect = func(context.Context) []localServer { return nil }
+	t.Cleanup(func() {
+		h.a.cancel()
+		done := make(chan struct{})
+		go func() { h.a.work.Wait(); close(done) }()
+		for {
+			select {
+			case <-done:
+				if h.a.store != nil {
+					h.a.store.Close()
+				}
+				return
+			case f := <-h.q:
+				f()
+			}
+		}
+	})
+	h.waitFor("store and engine", func() bool { return h.a.ready })
+	if h.a.store == nil || h.a.engine == nil {
+		t.Fatalf("store or engine did not open: %s", h.a.lastError)
+	}
+	return h
+}
+
+// waitFor runs queued UI updates until cond holds.
+func (h *harness) waitFor(what string, cond func() bool) {
+	h.t.Helper()
+	deadline := time.After(60 * time.Second)
+	for !cond() {
+		select {
+		case f := <-h.q:
+			f()
+		case <-time.After(5 * time.Millisecond):
+		case <-deadline:
+			h.t.Fatalf("timed out waiting for %s (last error: %q)", what, h.a.lastError)
+		}
+	}
+}
+
+// settle runs every queued update and waits for background work to finish.
+func (h *harness) settle() {
+	h.t.Helper()
+	for i := 0; i < 3; i++ {
+		done := make(chan struct{})
+		go func() { h.a.work.Wait(); close(done) }()
+		h.waitFor("background work", func() bool {
+			select {
+			case <-done:
+				return true
+			default:
+				return false
+			}
+		})
+		for len(h.q) > 0 {
+			(<-h.q)()
+		}
+	}
+}
+
+func (h *harness) newDecision() {
+	h.t.Helper()
+	h.a.show(screenHome)
+	test.Tap(h.a.home.newButton)
+	h.waitFor("wizard", func() bool { return h.a.current == screenWizard && h.a.wizard != nil && h.a.wizard.useCase != nil })
+}
+
+// scenario reads a scenario file of ../shared/scenarios.
+func scenario(t *testing.T, name string) (story string, answers map[string]any) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "shared", "scenarios", name))
+	if err != nil {
+		t.Skipf("scenario %s not available: %v", name, err)
+	}
+	var s struct {
+		Story   string         `json:"story"`
+		Answers map[string]any `json:"answers"`
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatal(err)
+	}
+	return s.Story, s.Answers
+}
+
+// answerWizard walks the wizard step by step, choosing each answer through
+// its widget, and presses Next on every step.
+func (h *harness) answerWizard(story string, answers map[string]any) {
+	h.t.Helper()
+	w := h.a.wizard
+	// Next without a use case stays on step 1 and says why.
+	test.Tap(w.next)
+	if w.step != 0 || !w.problem.Visible() {
+		h.t.Fatalf("Next without a use case: step %d, problem shown %v", w.step, w.problem.Visible())
+	}
+	test.Type(w.useCase, story)
+	for step, g := range advisor.Groups {
+		if w.step != step {
+			h.t.Fatalf("on step %d, want %d (%s)", w.step, step, g)
+		}
+		for _, q := range advisor.Questions {
+			v, ok := answers[q.Key]
+			if !ok || q.Group != g || q.Values == nil {
+				continue
+			}
+			var vals []string
+			switch x := v.(type) {
+			case string:
+				vals = []string{x}
+			case []any:
+				for _, e := range x {
+					vals = append(vals, e.(string))
+				}
+			}
+			sel := w.selects[q.Key]
+			sel.SetSelected(valueLabel(q.Key, vals[0]))
+			if q.Multi && len(vals) > 1 {
+				var labels []string
+				for _, e := range vals[1:] {
+					labels = append(labels, valueLabel(q.Key, e))
+				}
+				w.extraTasks.SetSelected(labels)
+			}
+		}
+		test.Tap(w.next)
+	}
+}
+
+func TestWizardScenarioShowsRecommendation(t *testing.T) {
+	h := newHarness(t, "en")
+	story, answers := scenario(t, "k1-eu-support-bot.json")
+	h.newDecision()
+	id := h.a.decision.ID
+	h.answerWizard(story, answers)
+	h.waitFor("recommendation", func() bool { return h.a.current == screenRecommendation && h.a.rec != nil && h.a.rec.rec != nil })
+
+	r := h.a.rec
+	if r.rec.Strategy.Primary != advisor.StepRAG {
+		t.Fatalf("primary strategy = %q, want rag", r.rec.Strategy.Primary)
+	}
+	if got, want := r.primary.Text, stepLabel(advisor.StepRAG); got != want {
+		t.Errorf("primary label = %q, want %q", got, want)
+	}
+	if got, want := r.modelType.Text, typeLabel(r.rec.Model.Type); got != want {
+		t.Errorf("model type label = %q, want %q", got, want)
+	}
+	if len(r.fired.Objects) == 0 {
+		t.Error("no fired rules shown")
+	}
+	// The answers were saved: the stored decision has them and the recommendation.
+	h.settle()
+	d, err := h.a.store.Decision(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Answers.Residency != "eu" || d.Answers.MainTask() != "chat_qa" || d.Answers.UseCase != story {
+		t.Errorf("stored answers = %+v", d.Answers)
+	}
+	if d.Recommendation == nil || d.Recommendation.Strategy.Primary != advisor.StepRAG || d.Status != "final" {
+		t.Errorf("stored recommendation = %+v, status %q", d.Recommendation, d.Status)
+	}
+}
+
+func TestWizardDraftSavedAndResumed(t *testing.T) {
+	h := newHarness(t, "en")
+	h.newDecision()
+	w := h.a.wizard
+	test.Type(w.useCase, "Sort support tickets")
+	w.selects["task"].SetSelected(valueLabel("task", "classify"))
+	w.extraTasks.SetSelected([]string{valueLabel("task", "extract")})
+	test.Tap(w.next)
+	if w.step != 1 {
+		t.Fatalf("step = %d after Next, want 1", w.step)
+	}
+	w.selects["residency"].SetSelected(valueLabel("residency", "eu"))
+	// Escape goes back, Enter goes on.
+	w.onKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if w.step != 0 {
+		t.Fatalf("Escape: step %d, want 0", w.step)
+	}
+	w.onKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if w.step != 1 {
+		t.Fatalf("Enter: step %d, want 1", w.step)
+	}
+	h.settle()
+	id := h.a.decision.ID
+
+	// Back on Home the draft is listed; opening it resumes the answers.
+	h.a.show(screenHome)
+	h.waitFor("decisions listed", func() bool { return h.a.home.loaded })
+	if len(h.a.home.decisions) != 1 || h.a.home.decisions[0].Title != "Sort support tickets" {
+		t.Fatalf("home lists %+v", h.a.home.decisions)
+	}
+	h.a.home.onOpen(id)
+	h.waitFor("wizard reopened", func() bool { return h.a.current == screenWizard && h.a.wizard != w })
+	w2 := h.a.wizard
+	if w2.useCase.Text != "Sort support tickets" {
+		t.Errorf("use case = %q", w2.useCase.Text)
+	}
+	if got := w2.answers.Task; len(got) != 2 || got[0] != "classify" || got[1] != "extract" {
+		t.Errorf("tasks = %v", got)
+	}
+	if w2.selects["residency"].Selected != valueLabel("residency", "eu") {
+		t.Errorf("residency shows %q", w2.selects["residency"].Selected)
+	}
+	if w2.selects["latency"].Selected != dontKnow() {
+		t.Errorf("unanswered question shows %q, want I don't know", w2.selects["latency"].Selected)
+	}
+
+	// Duplicate, then delete the copy.
+	h.a.show(screenHome)
+	h.waitFor("decisions listed", func() bool { return h.a.home.loaded })
+	h.a.home.onDuplicate(id)
+	h.waitFor("copy listed", func() bool { return len(h.a.home.decisions) == 2 })
+	var copyID int64
+	for _, d := range h.a.home.decisions {
+		if d.ID != id {
+			copyID = d.ID
+		}
+	}
+	h.a.home.deleteDecision(copyID)
+	h.waitFor("copy deleted", func() bool { return len(h.a.home.decisions) == 1 })
+	if h.a.home.decisions[0].ID != id {
+		t.Errorf("the original was deleted instead of the copy")
+	}
+}
+
+func TestConflictRelaxationAppliedOnlyWhenPressed(t *testing.T) {
+	h := newHarness(t, "en")
+	// Find a scenario with a conflict whose relaxation changes answers.
+	files, _ := filepath.Glob(filepath.Join("..", "..", "shared", "scenarios", "*.json"))
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		var s struct {
+			Answers json.RawMessage `json:"answers"`
+		}
+		if json.Unmarshal(b, &s) != nil {
+			continue
+		}
+		ans, err := advisor.ParseAnswersBytes(s.Answers)
+		if err != nil {
+			continue
+		}
+		rec, err := h.a.engine.Recommend(ans, "en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c *advisor.Conflict
+		for i := range rec.Conflicts {
+			if len(rec.Conflicts[i].Relax) > 0 {
+				c = &rec.Conflicts[i]
+				break
+			}
+		}
+		if c == nil {
+			continue
+		}
+		d := &data.Decision{Title: filepath.Base(f), Answers: ans, Recommendation: rec, Status: "final"}
+		if err := h.a.store.SaveDecision(context.Background(), d); err != nil {
+			t.Fatal(err)
+		}
+		h.a.openDecision(d)
+		r := h.a.rec
+		if len(r.conflicts) == 0 {
+			t.Fatalf("%s: no relaxation button", f)
+		}
+		if !sameAnswers(h.a.decision.Answers, ans) {
+			t.Fatal("answers changed before pressing")
+		}
+		test.Tap(r.conflicts[0])
+		h.waitFor("re-run", func() bool { return h.a.rec != r })
+		for k, v := range c.Relax {
+			if got := h.a.decision.Answers.Get(k); len(got) != 1 || got[0] != v {
+				t.Errorf("%s: answer %s = %v after relaxing, want %s", f, k, got, v)
+			}
+		}
+		if !h.a.rec.changes.Visible() || !strings.Contains(h.a.rec.changes.Text, "→") {
+			t.Errorf("changed answers not shown: %q", h.a.rec.changes.Text)
+		}
+		return
+	}
+	t.Skip("no scenario gives a conflict with a change of answers")
+}
+
+func sameAnswers(a, b advisor.Answers) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return string(x) == string(y)
+}
+
+func TestImportCasesWithBadRows(t *testing.T) {
+	h := newHarness(t, "en")
+	h.a.show(screenLiveTest)
+	l := h.a.live
+	path := filepath.Join(t.TempDir(), "cases.csv")
+	csv := "input,expected,checks\n" +
+		"What is the capital of France?,Paris,contains\n" +
+		",missing input,contains\n" +
+		"Say hi,hi,contains;exact\n" +
+		"Bad check,x,telepathy\n" +
+		"\"unterminated,quote\n"
+	if err := os.WriteFile(path, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	l.importFile(path)
+	h.waitFor("preview", func() bool { return l.preview != nil })
+	p := l.preview
+	if len(p.cases) != 2 {
+		t.Fatalf("good rows = %d, want 2: %+v", len(p.cases), p.cases)
+	}
+	lines := map[int]string{}
+	for _, b := range p.bad {
+		lines[b.Line] = b.Reason()
+	}
+	if !strings.Contains(lines[3], "empty") {
+		t.Errorf("line 3 reason = %q (all: %v)", lines[3], lines)
+	}
+	if !strings.Contains(lines[5], "telepathy") {
+		t.Errorf("line 5 reason = %q (all: %v)", lines[5], lines)
+	}
+	if _, ok := lines[6]; !ok {
+		t.Errorf("the unterminated quote on line 6 is not listed: %v", lines)
+	}
+	test.Tap(l.previewAdd)
+	if len(l.s.cases) != 2 || l.s.cases[1].Checks[1] != "exact" {
+		t.Fatalf("cases after import = %+v", l.s.cases)
+	}
+	if l.casesCount.Text != "2 examples" {
+		t.Errorf("count label = %q", l.casesCount.Text)
+	}
+
+	// JSONL: a bad line is listed, good ones kept.
+	jpath := filepath.Join(t.TempDir(), "cases.jsonl")
+	os.WriteFile(jpath, []byte(`{"input":"a","expected":"b"}`+"\n"+`{"input":`+"\n"+`{"input":"c","colour":"red"}`+"\n"), 0o600)
+	l.importFile(jpath)
+	h.waitFor("jsonl preview", func() bool { return l.preview != nil && l.preview.file == jpath })
+	if len(l.preview.cases) != 1 || len(l.preview.bad) != 2 || l.preview.bad[0].Line != 2 || l.preview.bad[1].Line != 3 {
+		t.Errorf("jsonl: %d good, bad %+v", len(l.preview.cases), l.preview.bad)
+	}
+}
+
+func TestTranslationsComplete(t *testing.T) {
+	read := func(name string) map[string]string {
+		b, err := os.ReadFile(filepath.Join("..", "assets", "translations", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]string
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return m
+	}
+	en, pt := read("app.en.json"), read("app.pt-BR.json")
+	for k, v := range en {
+		if _, ok := pt[k]; !ok {
+			t.Errorf("app.pt-BR.json lacks %q", k)
+		}
+		if strings.TrimSpace(v) == "" {
+			t.Errorf("app.en.json: %q is empty", k)
+		}
+	}
+	for k, v := range pt {
+		if _, ok := en[k]; !ok {
+			t.Errorf("app.en.json lacks %q", k)
+		}
+		if strings.TrimSpace(v) == "" {
+			t.Errorf("app.pt-BR.json: %q is empty", k)
+		}
+	}
+	answers := read("answers.en.json")
+
+	// Every key literal in the sources exists: lang.L("…") and the keys
+	// passed to fail(), labelled fields and tables.
+	srcs, _ := filepath.Glob("*.go")
+	lit := regexp.MustCompile(`"((?:app|btn|cases|catalog|err|home|live|nav|rec|results|run|runstate|settings|strength|wizard|error)\.[a-z0-9_.]*[a-z0-9_])"`)
+	call := regexp.MustCompile(`lang\.L\("([^"]+)"`)
+	prefix := regexp.MustCompile(`(?:lang\.L|labelOr)\("([a-z_.]+\.)"\s*\+`)
+	var prefixes []string
+	for _, f := range srcs {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, _ := os.ReadFile(f)
+		for _, m := range lit.FindAllStringSubmatch(string(b), -1) {
+			if _, ok := en[m[1]]; !ok {
+				t.Errorf("%s: key %q is not in app.en.json", f, m[1])
+			}
+		}
+		for _, m := range call.FindAllStringSubmatch(string(b), -1) {
+			if strings.HasSuffix(m[1], ".") {
+				continue
+			}
+			if _, ok := en[m[1]]; !ok {
+				if _, ok := answers[m[1]]; !ok {
+					t.Errorf("%s: lang.L(%q) has no translation", f, m[1])
+				}
+			}
+		}
+		for _, m := range prefix.FindAllStringSubmatch(string(b), -1) {
+			prefixes = append(prefixes, m[1])
+		}
+	}
+	// Keys built from a prefix cover every value they can take.
+	dyn := map[string][]string{
+		"error.":          {advisor.ErrUnauthorized, advisor.ErrNotFound, advisor.ErrRateLimited, advisor.ErrServer, advisor.ErrTimeout, advisor.ErrConnection, advisor.ErrBadResponse, advisor.ErrContextLength, advisor.ErrBadRequest, advisor.ErrCancelled},
+		"runstate.":       {advisor.RunRunning, advisor.RunDone, advisor.RunCancelled, advisor.RunInterrupted, advisor.RunFailed},
+		"strength.":       {"hard", "strong", "soft"},
+		"catalog.status.": {"active", "retiring", "shut_down", "legacy"},
+		"catalog.unit.":   {"minute", "image"},
+		"results.export.": {formatPDF, formatHTML, formatMarkdown, formatCSV, formatJSON, formatJSONL},
+	}
+	sort.Strings(prefixes)
+	for _, p := range prefixes {
+		vals, ok := dyn[p]
+		if !ok {
+			if _, isAnswers := map[string]bool{"q.": true, "v.": true, "group.": true, "type.": true, "arch.": true, "weights.": true, "hosting.": true, "tier.": true, "step.": true, "strategy.": true, "check.": true}[p]; isAnswers {
+				continue // answers.*.json, checked by the assets tests
+			}
+			t.Errorf("key prefix %q is not covered by this test", p)
+			continue
+		}
+		for _, v := range vals {
+			if _, ok := en[p+v]; !ok {
+				t.Errorf("%s%s missing", p, v)
+			}
+		}
+	}
+}
+
+func TestLanguageSwitch(t *testing.T) {
+	h := newHarness(t, "en")
+	h.a.show(screenSettings)
+	if h.a.nav[screenHome].Text != "Home" {
+		t.Fatalf("nav in English = %q", h.a.nav[screenHome].Text)
+	}
+	h.a.settings.language.SetSelectedIndex(2) // Português do Brasil
+	if got := h.a.nav[screenHome].Text; got != "Início" {
+		t.Errorf("after switching to pt-BR the nav says %q", got)
+	}
+	if h.a.current != screenSettings || h.a.settings.language.SelectedIndex() != 2 {
+		t.Errorf("settings not rebuilt in place")
+	}
+	if h.a.langCode() != "pt-BR" {
+		t.Errorf("langCode = %q", h.a.langCode())
+	}
+	h.a.settings.language.SetSelectedIndex(1)
+	if got := h.a.nav[screenHome].Text; got != "Home" {
+		t.Errorf("back to English the nav says %q", got)
+	}
+}
+
+func TestCatalogFilterAndCard(t *testing.T) {
+	h := newHarness(t, "en")
+	h.a.show(screenCatalog)
+	c := h.a.catalog
+	all := len(c.models)
+	if all == 0 {
+		t.Fatal("empty catalog")
+	}
+	c.openOnly.SetChecked(true)
+	for _, m := range c.models {
+		if m.Weights != advisor.WeightsOpen {
+			t.Errorf("open-only shows %s (%s)", m.ID, m.Weights)
+		}
+	}
+	if len(c.models) == 0 || len(c.models) >= all {
+		t.Errorf("open-only: %d of %d", len(c.models), all)
+	}
+	c.openOnly.SetChecked(false)
+	c.list.Select(0)
+	if c.selected == nil || c.tryModel.Text != c.selected.ID {
+		t.Fatalf("card not shown for the first model")
+	}
+	m := *c.selected
+	c.onAddToTest(m)
+	if len(h.a.candidates) != 1 || h.a.candidates[0].CatalogID != m.ID {
+		t.Errorf("candidates = %+v", h.a.candidates)
+	}
+	c.onAddToTest(m)
+	if len(h.a.candidates) != 1 {
+		t.Errorf("added twice")
+	}
+}
+
+func TestErrorSentenceIsTranslated(t *testing.T) {
+	h := newHarness(t, "pt-BR")
+	h.a.showError(fail("err.export", fmt.Errorf("disk full")))
+	if h.a.lastError != "Não foi possível salvar o relatório." {
+		t.Errorf("error sentence = %q", h.a.lastError)
+	}
+}
+
+// openAIServer speaks OpenAI's streaming chat wire format: it answers every
+// question with "Paris" in two chunks, then usage, then [DONE].
+func openAIServer(t *testing.T) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/models" {
+			fmt.Fprint(w, `{"object":"list","data":[{"id":"fake-model","object":"model"}]}`)
+			return
+		}
+		if r.URL.Path != "/v1/chat/completions" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/event-stream")
+		chunk := func(delta, finish string) {
+			f := "null"
+			if finish != "" {
+				f = `"` + finish + `"`
+			}
+			fmt.Fprintf(w, "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"fake-model\",\"choices\":[{\"index\":0,\"delta\":{\"content\":%q},\"finish_reason\":%s}]}\n\n", delta, f)
+			w.(http.Flusher).Flush()
+		}
+		chunk("Par", "")
+		chunk("is", "stop")
+		fmt.Fprint(w, "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"fake-model\",\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":2,\"total_tokens\":14}}\n\n")
+		fmt.Fprint(w, "data: [DONE]\n\n")
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestLiveTestRunFromGUI(t *testing.T) {
+	h := newHarness(t, "en")
+	srv := openAIServer(t)
+	h.a.detect = func(ctx context.Context) []localServer {
+		return []localServer{{Name: "Local", BaseURL: srv.URL + "/v1", Models: []string{"fake-model"}}}
+	}
+	h.newDecision()
+	h.a.show(screenLiveTest)
+	l := h.a.live
+	h.waitFor("detected server", func() bool { return len(l.detectedSrv) == 1 })
+	// Add the detected model as a candidate through its button.
+	var add *widget.Button
+	for _, o := range l.detected.Objects {
+		if s, ok := o.(*container.Scroll); ok {
+			add = s.Content.(*fyne.Container).Objects[0].(*widget.Button)
+		}
+	}
+	if add == nil {
+		t.Fatal("no button for the detected model")
+	}
+	test.Tap(add)
+	if len(h.a.candidates) != 1 || h.a.candidates[0].BaseURL != srv.URL+"/v1" {
+		t.Fatalf("candidates = %+v", h.a.candidates)
+	}
+	l.strategies.SetSelected([]string{strategyLabel(advisor.StrategyZeroShot)})
+	l.addCases(
+		advisor.Case{Input: "Capital of France?", Expected: "Paris"},
+		advisor.Case{Input: "Capital of Italy?", Expected: "Rome"},
+		advisor.Case{Input: "Say Paris", Expected: "paris", Checks: []string{advisor.CheckExact}},
+	)
+	test.Tap(l.start)
+	h.waitFor("run finished", func() bool { return h.a.run != nil && h.a.run.finished })
+	r := h.a.run
+	if r.state != advisor.RunDone || r.done != 3 || r.errCount != 0 {
+		t.Fatalf("run state %q, done %d, errors %d (%s)", r.state, r.done, r.errCount, h.a.lastError)
+	}
+	if len(r.got) != 3 || r.counts.Text != "3 of 3 done" {
+		t.Errorf("shown %d results, counts %q", len(r.got), r.counts.Text)
+	}
+	for _, res := range r.got {
+		if res.Output != "Paris" {
+			t.Errorf("output %q", res.Output)
+		}
+		if want := res.Case != 1; res.Case != 2 && res.Passed != want { // case 1 expects Rome
+			t.Errorf("case %d passed = %v, want %v", res.Case, res.Passed, want)
+		}
+	}
+	// The results are in the database and on the Results screen.
+	test.Tap(r.results)
+	h.waitFor("results loaded", func() bool { return h.a.results != nil && h.a.results.loaded })
+	rs := h.a.results
+	if len(rs.results) != 3 || len(rs.summary) != 1 || rs.summary[0].Requests != 3 {
+		t.Fatalf("results screen: %d results, summary %+v", len(rs.results), rs.summary)
+	}
+	if rs.summary[0].TokensIn != 36 || rs.summary[0].TokensOut != 6 {
+		t.Errorf("tokens in/out = %d/%d, want 36/6 from the server's usage", rs.summary[0].TokensIn, rs.summary[0].TokensOut)
+	}
+	if got := rs.cellText(rs.columns[0], 0); !strings.Contains(got, "Paris") {
+		t.Errorf("side by side cell = %q", got)
+	}
+	if !rs.exports[formatCSV].Disabled() {
+		// Export CSV to a file through the same code the save dialog uses.
+		path := filepath.Join(t.TempDir(), "out.csv")
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs.exportTo(f, formatCSV, rs.input(rs.results))
+		h.waitFor("export", func() bool { return rs.exported == formatCSV })
+		b, _ := os.ReadFile(path)
+		if !strings.Contains(string(b), "Paris") {
+			t.Errorf("CSV export lacks the outputs: %q", b)
+		}
+	} else {
+		t.Error("CSV export disabled after loading")
+	}
+}

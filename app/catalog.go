@@ -1,0 +1,377 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/advisor/livetest"
+)
+
+// catalogScreen browses the model catalog, shows a model card, tries a
+// model on an endpoint and imports models from a file.
+type catalogScreen struct {
+	a    *App
+	view fyne.CanvasObject
+
+	name     *widget.Entry
+	task     *widget.Select
+	kind     *widget.Select
+	license  *widget.Select
+	openOnly *widget.Check
+	count    *widget.Label
+	list     *widget.List
+	models   []advisor.Model // filtered
+	selected *advisor.Model
+	card     *fyne.Container
+	notice   *widget.Label
+
+	// Try it
+	tryKind   *widget.Select
+	tryURL    *widget.Entry
+	tryModel  *widget.Entry
+	tryKeyEnv *widget.Entry
+	tryKey    *widget.Entry
+	tryPrompt *widget.Entry
+	trySend   *widget.Button
+	tryAnswer *widget.Label
+	tryStats  *widget.Label
+	tryCancel context.CancelFunc
+
+	taskValues, typeValues, licenses []string
+}
+
+func newCatalogScreen(a *App) *catalogScreen {
+	c := &catalogScreen{a: a}
+	q, _ := advisor.QuestionByKey("task")
+	c.taskValues = append([]string{""}, q.Values...)
+	taskLabels := []string{lang.L("catalog.any")}
+	for _, v := range q.Values {
+		taskLabels = append(taskLabels, valueLabel("task", v))
+	}
+	c.typeValues = append([]string{""}, advisor.ModelTypes...)
+	typeLabels := []string{lang.L("catalog.any")}
+	for _, t := range advisor.ModelTypes {
+		typeLabels = append(typeLabels, typeLabel(t))
+	}
+	c.licenses = []string{""}
+	if a.engine != nil {
+		seen := map[string]bool{}
+		for _, m := range a.engine.Catalog() {
+			if m.License != "" && !seen[m.License] {
+				seen[m.License] = true
+				c.licenses = append(c.licenses, m.License)
+			}
+		}
+		sort.Strings(c.licenses[1:])
+	}
+	licenseLabels := append([]string{lang.L("catalog.any")}, c.licenses[1:]...)
+
+	c.name = widget.NewEntry()
+	c.name.SetPlaceHolder(lang.L("catalog.name.placeholder"))
+	c.name.OnChanged = func(string) { c.applyFilter() }
+	c.task = widget.NewSelect(taskLabels, func(string) { c.applyFilter() })
+	c.kind = widget.NewSelect(typeLabels, func(string) { c.applyFilter() })
+	c.license = widget.NewSelect(licenseLabels, func(string) { c.applyFilter() })
+	c.openOnly = widget.NewCheck(lang.L("catalog.open_only"), func(bool) { c.applyFilter() })
+	c.count = widget.NewLabel("")
+	c.count.Importance = widget.LowImportance
+	c.notice = widget.NewLabel("")
+	c.notice.Importance = widget.SuccessImportance
+	c.notice.Hide()
+
+	filters := container.NewGridWithColumns(5,
+		labelled(lang.L("catalog.name"), c.name),
+		labelled(lang.L("catalog.task"), c.task),
+		labelled(lang.L("catalog.type"), c.kind),
+		labelled(lang.L("catalog.license"), c.license),
+		container.NewVBox(widget.NewLabel(""), c.openOnly),
+	)
+	c.list = widget.NewList(func() int { return len(c.models) }, func() fyne.CanvasObject {
+		l := widget.NewLabel("")
+		l.Truncation = fyne.TextTruncateEllipsis
+		return l
+	}, func(i widget.ListItemID, o fyne.CanvasObject) {
+		m := c.models[i]
+		txt := m.Name + " · " + m.Provider
+		if m.Status == "retiring" || m.Status == "shut_down" {
+			txt += " ⚠"
+		}
+		o.(*widget.Label).SetText(txt)
+	})
+	c.list.OnSelected = func(i widget.ListItemID) { c.onSelect(i) }
+	c.card = container.NewVBox(hint(lang.L("catalog.pick")))
+
+	importBtn := widget.NewButtonWithIcon(lang.L("catalog.import"), theme.FileIcon(), c.onImport)
+	left := container.NewBorder(nil, c.count, nil, nil, c.list)
+	split := container.NewHSplit(left, container.NewVScroll(c.card))
+	split.Offset = 0.32
+	body := container.NewBorder(container.NewVBox(filters, c.notice), nil, nil, nil, split)
+	c.view = screen(lang.L("catalog.title"), importBtn, body, nil)
+	c.task.SetSelectedIndex(0)
+	c.kind.SetSelectedIndex(0)
+	c.license.SetSelectedIndex(0)
+	c.applyFilter()
+	return c
+}
+
+// labelled puts a small caption above a field.
+func labelled(caption string, field fyne.CanvasObject) fyne.CanvasObject {
+	l := widget.NewLabel(caption)
+	l.TextStyle.Bold = true
+	return container.NewVBox(l, field)
+}
+
+func (c *catalogScreen) applyFilter() {
+	if c.list == nil || c.a.engine == nil {
+		return
+	}
+	f := advisor.CatalogFilter{Name: strings.TrimSpace(c.name.Text), OpenOnly: c.openOnly.Checked}
+	if i := c.task.SelectedIndex(); i > 0 {
+		f.Task = c.taskValues[i]
+	}
+	if i := c.kind.SelectedIndex(); i > 0 {
+		f.Type = c.typeValues[i]
+	}
+	if i := c.license.SelectedIndex(); i > 0 {
+		f.License = c.licenses[i]
+	}
+	c.models = advisor.FilterCatalog(c.a.engine.Catalog(), f)
+	c.count.SetText(lang.L("catalog.count", map[string]any{"N": len(c.models)}))
+	c.list.UnselectAll()
+	c.list.Refresh()
+}
+
+func (c *catalogScreen) onSelect(i int) {
+	if i < 0 || i >= len(c.models) {
+		return
+	}
+	m := c.models[i]
+	c.selected = &m
+	c.card.Objects = []fyne.CanvasObject{c.modelCard(m), c.tryBox(m)}
+	c.card.Refresh()
+}
+
+// modelCard shows everything the catalog knows about a model.
+func (c *catalogScreen) modelCard(m advisor.Model) fyne.CanvasObject {
+	form := widget.NewForm()
+	add := func(key, value string) {
+		if strings.TrimSpace(value) != "" {
+			form.Append(lang.L(key), wrapped(value))
+		}
+	}
+	add("catalog.card.provider", m.Provider)
+	add("catalog.card.type", typeLabel(m.Type))
+	add("catalog.card.architecture", archLabel(m.Architecture))
+	lic := weightsLabel(m.Weights) + " · " + m.License
+	if m.LicenseNotes != "" {
+		lic += " — " + m.LicenseNotes
+	}
+	add("catalog.card.license", lic)
+	add("catalog.card.modalities", strings.Join(m.ModalitiesIn, ", ")+" → "+strings.Join(m.ModalitiesOut, ", "))
+	if m.ContextTokens > 0 {
+		add("catalog.card.context", lang.L("catalog.card.tokens", map[string]any{"N": fmt.Sprintf("%d", m.ContextTokens)}))
+	}
+	add("catalog.card.params", m.Params)
+	add("catalog.card.tier", tierLabel(m.SizeTier))
+	add("catalog.card.price", priceText(m))
+	var hosting []string
+	for _, h := range m.Hosting {
+		hosting = append(hosting, hostingLabel(h))
+	}
+	needs := strings.Join(hosting, ", ")
+	if m.MinMemoryGB > 0 {
+		needs += " · " + lang.L("catalog.card.memory", map[string]any{"GB": fmt.Sprintf("%g", m.MinMemoryGB)})
+	}
+	if m.CPUOK {
+		needs += " · " + lang.L("catalog.card.cpu_ok")
+	}
+	if len(m.Regions) > 0 {
+		needs += " · " + lang.L("catalog.card.regions") + " " + strings.Join(m.Regions, ", ")
+	}
+	add("catalog.card.hosting", needs)
+	status := labelOr("catalog.status."+m.Status, m.Status)
+	if m.ShutdownDate != "" {
+		status += " · " + lang.L("catalog.card.shutdown", map[string]any{"Date": m.ShutdownDate})
+	}
+	st := wrapped(status)
+	if m.Status != "active" && m.Status != "" {
+		st.Importance = widget.WarningImportance
+	}
+	form.Append(lang.L("catalog.card.status"), st)
+
+	title := heading(m.Name)
+	box := container.NewVBox(title, wrapped(m.Description), form)
+	if u, err := url.Parse(m.Source); err == nil && u.Scheme != "" {
+		box.Add(widget.NewHyperlink(lang.L("rec.source")+" "+u.Host, u))
+	}
+	addBtn := widget.NewButtonWithIcon(lang.L("catalog.add_to_test"), theme.ContentAddIcon(), func() { c.onAddToTest(m) })
+	box.Add(container.NewHBox(addBtn))
+	return widget.NewCard("", "", box)
+}
+
+func priceText(m advisor.Model) string {
+	var s string
+	switch {
+	case m.PriceUnit != "":
+		s = lang.L("catalog.card.price_unit", map[string]any{"Price": money(m.PricePerUnit), "Unit": labelOr("catalog.unit."+m.PriceUnit, m.PriceUnit)})
+	case m.PriceInPer1M == 0 && m.PriceOutPer1M == 0:
+		s = lang.L("catalog.card.price_free")
+	default:
+		s = lang.L("catalog.card.price_tokens", map[string]any{"In": money(m.PriceInPer1M), "Out": money(m.PriceOutPer1M)})
+	}
+	if m.PriceAsOf != "" {
+		s += " " + lang.L("catalog.card.as_of", map[string]any{"Date": m.PriceAsOf})
+	}
+	if m.PriceNote != "" {
+		s += " — " + m.PriceNote
+	}
+	return s
+}
+
+// tryBox sends a sample prompt to an endpoint serving the model.
+func (c *catalogScreen) tryBox(m advisor.Model) fyne.CanvasObject {
+	ep := endpointForModel(c.a, m.ID)
+	kinds := []string{advisor.KindOpenAI, advisor.KindAzure, advisor.KindCompatible}
+	c.tryKind = widget.NewSelect(kinds, nil)
+	c.tryKind.SetSelected(ep.Kind)
+	c.tryURL = widget.NewEntry()
+	c.tryURL.SetPlaceHolder("http://127.0.0.1:11434/v1")
+	c.tryModel = widget.NewEntry()
+	c.tryModel.SetText(m.ID)
+	c.tryKeyEnv = widget.NewEntry()
+	c.tryKeyEnv.SetText(ep.APIKeyEnv)
+	c.tryKeyEnv.SetPlaceHolder("OPENAI_API_KEY")
+	c.tryKey = widget.NewPasswordEntry()
+	c.tryKey.SetPlaceHolder(lang.L("catalog.try.key.placeholder"))
+	c.tryPrompt = widget.NewMultiLineEntry()
+	c.tryPrompt.SetMinRowsVisible(2)
+	c.tryPrompt.SetText(lang.L("catalog.try.sample"))
+	c.tryAnswer = wrapped("")
+	c.tryStats = widget.NewLabel("")
+	c.tryStats.Importance = widget.LowImportance
+	c.trySend = widget.NewButtonWithIcon(lang.L("catalog.try.send"), theme.MailSendIcon(), c.onTry)
+	form := widget.NewForm(
+		widget.NewFormItem(lang.L("live.ep.kind"), c.tryKind),
+		widget.NewFormItem(lang.L("live.ep.base_url"), c.tryURL),
+		widget.NewFormItem(lang.L("live.ep.model"), c.tryModel),
+		widget.NewFormItem(lang.L("live.ep.key_env"), c.tryKeyEnv),
+		widget.NewFormItem(lang.L("live.ep.key"), c.tryKey),
+		widget.NewFormItem(lang.L("catalog.try.prompt"), c.tryPrompt),
+	)
+	return widget.NewCard(lang.L("catalog.try"), lang.L("catalog.try.sub"), container.NewVBox(form, container.NewHBox(c.trySend), c.tryAnswer, c.tryStats))
+}
+
+func (c *catalogScreen) onTry() {
+	ep := advisor.Endpoint{Name: "try", Kind: c.tryKind.Selected, BaseURL: strings.TrimSpace(c.tryURL.Text),
+		Model: strings.TrimSpace(c.tryModel.Text), APIKeyEnv: strings.TrimSpace(c.tryKeyEnv.Text)}
+	if c.selected != nil {
+		ep.CatalogID = c.selected.ID
+	}
+	key := c.tryKey.Text
+	prompt := c.tryPrompt.Text
+	if c.tryCancel != nil {
+		c.tryCancel()
+	}
+	c.trySend.Disable()
+	c.tryAnswer.SetText(lang.L("catalog.try.waiting"))
+	c.tryStats.SetText("")
+	ctx, cancel := context.WithCancel(c.a.ctx)
+	c.tryCancel = cancel
+	c.a.goWork(func(context.Context) {
+		defer cancel()
+		k := key
+		if k == "" {
+			k, _ = livetest.LookupKey(ep)
+		}
+		res, err := livetest.Try(ctx, ep, k, prompt)
+		c.a.ui(func() {
+			c.trySend.Enable()
+			if err != nil {
+				c.tryAnswer.SetText(lang.L("catalog.try.failed") + " " + err.Error())
+				c.tryAnswer.Importance = widget.DangerImportance
+				c.tryAnswer.Refresh()
+				return
+			}
+			c.tryAnswer.Importance = widget.MediumImportance
+			c.tryAnswer.SetText(res.Output)
+			c.tryStats.SetText(lang.L("catalog.try.stats", map[string]any{
+				"Latency": fmt.Sprintf("%.0f", res.LatencyMs), "TTFT": fmt.Sprintf("%.0f", res.TTFTMs),
+				"In": res.TokensIn, "Out": res.TokensOut,
+			}))
+		})
+	})
+}
+
+// onAddToTest puts the model among the live-test candidates.
+func (c *catalogScreen) onAddToTest(m advisor.Model) {
+	for _, ep := range c.a.candidates {
+		if ep.CatalogID == m.ID {
+			c.notice.SetText(lang.L("catalog.already_added", map[string]any{"Name": m.Name}))
+			c.notice.Show()
+			return
+		}
+	}
+	ep := endpointForModel(c.a, m.ID)
+	if c.tryURL != nil && c.selected != nil && c.selected.ID == m.ID {
+		if u := strings.TrimSpace(c.tryURL.Text); u != "" {
+			ep.BaseURL = u
+			ep.Kind = c.tryKind.Selected
+		}
+	}
+	c.a.candidates = append(c.a.candidates, ep)
+	c.notice.SetText(lang.L("catalog.added", map[string]any{"Name": m.Name, "N": len(c.a.candidates)}))
+	c.notice.Show()
+}
+
+func (c *catalogScreen) onImport() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			c.a.showError(fail("err.import_models", err))
+			return
+		}
+		if r == nil {
+			return
+		}
+		path := r.URI().Path()
+		_ = r.Close()
+		c.importFile(path)
+	}, c.a.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".yaml", ".yml", ".json"}))
+	d.Resize(fyne.NewSize(800, 560))
+	d.Show()
+}
+
+// importFile reads models from a file off the UI goroutine and adds them to the engine.
+func (c *catalogScreen) importFile(path string) {
+	eng := c.a.engine
+	if eng == nil {
+		return
+	}
+	c.a.goWork(func(ctx context.Context) {
+		ms, err := advisor.ParseCatalogFile(path)
+		if err == nil {
+			eng.AddModels(ms...)
+		}
+		c.a.ui(func() {
+			if err != nil {
+				c.a.showError(fail("err.import_models", err))
+				return
+			}
+			c.notice.SetText(lang.L("catalog.imported", map[string]any{"N": len(ms)}))
+			c.notice.Show()
+			c.applyFilter()
+		})
+	})
+}

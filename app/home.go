@@ -1,0 +1,256 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/llm-advisor/llm-advisor/data"
+)
+
+// homeScreen lists recent decisions and starts new ones.
+type homeScreen struct {
+	a         *App
+	view      fyne.CanvasObject
+	newButton *widget.Button
+	list      *widget.List
+	empty     *widget.Label
+	decisions []data.Decision
+	loaded    bool
+}
+
+func newHomeScreen(a *App) *homeScreen {
+	h := &homeScreen{a: a}
+	h.newButton = widget.NewButtonWithIcon(lang.L("home.new"), theme.ContentAddIcon(), h.onNew)
+	h.newButton.Importance = widget.HighImportance
+	catalog := widget.NewButtonWithIcon(lang.L("nav.catalog"), theme.ListIcon(), func() { a.show(screenCatalog) })
+	settings := widget.NewButtonWithIcon(lang.L("nav.settings"), theme.SettingsIcon(), func() { a.show(screenSettings) })
+
+	h.list = widget.NewList(func() int { return len(h.decisions) }, h.createRow, h.updateRow)
+	h.empty = hint(lang.L("home.loading"))
+
+	var top []fyne.CanvasObject
+	if !a.prefs.Bool(prefHintSeen) {
+		top = append(top, h.firstRunHint())
+	}
+	top = append(top, heading(lang.L("home.recent")), h.empty)
+	body := container.NewBorder(container.NewVBox(top...), nil, nil, nil, h.list)
+	h.view = screen(lang.L("home.title"), container.NewHBox(catalog, settings, h.newButton), body, nil)
+	h.load()
+	return h
+}
+
+// firstRunHint explains the three steps, one sentence each.
+func (h *homeScreen) firstRunHint() fyne.CanvasObject {
+	steps := container.NewVBox(
+		wrapped("1. "+lang.L("home.hint.answer")),
+		wrapped("2. "+lang.L("home.hint.recommend")),
+		wrapped("3. "+lang.L("home.hint.test")),
+	)
+	var card *widget.Card
+	got := widget.NewButton(lang.L("home.hint.dismiss"), func() {
+		h.a.prefs.SetBool(prefHintSeen, true)
+		card.Hide()
+	})
+	card = widget.NewCard(lang.L("home.hint.title"), "", container.NewBorder(nil, nil, nil, container.NewVBox(got), steps))
+	return card
+}
+
+func (h *homeScreen) createRow() fyne.CanvasObject {
+	title := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.Truncation = fyne.TextTruncateEllipsis
+	meta := widget.NewLabel("")
+	meta.Importance = widget.LowImportance
+	open := widget.NewButtonWithIcon(lang.L("btn.open"), theme.FolderOpenIcon(), nil)
+	dup := widget.NewButtonWithIcon(lang.L("btn.duplicate"), theme.ContentCopyIcon(), nil)
+	del := widget.NewButtonWithIcon(lang.L("btn.delete"), theme.DeleteIcon(), nil)
+	del.Importance = widget.DangerImportance
+	return container.NewBorder(nil, nil, nil, container.NewHBox(meta, open, dup, del), title)
+}
+
+func (h *homeScreen) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
+	d := h.decisions[i]
+	c := o.(*fyne.Container)
+	c.Objects[0].(*widget.Label).SetText(decisionTitle(d))
+	btns := c.Objects[1].(*fyne.Container).Objects
+	status := lang.L("home.status.draft")
+	if d.Status == "final" {
+		status = lang.L("home.status.final")
+	}
+	btns[0].(*widget.Label).SetText(status + " · " + d.UpdatedAt.Local().Format("2006-01-02 15:04"))
+	id := d.ID
+	btns[1].(*widget.Button).OnTapped = func() { h.onOpen(id) }
+	btns[2].(*widget.Button).OnTapped = func() { h.onDuplicate(id) }
+	btns[3].(*widget.Button).OnTapped = func() { h.onDelete(id, decisionTitle(d)) }
+}
+
+func decisionTitle(d data.Decision) string {
+	if strings.TrimSpace(d.Title) != "" {
+		return d.Title
+	}
+	return lang.L("home.untitled")
+}
+
+// load reads the recent decisions off the UI goroutine.
+func (h *homeScreen) load() {
+	st := h.a.store
+	if st == nil {
+		return // refreshed when the store opens
+	}
+	h.a.goWork(func(ctx context.Context) {
+		ds, err := st.ListDecisions(ctx, 50)
+		h.a.ui(func() {
+			if err != nil {
+				h.a.showError(fail("err.list_decisions", err))
+				return
+			}
+			h.decisions = ds
+			h.loaded = true
+			if len(ds) == 0 {
+				h.empty.SetText(lang.L("home.none"))
+				h.empty.Show()
+			} else {
+				h.empty.Hide()
+			}
+			h.list.Refresh()
+		})
+	})
+}
+
+// onNew creates a draft decision and opens the wizard on it.
+func (h *homeScreen) onNew() {
+	if !h.a.needStore() {
+		return
+	}
+	st := h.a.store
+	h.a.goWork(func(ctx context.Context) {
+		d := &data.Decision{Status: "draft"}
+		err := st.SaveDecision(ctx, d)
+		h.a.ui(func() {
+			if err != nil {
+				h.a.showError(fail("err.save_decision", err))
+				return
+			}
+			h.a.openDecision(d)
+		})
+	})
+}
+
+func (h *homeScreen) onOpen(id int64) {
+	st := h.a.store
+	h.a.goWork(func(ctx context.Context) {
+		d, err := st.Decision(ctx, id)
+		h.a.ui(func() {
+			if err != nil {
+				h.a.showError(fail("err.open_decision", err))
+				return
+			}
+			h.a.openDecision(d)
+		})
+	})
+}
+
+func (h *homeScreen) onDuplicate(id int64) {
+	st := h.a.store
+	h.a.goWork(func(ctx context.Context) {
+		_, err := st.DuplicateDecision(ctx, id)
+		h.a.ui(func() {
+			if err != nil {
+				h.a.showError(fail("err.duplicate", err))
+				return
+			}
+			h.load()
+		})
+	})
+}
+
+func (h *homeScreen) onDelete(id int64, title string) {
+	dialog.ShowConfirm(lang.L("home.delete.title"), lang.L("home.delete.confirm", map[string]any{"Title": title}), func(ok bool) {
+		if ok {
+			h.deleteDecision(id)
+		}
+	}, h.a.win)
+}
+
+func (h *homeScreen) deleteDecision(id int64) {
+	st := h.a.store
+	h.a.goWork(func(ctx context.Context) {
+		err := st.DeleteDecision(ctx, id)
+		h.a.ui(func() {
+			if err != nil {
+				h.a.showError(fail("err.delete", err))
+				return
+			}
+			if h.a.decision != nil && h.a.decision.ID == id {
+				h.a.decision = nil
+			}
+			h.load()
+		})
+	})
+}
+
+// openDecision makes d the current decision: a draft resumes in the wizard,
+// a finished one shows its recommendation.
+func (a *App) openDecision(d *data.Decision) {
+	a.decision = d
+	a.candidates = nil
+	a.setup = nil
+	a.lastRun = 0
+	if d.Recommendation != nil && d.Status == "final" {
+		a.show(screenRecommendation)
+		return
+	}
+	a.show(screenWizard)
+}
+
+// draftSaver writes drafts in order: each change gets a sequence number and
+// an older snapshot never overwrites a newer one. Saves use a background
+// context so closing the window still writes the last change.
+type draftSaver struct {
+	a       *App
+	seq     int64 // UI goroutine only
+	mu      sync.Mutex
+	saved   int64 // guarded by mu
+	pending sync.WaitGroup
+}
+
+func newDraftSaver(a *App) *draftSaver { return &draftSaver{a: a} }
+
+// save stores a copy of d (called on the UI goroutine).
+func (s *draftSaver) save(d data.Decision) {
+	st := s.a.store
+	if st == nil || d.ID == 0 {
+		return
+	}
+	d.Answers.Task = append([]string(nil), d.Answers.Task...)
+	s.seq++
+	seq := s.seq
+	s.pending.Add(1)
+	s.a.work.Add(1)
+	go func() {
+		defer s.a.work.Done()
+		defer s.pending.Done()
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if seq <= s.saved {
+			return
+		}
+		if err := st.SaveDecision(context.Background(), &d); err != nil {
+			if s.a.ctx.Err() == nil {
+				s.a.ui(func() { s.a.showError(fail("err.save_decision", err)) })
+			}
+			return
+		}
+		s.saved = seq
+	}()
+}
+
+// wait blocks until every save started so far has finished (tests).
+func (s *draftSaver) wait() { s.pending.Wait() }

@@ -1,0 +1,143 @@
+package app
+
+import (
+	"image/color"
+	"log"
+	"os"
+	"strings"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+
+	"github.com/llm-advisor/llm-advisor/assets"
+)
+
+var translationsOnce sync.Once
+
+// setupTranslations loads every embedded translation file (app.*, answers.*)
+// into Fyne's lang once per process.
+func setupTranslations() {
+	translationsOnce.Do(func() {
+		if err := lang.AddTranslationsFS(assets.Translations, "translations"); err != nil {
+			log.Printf("llm-advisor: load translations: %v", err)
+		}
+	})
+}
+
+// localeVars are the variables the system locale is read from on Unix, in the
+// order the C library reads them (LANGUAGE wins unless the locale is C/POSIX).
+var localeVars = []string{"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"}
+
+var (
+	origLocaleOnce sync.Once
+	origLocale     = map[string]*string{}
+)
+
+// applyLanguage makes Fyne's lang use code ("" follows the system, "en",
+// "pt-BR"). Fyne picks the language from the user's locale, so choosing one
+// sets LANGUAGE for this process (and the locale variable that would hide it
+// when it is C/POSIX), then asks lang to pick again. On Windows and macOS the
+// system language always wins; the engine and reports still follow the choice.
+func applyLanguage(code string) {
+	origLocaleOnce.Do(func() {
+		for _, k := range localeVars {
+			if v, ok := os.LookupEnv(k); ok {
+				origLocale[k] = &v
+			}
+		}
+	})
+	for _, k := range localeVars {
+		if v := origLocale[k]; v != nil {
+			os.Setenv(k, *v)
+		} else {
+			os.Unsetenv(k)
+		}
+	}
+	if code != "" {
+		posix := strings.ReplaceAll(code, "-", "_")
+		os.Setenv("LANGUAGE", posix)
+		for _, k := range localeVars[1:] {
+			v := os.Getenv(k)
+			if v == "" {
+				continue
+			}
+			if v == "C" || v == "POSIX" || strings.HasPrefix(v, "C.") {
+				os.Setenv(k, posix+".UTF-8")
+			}
+			break
+		}
+	}
+	// Adding an empty bundle makes lang re-read the locale.
+	if err := lang.AddTranslationsForLocale([]byte("{}"), fyne.Locale("en")); err != nil {
+		log.Printf("llm-advisor: refresh language: %v", err)
+	}
+}
+
+// currentLang is the language code of engine texts and reports for a
+// language preference: the preference itself, or the system's.
+func currentLang(pref string) string {
+	if pref == "en" || pref == "pt-BR" {
+		return pref
+	}
+	if strings.HasPrefix(strings.ToLower(string(lang.SystemLocale())), "pt") {
+		return "pt-BR"
+	}
+	return "en"
+}
+
+// variantTheme is the default theme locked to light or dark.
+type variantTheme struct {
+	fyne.Theme
+	variant fyne.ThemeVariant
+}
+
+func (t variantTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	return t.Theme.Color(n, t.variant)
+}
+
+// applyTheme sets the theme preference: "" follows the system.
+func applyTheme(a fyne.App, pref string) {
+	switch pref {
+	case "light":
+		a.Settings().SetTheme(variantTheme{theme.DefaultTheme(), theme.VariantLight})
+	case "dark":
+		a.Settings().SetTheme(variantTheme{theme.DefaultTheme(), theme.VariantDark})
+	default:
+		a.Settings().SetTheme(theme.DefaultTheme())
+	}
+}
+
+// Labels of the answers vocabulary (assets/translations/answers.*.json).
+
+func questionText(key string) string { return lang.L("q." + key) }
+func questionWhy(key string) string  { return lang.L("q." + key + ".why") }
+func questionShort(key string) string {
+	return lang.L("q." + key + ".short")
+}
+func valueLabel(key, value string) string {
+	if value == "" {
+		return lang.L("v.dont_know")
+	}
+	return lang.L("v." + key + "." + value)
+}
+func dontKnow() string              { return lang.L("v.dont_know") }
+func groupTitle(g string) string    { return lang.L("group." + g) }
+func groupIntro(g string) string    { return lang.L("group." + g + ".intro") }
+func typeLabel(t string) string     { return lang.L("type." + t) }
+func archLabel(a string) string     { return lang.L("arch." + a) }
+func weightsLabel(w string) string  { return lang.L("weights." + w) }
+func hostingLabel(h string) string  { return lang.L("hosting." + h) }
+func tierLabel(t string) string     { return lang.L("tier." + t) }
+func stepLabel(s string) string     { return lang.L("step." + s) }
+func strategyLabel(s string) string { return lang.L("strategy." + s) }
+func checkLabel(c string) string    { return lang.L("check." + c) }
+
+// labelOr is a label for key, or fallback when no translation exists.
+func labelOr(key, fallback string) string {
+	if s := lang.L(key); s != key {
+		return s
+	}
+	return fallback
+}

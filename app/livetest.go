@@ -1,0 +1,739 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/advisor/livetest"
+	"github.com/llm-advisor/llm-advisor/data"
+)
+
+// localServer is a detected OpenAI-compatible server on this machine.
+type localServer = livetest.LocalServer
+
+func detectLocal(ctx context.Context) []localServer { return livetest.Detect(ctx) }
+
+// testSetup is what the live-test screen edits; it survives leaving the screen.
+type testSetup struct {
+	name        string
+	cases       []advisor.Case
+	fewShot     []advisor.Example
+	documents   string
+	strategies  []string
+	checks      []string
+	concurrency int
+	repeats     int
+}
+
+// liveTestScreen sets up a live test: candidates, examples, documents,
+// strategies and checks; Start creates the run and opens the run screen.
+type liveTestScreen struct {
+	a    *App
+	view fyne.CanvasObject
+	s    *testSetup
+
+	candidates  *fyne.Container
+	detected    *fyne.Container
+	detectBtn   *widget.Button
+	caseList    *widget.List
+	casesCount  *widget.Label
+	fewShotList *fyne.Container
+	documents   *widget.Entry
+	strategies  *widget.CheckGroup
+	checks      *widget.CheckGroup
+	concurrency *widget.Entry
+	repeats     *widget.Entry
+	problem     *widget.Label
+	start       *widget.Button
+
+	// The last import, waiting for the user to add its good rows.
+	preview     *importPreview
+	previewAdd  *widget.Button
+	previewDlg  dialog.Dialog
+	editor      *endpointEditor
+	detectedSrv []localServer
+}
+
+// importPreview is a parsed cases file: the good rows and the bad ones.
+type importPreview struct {
+	file  string
+	cases []advisor.Case
+	bad   []caseProblem
+}
+
+func newLiveTestScreen(a *App) *liveTestScreen {
+	l := &liveTestScreen{a: a}
+	if a.setup == nil {
+		a.setup = &testSetup{strategies: []string{advisor.StrategyZeroShot, advisor.StrategyFewShot}, checks: []string{advisor.CheckContains}, concurrency: a.concurrency(), repeats: 1}
+		if rec := a.recommendation(); rec != nil && contains(rec.Strategy.Plan, advisor.StepRAG) {
+			a.setup.strategies = append(a.setup.strategies, advisor.StrategyRAG)
+		}
+	}
+	if len(a.candidates) == 0 && a.recommendation() != nil {
+		a.candidates = candidatesFromShortlist(a, a.recommendation())
+	}
+	l.s = a.setup
+
+	// Candidates
+	l.candidates = container.NewVBox()
+	addEp := widget.NewButtonWithIcon(lang.L("live.add_endpoint"), theme.ContentAddIcon(), func() { l.editEndpoint(-1) })
+	l.detectBtn = widget.NewButtonWithIcon(lang.L("live.detect"), theme.SearchIcon(), l.onDetect)
+	l.detected = container.NewVBox()
+	candCard := widget.NewCard(lang.L("live.candidates"), lang.L("live.candidates.sub"),
+		container.NewVBox(l.candidates, container.NewHBox(addEp, l.detectBtn), l.detected))
+	l.refreshCandidates()
+
+	// Cases
+	l.casesCount = widget.NewLabel("")
+	l.caseList = widget.NewList(func() int { return len(l.s.cases) }, l.createCaseRow, l.updateCaseRow)
+	addCase := widget.NewButtonWithIcon(lang.L("live.case.add"), theme.ContentAddIcon(), func() { l.editCase(-1) })
+	importBtn := widget.NewButtonWithIcon(lang.L("live.case.import"), theme.UploadIcon(), l.onImport)
+	listBox := container.NewGridWrap(fyne.NewSize(700, 220), l.caseList)
+	casesCard := widget.NewCard(lang.L("live.cases"), lang.L("live.cases.sub"),
+		container.NewVBox(container.NewHBox(addCase, importBtn, l.casesCount), listBox))
+	l.refreshCases()
+
+	// Few-shot examples
+	l.fewShotList = container.NewVBox()
+	addEx := widget.NewButtonWithIcon(lang.L("live.fewshot.add"), theme.ContentAddIcon(), l.onAddExample)
+	fewCard := widget.NewCard(lang.L("live.fewshot"), lang.L("live.fewshot.sub"), container.NewVBox(l.fewShotList, container.NewHBox(addEx)))
+	l.refreshExamples()
+
+	// Documents, strategies, checks, concurrency
+	l.documents = widget.NewEntry()
+	l.documents.SetText(l.s.documents)
+	l.documents.SetPlaceHolder(lang.L("live.documents.placeholder"))
+	l.documents.OnChanged = func(v string) { l.s.documents = strings.TrimSpace(v) }
+	browse := widget.NewButtonWithIcon(lang.L("btn.browse"), theme.FolderOpenIcon(), l.onBrowseDocs)
+
+	strategyValues := []string{advisor.StrategyZeroShot, advisor.StrategyFewShot, advisor.StrategyRAG}
+	l.strategies = widget.NewCheckGroup(labelsOf(strategyValues, strategyLabel), func(sel []string) {
+		l.s.strategies = valuesOf(sel, strategyValues, strategyLabel)
+	})
+	l.strategies.Horizontal = true
+	l.strategies.SetSelected(labelsOf(l.s.strategies, strategyLabel))
+	l.checks = widget.NewCheckGroup(labelsOf(allChecks, checkLabel), func(sel []string) {
+		l.s.checks = valuesOf(sel, allChecks, checkLabel)
+	})
+	l.checks.Horizontal = true
+	l.checks.SetSelected(labelsOf(l.s.checks, checkLabel))
+	l.concurrency = widget.NewEntry()
+	l.concurrency.SetText(strconv.Itoa(l.s.concurrency))
+	l.concurrency.OnChanged = func(v string) {
+		if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n > 0 && n <= maxConcurrency {
+			l.s.concurrency = n
+		}
+	}
+	l.repeats = widget.NewEntry()
+	l.repeats.SetText(strconv.Itoa(l.s.repeats))
+	l.repeats.OnChanged = func(v string) {
+		if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n > 0 && n <= 20 {
+			l.s.repeats = n
+		}
+	}
+	form := widget.NewForm(
+		widget.NewFormItem(lang.L("live.documents"), container.NewBorder(nil, nil, nil, browse, l.documents)),
+		widget.NewFormItem(lang.L("live.strategies"), l.strategies),
+		widget.NewFormItem(lang.L("live.checks"), l.checks),
+		widget.NewFormItem(lang.L("live.concurrency"), l.concurrency),
+		widget.NewFormItem(lang.L("live.repeats"), l.repeats),
+	)
+	form.Items[0].HintText = lang.L("live.documents.hint")
+	form.Items[2].HintText = lang.L("live.checks.hint")
+	howCard := widget.NewCard(lang.L("live.how"), "", form)
+
+	l.problem = wrapped("")
+	l.problem.Importance = widget.DangerImportance
+	l.problem.Hide()
+	l.start = widget.NewButtonWithIcon(lang.L("live.start"), theme.MediaPlayIcon(), l.onStart)
+	l.start.Importance = widget.HighImportance
+	bottom := container.NewBorder(nil, nil, nil, l.start, l.problem)
+
+	body := container.NewVScroll(container.NewVBox(candCard, casesCard, fewCard, howCard))
+	l.view = screen(lang.L("live.title"), nil, body, bottom)
+	l.onDetect()
+	return l
+}
+
+// recommendation is the current decision's recommendation, if any.
+func (a *App) recommendation() *advisor.Recommendation {
+	if a.decision == nil {
+		return nil
+	}
+	return a.decision.Recommendation
+}
+
+func labelsOf(values []string, label func(string) string) []string {
+	out := make([]string, 0, len(values))
+	for _, v := range values {
+		out = append(out, label(v))
+	}
+	return out
+}
+
+func valuesOf(labels, values []string, label func(string) string) []string {
+	var out []string
+	for _, v := range values {
+		if contains(labels, label(v)) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func (l *liveTestScreen) refreshCandidates() {
+	l.candidates.Objects = nil
+	if len(l.a.candidates) == 0 {
+		l.candidates.Add(hint(lang.L("live.candidates.none")))
+	}
+	for i, ep := range l.a.candidates {
+		i := i
+		where := ep.BaseURL
+		if where == "" && ep.Kind == advisor.KindOpenAI {
+			where = "api.openai.com"
+		}
+		if where == "" {
+			where = lang.L("live.ep.no_url")
+		}
+		text := widget.NewLabel(fmt.Sprintf("%s · %s · %s · %s", ep.Name, ep.Kind, ep.Model, where))
+		text.Truncation = fyne.TextTruncateEllipsis
+		edit := widget.NewButtonWithIcon(lang.L("btn.edit"), theme.DocumentCreateIcon(), func() { l.editEndpoint(i) })
+		remove := widget.NewButtonWithIcon(lang.L("btn.remove"), theme.DeleteIcon(), func() {
+			l.a.candidates = append(l.a.candidates[:i:i], l.a.candidates[i+1:]...)
+			l.refreshCandidates()
+		})
+		l.candidates.Add(container.NewBorder(nil, nil, nil, container.NewHBox(edit, remove), text))
+	}
+	l.candidates.Refresh()
+}
+
+// onDetect looks for local servers off the UI goroutine.
+func (l *liveTestScreen) onDetect() {
+	l.detectBtn.Disable()
+	l.detected.Objects = []fyne.CanvasObject{hint(lang.L("live.detecting"))}
+	l.detected.Refresh()
+	detect := l.a.detect
+	l.a.goWork(func(ctx context.Context) {
+		servers := detect(ctx)
+		l.a.ui(func() {
+			l.detectBtn.Enable()
+			l.detectedSrv = servers
+			l.showDetected()
+		})
+	})
+}
+
+func (l *liveTestScreen) showDetected() {
+	l.detected.Objects = nil
+	if len(l.detectedSrv) == 0 {
+		l.detected.Add(hint(lang.L("live.detect.none")))
+	}
+	for _, srv := range l.detectedSrv {
+		srv := srv
+		l.detected.Add(widget.NewLabelWithStyle(lang.L("live.detect.found", map[string]any{"Name": srv.Name, "URL": srv.BaseURL}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		row := container.NewHBox()
+		for _, m := range srv.Models {
+			m := m
+			row.Add(widget.NewButtonWithIcon(m, theme.ContentAddIcon(), func() {
+				l.a.candidates = append(l.a.candidates, advisor.Endpoint{Name: srv.Name + " " + m, Kind: advisor.KindCompatible, BaseURL: srv.BaseURL, Model: m})
+				l.refreshCandidates()
+			}))
+		}
+		l.detected.Add(container.NewHScroll(row))
+	}
+	l.detected.Refresh()
+}
+
+func (l *liveTestScreen) createCaseRow() fyne.CanvasObject {
+	text := widget.NewLabel("")
+	text.Truncation = fyne.TextTruncateEllipsis
+	edit := widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), nil)
+	remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), nil)
+	return container.NewBorder(nil, nil, nil, container.NewHBox(edit, remove), text)
+}
+
+func (l *liveTestScreen) updateCaseRow(i widget.ListItemID, o fyne.CanvasObject) {
+	c := l.s.cases[i]
+	row := o.(*fyne.Container)
+	txt := fmt.Sprintf("%d. %s", i+1, oneLine(c.Input, 80))
+	if c.Expected != "" {
+		txt += "  →  " + oneLine(c.Expected, 50)
+	}
+	if len(c.Checks) > 0 {
+		txt += "  [" + strings.Join(c.Checks, ", ") + "]"
+	}
+	row.Objects[0].(*widget.Label).SetText(txt)
+	btns := row.Objects[1].(*fyne.Container).Objects
+	btns[0].(*widget.Button).OnTapped = func() { l.editCase(i) }
+	btns[1].(*widget.Button).OnTapped = func() { l.removeCase(i) }
+}
+
+// oneLine shortens s to n runes on one line, never cutting a character.
+func oneLine(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
+
+func (l *liveTestScreen) refreshCases() {
+	l.casesCount.SetText(lang.L("live.cases.count", map[string]any{"N": len(l.s.cases)}))
+	l.caseList.Refresh()
+}
+
+func (l *liveTestScreen) removeCase(i int) {
+	if i < 0 || i >= len(l.s.cases) {
+		return
+	}
+	l.s.cases = append(l.s.cases[:i:i], l.s.cases[i+1:]...)
+	l.refreshCases()
+}
+
+// addCases appends cases and refreshes the list.
+func (l *liveTestScreen) addCases(cs ...advisor.Case) {
+	l.s.cases = append(l.s.cases, cs...)
+	l.refreshCases()
+}
+
+// editCase opens the case editor (i < 0 adds a case).
+func (l *liveTestScreen) editCase(i int) {
+	var c advisor.Case
+	if i >= 0 {
+		c = l.s.cases[i]
+	}
+	input := widget.NewMultiLineEntry()
+	input.SetMinRowsVisible(3)
+	input.SetText(c.Input)
+	expected := widget.NewMultiLineEntry()
+	expected.SetMinRowsVisible(2)
+	expected.SetText(c.Expected)
+	checks := widget.NewCheckGroup(labelsOf(allChecks, checkLabel), nil)
+	checks.Horizontal = true
+	checks.SetSelected(labelsOf(c.Checks, checkLabel))
+	pattern := widget.NewEntry()
+	pattern.SetText(c.Pattern)
+	items := []*widget.FormItem{
+		widget.NewFormItem(lang.L("live.case.input"), input),
+		widget.NewFormItem(lang.L("live.case.expected"), expected),
+		widget.NewFormItem(lang.L("live.checks"), checks),
+		widget.NewFormItem(lang.L("live.case.pattern"), pattern),
+	}
+	items[2].HintText = lang.L("live.case.checks_hint")
+	d := dialog.NewForm(lang.L("live.case.title"), lang.L("btn.save"), lang.L("btn.cancel"), items, func(ok bool) {
+		if !ok {
+			return
+		}
+		nc := advisor.Case{Input: strings.TrimSpace(input.Text), Expected: strings.TrimSpace(expected.Text),
+			Checks: valuesOf(checks.Selected, allChecks, checkLabel), Pattern: strings.TrimSpace(pattern.Text)}
+		if p, bad := caseProblemOf(nc, 0); bad {
+			l.a.showError(fail("err.case", fmt.Errorf("%s", p.Reason())))
+			return
+		}
+		if i >= 0 && i < len(l.s.cases) {
+			l.s.cases[i] = nc
+			l.refreshCases()
+		} else {
+			l.addCases(nc)
+		}
+	}, l.a.win)
+	d.Resize(fyne.NewSize(720, 460))
+	d.Show()
+}
+
+func (l *liveTestScreen) refreshExamples() {
+	l.fewShotList.Objects = nil
+	if len(l.s.fewShot) == 0 {
+		l.fewShotList.Add(hint(lang.L("live.fewshot.none")))
+	}
+	for i, ex := range l.s.fewShot {
+		i := i
+		text := widget.NewLabel(oneLine(ex.Input, 60) + "  →  " + oneLine(ex.Output, 60))
+		text.Truncation = fyne.TextTruncateEllipsis
+		remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
+			l.s.fewShot = append(l.s.fewShot[:i:i], l.s.fewShot[i+1:]...)
+			l.refreshExamples()
+		})
+		l.fewShotList.Add(container.NewBorder(nil, nil, nil, remove, text))
+	}
+	l.fewShotList.Refresh()
+}
+
+func (l *liveTestScreen) onAddExample() {
+	input := widget.NewMultiLineEntry()
+	input.SetMinRowsVisible(3)
+	output := widget.NewMultiLineEntry()
+	output.SetMinRowsVisible(3)
+	d := dialog.NewForm(lang.L("live.fewshot.title"), lang.L("btn.save"), lang.L("btn.cancel"), []*widget.FormItem{
+		widget.NewFormItem(lang.L("live.case.input"), input),
+		widget.NewFormItem(lang.L("live.fewshot.output"), output),
+	}, func(ok bool) {
+		if !ok || strings.TrimSpace(input.Text) == "" {
+			return
+		}
+		l.s.fewShot = append(l.s.fewShot, advisor.Example{Input: strings.TrimSpace(input.Text), Output: strings.TrimSpace(output.Text)})
+		l.refreshExamples()
+	}, l.a.win)
+	d.Resize(fyne.NewSize(640, 400))
+	d.Show()
+}
+
+func (l *liveTestScreen) onBrowseDocs() {
+	d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
+		if err != nil {
+			l.a.showError(fail("err.folder", err))
+			return
+		}
+		if u != nil {
+			l.documents.SetText(u.Path())
+		}
+	}, l.a.win)
+	d.Resize(fyne.NewSize(800, 560))
+	d.Show()
+}
+
+func (l *liveTestScreen) onImport() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			l.a.showError(fail("err.import_cases", err))
+			return
+		}
+		if r == nil {
+			return
+		}
+		path := r.URI().Path()
+		_ = r.Close()
+		l.importFile(path)
+	}, l.a.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv", ".tsv", ".jsonl", ".ndjson"}))
+	d.Resize(fyne.NewSize(800, 560))
+	d.Show()
+}
+
+// importFile parses a cases file off the UI goroutine and shows a preview.
+func (l *liveTestScreen) importFile(path string) {
+	l.a.goWork(func(ctx context.Context) {
+		f, err := os.Open(path)
+		var cases []advisor.Case
+		var bad []caseProblem
+		if err == nil {
+			cases, bad, err = parseCases(path, f)
+			f.Close()
+		}
+		l.a.ui(func() {
+			if err != nil {
+				l.a.showError(fail("err.import_cases", err))
+				return
+			}
+			l.showPreview(&importPreview{file: path, cases: cases, bad: bad})
+		})
+	})
+}
+
+// showPreview lists the first good rows and every bad row with its reason;
+// "Add" keeps the good rows.
+func (l *liveTestScreen) showPreview(p *importPreview) {
+	l.preview = p
+	box := container.NewVBox(widget.NewLabelWithStyle(lang.L("live.import.good", map[string]any{"N": len(p.cases)}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	for i, c := range p.cases {
+		if i == 5 {
+			box.Add(hint(lang.L("live.import.more", map[string]any{"N": len(p.cases) - 5})))
+			break
+		}
+		box.Add(widget.NewLabel(oneLine(c.Input, 60) + "  →  " + oneLine(c.Expected, 40)))
+	}
+	if len(p.bad) > 0 {
+		h := widget.NewLabelWithStyle(lang.L("live.import.bad", map[string]any{"N": len(p.bad)}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		h.Importance = widget.DangerImportance
+		box.Add(h)
+		for _, b := range p.bad {
+			l := wrapped(lang.L("live.import.line", map[string]any{"Line": b.Line, "Reason": b.Reason()}))
+			l.Importance = widget.WarningImportance
+			box.Add(l)
+		}
+	}
+	l.previewAdd = widget.NewButtonWithIcon(lang.L("live.import.add", map[string]any{"N": len(p.cases)}), theme.ConfirmIcon(), nil)
+	l.previewAdd.Importance = widget.HighImportance
+	if len(p.cases) == 0 {
+		l.previewAdd.Disable()
+	}
+	cancel := widget.NewButton(lang.L("btn.cancel"), nil)
+	content := container.NewBorder(nil, container.NewHBox(spacer(), cancel, l.previewAdd), nil, nil, container.NewVScroll(box))
+	d := dialog.NewCustomWithoutButtons(lang.L("live.import.title"), content, l.a.win)
+	l.previewAdd.OnTapped = func() {
+		l.addCases(p.cases...)
+		l.preview = nil
+		d.Hide()
+	}
+	cancel.OnTapped = func() { l.preview = nil; d.Hide() }
+	l.previewDlg = d
+	d.Resize(fyne.NewSize(760, 520))
+	d.Show()
+}
+
+// plan builds the live-test plan from the screen.
+func (l *liveTestScreen) plan() advisor.Plan {
+	p := advisor.Plan{
+		Name:        lang.L("live.plan_name", map[string]any{"Date": time.Now().Format("2006-01-02 15:04")}),
+		Endpoints:   append([]advisor.Endpoint(nil), l.a.candidates...),
+		Strategies:  append([]string(nil), l.s.strategies...),
+		FewShot:     append([]advisor.Example(nil), l.s.fewShot...),
+		Documents:   l.s.documents,
+		Concurrency: l.s.concurrency,
+		Repeats:     l.s.repeats,
+	}
+	if l.a.decision != nil {
+		p.DecisionID = l.a.decision.ID
+		if t := l.a.decision.Title; t != "" {
+			p.Name = t + " · " + p.Name
+		}
+	}
+	for _, c := range l.s.cases {
+		if len(c.Checks) == 0 {
+			c.Checks = append([]string(nil), l.s.checks...)
+		}
+		p.Cases = append(p.Cases, c)
+	}
+	return p
+}
+
+// onStart validates the plan, creates the run and starts it.
+func (l *liveTestScreen) onStart() {
+	if !l.a.needStore() {
+		return
+	}
+	p := l.plan()
+	livetest.Defaults(&p)
+	if err := livetest.ValidatePlan(p); err != nil {
+		l.problem.SetText(lang.L("live.invalid") + " " + err.Error())
+		l.problem.Show()
+		return
+	}
+	l.problem.Hide()
+	l.start.Disable()
+	startRun(l.a, p, func() { l.start.Enable() })
+}
+
+// endpointEditor is the dialog that edits one candidate endpoint.
+type endpointEditor struct {
+	kind       *widget.Select
+	name       *widget.Entry
+	baseURL    *widget.Entry
+	deployment *widget.Entry
+	apiVersion *widget.Entry
+	model      *widget.Entry
+	key        *widget.Entry
+	keyEnv     *widget.Entry
+	priceIn    *widget.Entry
+	priceOut   *widget.Entry
+	testBtn    *widget.Button
+	testResult *widget.Label
+	dialog     *dialog.FormDialog
+}
+
+// editEndpoint opens the endpoint editor (i < 0 adds one).
+func (l *liveTestScreen) editEndpoint(i int) {
+	ep := advisor.Endpoint{Kind: advisor.KindCompatible}
+	if i >= 0 && i < len(l.a.candidates) {
+		ep = l.a.candidates[i]
+	}
+	e := &endpointEditor{}
+	l.editor = e
+	kinds := []string{advisor.KindOpenAI, advisor.KindAzure, advisor.KindCompatible}
+	e.kind = widget.NewSelect(kinds, nil)
+	e.name = widget.NewEntry()
+	e.name.SetText(ep.Name)
+	e.baseURL = widget.NewEntry()
+	e.baseURL.SetText(ep.BaseURL)
+	e.deployment = widget.NewEntry()
+	e.deployment.SetText(ep.Deployment)
+	e.apiVersion = widget.NewEntry()
+	e.apiVersion.SetText(ep.APIVersion)
+	e.apiVersion.SetPlaceHolder("2024-10-21")
+	e.model = widget.NewEntry()
+	e.model.SetText(ep.Model)
+	e.key = widget.NewPasswordEntry()
+	e.key.SetPlaceHolder(lang.L("live.ep.key.placeholder"))
+	e.keyEnv = widget.NewEntry()
+	e.keyEnv.SetText(ep.APIKeyEnv)
+	e.keyEnv.SetPlaceHolder("OPENAI_API_KEY")
+	e.priceIn = widget.NewEntry()
+	e.priceOut = widget.NewEntry()
+	if ep.PriceInPer1M != nil {
+		e.priceIn.SetText(strconv.FormatFloat(*ep.PriceInPer1M, 'f', -1, 64))
+	}
+	if ep.PriceOutPer1M != nil {
+		e.priceOut.SetText(strconv.FormatFloat(*ep.PriceOutPer1M, 'f', -1, 64))
+	}
+	e.priceIn.SetPlaceHolder(lang.L("live.ep.price.placeholder"))
+	e.priceOut.SetPlaceHolder(lang.L("live.ep.price.placeholder"))
+	e.testResult = wrapped("")
+	e.testBtn = widget.NewButtonWithIcon(lang.L("live.ep.test"), theme.ViewRefreshIcon(), func() { l.onTestConnection(e) })
+
+	urlItem := widget.NewFormItem(lang.L("live.ep.base_url"), e.baseURL)
+	depItem := widget.NewFormItem(lang.L("live.ep.deployment"), e.deployment)
+	verItem := widget.NewFormItem(lang.L("live.ep.api_version"), e.apiVersion)
+	items := []*widget.FormItem{
+		widget.NewFormItem(lang.L("live.ep.kind"), e.kind),
+		widget.NewFormItem(lang.L("live.ep.name"), e.name),
+		urlItem, depItem, verItem,
+		widget.NewFormItem(lang.L("live.ep.model"), e.model),
+		widget.NewFormItem(lang.L("live.ep.key"), e.key),
+		widget.NewFormItem(lang.L("live.ep.key_env"), e.keyEnv),
+		widget.NewFormItem(lang.L("live.ep.price_in"), e.priceIn),
+		widget.NewFormItem(lang.L("live.ep.price_out"), e.priceOut),
+		widget.NewFormItem("", container.NewVBox(e.testBtn, e.testResult)),
+	}
+	items[6].HintText = lang.L("live.ep.key.hint")
+	e.kind.OnChanged = func(k string) {
+		if k == advisor.KindAzure {
+			urlItem.Text = lang.L("live.ep.azure_resource")
+			e.baseURL.SetPlaceHolder("https://my-resource.openai.azure.com")
+			e.deployment.Enable()
+			e.apiVersion.Enable()
+		} else {
+			urlItem.Text = lang.L("live.ep.base_url")
+			if k == advisor.KindOpenAI {
+				e.baseURL.SetPlaceHolder("https://api.openai.com/v1")
+			} else {
+				e.baseURL.SetPlaceHolder("http://127.0.0.1:11434/v1")
+			}
+			e.deployment.Disable()
+			e.apiVersion.Disable()
+		}
+		if e.dialog != nil {
+			e.dialog.Refresh()
+		}
+	}
+	e.kind.SetSelected(ep.Kind)
+	e.dialog = dialog.NewForm(lang.L("live.ep.title"), lang.L("btn.save"), lang.L("btn.cancel"), items, func(ok bool) {
+		if !ok {
+			return
+		}
+		nep, err := e.endpoint(ep)
+		if err != nil {
+			l.a.showError(fail("err.endpoint", err))
+			return
+		}
+		if i >= 0 && i < len(l.a.candidates) {
+			l.a.candidates[i] = nep
+		} else {
+			l.a.candidates = append(l.a.candidates, nep)
+		}
+		l.refreshCandidates()
+		if key := e.key.Text; key != "" {
+			name := nep.Name
+			l.a.goWork(func(context.Context) {
+				if err := livetest.SaveKey(name, key); err != nil {
+					l.a.ui(func() { l.a.showError(fail("err.save_key", err)) })
+				}
+			})
+		}
+	}, l.a.win)
+	e.dialog.Resize(fyne.NewSize(720, 640))
+	e.dialog.Show()
+}
+
+// endpoint reads the editor into an endpoint, keeping fields it does not show.
+func (e *endpointEditor) endpoint(base advisor.Endpoint) (advisor.Endpoint, error) {
+	ep := base
+	ep.Kind = e.kind.Selected
+	ep.Name = strings.TrimSpace(e.name.Text)
+	ep.BaseURL = strings.TrimSpace(e.baseURL.Text)
+	ep.Deployment = strings.TrimSpace(e.deployment.Text)
+	ep.APIVersion = strings.TrimSpace(e.apiVersion.Text)
+	ep.Model = strings.TrimSpace(e.model.Text)
+	ep.APIKeyEnv = strings.TrimSpace(e.keyEnv.Text)
+	if ep.Name == "" {
+		ep.Name = ep.Model
+	}
+	if ep.Name == "" {
+		return ep, fmt.Errorf("name: give the endpoint a name or a model")
+	}
+	price := func(field, s string) (*float64, error) {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			return nil, nil
+		}
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil || v < 0 {
+			return nil, fmt.Errorf("%s: %q is not a price in USD per 1M tokens", field, s)
+		}
+		return &v, nil
+	}
+	var err error
+	if ep.PriceInPer1M, err = price("price_in_per_1m", e.priceIn.Text); err != nil {
+		return ep, err
+	}
+	if ep.PriceOutPer1M, err = price("price_out_per_1m", e.priceOut.Text); err != nil {
+		return ep, err
+	}
+	return ep, nil
+}
+
+// onTestConnection sends a tiny request and reports the latency or the error.
+func (l *liveTestScreen) onTestConnection(e *endpointEditor) {
+	ep, err := e.endpoint(advisor.Endpoint{})
+	if err != nil {
+		e.testResult.SetText(err.Error())
+		return
+	}
+	key := e.key.Text
+	e.testBtn.Disable()
+	e.testResult.Importance = widget.MediumImportance
+	e.testResult.SetText(lang.L("live.ep.testing"))
+	l.a.goWork(func(ctx context.Context) {
+		k := key
+		if k == "" {
+			k, _ = livetest.LookupKey(ep)
+		}
+		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		d, err := livetest.TestConnection(ctx, ep, k)
+		l.a.ui(func() {
+			e.testBtn.Enable()
+			if err != nil {
+				e.testResult.Importance = widget.DangerImportance
+				e.testResult.SetText(lang.L("live.ep.test_failed") + " " + err.Error())
+				return
+			}
+			e.testResult.Importance = widget.SuccessImportance
+			e.testResult.SetText(lang.L("live.ep.test_ok", map[string]any{"Ms": d.Milliseconds()}))
+		})
+	})
+}
+
+// startRun creates the run in the store and runs it with the run screen
+// showing progress. done is called on the UI goroutine once the run is created.
+func startRun(a *App, p advisor.Plan, done func()) {
+	st := a.store
+	run := &data.Run{DecisionID: p.DecisionID, Name: p.Name, Plan: p, Templates: livetest.Templates(p), Total: len(livetest.Cells(p))}
+	a.goWork(func(ctx context.Context) {
+		err := st.CreateRun(ctx, run)
+		a.ui(func() {
+			done()
+			if err != nil {
+				a.showError(fail("err.create_run", err))
+				return
+			}
+			a.lastRun = run.ID
+			a.run = newRunScreen(a, run)
+			a.show(screenRun)
+			a.run.begin()
+		})
+	})
+}

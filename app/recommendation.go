@@ -1,0 +1,377 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/report"
+)
+
+// recommendationScreen shows what the engine concluded and why, and lets the
+// user apply a conflict's relaxation (never applied without a press).
+type recommendationScreen struct {
+	a    *App
+	view fyne.CanvasObject
+	rec  *advisor.Recommendation
+
+	modelType *widget.Label
+	primary   *widget.Label
+	plan      *fyne.Container
+	fired     *fyne.Container
+	conflicts []*widget.Button // one per conflict with a change of answers
+	changes   *widget.Label    // what the last relaxation changed (old → new answers)
+	shortlist *fyne.Container
+	chart     *canvas.Image
+	testThis  *widget.Button
+	lastDiff  []string // what changed in the recommendation after the last relaxation
+}
+
+func newRecommendationScreen(a *App) *recommendationScreen {
+	r := &recommendationScreen{a: a}
+	if a.decision == nil || a.decision.Recommendation == nil {
+		r.view = screen(lang.L("rec.title"), nil, container.NewCenter(container.NewVBox(
+			wrapped(lang.L("rec.none")),
+			widget.NewButtonWithIcon(lang.L("nav.wizard"), theme.DocumentCreateIcon(), func() { a.show(screenWizard) }),
+		)), nil)
+		return r
+	}
+	r.rec = a.decision.Recommendation
+	r.changes = wrapped("")
+	r.changes.Importance = widget.SuccessImportance
+	r.changes.Hide()
+	r.testThis = widget.NewButtonWithIcon(lang.L("rec.test_this"), theme.MediaPlayIcon(), r.onTestThis)
+	r.testThis.Importance = widget.HighImportance
+	edit := widget.NewButtonWithIcon(lang.L("rec.edit_answers"), theme.DocumentCreateIcon(), func() { a.show(screenWizard) })
+
+	body := container.NewVBox(r.changes)
+	if uc := strings.TrimSpace(a.decision.Answers.UseCase); uc != "" {
+		body.Add(hint(uc))
+	}
+	body.Add(r.modelCard())
+	body.Add(r.planCard())
+	body.Add(r.shortlistCard())
+	if len(r.rec.Conflicts) > 0 {
+		body.Add(r.conflictsCard())
+	}
+	if len(r.rec.Warnings) > 0 {
+		body.Add(listCard(lang.L("rec.warnings"), r.rec.Warnings, widget.WarningImportance))
+	}
+	body.Add(r.whyCard())
+	if len(r.rec.Assumptions) > 0 {
+		body.Add(listCard(lang.L("rec.assumptions"), r.rec.Assumptions, widget.MediumImportance))
+	}
+	r.view = screen(lang.L("rec.title"), container.NewHBox(edit, r.testThis), container.NewVScroll(body), nil)
+	r.renderChart()
+	return r
+}
+
+func (r *recommendationScreen) modelCard() fyne.CanvasObject {
+	m := r.rec.Model
+	r.modelType = widget.NewLabelWithStyle(typeLabel(m.Type), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	r.modelType.Wrapping = fyne.TextWrapWord
+	r.primary = widget.NewLabelWithStyle(stepLabel(r.rec.Strategy.Primary), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	r.primary.Wrapping = fyne.TextWrapWord
+	form := widget.NewForm(
+		widget.NewFormItem(lang.L("rec.model.type"), r.modelType),
+		widget.NewFormItem(lang.L("rec.model.architecture"), wrapped(archLabel(m.Architecture))),
+		widget.NewFormItem(lang.L("rec.model.weights"), wrapped(weightsLabel(m.Weights))),
+		widget.NewFormItem(lang.L("rec.model.hosting"), wrapped(hostingLabel(m.Hosting))),
+		widget.NewFormItem(lang.L("rec.model.tier"), wrapped(tierLabel(m.SizeTier))),
+		widget.NewFormItem(lang.L("rec.strategy"), r.primary),
+	)
+	if len(r.rec.Also) > 0 {
+		var also []string
+		for _, t := range r.rec.Also {
+			also = append(also, typeLabel(t))
+		}
+		form.Append(lang.L("rec.also"), wrapped(strings.Join(also, "; ")))
+	}
+	return widget.NewCard(lang.L("rec.model"), "", form)
+}
+
+func (r *recommendationScreen) planCard() fyne.CanvasObject {
+	r.plan = container.NewVBox()
+	steps := r.rec.Steps
+	if len(steps) == 0 {
+		for _, s := range r.rec.Strategy.Plan {
+			steps = append(steps, advisor.PlanStep{Step: s})
+		}
+	}
+	for i, s := range steps {
+		title := widget.NewLabelWithStyle(fmt.Sprintf("%d. %s", i+1, stepLabel(s.Step)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		title.Wrapping = fyne.TextWrapWord
+		r.plan.Add(title)
+		if s.Detail != "" {
+			r.plan.Add(wrapped(s.Detail))
+		}
+		if s.Gate != "" {
+			g := hint("→ " + lang.L("rec.gate") + " " + s.Gate)
+			r.plan.Add(g)
+		}
+	}
+	return widget.NewCard(lang.L("rec.plan"), lang.L("rec.plan.sub"), r.plan)
+}
+
+func (r *recommendationScreen) whyCard() fyne.CanvasObject {
+	r.fired = container.NewVBox()
+	for _, f := range r.rec.Fired {
+		title := f.Title
+		if title == "" {
+			title = f.ID
+		}
+		head := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		head.Wrapping = fyne.TextWrapWord
+		strength := widget.NewLabel(labelOr("strength."+f.Strength, f.Strength) + " · " + f.ID)
+		strength.Importance = widget.LowImportance
+		row := container.NewVBox(container.NewBorder(nil, nil, nil, strength, head), wrapped(f.Because))
+		for _, src := range strings.Fields(f.Source) {
+			if u, err := url.Parse(src); err == nil && u.Scheme != "" {
+				link := widget.NewHyperlink(lang.L("rec.source")+" "+u.Host, u)
+				row.Add(link)
+			}
+		}
+		r.fired.Add(row)
+		r.fired.Add(widget.NewSeparator())
+	}
+	return widget.NewCard(lang.L("rec.why"), lang.L("rec.why.sub"), r.fired)
+}
+
+func listCard(title string, items []string, imp widget.Importance) fyne.CanvasObject {
+	box := container.NewVBox()
+	for _, s := range items {
+		l := wrapped("• " + s)
+		l.Importance = imp
+		box.Add(l)
+	}
+	return widget.NewCard(title, "", box)
+}
+
+func (r *recommendationScreen) conflictsCard() fyne.CanvasObject {
+	box := container.NewVBox()
+	for _, c := range r.rec.Conflicts {
+		c := c
+		var between []string
+		for _, k := range c.Between {
+			between = append(between, questionShort(k))
+		}
+		head := widget.NewLabelWithStyle(strings.Join(between, " ↔ "), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		row := container.NewVBox(head, wrapped(c.Relaxation))
+		if len(c.Relax) > 0 {
+			var changes []string
+			for _, k := range sortedKeys(c.Relax) {
+				changes = append(changes, questionShort(k)+": "+valueLabel(k, c.Relax[k]))
+			}
+			b := widget.NewButtonWithIcon(lang.L("rec.conflict.apply")+" ("+strings.Join(changes, "; ")+")", theme.ConfirmIcon(), func() { r.onApplyRelax(c) })
+			r.conflicts = append(r.conflicts, b)
+			row.Add(container.NewHBox(b))
+		} else {
+			row.Add(hint(lang.L("rec.conflict.advice")))
+		}
+		box.Add(row)
+		box.Add(widget.NewSeparator())
+	}
+	return widget.NewCard(lang.L("rec.conflicts"), lang.L("rec.conflicts.sub"), box)
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func (r *recommendationScreen) shortlistCard() fyne.CanvasObject {
+	r.shortlist = container.NewVBox()
+	if len(r.rec.Shortlist) == 0 {
+		r.shortlist.Add(wrapped(lang.L("rec.shortlist.none")))
+	}
+	for _, s := range r.rec.Shortlist {
+		name := s.Name
+		if name == "" {
+			name = s.ID
+		}
+		n := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		cost := widget.NewLabel(lang.L("rec.shortlist.month", map[string]any{"Cost": money(s.MonthlyCostUSD)}))
+		r.shortlist.Add(container.NewBorder(nil, nil, nil, cost, n))
+		if s.Why != "" {
+			r.shortlist.Add(hint(s.Why))
+		}
+	}
+	if r.rec.CostAssumptions != "" {
+		r.shortlist.Add(hint(lang.L("rec.cost_assumptions") + " " + r.rec.CostAssumptions))
+	}
+	r.chart = canvas.NewImageFromResource(nil)
+	r.chart.FillMode = canvas.ImageFillContain
+	r.chart.SetMinSize(fyne.NewSize(560, 280))
+	r.chart.Hide()
+	return widget.NewCard(lang.L("rec.shortlist"), lang.L("rec.shortlist.sub"), container.NewVBox(r.shortlist, r.chart))
+}
+
+// renderChart draws the shortlist cost chart off the UI goroutine.
+func (r *recommendationScreen) renderChart() {
+	if len(r.rec.Shortlist) == 0 {
+		return
+	}
+	in := report.Input{Lang: r.a.langCode(), Answers: r.a.decision.Answers, Recommendation: r.rec}
+	r.a.goWork(func(ctx context.Context) {
+		charts, err := report.Charts(in, report.ChartOptions{Width: 1120, Height: 560, PNG: true})
+		var png []byte
+		for _, c := range charts {
+			if strings.Contains(c.Name, "shortlist") && len(c.PNG) > 0 {
+				png = c.PNG
+			}
+		}
+		r.a.ui(func() {
+			if err != nil {
+				r.a.showError(fail("err.chart", err))
+				return
+			}
+			if png == nil {
+				return
+			}
+			r.chart.Resource = fyne.NewStaticResource("shortlist.png", png)
+			r.chart.Show()
+			r.chart.Refresh()
+		})
+	})
+}
+
+// onApplyRelax applies a conflict's change of answers, runs the engine again
+// and shows what changed.
+func (r *recommendationScreen) onApplyRelax(c advisor.Conflict) {
+	a := r.a
+	if a.engine == nil || a.decision == nil {
+		return
+	}
+	old := a.decision.Answers
+	next := old
+	next.Task = append([]string(nil), old.Task...)
+	var answerChanges []string
+	for _, k := range sortedKeys(c.Relax) {
+		before := old.Get(k)
+		if err := next.Set(k, []string{c.Relax[k]}); err != nil {
+			a.showError(fail("err.answer", err))
+			return
+		}
+		b := ""
+		if len(before) > 0 {
+			b = before[0]
+		}
+		answerChanges = append(answerChanges, fmt.Sprintf("%s: %s → %s", questionShort(k), valueLabel(k, b), valueLabel(k, c.Relax[k])))
+	}
+	oldRec := r.rec
+	d := *a.decision
+	d.Answers = next
+	eng, st, code := a.engine, a.store, a.langCode()
+	for _, b := range r.conflicts {
+		b.Disable()
+	}
+	a.goWork(func(ctx context.Context) {
+		rec, err := eng.Recommend(next, code)
+		if err == nil {
+			d.Recommendation = rec
+			if st != nil {
+				err = st.SaveDecision(ctx, &d)
+			}
+		}
+		a.ui(func() {
+			if err != nil {
+				for _, b := range r.conflicts {
+					b.Enable()
+				}
+				a.showError(fail("err.recommend", err))
+				return
+			}
+			a.decision = &d
+			a.candidates = nil
+			a.show(screenRecommendation)
+			nr := a.rec
+			nr.changes.SetText(lang.L("rec.changed_answers") + "\n" + strings.Join(answerChanges, "\n"))
+			nr.changes.Show()
+			nr.lastDiff = diffRecommendations(oldRec, rec)
+			msg := lang.L("rec.unchanged")
+			if len(nr.lastDiff) > 0 {
+				msg = strings.Join(nr.lastDiff, "\n")
+			}
+			dialog.ShowInformation(lang.L("rec.what_changed"), msg, a.win)
+		})
+	})
+}
+
+// diffRecommendations lists, in plain words, what differs between two recommendations.
+func diffRecommendations(old, cur *advisor.Recommendation) []string {
+	var out []string
+	line := func(label, a, b string) {
+		if a != b {
+			out = append(out, fmt.Sprintf("%s: %s → %s", label, a, b))
+		}
+	}
+	line(lang.L("rec.model.type"), typeLabel(old.Model.Type), typeLabel(cur.Model.Type))
+	line(lang.L("rec.model.architecture"), archLabel(old.Model.Architecture), archLabel(cur.Model.Architecture))
+	line(lang.L("rec.model.weights"), weightsLabel(old.Model.Weights), weightsLabel(cur.Model.Weights))
+	line(lang.L("rec.model.hosting"), hostingLabel(old.Model.Hosting), hostingLabel(cur.Model.Hosting))
+	line(lang.L("rec.model.tier"), tierLabel(old.Model.SizeTier), tierLabel(cur.Model.SizeTier))
+	line(lang.L("rec.strategy"), stepLabel(old.Strategy.Primary), stepLabel(cur.Strategy.Primary))
+	plan := func(r *advisor.Recommendation) string {
+		var s []string
+		for _, p := range r.Strategy.Plan {
+			s = append(s, stepLabel(p))
+		}
+		return strings.Join(s, " → ")
+	}
+	line(lang.L("rec.plan"), plan(old), plan(cur))
+	names := func(r *advisor.Recommendation) string {
+		var s []string
+		for _, m := range r.Shortlist {
+			s = append(s, m.ID)
+		}
+		return strings.Join(s, ", ")
+	}
+	line(lang.L("rec.shortlist"), names(old), names(cur))
+	if len(old.Conflicts) != len(cur.Conflicts) {
+		out = append(out, lang.L("rec.conflicts")+fmt.Sprintf(": %d → %d", len(old.Conflicts), len(cur.Conflicts)))
+	}
+	return out
+}
+
+// onTestThis opens the live-test setup with the shortlist as candidates.
+func (r *recommendationScreen) onTestThis() {
+	r.a.candidates = candidatesFromShortlist(r.a, r.rec)
+	r.a.show(screenLiveTest)
+}
+
+// candidatesFromShortlist turns shortlisted models into endpoints to fill in.
+func candidatesFromShortlist(a *App, rec *advisor.Recommendation) []advisor.Endpoint {
+	var eps []advisor.Endpoint
+	for _, s := range rec.Shortlist {
+		eps = append(eps, endpointForModel(a, s.ID))
+	}
+	return eps
+}
+
+// endpointForModel guesses an endpoint for a catalog model: OpenAI models on
+// OpenAI, anything else on an OpenAI-compatible server the user fills in.
+func endpointForModel(a *App, id string) advisor.Endpoint {
+	ep := advisor.Endpoint{Name: id, Kind: advisor.KindCompatible, Model: id, CatalogID: id}
+	if a.engine != nil {
+		if m, ok := a.engine.Model(id); ok && strings.EqualFold(m.Provider, "openai") {
+			ep.Kind = advisor.KindOpenAI
+			ep.APIKeyEnv = "OPENAI_API_KEY"
+		}
+	}
+	return ep
+}

@@ -1,0 +1,487 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/data"
+	"github.com/llm-advisor/llm-advisor/report"
+)
+
+// Export formats of the Results screen.
+const (
+	formatPDF      = "pdf"
+	formatHTML     = "html"
+	formatMarkdown = "md"
+	formatCSV      = "csv"
+	formatJSON     = "json"
+	formatJSONL    = "jsonl"
+)
+
+// resultsScreen shows a run's evidence: charts, a summary table, outputs
+// side by side (filtered by model and strategy), the decision's run history
+// and the exports.
+type resultsScreen struct {
+	a    *App
+	view fyne.CanvasObject
+
+	runs     []data.Run
+	runSel   *widget.Select
+	run      *data.Run
+	results  []advisor.Result
+	summary  []advisor.SummaryRow
+	history  []report.RunPoint
+	charts   *fyne.Container
+	images   []*canvas.Image
+	table    *widget.Table
+	sideBy   *widget.Table
+	model    *widget.Select
+	strategy *widget.Select
+	columns  []sideColumn
+	status   *widget.Label
+	exports  map[string]*widget.Button
+	histList *fyne.Container
+	loaded   bool // the results of the selected run are in
+	exported string
+}
+
+// sideColumn is one endpoint × strategy column of the side-by-side table.
+type sideColumn struct{ endpoint, strategy string }
+
+func newResultsScreen(a *App) *resultsScreen {
+	r := &resultsScreen{a: a, exports: map[string]*widget.Button{}}
+	r.status = hint(lang.L("results.loading"))
+	r.runSel = widget.NewSelect(nil, nil)
+	r.runSel.PlaceHolder = lang.L("results.pick_run")
+	r.charts = container.NewGridWrap(fyne.NewSize(520, 300))
+	r.model = widget.NewSelect(nil, func(string) { r.refreshSide() })
+	r.strategy = widget.NewSelect(nil, func(string) { r.refreshSide() })
+	r.table = widget.NewTableWithHeaders(r.summarySize, func() fyne.CanvasObject { return widget.NewLabel("") }, r.summaryCell)
+	r.table.ShowHeaderColumn = false
+	r.table.CreateHeader = func() fyne.CanvasObject { return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}) }
+	r.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Row < 0 && id.Col >= 0 && id.Col < len(summaryHeaders) {
+			o.(*widget.Label).SetText(lang.L(summaryHeaders[id.Col]))
+		}
+	}
+	widths := []float32{190, 120, 80, 70, 90, 90, 90, 80, 100, 80, 80}
+	for i, w := range widths {
+		r.table.SetColumnWidth(i, w)
+	}
+	r.sideBy = widget.NewTable(r.sideSize, func() fyne.CanvasObject {
+		l := widget.NewLabel("")
+		l.Wrapping = fyne.TextWrapWord
+		return l
+	}, r.sideCell)
+	r.histList = container.NewVBox()
+
+	bar := container.NewHBox()
+	for _, f := range []string{formatPDF, formatHTML, formatMarkdown, formatCSV, formatJSON, formatJSONL} {
+		f := f
+		b := widget.NewButtonWithIcon(lang.L("results.export."+f), theme.DocumentSaveIcon(), func() { r.onExport(f) })
+		b.Disable()
+		r.exports[f] = b
+		bar.Add(b)
+	}
+
+	sideTop := container.NewHBox(widget.NewLabel(lang.L("results.filter.model")), r.model, widget.NewLabel(lang.L("results.filter.strategy")), r.strategy)
+	tabs := container.NewAppTabs(
+		container.NewTabItem(lang.L("results.tab.charts"), container.NewVScroll(r.charts)),
+		container.NewTabItem(lang.L("results.tab.summary"), r.table),
+		container.NewTabItem(lang.L("results.tab.side"), container.NewBorder(sideTop, nil, nil, nil, r.sideBy)),
+		container.NewTabItem(lang.L("results.tab.history"), container.NewVScroll(r.histList)),
+	)
+	top := container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel(lang.L("results.run")), nil, r.runSel), r.status)
+	bottom := container.NewBorder(nil, nil, widget.NewLabel(lang.L("results.export")), nil, container.NewHScroll(bar))
+	r.view = screen(lang.L("results.title"), nil, container.NewBorder(top, nil, nil, nil, tabs), bottom)
+	r.loadRuns()
+	return r
+}
+
+var summaryHeaders = []string{"results.col.endpoint", "results.col.strategy", "results.col.requests", "results.col.errors",
+	"results.col.p50", "results.col.p95", "results.col.ttft", "results.col.tps", "results.col.cost1k", "results.col.quality", "results.col.pass"}
+
+func (r *resultsScreen) summarySize() (int, int) { return len(r.summary), len(summaryHeaders) }
+
+func (r *resultsScreen) summaryCell(id widget.TableCellID, o fyne.CanvasObject) {
+	if id.Row >= len(r.summary) {
+		return
+	}
+	s := r.summary[id.Row]
+	var v string
+	switch id.Col {
+	case 0:
+		v = s.Endpoint
+	case 1:
+		v = strategyLabel(s.Strategy)
+	case 2:
+		v = fmt.Sprint(s.Requests)
+	case 3:
+		v = fmt.Sprint(s.Errors)
+	case 4:
+		v = fmt.Sprintf("%.0f ms", s.LatencyP50)
+	case 5:
+		v = fmt.Sprintf("%.0f ms", s.LatencyP95)
+	case 6:
+		v = fmt.Sprintf("%.0f ms", s.TTFTP50)
+	case 7:
+		v = fmt.Sprintf("%.1f", s.TokensPerSec)
+	case 8:
+		v = money(s.CostPer1K)
+	case 9:
+		v = fmt.Sprintf("%.0f%%", s.Quality*100)
+	case 10:
+		v = fmt.Sprintf("%.0f%%", s.PassRate*100)
+	}
+	l := o.(*widget.Label)
+	l.SetText(v)
+	l.Truncation = fyne.TextTruncateEllipsis
+}
+
+// loadRuns lists the decision's runs (every run when there is no decision).
+func (r *resultsScreen) loadRuns() {
+	st := r.a.store
+	if st == nil {
+		return
+	}
+	var decisionID int64
+	if r.a.decision != nil {
+		decisionID = r.a.decision.ID
+	}
+	want := r.a.lastRun
+	r.a.goWork(func(ctx context.Context) {
+		runs, err := st.ListRuns(ctx, decisionID)
+		r.a.ui(func() {
+			if err != nil {
+				r.a.showError(fail("err.load_results", err))
+				return
+			}
+			r.runs = runs
+			if len(runs) == 0 {
+				r.status.SetText(lang.L("results.none"))
+				return
+			}
+			var opts []string
+			sel := 0
+			for i, run := range runs {
+				opts = append(opts, runLabel(run))
+				if run.ID == want {
+					sel = i
+				}
+			}
+			r.runSel.Options = opts
+			r.runSel.OnChanged = func(string) { r.selectRun(r.runSel.SelectedIndex()) }
+			r.runSel.SetSelectedIndex(sel)
+			r.loadHistory()
+		})
+	})
+}
+
+func runLabel(run data.Run) string {
+	return fmt.Sprintf("#%d · %s · %s · %s", run.ID, run.StartedAt.Local().Format("2006-01-02 15:04"), labelOr("runstate."+run.Status, run.Status), run.Name)
+}
+
+// selectRun loads a run's results and draws its charts off the UI goroutine.
+func (r *resultsScreen) selectRun(i int) {
+	if i < 0 || i >= len(r.runs) {
+		return
+	}
+	run := r.runs[i]
+	r.run = &run
+	r.loaded = false
+	r.status.SetText(lang.L("results.loading"))
+	for _, b := range r.exports {
+		b.Disable()
+	}
+	st := r.a.store
+	in := r.input(nil)
+	r.a.goWork(func(ctx context.Context) {
+		res, err := st.Results(ctx, run.ID)
+		var charts []report.Chart
+		if err == nil {
+			in.Results = res
+			charts, err = report.Charts(in, report.ChartOptions{Width: 1040, Height: 600, PNG: true})
+		}
+		r.a.ui(func() {
+			if err != nil {
+				r.a.showError(fail("err.load_results", err))
+				return
+			}
+			r.show(res, charts)
+		})
+	})
+}
+
+func (r *resultsScreen) show(res []advisor.Result, charts []report.Chart) {
+	r.results = res
+	r.summary = advisor.Summarize(res)
+	r.loaded = true
+	r.status.SetText(lang.L("results.count", map[string]any{"N": len(res), "Runs": len(r.runs)}))
+	r.table.Refresh()
+	r.charts.Objects = nil
+	r.images = nil
+	for _, c := range charts {
+		if len(c.PNG) == 0 {
+			continue
+		}
+		img := canvas.NewImageFromResource(fyne.NewStaticResource(c.Name+".png", c.PNG))
+		img.FillMode = canvas.ImageFillContain
+		r.images = append(r.images, img)
+		r.charts.Add(img)
+	}
+	if len(r.images) == 0 {
+		r.charts.Add(hint(lang.L("results.no_charts")))
+	}
+	r.charts.Refresh()
+
+	models := []string{lang.L("results.filter.all")}
+	strategies := []string{lang.L("results.filter.all")}
+	for _, s := range r.summary {
+		if !contains(models, s.Endpoint) {
+			models = append(models, s.Endpoint)
+		}
+		if !contains(strategies, strategyLabel(s.Strategy)) {
+			strategies = append(strategies, strategyLabel(s.Strategy))
+		}
+	}
+	r.model.Options = models
+	r.strategy.Options = strategies
+	r.model.SetSelectedIndex(0)
+	r.strategy.SetSelectedIndex(0)
+	r.refreshSide()
+	for f, b := range r.exports {
+		if f == formatJSONL && !r.fineTuneOnPlan() {
+			continue
+		}
+		b.Enable()
+	}
+}
+
+// fineTuneOnPlan: the fine-tuning dataset is offered only when the plan has fine-tuning.
+func (r *resultsScreen) fineTuneOnPlan() bool {
+	rec := r.a.recommendation()
+	return rec != nil && contains(rec.Strategy.Plan, advisor.StepFineTuning)
+}
+
+// refreshSide rebuilds the side-by-side columns for the filters.
+func (r *resultsScreen) refreshSide() {
+	r.columns = nil
+	for _, s := range r.summary {
+		if i := r.model.SelectedIndex(); i > 0 && r.model.Selected != s.Endpoint {
+			continue
+		}
+		if i := r.strategy.SelectedIndex(); i > 0 && r.strategy.Selected != strategyLabel(s.Strategy) {
+			continue
+		}
+		r.columns = append(r.columns, sideColumn{s.Endpoint, s.Strategy})
+	}
+	r.sideBy.SetColumnWidth(0, 240)
+	for i := range r.columns {
+		r.sideBy.SetColumnWidth(i+1, 280)
+	}
+	for row := 0; row <= r.caseCount(); row++ {
+		r.sideBy.SetRowHeight(row, 110)
+	}
+	r.sideBy.SetRowHeight(0, 60)
+	r.sideBy.Refresh()
+}
+
+func (r *resultsScreen) caseCount() int {
+	if r.run != nil && len(r.run.Plan.Cases) > 0 {
+		return len(r.run.Plan.Cases)
+	}
+	n := 0
+	for _, res := range r.results {
+		if res.Case+1 > n {
+			n = res.Case + 1
+		}
+	}
+	return n
+}
+
+func (r *resultsScreen) sideSize() (int, int) {
+	return r.caseCount() + 1, len(r.columns) + 1
+}
+
+// sideCell: row 0 is the header, column 0 the case input.
+func (r *resultsScreen) sideCell(id widget.TableCellID, o fyne.CanvasObject) {
+	l := o.(*widget.Label)
+	l.TextStyle.Bold = id.Row == 0
+	switch {
+	case id.Row == 0 && id.Col == 0:
+		l.SetText(lang.L("results.col.case"))
+	case id.Row == 0:
+		c := r.columns[id.Col-1]
+		l.SetText(c.endpoint + "\n" + strategyLabel(c.strategy))
+	case id.Col == 0:
+		txt := fmt.Sprintf("#%d", id.Row)
+		if r.run != nil && id.Row-1 < len(r.run.Plan.Cases) {
+			txt += " " + oneLine(r.run.Plan.Cases[id.Row-1].Input, 140)
+		}
+		l.SetText(txt)
+	default:
+		c := r.columns[id.Col-1]
+		l.SetText(r.cellText(c, id.Row-1))
+	}
+}
+
+func (r *resultsScreen) cellText(c sideColumn, caseIdx int) string {
+	for _, res := range r.results {
+		if res.Endpoint == c.endpoint && res.Strategy == c.strategy && res.Case == caseIdx && res.Repeat == 0 {
+			if res.ErrorClass != "" {
+				return "⚠ " + labelOr("error."+res.ErrorClass, res.ErrorClass)
+			}
+			return fmt.Sprintf("%s %.2f · %.0f ms\n%s", lang.L("run.score"), res.Score, res.LatencyMs, oneLine(res.Output, 160))
+		}
+	}
+	return "—"
+}
+
+// loadHistory computes, off the UI goroutine, quality, latency and cost of every run of the decision.
+func (r *resultsScreen) loadHistory() {
+	st := r.a.store
+	runs := append([]data.Run(nil), r.runs...)
+	r.a.goWork(func(ctx context.Context) {
+		var pts []report.RunPoint
+		for _, run := range runs {
+			res, err := st.Results(ctx, run.ID)
+			if err != nil {
+				continue
+			}
+			pts = append(pts, report.HistoryPoint(run.ID, run.StartedAt, res))
+		}
+		sort.Slice(pts, func(i, j int) bool { return pts[i].Date.Before(pts[j].Date) })
+		r.a.ui(func() {
+			r.history = pts
+			r.histList.Objects = nil
+			if len(pts) == 0 {
+				r.histList.Add(hint(lang.L("results.none")))
+			}
+			for _, p := range pts {
+				r.histList.Add(widget.NewLabel(lang.L("results.history.row", map[string]any{
+					"ID": p.ID, "Date": p.Date.Local().Format("2006-01-02 15:04"),
+					"Quality": fmt.Sprintf("%.0f%%", p.Quality*100), "P50": fmt.Sprintf("%.0f", p.LatencyP50), "Cost": money(p.CostPer1K),
+				})))
+			}
+			r.histList.Refresh()
+		})
+	})
+}
+
+// input is what the report package needs for the selected run.
+func (r *resultsScreen) input(res []advisor.Result) report.Input {
+	in := report.Input{Generated: time.Now().UTC(), Lang: r.a.langCode(), Results: res, History: r.history, Title: lang.L("app.title")}
+	if d := r.a.decision; d != nil {
+		in.Title = decisionTitle(*d)
+		in.UseCase = d.Answers.UseCase
+		in.Answers = d.Answers
+		in.Recommendation = d.Recommendation
+	}
+	if r.run != nil {
+		in.Run = &report.RunInfo{ID: r.run.ID, Name: r.run.Name, Status: r.run.Status, StartedAt: r.run.StartedAt, EndedAt: r.run.EndedAt, Plan: r.run.Plan}
+	}
+	return in
+}
+
+// onExport asks where to save and writes the file off the UI goroutine.
+func (r *resultsScreen) onExport(format string) {
+	if !r.loaded {
+		return
+	}
+	in := r.input(r.results)
+	if format == formatMarkdown {
+		d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
+			if err != nil {
+				r.a.showError(fail("err.export", err))
+				return
+			}
+			if u != nil {
+				r.exportMarkdown(u.Path(), in)
+			}
+		}, r.a.win)
+		d.Resize(fyne.NewSize(800, 560))
+		d.Show()
+		return
+	}
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			r.a.showError(fail("err.export", err))
+			return
+		}
+		if w != nil {
+			r.exportTo(w, format, in)
+		}
+	}, r.a.win)
+	d.SetFileName(exportName(in) + "." + format)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{"." + format}))
+	d.Resize(fyne.NewSize(800, 560))
+	d.Show()
+}
+
+func exportName(in report.Input) string {
+	name := "llm-advisor-report"
+	if in.Run != nil {
+		name = fmt.Sprintf("llm-advisor-run-%d", in.Run.ID)
+	}
+	return name
+}
+
+// exportTo writes one format to w off the UI goroutine.
+func (r *resultsScreen) exportTo(w io.WriteCloser, format string, in report.Input) {
+	r.a.goWork(func(context.Context) {
+		err := writeExport(w, format, in)
+		if cerr := w.Close(); err == nil {
+			err = cerr
+		}
+		r.a.ui(func() { r.exportDone(err, format) })
+	})
+}
+
+func writeExport(w io.Writer, format string, in report.Input) error {
+	switch format {
+	case formatPDF:
+		return report.WritePDF(w, in)
+	case formatHTML:
+		return report.WriteHTML(w, in)
+	case formatCSV:
+		return report.WriteCSV(w, in.Results)
+	case formatJSON:
+		return report.WriteJSON(w, in.Results)
+	case formatJSONL:
+		if in.Run == nil {
+			return fmt.Errorf("no run selected")
+		}
+		return report.WriteFineTuneJSONL(w, in.Run.Plan)
+	}
+	return fmt.Errorf("unknown export format %q", format)
+}
+
+func (r *resultsScreen) exportMarkdown(dir string, in report.Input) {
+	r.a.goWork(func(context.Context) {
+		_, err := report.WriteMarkdown(dir, exportName(in), in)
+		r.a.ui(func() { r.exportDone(err, formatMarkdown) })
+	})
+}
+
+func (r *resultsScreen) exportDone(err error, format string) {
+	if err != nil {
+		r.a.showError(fail("err.export", err))
+		return
+	}
+	r.exported = format
+	r.status.SetText(lang.L("results.exported", map[string]any{"Format": strings.ToUpper(format)}))
+}

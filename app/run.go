@@ -1,0 +1,197 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/advisor/livetest"
+	"github.com/llm-advisor/llm-advisor/data"
+)
+
+// runScreen shows a live test running: progress, ETA, errors, Cancel, and
+// the results as they arrive (each one is already in the database).
+type runScreen struct {
+	a    *App
+	view fyne.CanvasObject
+	run  *data.Run
+
+	progress *widget.ProgressBar
+	counts   *widget.Label
+	eta      *widget.Label
+	errors   *widget.Label
+	status   *widget.Label
+	cancel   *widget.Button
+	results  *widget.Button
+	list     *widget.List
+
+	got      []advisor.Result // newest first
+	done     int
+	errCount int
+	finished bool
+	state    string // final run state
+	stop     context.CancelFunc
+}
+
+func newRunScreen(a *App, run *data.Run) *runScreen {
+	r := &runScreen{a: a, run: run}
+	r.progress = widget.NewProgressBar()
+	r.counts = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	r.eta = widget.NewLabel("")
+	r.errors = widget.NewLabel("")
+	r.status = wrapped(lang.L("run.running"))
+	r.cancel = widget.NewButtonWithIcon(lang.L("btn.cancel"), theme.CancelIcon(), r.onCancel)
+	r.cancel.Importance = widget.DangerImportance
+	r.results = widget.NewButtonWithIcon(lang.L("run.see_results"), theme.GridIcon(), func() { a.show(screenResults) })
+	r.results.Importance = widget.HighImportance
+	r.results.Hide()
+	r.list = widget.NewList(func() int { return len(r.got) }, func() fyne.CanvasObject {
+		l := widget.NewLabel("")
+		l.Truncation = fyne.TextTruncateEllipsis
+		return l
+	}, func(i widget.ListItemID, o fyne.CanvasObject) {
+		o.(*widget.Label).SetText(resultLine(r.got[i]))
+		if r.got[i].ErrorClass != "" {
+			o.(*widget.Label).Importance = widget.DangerImportance
+		} else {
+			o.(*widget.Label).Importance = widget.MediumImportance
+		}
+	})
+	r.updateCounts(livetest.Progress{Total: run.Total})
+	top := container.NewVBox(hint(run.Name), r.progress, container.NewHBox(r.counts, r.eta, r.errors), r.status,
+		widget.NewLabelWithStyle(lang.L("run.latest"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	r.view = screen(lang.L("run.title"), container.NewHBox(r.cancel, r.results), container.NewBorder(top, nil, nil, nil, r.list), nil)
+	return r
+}
+
+// resultLine is one result in a line: who, how, and how well.
+func resultLine(res advisor.Result) string {
+	head := fmt.Sprintf("#%d · %s · %s", res.Case+1, res.Endpoint, strategyLabel(res.Strategy))
+	if res.ErrorClass != "" {
+		return head + " · " + labelOr("error."+res.ErrorClass, res.ErrorClass) + " — " + oneLine(res.ErrorMessage, 80)
+	}
+	return fmt.Sprintf("%s · %.0f ms · %s %.2f · %s", head, res.LatencyMs, lang.L("run.score"), res.Score, oneLine(res.Output, 80))
+}
+
+// begin runs the test off the UI goroutine; each progress report becomes one UI update.
+func (r *runScreen) begin() {
+	a := r.a
+	ctx, stop := context.WithCancel(a.ctx)
+	r.stop = stop
+	st, eng := a.store, a.engine
+	plan, id := r.run.Plan, r.run.ID
+	opts := livetest.Options{
+		Sink:  st,
+		Index: st,
+		Keys:  livetest.LookupKey,
+		OnProgress: func(p livetest.Progress) {
+			var last *advisor.Result
+			if p.Last != nil {
+				c := *p.Last
+				last = &c
+			}
+			a.ui(func() { r.onProgress(p, last) })
+		},
+	}
+	if eng != nil {
+		opts.Prices = func(catalogID string) (float64, float64, bool) {
+			m, ok := eng.Model(catalogID)
+			if !ok || m.PriceUnit != "" {
+				return 0, 0, false
+			}
+			return m.PriceInPer1M, m.PriceOutPer1M, true
+		}
+	}
+	a.goWork(func(context.Context) {
+		defer stop()
+		final, err := livetest.Run(ctx, plan, id, opts)
+		state := advisor.RunDone
+		switch {
+		case errors.Is(err, context.Canceled) || ctx.Err() != nil:
+			state = advisor.RunCancelled
+		case err != nil:
+			state = advisor.RunFailed
+		}
+		// The final state is written even after the window closed.
+		serr := st.SetRunStatus(context.Background(), id, state)
+		if a.ctx.Err() != nil {
+			return
+		}
+		a.ui(func() {
+			r.finish(final, state, err)
+			if serr != nil {
+				a.showError(fail("err.save_run", serr))
+			}
+		})
+	})
+}
+
+func (r *runScreen) onProgress(p livetest.Progress, last *advisor.Result) {
+	if last != nil {
+		r.got = append([]advisor.Result{*last}, r.got...)
+		r.list.Refresh()
+	}
+	r.updateCounts(p)
+}
+
+func (r *runScreen) updateCounts(p livetest.Progress) {
+	if p.Done > r.done {
+		r.done = p.Done
+	}
+	if p.Errors > r.errCount {
+		r.errCount = p.Errors
+	}
+	total := p.Total
+	if total == 0 {
+		total = r.run.Total
+	}
+	if total > 0 {
+		r.progress.SetValue(float64(r.done) / float64(total))
+	}
+	r.counts.SetText(lang.L("run.done_of", map[string]any{"Done": r.done, "Total": total}))
+	if p.ETA > 0 && !r.finished {
+		r.eta.SetText(lang.L("run.eta", map[string]any{"ETA": p.ETA.Round(time.Second).String()}))
+	} else {
+		r.eta.SetText("")
+	}
+	r.errors.SetText(lang.L("run.errors", map[string]any{"N": r.errCount}))
+	if r.errCount > 0 {
+		r.errors.Importance = widget.DangerImportance
+		r.errors.Refresh()
+	}
+}
+
+func (r *runScreen) onCancel() {
+	if r.stop != nil {
+		r.stop()
+	}
+	r.cancel.Disable()
+	r.status.SetText(lang.L("run.cancelling"))
+}
+
+func (r *runScreen) finish(p livetest.Progress, state string, err error) {
+	r.finished = true
+	r.state = state
+	r.updateCounts(p)
+	r.cancel.Disable()
+	r.results.Show()
+	switch state {
+	case advisor.RunDone:
+		r.status.SetText(lang.L("run.finished"))
+	case advisor.RunCancelled:
+		r.status.SetText(lang.L("run.cancelled"))
+	default:
+		r.status.SetText(lang.L("run.failed"))
+		r.status.Importance = widget.DangerImportance
+		r.status.Refresh()
+		r.a.showError(fail("err.run", err))
+	}
+}

@@ -1,0 +1,355 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/data"
+)
+
+// wizardScreen asks the questions of advisor.Questions, one group per step.
+// Every change is saved to the current decision as a draft.
+type wizardScreen struct {
+	a    *App
+	view fyne.CanvasObject
+
+	step     int
+	answers  advisor.Answers
+	progress *widget.ProgressBar
+	stepText *widget.Label
+	title    *widget.Label
+	intro    *widget.Label
+	body     *fyne.Container
+	scroll   *container.Scroll
+	problem  *widget.Label // inline validation message
+	back     *widget.Button
+	next     *widget.Button
+
+	// One widget per question, built for every step up front so values survive navigation.
+	useCase    *widget.Entry
+	selects    map[string]*widget.Select // single-choice questions and the main task
+	extraTasks *widget.CheckGroup
+	steps      [][]fyne.CanvasObject
+	loading    bool // true while widgets are being filled from the answers
+}
+
+func newWizardScreen(a *App) *wizardScreen {
+	w := &wizardScreen{a: a, selects: map[string]*widget.Select{}}
+	if a.decision == nil {
+		w.view = screen(lang.L("wizard.title"), nil, container.NewCenter(container.NewVBox(
+			wrapped(lang.L("wizard.no_decision")),
+			widget.NewButtonWithIcon(lang.L("home.new"), theme.ContentAddIcon(), func() {
+				a.show(screenHome)
+				if a.home != nil {
+					a.home.onNew()
+				}
+			}))), nil)
+		return w
+	}
+	w.answers = a.decision.Answers
+	w.answers.Task = append([]string(nil), w.answers.Task...)
+
+	w.progress = widget.NewProgressBar()
+	w.progress.TextFormatter = func() string {
+		return lang.L("wizard.step_of", map[string]any{"N": w.step + 1, "Total": len(advisor.Groups)})
+	}
+	w.title = heading("")
+	w.intro = hint("")
+	w.problem = widget.NewLabel("")
+	w.problem.Importance = widget.DangerImportance
+	w.problem.Wrapping = fyne.TextWrapWord
+	w.problem.Hide()
+	w.back = widget.NewButtonWithIcon(lang.L("btn.back"), theme.NavigateBackIcon(), w.onBack)
+	w.next = widget.NewButtonWithIcon(lang.L("btn.next"), theme.NavigateNextIcon(), w.onNext)
+	w.next.IconPlacement = widget.ButtonIconTrailingText
+	w.next.Importance = widget.HighImportance
+
+	w.loading = true
+	for _, g := range advisor.Groups {
+		var items []fyne.CanvasObject
+		for _, q := range advisor.Questions {
+			if q.Group == g {
+				items = append(items, w.question(q))
+			}
+		}
+		w.steps = append(w.steps, items)
+	}
+	w.loading = false
+
+	w.body = container.NewVBox()
+	w.scroll = container.NewVScroll(w.body)
+	top := container.NewVBox(w.progress, w.title, w.intro)
+	keys := hint(lang.L("wizard.keys"))
+	bottom := container.NewBorder(nil, nil, w.back, w.next, container.NewVBox(w.problem, keys))
+	w.view = screen(lang.L("wizard.title"), nil, container.NewBorder(top, nil, nil, nil, w.scroll), bottom)
+	a.onKey = w.onKey
+	w.showStep(0)
+	return w
+}
+
+// question builds one question: its text, why we ask, and the choice.
+func (w *wizardScreen) question(q advisor.Question) fyne.CanvasObject {
+	text := widget.NewLabelWithStyle(questionText(q.Key), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	text.Wrapping = fyne.TextWrapWord
+	why := hint(lang.L("wizard.why") + " " + questionWhy(q.Key))
+	var input fyne.CanvasObject
+	switch {
+	case q.Values == nil: // free text: the use case
+		w.useCase = widget.NewMultiLineEntry()
+		w.useCase.Wrapping = fyne.TextWrapWord
+		w.useCase.SetMinRowsVisible(3)
+		w.useCase.SetPlaceHolder(lang.L("wizard.use_case.placeholder"))
+		w.useCase.SetText(w.answers.UseCase)
+		w.useCase.OnChanged = func(s string) {
+			w.answers.UseCase = s
+			if strings.TrimSpace(s) != "" {
+				w.problem.Hide()
+			}
+			w.changed()
+		}
+		input = w.useCase
+	case q.Multi: // task: a main task and more
+		main := w.choice(q.Key, q.Values, func(v string) {
+			rest := w.extraTaskValues()
+			w.setTasks(v, rest)
+		})
+		labels := make([]string, len(q.Values))
+		for i, v := range q.Values {
+			labels[i] = valueLabel(q.Key, v)
+		}
+		w.extraTasks = widget.NewCheckGroup(labels, func([]string) {
+			if w.loading {
+				return
+			}
+			w.setTasks(w.answers.MainTask(), w.extraTaskValues())
+		})
+		w.extraTasks.Horizontal = true
+		if len(w.answers.Task) > 1 {
+			var sel []string
+			for _, v := range w.answers.Task[1:] {
+				sel = append(sel, valueLabel(q.Key, v))
+			}
+			w.extraTasks.SetSelected(sel)
+		}
+		input = container.NewVBox(main, widget.NewLabel(lang.L("wizard.task.more")), w.extraTasks)
+	default:
+		input = w.choice(q.Key, q.Values, func(v string) {
+			var vals []string
+			if v != "" {
+				vals = []string{v}
+			}
+			if err := w.answers.Set(q.Key, vals); err != nil {
+				w.a.showError(fail("err.answer", err))
+				return
+			}
+			w.changed()
+		})
+	}
+	return container.NewVBox(text, why, input, widget.NewSeparator())
+}
+
+// choice is a drop-down with "I don't know" first (the default) and the
+// labels of every allowed value.
+func (w *wizardScreen) choice(key string, values []string, set func(value string)) *widget.Select {
+	labels := []string{dontKnow()}
+	for _, v := range values {
+		labels = append(labels, valueLabel(key, v))
+	}
+	s := widget.NewSelect(labels, nil)
+	s.PlaceHolder = dontKnow()
+	cur := w.answers.Get(key)
+	s.SetSelectedIndex(0)
+	if len(cur) > 0 {
+		for i, v := range values {
+			if v == cur[0] {
+				s.SetSelectedIndex(i + 1)
+			}
+		}
+	}
+	s.OnChanged = func(string) {
+		if w.loading {
+			return
+		}
+		i := s.SelectedIndex()
+		if i <= 0 {
+			set("")
+			return
+		}
+		set(values[i-1])
+	}
+	w.selects[key] = s
+	return s
+}
+
+func (w *wizardScreen) extraTaskValues() []string {
+	q, _ := advisor.QuestionByKey("task")
+	var out []string
+	for _, label := range w.extraTasks.Selected {
+		for _, v := range q.Values {
+			if valueLabel("task", v) == label {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+// setTasks stores the main task first, then the other tasks (no repeats).
+func (w *wizardScreen) setTasks(main string, more []string) {
+	var tasks []string
+	if main != "" {
+		tasks = append(tasks, main)
+	}
+	for _, t := range more {
+		if t != main {
+			tasks = append(tasks, t)
+		}
+	}
+	if err := w.answers.Set("task", tasks); err != nil {
+		w.a.showError(fail("err.answer", err))
+		return
+	}
+	w.changed()
+}
+
+// changed saves the draft: the answers and a title from the use case.
+func (w *wizardScreen) changed() {
+	if w.loading || w.a.decision == nil {
+		return
+	}
+	d := w.a.decision
+	d.Answers = w.answers
+	d.Answers.Task = append([]string(nil), w.answers.Task...)
+	d.Title = titleFrom(w.answers.UseCase)
+	if d.Status == "" {
+		d.Status = "draft"
+	}
+	w.a.drafts.save(*d)
+}
+
+// titleFrom makes a decision title from the first line of the use case.
+func titleFrom(useCase string) string {
+	s := strings.TrimSpace(strings.SplitN(strings.TrimSpace(useCase), "\n", 2)[0])
+	r := []rune(s)
+	if len(r) > 70 {
+		s = string(r[:69]) + "…"
+	}
+	return s
+}
+
+func (w *wizardScreen) showStep(i int) {
+	w.step = i
+	g := advisor.Groups[i]
+	w.title.SetText(groupTitle(g))
+	w.intro.SetText(groupIntro(g))
+	w.progress.SetValue(float64(i+1) / float64(len(advisor.Groups)))
+	w.body.Objects = w.steps[i]
+	w.body.Refresh()
+	w.scroll.ScrollToTop()
+	if i == 0 {
+		w.back.SetText(lang.L("btn.home"))
+	} else {
+		w.back.SetText(lang.L("btn.back"))
+	}
+	if i == len(advisor.Groups)-1 {
+		w.next.SetText(lang.L("wizard.finish"))
+	} else {
+		w.next.SetText(lang.L("btn.next"))
+	}
+	if i == 0 && w.useCase != nil {
+		w.a.win.Canvas().Focus(w.useCase)
+	}
+}
+
+// validate checks the current step; the use case is required in step 1.
+func (w *wizardScreen) validate() bool {
+	if advisor.Groups[w.step] == advisor.GroupTask && strings.TrimSpace(w.answers.UseCase) == "" {
+		w.problem.SetText(lang.L("wizard.use_case.required"))
+		w.problem.Show()
+		w.a.win.Canvas().Focus(w.useCase)
+		return false
+	}
+	w.problem.Hide()
+	return true
+}
+
+func (w *wizardScreen) onNext() {
+	if !w.validate() {
+		return
+	}
+	if w.step < len(advisor.Groups)-1 {
+		w.showStep(w.step + 1)
+		return
+	}
+	w.onFinish()
+}
+
+func (w *wizardScreen) onBack() {
+	w.problem.Hide()
+	if w.step == 0 {
+		w.a.show(screenHome)
+		return
+	}
+	w.showStep(w.step - 1)
+}
+
+// onKey: Enter goes on, Escape goes back (when no field holds the key).
+func (w *wizardScreen) onKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		w.onNext()
+	case fyne.KeyEscape:
+		w.onBack()
+	}
+}
+
+// onFinish runs the engine off the UI goroutine and shows the recommendation.
+func (w *wizardScreen) onFinish() {
+	a := w.a
+	if a.engine == nil || a.store == nil {
+		a.showError(fail("err.no_store", fmt.Errorf("still loading")))
+		return
+	}
+	w.next.Disable()
+	d := *a.decision
+	d.Answers = w.answers
+	d.Answers.Task = append([]string(nil), w.answers.Task...)
+	d.Title = titleFrom(w.answers.UseCase)
+	eng, st, code := a.engine, a.store, a.langCode()
+	a.goWork(func(ctx context.Context) {
+		a.drafts.wait() // the final save must land after every draft
+		rec, err := eng.Recommend(d.Answers, code)
+		if err == nil {
+			d.Recommendation = rec
+			d.Status = "final"
+			err = st.SaveDecision(ctx, &d)
+		}
+		a.ui(func() {
+			w.next.Enable()
+			if err != nil {
+				a.showError(fail("err.recommend", err))
+				return
+			}
+			a.decision = &d
+			a.candidates = nil
+			a.show(screenRecommendation)
+		})
+	})
+}
+
+// decisionOf is a copy of the current decision (nil when none).
+func (a *App) decisionOf() *data.Decision {
+	if a.decision == nil {
+		return nil
+	}
+	d := *a.decision
+	return &d
+}
