@@ -1,0 +1,470 @@
+package report
+
+import (
+	"fmt"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/assets"
+)
+
+// Limits that keep a report readable for any run size; the CSV and JSON
+// exports always hold everything.
+const (
+	sideBySideCases = 20  // cases shown side by side
+	outputRunes     = 400 // an output longer than this is shortened
+)
+
+// pair is one labelled fact.
+type pair struct{ Label, Value string }
+
+// table is a header and rows of text.
+type table struct {
+	Head []string
+	Rows [][]string
+}
+
+// view is the report's content in the reader's language, already formatted;
+// the Markdown, HTML and PDF writers only lay it out.
+type view struct {
+	Lang      string
+	Title     string
+	Generated string
+	UseCase   string
+	Answers   []pair
+	Rec       *recView
+	NoRec     string
+	Run       *runView
+	NoRun     string
+	Next      []string
+}
+
+// H is a heading or label of the report in its language.
+func (v *view) H(key string) string { return msg(v.Lang, key) }
+
+type recView struct {
+	Facts           []pair
+	Steps           []stepView
+	Fired           []firedView
+	Warnings        []string
+	Conflicts       []conflictView
+	Assumptions     []string
+	Shortlist       table
+	CostAssumptions string
+}
+
+type stepView struct{ Title, Detail, Gate string }
+
+type firedView struct{ ID, Title, Because, Source string }
+
+type conflictView struct{ Between, Relaxation string }
+
+type runView struct {
+	Facts     []pair
+	Endpoints table
+	Results   table
+	NoResults string
+	FreeNote  string // every endpoint is free, so no cost charts
+	Cases     []caseView
+	CasesNote string
+}
+
+type caseView struct {
+	Title, Input, Expected string
+	Outputs                table // model, strategy, score, output
+}
+
+// buildView turns the input into the report's content.
+func buildView(in Input) (*view, error) {
+	lang := assets.NormalizeLang(in.Lang)
+	labels, err := assets.Labels(lang)
+	if err != nil {
+		return nil, fmt.Errorf("report: labels: %w", err)
+	}
+	lbl := func(key, raw string) string {
+		if s, ok := labels[key]; ok && s != "" {
+			return s
+		}
+		return raw
+	}
+	red := newRedactor(in)
+	v := &view{Lang: lang, Title: red.clean(in.Title), Generated: date(lang, in.Generated)}
+	if v.Title == "" {
+		v.Title = msg(lang, "title")
+	}
+	v.UseCase = red.clean(firstNonEmpty(in.UseCase, in.Answers.UseCase))
+
+	// The answers in wizard order, each with its plain-language label.
+	for _, q := range advisor.Questions {
+		if q.Key == "use_case" {
+			continue
+		}
+		vals := in.Answers.Get(q.Key)
+		shown := make([]string, len(vals))
+		for i, x := range vals {
+			shown[i] = lbl("v."+q.Key+"."+x, x)
+		}
+		a := strings.Join(shown, ", ")
+		if a == "" {
+			a = lbl("v.dont_know", msg(lang, "dont_know"))
+		}
+		v.Answers = append(v.Answers, pair{lbl("q."+q.Key+".short", q.Key), a})
+	}
+
+	if rec := in.Recommendation; rec != nil {
+		r := &recView{CostAssumptions: rec.CostAssumptions}
+		r.Facts = []pair{
+			{msg(lang, "model_type"), lbl("type."+rec.Model.Type, rec.Model.Type)},
+			{msg(lang, "architecture"), lbl("arch."+rec.Model.Architecture, rec.Model.Architecture)},
+			{msg(lang, "weights"), lbl("weights."+rec.Model.Weights, rec.Model.Weights)},
+			{msg(lang, "hosting"), lbl("hosting."+rec.Model.Hosting, rec.Model.Hosting)},
+			{msg(lang, "size_tier"), lbl("tier."+rec.Model.SizeTier, rec.Model.SizeTier)},
+			{msg(lang, "primary"), lbl("step."+rec.Strategy.Primary, rec.Strategy.Primary)},
+		}
+		if len(rec.Also) > 0 {
+			also := make([]string, len(rec.Also))
+			for i, a := range rec.Also {
+				also[i] = lbl("type."+a, a)
+			}
+			r.Facts = append(r.Facts, pair{msg(lang, "also"), strings.Join(also, ", ")})
+		}
+		steps := rec.Steps
+		if len(steps) == 0 {
+			for _, s := range rec.Strategy.Plan {
+				steps = append(steps, advisor.PlanStep{Step: s})
+			}
+		}
+		for _, s := range steps {
+			r.Steps = append(r.Steps, stepView{Title: lbl("step."+s.Step, s.Step), Detail: s.Detail, Gate: s.Gate})
+		}
+		for _, f := range rec.Fired {
+			r.Fired = append(r.Fired, firedView{ID: f.ID, Title: f.Title, Because: f.Because, Source: f.Source})
+		}
+		r.Warnings = rec.Warnings
+		for _, c := range rec.Conflicts {
+			r.Conflicts = append(r.Conflicts, conflictView{Between: strings.Join(c.Between, " × "), Relaxation: c.Relaxation})
+		}
+		r.Assumptions = rec.Assumptions
+		r.Shortlist.Head = []string{msg(lang, "col.model"), msg(lang, "col.monthly"), msg(lang, "col.why")}
+		for _, s := range rec.Shortlist {
+			name := s.Name
+			if name == "" {
+				name = s.ID
+			} else if s.ID != "" && s.ID != name {
+				name += " (" + s.ID + ")"
+			}
+			r.Shortlist.Rows = append(r.Shortlist.Rows, []string{name, usd(lang, s.MonthlyCostUSD), s.Why})
+		}
+		v.Rec = r
+	} else {
+		v.NoRec = msg(lang, "no_rec")
+	}
+
+	rows := advisor.Summarize(in.Results)
+	if in.Run != nil {
+		v.Run = buildRun(in, lang, lbl, rows, red)
+	} else {
+		v.NoRun = msg(lang, "no_run")
+	}
+	v.Next = nextSteps(in, lang, rows)
+	return v, nil
+}
+
+func buildRun(in Input, lang string, lbl func(key, raw string) string, rows []advisor.SummaryRow, red *redactor) *runView {
+	run, plan := in.Run, in.Run.Plan
+	rv := &runView{}
+	name := run.Name
+	if name == "" {
+		name = plan.Name
+	}
+	strategies := make([]string, len(plan.Strategies))
+	for i, s := range plan.Strategies {
+		strategies[i] = lbl("strategy."+s, s)
+	}
+	repeats := plan.Repeats
+	if repeats == 0 {
+		repeats = 1
+	}
+	rv.Facts = []pair{
+		{msg(lang, "run"), strings.TrimSpace(fmt.Sprintf("#%d %s", run.ID, red.clean(name)))},
+		{msg(lang, "status"), run.Status},
+		{msg(lang, "started"), date(lang, run.StartedAt)},
+		{msg(lang, "ended"), date(lang, run.EndedAt)},
+		{msg(lang, "strategies"), strings.Join(strategies, ", ")},
+		{msg(lang, "cases"), num(lang, float64(len(plan.Cases)), 0)},
+		{msg(lang, "repeats"), num(lang, float64(repeats), 0)},
+	}
+	if len(plan.FewShot) > 0 {
+		rv.Facts = append(rv.Facts, pair{msg(lang, "few_shot"), num(lang, float64(len(plan.FewShot)), 0)})
+	}
+	if plan.Documents != "" {
+		rv.Facts = append(rv.Facts, pair{msg(lang, "documents"), red.clean(plan.Documents)})
+	}
+	checks := map[string]bool{}
+	for _, c := range plan.Cases {
+		for _, k := range c.Checks {
+			checks[k] = true
+		}
+	}
+	if len(checks) > 0 {
+		var ks []string
+		for k := range checks {
+			ks = append(ks, lbl("check."+k, k))
+		}
+		sort.Strings(ks)
+		rv.Facts = append(rv.Facts, pair{msg(lang, "checks"), strings.Join(ks, ", ")})
+	}
+	// Endpoints without keys: the key itself is never in a plan, and the
+	// name of its variable is of no use to a reader.
+	rv.Endpoints.Head = []string{msg(lang, "col.endpoint"), msg(lang, "col.kind"), msg(lang, "col.base_url"), msg(lang, "col.model")}
+	for _, e := range plan.Endpoints {
+		rv.Endpoints.Rows = append(rv.Endpoints.Rows, []string{red.clean(e.Name), e.Kind, red.clean(e.BaseURL), red.clean(e.Model)})
+	}
+
+	if len(rows) == 0 {
+		rv.NoResults = msg(lang, "no_results")
+		return rv
+	}
+	rv.Results.Head = []string{msg(lang, "col.model"), msg(lang, "col.strategy"), msg(lang, "col.requests"), msg(lang, "col.errors"), msg(lang, "col.quality"), msg(lang, "col.pass"), msg(lang, "col.p50"), msg(lang, "col.p95"), msg(lang, "col.ttft"), msg(lang, "col.tps"), msg(lang, "col.cost1k")}
+	free := true
+	for _, r := range rows {
+		free = free && r.CostUSD == 0
+		q, p50, p95, ttft, tps, c1k := "–", "–", "–", "–", "–", "–"
+		if !r.AllFailed {
+			q, p50, p95, c1k = pct(lang, r.Quality), ms(lang, r.LatencyP50), ms(lang, r.LatencyP95), usd(lang, r.CostPer1K)
+			if r.TTFTP50 > 0 {
+				ttft = ms(lang, r.TTFTP50)
+			}
+			if r.TokensPerSec > 0 {
+				tps = num(lang, r.TokensPerSec, 0)
+			}
+		}
+		rv.Results.Rows = append(rv.Results.Rows, []string{red.clean(modelName(r)), strategyLabel(r.Strategy), num(lang, float64(r.Requests), 0), num(lang, float64(r.Errors), 0), q, pct(lang, r.PassRate), p50, p95, ttft, tps, c1k})
+	}
+	if free {
+		rv.FreeNote = msg(lang, "free_all")
+	}
+	rv.Cases, rv.CasesNote = sideBySide(in, lang, red)
+	return rv
+}
+
+// modelName is how tables name the model of a summary row.
+func modelName(r advisor.SummaryRow) string {
+	if r.Model == "" || r.Model == r.Endpoint {
+		return r.Endpoint
+	}
+	return r.Model + " (" + r.Endpoint + ")"
+}
+
+// sideBySide lays out each case's outputs from every endpoint × strategy,
+// first repeat only, for the first sideBySideCases cases.
+func sideBySide(in Input, lang string, red *redactor) ([]caseView, string) {
+	type key struct {
+		c         int
+		ep, strat string
+	}
+	first := map[key]advisor.Result{}
+	var order []key
+	caseSet := map[int]bool{}
+	for _, r := range in.Results {
+		k := key{r.Case, r.Endpoint, r.Strategy}
+		if old, ok := first[k]; ok && old.Repeat <= r.Repeat {
+			continue
+		} else if !ok {
+			order = append(order, k)
+		}
+		first[k] = r
+		caseSet[r.Case] = true
+	}
+	var cases []int
+	for c := range caseSet {
+		cases = append(cases, c)
+	}
+	sort.Ints(cases)
+	note := ""
+	if len(cases) > sideBySideCases {
+		note = msg(lang, "outputs_limited", sideBySideCases, len(cases))
+		cases = cases[:sideBySideCases]
+	}
+	// Rows follow the plan: endpoints, then strategies, in the order of
+	// first appearance.
+	plan := in.Run.Plan
+	rank := func(list []string, v string) int {
+		if i := indexOf(list, v); i >= 0 {
+			return i
+		}
+		return len(list)
+	}
+	var eps []string
+	for _, e := range plan.Endpoints {
+		eps = append(eps, e.Name)
+	}
+	sort.SliceStable(order, func(i, j int) bool {
+		a, b := order[i], order[j]
+		if ea, eb := rank(eps, a.ep), rank(eps, b.ep); ea != eb {
+			return ea < eb
+		}
+		return rank(plan.Strategies, a.strat) < rank(plan.Strategies, b.strat)
+	})
+	var out []caseView
+	for _, c := range cases {
+		cv := caseView{Title: fmt.Sprintf("%s %d", msg(lang, "case"), c+1)}
+		if c >= 0 && c < len(plan.Cases) {
+			cv.Input = red.clean(plan.Cases[c].Input)
+			cv.Expected = red.clean(plan.Cases[c].Expected)
+		}
+		cv.Outputs.Head = []string{msg(lang, "col.model"), msg(lang, "col.strategy"), msg(lang, "col.score"), msg(lang, "col.output")}
+		for _, k := range order {
+			if k.c != c {
+				continue
+			}
+			r := first[k]
+			score, text := pct(lang, r.Score), ellipsis(strings.TrimSpace(red.clean(r.Output)), outputRunes)
+			if r.ErrorClass != "" {
+				score = "–"
+				text = msg(lang, "error") + ": " + msg(lang, "err."+r.ErrorClass)
+				if strings.HasPrefix(text, msg(lang, "error")+": err.") {
+					text = msg(lang, "error") + ": " + r.ErrorClass
+				}
+			}
+			name := r.Model
+			if name == "" {
+				name = r.Endpoint
+			}
+			cv.Outputs.Rows = append(cv.Outputs.Rows, []string{red.clean(shortName(name, 28)), strategyLabel(r.Strategy), score, text})
+		}
+		out = append(out, cv)
+	}
+	return out, note
+}
+
+// nextSteps is the advice after the evidence: the best combination found,
+// endpoints that failed completely, then the steps for the main strategy.
+func nextSteps(in Input, lang string, rows []advisor.SummaryRow) []string {
+	var out []string
+	var best *advisor.SummaryRow
+	for i := range rows {
+		r := &rows[i]
+		if r.AllFailed {
+			continue
+		}
+		if best == nil || r.Quality > best.Quality ||
+			(r.Quality == best.Quality && (r.CostPer1K < best.CostPer1K || (r.CostPer1K == best.CostPer1K && r.LatencyP50 < best.LatencyP50))) {
+			best = r
+		}
+	}
+	if best != nil {
+		out = append(out, msg(lang, "next.best", modelName(*best), strategyLabel(best.Strategy), pct(lang, best.Quality), ms(lang, best.LatencyP50), usd(lang, best.CostPer1K)))
+	}
+	for _, r := range rows {
+		if r.AllFailed {
+			cls := map[string]bool{}
+			for _, x := range in.Results {
+				if x.Endpoint == r.Endpoint && x.Strategy == r.Strategy && x.ErrorClass != "" {
+					cls[x.ErrorClass] = true
+				}
+			}
+			var names []string
+			for c := range cls {
+				names = append(names, msg(lang, "err."+c))
+			}
+			sort.Strings(names)
+			out = append(out, msg(lang, "next.failed", modelName(r)+" / "+strategyLabel(r.Strategy), strings.Join(names, ", ")))
+		}
+	}
+	if in.Run == nil {
+		out = append(out, msg(lang, "next.no_run"))
+	}
+	primary := ""
+	if in.Recommendation != nil {
+		primary = in.Recommendation.Strategy.Primary
+	} else if best != nil {
+		primary = advisor.StepPrompting
+		if best.Strategy == advisor.StrategyRAG {
+			primary = advisor.StepRAG
+		}
+	}
+	if primary != "" {
+		for i := 1; i <= 3; i++ {
+			if k := fmt.Sprintf("next.%s%d", primary, i); messages[k] != [2]string{} {
+				out = append(out, msg(lang, k))
+			}
+		}
+	}
+	return out
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if strings.TrimSpace(x) != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+// redactor removes secrets that might have leaked into stored text — a
+// server echoing a key in an error, a key pasted into a prompt — before any
+// export writes it: the values of the variables the plan names for its keys,
+// and of any variable in the environment whose name says it holds a secret.
+type redactor struct{ r *strings.Replacer }
+
+var secretName = regexp.MustCompile(`(?i)(api_?key|_key$|token|secret|password)`)
+
+func newRedactor(in Input) *redactor {
+	var names []string
+	if in.Run != nil {
+		p := in.Run.Plan
+		for _, e := range p.Endpoints {
+			names = append(names, e.APIKeyEnv)
+		}
+		for _, e := range []*advisor.Endpoint{p.Embedding, p.Judge} {
+			if e != nil {
+				names = append(names, e.APIKeyEnv)
+			}
+		}
+	}
+	return secretsFrom(names)
+}
+
+func secretsFrom(names []string) *redactor {
+	seen := map[string]bool{}
+	var olds []string
+	add := func(v string) {
+		v = strings.TrimSpace(v)
+		if len(v) >= 8 && !seen[v] {
+			seen[v] = true
+			olds = append(olds, v)
+		}
+	}
+	for _, n := range names {
+		if n != "" {
+			add(os.Getenv(n))
+		}
+	}
+	for _, kv := range os.Environ() {
+		if k, v, ok := strings.Cut(kv, "="); ok && secretName.MatchString(k) {
+			add(v)
+		}
+	}
+	if len(olds) == 0 {
+		return &redactor{}
+	}
+	// Longest first, so a secret containing another is replaced whole.
+	sort.Slice(olds, func(i, j int) bool { return len(olds[i]) > len(olds[j]) })
+	var args []string
+	for _, o := range olds {
+		args = append(args, o, "[redacted]")
+	}
+	return &redactor{strings.NewReplacer(args...)}
+}
+
+func (r *redactor) clean(s string) string {
+	if r == nil || r.r == nil || s == "" {
+		return s
+	}
+	return r.r.Replace(s)
+}

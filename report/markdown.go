@@ -1,0 +1,227 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// WriteMarkdown writes the report as dir/name.md with its charts as PNG files
+// beside it (name-<chart>.png), and returns the Markdown file's path. Text
+// from users and models is escaped, so an output cannot inject HTML into a
+// Markdown viewer. Each file is written atomically.
+func WriteMarkdown(dir, name string, in Input) (mainFile string, err error) {
+	v, err := buildView(in)
+	if err != nil {
+		return "", err
+	}
+	name = strings.TrimSuffix(filepath.Base(name), ".md")
+	if name == "" || name == "." || name == string(filepath.Separator) {
+		name = "report"
+	}
+	charts, err := Charts(in, ChartOptions{PNG: true})
+	if err != nil {
+		return "", err
+	}
+	images := map[string]string{}
+	for _, c := range charts {
+		file := name + "-" + c.Name + ".png"
+		if err := writeFileAtomic(filepath.Join(dir, file), c.PNG); err != nil {
+			return "", err
+		}
+		images[c.Name] = file
+	}
+	var b bytes.Buffer
+	writeMarkdown(&b, v, charts, images)
+	mainFile = filepath.Join(dir, name+".md")
+	if err := writeFileAtomic(mainFile, b.Bytes()); err != nil {
+		return "", err
+	}
+	return mainFile, nil
+}
+
+func writeMarkdown(b *bytes.Buffer, v *view, charts []Chart, images map[string]string) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	p("# %s\n\n", mdText(v.Title))
+	p("_%s: %s_\n\n", v.H("generated"), v.Generated)
+	if v.UseCase != "" {
+		p("## %s\n\n%s\n\n", v.H("sec.use_case"), mdText(v.UseCase))
+	}
+	p("## %s\n\n", v.H("sec.answers"))
+	for _, a := range v.Answers {
+		p("- **%s:** %s\n", mdText(a.Label), mdText(a.Value))
+	}
+	p("\n## %s\n\n", v.H("sec.rec"))
+	if r := v.Rec; r != nil {
+		for _, f := range r.Facts {
+			p("- **%s:** %s\n", mdText(f.Label), mdText(f.Value))
+		}
+		p("\n### %s\n\n", v.H("sec.plan"))
+		for i, s := range r.Steps {
+			p("%d. **%s**", i+1, mdText(s.Title))
+			if s.Detail != "" {
+				p(" — %s", mdText(s.Detail))
+			}
+			if s.Gate != "" {
+				p(" _(%s: %s)_", v.H("gate"), mdText(s.Gate))
+			}
+			p("\n")
+		}
+		if len(r.Fired) > 0 {
+			p("\n### %s\n\n", v.H("sec.why"))
+			for _, f := range r.Fired {
+				p("- ")
+				if f.Title != "" {
+					p("**%s** — ", mdText(f.Title))
+				}
+				p("%s", mdText(f.Because))
+				if f.Source != "" {
+					p(" ([%s](%s))", v.H("source"), mdURL(f.Source))
+				}
+				p(" `%s`\n", strings.ReplaceAll(f.ID, "`", ""))
+			}
+		}
+		mdList(b, v.H("sec.warnings"), r.Warnings)
+		if len(r.Conflicts) > 0 {
+			p("\n### %s\n\n", v.H("sec.conflicts"))
+			for _, c := range r.Conflicts {
+				p("- %s → %s: %s\n", mdText(c.Between), v.H("relaxation"), mdText(c.Relaxation))
+			}
+		}
+		mdList(b, v.H("sec.assumptions"), r.Assumptions)
+		if len(r.Shortlist.Rows) > 0 {
+			p("\n### %s\n\n", v.H("sec.shortlist"))
+			mdTable(b, r.Shortlist)
+			if r.CostAssumptions != "" {
+				p("\n_%s: %s_\n", v.H("cost_assumptions"), mdText(r.CostAssumptions))
+			}
+		}
+	} else {
+		p("%s\n", v.NoRec)
+	}
+	if r := v.Run; r != nil {
+		p("\n## %s\n\n", v.H("sec.setup"))
+		for _, f := range r.Facts {
+			p("- **%s:** %s\n", mdText(f.Label), mdText(f.Value))
+		}
+		p("\n")
+		mdTable(b, r.Endpoints)
+		if len(charts) > 0 {
+			p("\n## %s\n\n", v.H("sec.charts"))
+			for _, c := range charts {
+				p("![%s](%s)\n\n", mdText(c.Title), images[c.Name])
+			}
+		}
+		p("\n## %s\n\n", v.H("sec.results"))
+		if r.NoResults != "" {
+			p("%s\n", r.NoResults)
+		} else {
+			mdTable(b, r.Results)
+			if r.FreeNote != "" {
+				p("\n_%s_\n", r.FreeNote)
+			}
+		}
+		if len(r.Cases) > 0 {
+			p("\n## %s\n\n", v.H("sec.outputs"))
+			if r.CasesNote != "" {
+				p("_%s_\n\n", r.CasesNote)
+			}
+			for _, c := range r.Cases {
+				p("### %s\n\n", c.Title)
+				if c.Input != "" {
+					p("**%s:** %s\n\n", v.H("input"), mdText(c.Input))
+				}
+				if c.Expected != "" {
+					p("**%s:** %s\n\n", v.H("expected"), mdText(c.Expected))
+				}
+				mdTable(b, c.Outputs)
+				p("\n")
+			}
+		}
+	} else {
+		if len(charts) > 0 {
+			p("\n## %s\n\n", v.H("sec.charts"))
+			for _, c := range charts {
+				p("![%s](%s)\n\n", mdText(c.Title), images[c.Name])
+			}
+		}
+		p("\n%s\n", v.NoRun)
+	}
+	mdList(b, v.H("sec.next"), v.Next)
+}
+
+func mdList(b *bytes.Buffer, title string, items []string) {
+	if len(items) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n### %s\n\n", title)
+	for _, s := range items {
+		fmt.Fprintf(b, "- %s\n", mdText(s))
+	}
+}
+
+func mdTable(b *bytes.Buffer, t table) {
+	if len(t.Head) == 0 {
+		return
+	}
+	row := func(cells []string) {
+		b.WriteString("|")
+		for _, c := range cells {
+			b.WriteString(" " + mdCell(c) + " |")
+		}
+		b.WriteString("\n")
+	}
+	row(t.Head)
+	b.WriteString("|")
+	for range t.Head {
+		b.WriteString(" --- |")
+	}
+	b.WriteString("\n")
+	for _, r := range t.Rows {
+		row(r)
+	}
+}
+
+// mdText escapes text for Markdown: HTML is neutralised (viewers render raw
+// HTML, and outputs are untrusted) and line breaks become spaces where a
+// single line is expected.
+var mdEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "\r\n", " ", "\n", " ", "\r", " ")
+
+func mdText(s string) string { return mdEscaper.Replace(s) }
+
+func mdCell(s string) string { return strings.ReplaceAll(mdText(s), "|", `\|`) }
+
+// mdURL keeps a link target from closing the Markdown link early.
+func mdURL(u string) string {
+	return strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E").Replace(u)
+}
+
+// writeFileAtomic writes data to a temporary file beside path and renames it
+// into place, so a failed write never leaves half a file.
+func writeFileAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Chmod(tmp, 0o644); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,454 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/go-pdf/fpdf"
+)
+
+// PDF layout, in millimetres on A4 portrait.
+const (
+	pdfMargin = 15.0
+	pdfLine   = 5.0 // body line height
+	pdfCell   = 4.2 // table line height
+)
+
+// Chart size for the PDF: rendered large with scaled text so it stays sharp
+// when printed at the page's width.
+var pdfCharts = ChartOptions{Width: 1440, Height: 810, DPI: 150, PNG: true}
+
+// WritePDF writes the report as a PDF with the DejaVu Sans font embedded, so
+// every language's accents render. A decision without a run gives the
+// recommendation part alone.
+func WritePDF(w io.Writer, in Input) error {
+	if err := loadFonts(); err != nil {
+		return err
+	}
+	v, err := buildView(in)
+	if err != nil {
+		return err
+	}
+	charts, err := Charts(in, pdfCharts)
+	if err != nil {
+		return err
+	}
+	d := newPDF(v, in.Generated)
+	d.render(v, charts)
+	if err := d.f.Output(w); err != nil {
+		return fmt.Errorf("report: pdf: %w", err)
+	}
+	return nil
+}
+
+type pdfDoc struct {
+	f          *fpdf.Fpdf
+	pageW      float64
+	pageH      float64
+	textW      float64
+	lang       string
+	tableHead  func() // redraws the current table's header after a page break
+	imageCount int
+}
+
+func newPDF(v *view, generated time.Time) *pdfDoc {
+	f := fpdf.New("P", "mm", "A4", "")
+	f.SetCompression(true)
+	f.AddUTF8FontFromBytes("dejavu", "", fontRegB)
+	f.AddUTF8FontFromBytes("dejavu", "B", fontBldB)
+	f.SetTitle(v.Title, true)
+	f.SetCreator("LLM Advisor", true)
+	f.SetLang(v.Lang)
+	if !generated.IsZero() {
+		f.SetCreationDate(generated)
+		f.SetModificationDate(generated)
+	}
+	f.SetMargins(pdfMargin, pdfMargin, pdfMargin)
+	f.SetAutoPageBreak(true, pdfMargin+5)
+	f.AliasNbPages("{nb}")
+	d := &pdfDoc{f: f, lang: v.Lang}
+	d.pageW, d.pageH = f.GetPageSize()
+	d.textW = d.pageW - 2*pdfMargin
+	title := pdfSafe(v.Title)
+	f.SetFooterFunc(func() {
+		f.SetY(-12)
+		f.SetFont("dejavu", "", 8)
+		f.SetTextColor(120, 120, 120)
+		f.CellFormat(d.textW/2, 5, ellipsis(title, 70), "", 0, "L", false, 0, "")
+		f.CellFormat(d.textW/2, 5, fmt.Sprintf("%d / {nb}", f.PageNo()), "", 0, "R", false, 0, "")
+	})
+	return d
+}
+
+func (d *pdfDoc) font(style string, size float64) {
+	d.f.SetFont("dejavu", style, size)
+}
+
+func (d *pdfDoc) color(r, g, b int) { d.f.SetTextColor(r, g, b) }
+
+// room starts a new page unless h millimetres are left on this one.
+func (d *pdfDoc) room(h float64) {
+	if d.f.GetY()+h > d.pageH-pdfMargin-5 {
+		d.f.AddPage()
+		if d.tableHead != nil {
+			d.tableHead()
+		}
+	}
+}
+
+func (d *pdfDoc) h1(s string) {
+	d.font("B", 20)
+	d.color(30, 30, 30)
+	d.f.MultiCell(0, 9, pdfSafe(s), "", "L", false)
+}
+
+func (d *pdfDoc) h2(s string) {
+	d.f.Ln(4)
+	d.room(30) // never a heading alone at the foot of a page
+	d.font("B", 14)
+	d.color(46, 74, 110)
+	d.f.MultiCell(0, 7, pdfSafe(s), "", "L", false)
+	y := d.f.GetY()
+	d.f.SetDrawColor(78, 121, 167)
+	d.f.SetLineWidth(0.5)
+	d.f.Line(pdfMargin, y, d.pageW-pdfMargin, y)
+	d.f.Ln(2.5)
+}
+
+func (d *pdfDoc) h3(s string) {
+	d.f.Ln(2)
+	d.room(20)
+	d.font("B", 11)
+	d.color(40, 40, 40)
+	d.f.MultiCell(0, 6, pdfSafe(s), "", "L", false)
+	d.f.Ln(0.5)
+}
+
+func (d *pdfDoc) para(s string) {
+	d.font("", 10)
+	d.color(34, 34, 34)
+	d.f.MultiCell(0, pdfLine, pdfSafe(s), "", "L", false)
+	d.f.Ln(1)
+}
+
+func (d *pdfDoc) note(s string) {
+	d.font("", 9)
+	d.color(90, 90, 90)
+	d.f.MultiCell(0, 4.5, pdfSafe(s), "", "L", false)
+	d.f.Ln(1)
+}
+
+// bullets writes a list; a link (optional, same index) goes on its own
+// clickable line under the item.
+func (d *pdfDoc) bullets(items []string, links []string) {
+	d.list(items, links, false)
+}
+
+// list writes a bulleted or numbered list.
+func (d *pdfDoc) list(items []string, links []string, numbered bool) {
+	for i, it := range items {
+		marker := "•"
+		if numbered {
+			marker = fmt.Sprintf("%d.", i+1)
+		}
+		d.font("", 10)
+		d.color(34, 34, 34)
+		d.room(pdfLine * 2)
+		y := d.f.GetY()
+		d.f.SetX(pdfMargin + 1)
+		d.f.CellFormat(4, pdfLine, marker, "", 0, "L", false, 0, "")
+		d.f.SetXY(pdfMargin+5, y)
+		d.f.MultiCell(d.textW-5, pdfLine, pdfSafe(it), "", "L", false)
+		if i < len(links) && links[i] != "" {
+			d.font("", 8.5)
+			d.color(40, 90, 160)
+			d.f.SetX(pdfMargin + 5)
+			d.f.CellFormat(d.textW-5, 4.2, ellipsis(pdfSafe(links[i]), 110), "", 1, "L", false, 0, links[i])
+		}
+		d.f.Ln(0.8)
+	}
+}
+
+// facts writes label: value pairs in two columns.
+func (d *pdfDoc) facts(ps []pair) {
+	const lw = 58.0
+	for _, p := range ps {
+		d.font("", 10)
+		lines := len(d.f.SplitText(pdfSafe(p.Value), d.textW-lw))
+		d.font("B", 10)
+		if n := len(d.f.SplitText(pdfSafe(p.Label), lw-2)); n > lines {
+			lines = n
+		}
+		h := float64(max(lines, 1)) * pdfLine
+		d.room(h)
+		y := d.f.GetY()
+		d.color(60, 60, 60)
+		d.f.MultiCell(lw-2, pdfLine, pdfSafe(p.Label), "", "L", false)
+		d.f.SetXY(pdfMargin+lw, y)
+		d.font("", 10)
+		d.color(34, 34, 34)
+		d.f.MultiCell(d.textW-lw, pdfLine, pdfSafe(p.Value), "", "L", false)
+		d.f.SetY(y + h)
+	}
+	d.f.Ln(1)
+}
+
+// table writes a table whose cells wrap; rel are the relative column widths
+// and right marks the columns aligned right (numbers). The header is repeated
+// after a page break.
+func (d *pdfDoc) table(t table, rel []float64, right map[int]bool, size float64) {
+	if len(t.Head) == 0 {
+		return
+	}
+	total := 0.0
+	for _, r := range rel {
+		total += r
+	}
+	widths := make([]float64, len(rel))
+	for i, r := range rel {
+		widths[i] = r / total * d.textW
+	}
+	row := func(cells []string, head bool) {
+		style := ""
+		if head {
+			style = "B"
+		}
+		// A cell whose longest word does not fit gets a smaller font (down to
+		// 85 %) before a word is broken.
+		lines := make([][]string, len(cells))
+		sizes := make([]float64, len(cells))
+		n := 1
+		for i, c := range cells {
+			c = pdfSafe(c)
+			sizes[i] = size
+			d.font(style, size)
+			for sizes[i] > size*0.85 && d.longestWord(c) > widths[i]-1.5 {
+				sizes[i] -= 0.25
+				d.font(style, sizes[i])
+			}
+			lines[i] = d.f.SplitText(c, widths[i]-1.5)
+			n = max(n, len(lines[i]))
+		}
+		h := float64(n)*pdfCell + 1.6
+		if d.f.GetY()+h > d.pageH-pdfMargin-5 {
+			d.f.AddPage()
+			if !head && d.tableHead != nil {
+				d.tableHead()
+				d.font(style, size)
+			}
+		}
+		x, y := pdfMargin, d.f.GetY()
+		d.f.SetDrawColor(210, 210, 210)
+		d.f.SetLineWidth(0.2)
+		if head {
+			d.f.SetFillColor(236, 240, 246)
+		}
+		for i := range cells {
+			fill := "D"
+			if head {
+				fill = "FD"
+			}
+			d.f.Rect(x, y, widths[i], h, fill)
+			align := "L"
+			if right[i] && !head {
+				align = "R"
+			}
+			d.color(34, 34, 34)
+			d.font(style, sizes[i])
+			for j, l := range lines[i] {
+				d.f.SetXY(x+0.2, y+0.8+float64(j)*pdfCell)
+				d.f.CellFormat(widths[i]-0.4, pdfCell, l, "", 0, align, false, 0, "")
+			}
+			x += widths[i]
+		}
+		d.f.SetXY(pdfMargin, y+h)
+	}
+	d.room(pdfCell*6 + 4) // the header and a couple of rows stay together
+	d.tableHead = func() { row(t.Head, true) }
+	row(t.Head, true)
+	for _, r := range t.Rows {
+		row(r, false)
+	}
+	d.tableHead = nil
+	d.f.Ln(2)
+}
+
+func (d *pdfDoc) longestWord(s string) float64 {
+	w := 0.0
+	for _, word := range strings.Fields(s) {
+		w = max(w, d.f.GetStringWidth(word))
+	}
+	return w
+}
+
+func (d *pdfDoc) chart(c Chart) {
+	if len(c.PNG) == 0 {
+		return
+	}
+	w := d.textW
+	h := w * float64(pdfCharts.Height) / float64(pdfCharts.Width)
+	d.room(h + 4)
+	d.imageCount++
+	name := fmt.Sprintf("chart-%d-%s", d.imageCount, c.Name)
+	opt := fpdf.ImageOptions{ImageType: "PNG"}
+	d.f.RegisterImageOptionsReader(name, opt, bytes.NewReader(c.PNG))
+	d.f.ImageOptions(name, pdfMargin, d.f.GetY(), w, h, false, opt, 0, "")
+	d.f.SetY(d.f.GetY() + h + 4)
+}
+
+func (d *pdfDoc) render(v *view, charts []Chart) {
+	f := d.f
+	f.AddPage()
+	d.h1(v.Title)
+	d.font("", 9)
+	d.color(100, 100, 100)
+	f.CellFormat(0, 6, pdfSafe(v.H("generated")+": "+v.Generated), "", 1, "L", false, 0, "")
+	if v.UseCase != "" {
+		d.h2(v.H("sec.use_case"))
+		d.para(v.UseCase)
+	}
+	d.h2(v.H("sec.answers"))
+	d.facts(v.Answers)
+
+	d.h2(v.H("sec.rec"))
+	if r := v.Rec; r != nil {
+		d.facts(r.Facts)
+		d.h3(v.H("sec.plan"))
+		var steps []string
+		for _, s := range r.Steps {
+			t := s.Title
+			if s.Detail != "" {
+				t += " — " + s.Detail
+			}
+			if s.Gate != "" {
+				t += " (" + v.H("gate") + ": " + s.Gate + ")"
+			}
+			steps = append(steps, t)
+		}
+		d.list(steps, nil, true)
+		if len(r.Fired) > 0 {
+			d.h3(v.H("sec.why"))
+			var items, links []string
+			for _, fr := range r.Fired {
+				t := fr.Because
+				if fr.Title != "" {
+					t = fr.Title + " — " + fr.Because
+				}
+				items = append(items, t+" ["+fr.ID+"]")
+				links = append(links, fr.Source)
+			}
+			d.bullets(items, links)
+		}
+		if len(r.Warnings) > 0 {
+			d.h3(v.H("sec.warnings"))
+			d.bullets(r.Warnings, nil)
+		}
+		if len(r.Conflicts) > 0 {
+			d.h3(v.H("sec.conflicts"))
+			var items []string
+			for _, c := range r.Conflicts {
+				items = append(items, c.Between+" → "+v.H("relaxation")+": "+c.Relaxation)
+			}
+			d.bullets(items, nil)
+		}
+		if len(r.Assumptions) > 0 {
+			d.h3(v.H("sec.assumptions"))
+			d.bullets(r.Assumptions, nil)
+		}
+		if len(r.Shortlist.Rows) > 0 {
+			d.h3(v.H("sec.shortlist"))
+			d.table(r.Shortlist, []float64{3, 1.6, 5}, map[int]bool{1: true}, 9)
+			if r.CostAssumptions != "" {
+				d.note(v.H("cost_assumptions") + ": " + r.CostAssumptions)
+			}
+		}
+	} else {
+		d.para(v.NoRec)
+	}
+
+	if r := v.Run; r != nil {
+		d.h2(v.H("sec.setup"))
+		d.facts(r.Facts)
+		d.table(r.Endpoints, []float64{1.4, 1.6, 3.2, 3}, nil, 9)
+	}
+	if len(charts) > 0 {
+		d.h2(v.H("sec.charts"))
+		if v.Run != nil && v.Run.FreeNote != "" {
+			d.note(v.Run.FreeNote)
+		}
+		for _, c := range charts {
+			d.chart(c)
+		}
+	}
+	if r := v.Run; r != nil {
+		d.h2(v.H("sec.results"))
+		if r.NoResults != "" {
+			d.para(r.NoResults)
+		} else {
+			right := map[int]bool{}
+			for i := 2; i < len(r.Results.Head); i++ {
+				right[i] = true
+			}
+			d.table(r.Results, []float64{40, 16.5, 18, 10.5, 15, 15, 13.5, 13.5, 13.5, 13, 13}, right, 7)
+		}
+		if len(r.Cases) > 0 {
+			d.h2(v.H("sec.outputs"))
+			if r.CasesNote != "" {
+				d.note(r.CasesNote)
+			}
+			for _, c := range r.Cases {
+				d.room(45) // a case's title, input and first outputs stay together
+				d.h3(c.Title)
+				if c.Input != "" {
+					d.para(v.H("input") + ": " + c.Input)
+				}
+				if c.Expected != "" {
+					d.para(v.H("expected") + ": " + c.Expected)
+				}
+				d.table(c.Outputs, []float64{2.6, 1.3, 1, 7}, map[int]bool{2: true}, 8)
+			}
+		}
+	} else {
+		d.h2(v.H("sec.results"))
+		d.para(v.NoRun)
+	}
+	if len(v.Next) > 0 {
+		d.h2(v.H("sec.next"))
+		d.bullets(v.Next, nil)
+	}
+}
+
+// pdfSafe replaces what the embedded font cannot draw (emoji, other
+// scripts, control characters) with "?" — fpdf indexes its width table by
+// rune and would otherwise fail on characters past U+FFFF — and tabs with
+// spaces.
+func pdfSafe(s string) string {
+	ok := true
+	for _, r := range s {
+		if r > 0xFFFF || (r < 0x20 && r != '\n') || (r >= 0x20 && fontReg.Index(r) == 0) {
+			ok = false
+			break
+		}
+	}
+	if ok {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			b.WriteRune(r)
+		case r == '\t':
+			b.WriteString("    ")
+		case r == '\r':
+		case r > 0xFFFF || r < 0x20 || fontReg.Index(r) == 0:
+			b.WriteRune('?')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,191 @@
+package report
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/llm-advisor/llm-advisor/advisor"
+)
+
+// rawRow is one request as CSV and JSON export it: the contract's columns
+// first, in the contract's order, then the extra ones.
+type rawRow struct {
+	RunID             int64                 `json:"run_id"`
+	Endpoint          string                `json:"endpoint"`
+	Model             string                `json:"model"`
+	Strategy          string                `json:"strategy"`
+	Case              int                   `json:"case"`
+	Repeat            int                   `json:"repeat"`
+	TTFTMs            float64               `json:"ttft_ms"`
+	LatencyMs         float64               `json:"latency_ms"`
+	QueueMs           float64               `json:"queue_ms"`
+	TokensIn          int                   `json:"tokens_in"`
+	TokensOut         int                   `json:"tokens_out"`
+	TokensEstimated   bool                  `json:"tokens_estimated"`
+	CostUSD           float64               `json:"cost_usd"`
+	Score             float64               `json:"score"`
+	Passed            bool                  `json:"passed"`
+	ErrorClass        string                `json:"error_class"`
+	Output            string                `json:"output"`
+	ErrorMessage      string                `json:"error_message"`
+	ConcurrencyAtSend int                   `json:"concurrency_at_send"`
+	Checks            []advisor.CheckResult `json:"checks"`
+	StartedAt         string                `json:"started_at"`
+	EndedAt           string                `json:"ended_at"`
+}
+
+var csvHeader = []string{"run_id", "endpoint", "model", "strategy", "case", "repeat", "ttft_ms", "latency_ms", "queue_ms", "tokens_in", "tokens_out", "tokens_estimated", "cost_usd", "score", "passed", "error_class", "output", "error_message", "concurrency_at_send", "checks", "started_at", "ended_at"}
+
+func toRaw(r advisor.Result, red *redactor) rawRow {
+	checks := slices.Clone(r.Checks)
+	for i := range checks {
+		checks[i].Reason = red.clean(checks[i].Reason)
+	}
+	if checks == nil {
+		checks = []advisor.CheckResult{}
+	}
+	return rawRow{
+		RunID: r.RunID, Endpoint: r.Endpoint, Model: r.Model, Strategy: r.Strategy, Case: r.Case, Repeat: r.Repeat,
+		TTFTMs: r.TTFTMs, LatencyMs: r.LatencyMs, QueueMs: r.QueueMs, TokensIn: r.TokensIn, TokensOut: r.TokensOut,
+		TokensEstimated: r.TokensEstimated, CostUSD: r.CostUSD, Score: r.Score, Passed: r.Passed, ErrorClass: r.ErrorClass,
+		Output: red.clean(r.Output), ErrorMessage: red.clean(r.ErrorMessage), ConcurrencyAtSend: r.ConcurrencyAtSend,
+		Checks: checks, StartedAt: stamp(r.StartedAt), EndedAt: stamp(r.EndedAt),
+	}
+}
+
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+func ftoa(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// WriteCSV writes one row per request with a header row: the contract's
+// columns first (run_id … output), then error_message, concurrency_at_send,
+// checks (as JSON), started_at and ended_at. Secrets found in the
+// environment are redacted from the texts.
+func WriteCSV(w io.Writer, results []advisor.Result) error {
+	red := secretsFrom(nil)
+	cw := csv.NewWriter(w)
+	if err := cw.Write(csvHeader); err != nil {
+		return fmt.Errorf("report: csv: %w", err)
+	}
+	for _, r := range results {
+		x := toRaw(r, red)
+		checks, err := json.Marshal(x.Checks)
+		if err != nil {
+			return fmt.Errorf("report: csv: %w", err)
+		}
+		rec := []string{
+			strconv.FormatInt(x.RunID, 10), x.Endpoint, x.Model, x.Strategy, strconv.Itoa(x.Case), strconv.Itoa(x.Repeat),
+			ftoa(x.TTFTMs), ftoa(x.LatencyMs), ftoa(x.QueueMs), strconv.Itoa(x.TokensIn), strconv.Itoa(x.TokensOut),
+			strconv.FormatBool(x.TokensEstimated), ftoa(x.CostUSD), ftoa(x.Score), strconv.FormatBool(x.Passed), x.ErrorClass,
+			x.Output, x.ErrorMessage, strconv.Itoa(x.ConcurrencyAtSend), string(checks), x.StartedAt, x.EndedAt,
+		}
+		if err := cw.Write(rec); err != nil {
+			return fmt.Errorf("report: csv: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("report: csv: %w", err)
+	}
+	return nil
+}
+
+// WriteJSON writes the results as a JSON array of objects with the CSV's
+// fields, in the same order; an empty run is [].
+func WriteJSON(w io.Writer, results []advisor.Result) error {
+	red := secretsFrom(nil)
+	bw := bufio.NewWriter(w)
+	if len(results) == 0 {
+		bw.WriteString("[]\n")
+		return flush(bw)
+	}
+	bw.WriteString("[\n")
+	for i, r := range results {
+		b, err := json.Marshal(toRaw(r, red))
+		if err != nil {
+			return fmt.Errorf("report: json: %w", err)
+		}
+		bw.WriteString("  ")
+		bw.Write(b)
+		if i < len(results)-1 {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n")
+	}
+	bw.WriteString("]\n")
+	return flush(bw)
+}
+
+func flush(bw *bufio.Writer) error {
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("report: write: %w", err)
+	}
+	return nil
+}
+
+type chatMessage struct {
+	Role    string `json:"role"`
+	Content string `json:"content"`
+}
+
+// WriteFineTuneJSONL writes the plan's examples as an OpenAI chat
+// fine-tuning dataset: one {"messages": [system?, user, assistant]} line per
+// case with an accepted answer, then per few-shot example, without
+// duplicates. The system message is the plan's system prompt when it has one.
+func WriteFineTuneJSONL(w io.Writer, p advisor.Plan) error {
+	var names []string
+	for _, e := range p.Endpoints {
+		names = append(names, e.APIKeyEnv)
+	}
+	red := secretsFrom(names)
+	bw := bufio.NewWriter(w)
+	seen := map[[2]string]bool{}
+	line := func(in, out string) error {
+		if in == "" || out == "" || seen[[2]string{in, out}] {
+			return nil
+		}
+		seen[[2]string{in, out}] = true
+		var msgs []chatMessage
+		if p.System != "" {
+			msgs = append(msgs, chatMessage{"system", red.clean(p.System)})
+		}
+		msgs = append(msgs, chatMessage{"user", red.clean(in)}, chatMessage{"assistant", red.clean(out)})
+		b, err := json.Marshal(struct {
+			Messages []chatMessage `json:"messages"`
+		}{msgs})
+		if err != nil {
+			return fmt.Errorf("report: jsonl: %w", err)
+		}
+		bw.Write(b)
+		bw.WriteByte('\n')
+		return nil
+	}
+	for _, c := range p.Cases {
+		if err := line(c.Input, c.Expected); err != nil {
+			return err
+		}
+	}
+	for _, e := range p.FewShot {
+		if err := line(e.Input, e.Output); err != nil {
+			return err
+		}
+	}
+	return flush(bw)
+}
+
+// OffersFineTune reports whether the fine-tuning dataset export fits the
+// recommendation: its staged plan has a fine-tuning step.
+func OffersFineTune(rec *advisor.Recommendation) bool {
+	return rec != nil && slices.Contains(rec.Strategy.Plan, advisor.StepFineTuning)
+}
