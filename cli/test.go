@@ -1,6 +1,346 @@
 package cli
 
-import "errors"
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"text/tabwriter"
+	"time"
 
-// runTest is being written (see the open issue); it fails clearly until then.
-func runTest(env Env) error { return errors.New("test: not available in this build yet") }
+	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/advisor/livetest"
+	"github.com/llm-advisor/llm-advisor/data"
+)
+
+// testSummary is what `test --json` prints.
+type testSummary struct {
+	RunID  int64        `json:"run_id"`
+	Status string       `json:"status"`
+	Total  int          `json:"total"`
+	Done   int          `json:"done"`
+	Errors int          `json:"errors"`
+	Rows   []summaryRow `json:"summary"`
+	Notes  []string     `json:"notes,omitempty"`
+}
+
+// summaryRow is advisor's summary row plus what the table needs to be honest
+// about: whether the cost is known and which errors occurred.
+type summaryRow struct {
+	advisor.SummaryRow
+	PriceKnown   bool           `json:"price_known"`
+	ErrorClasses map[string]int `json:"error_classes,omitempty"`
+}
+
+// runTest is `test --plan FILE [--db FILE] [--resume RUN] [--json]`.
+func runTest(env Env) error {
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	planPath := fs.String("plan", "", "plan file (YAML or JSON)")
+	dbPath := fs.String("db", "", "database file (default: the user's data folder; LLM_ADVISOR_DB overrides)")
+	resume := fs.Int64("resume", 0, "finish the missing requests of run RUN")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	if err := fs.Parse(env.Args); err != nil {
+		return usagef("%v; usage: test --plan FILE [--db FILE] [--resume RUN] [--json]", err)
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q; usage: test --plan FILE [--db FILE] [--resume RUN] [--json]", fs.Arg(0))
+	}
+	if (*planPath == "") == (*resume == 0) {
+		return usagef("give either --plan FILE or --resume RUN")
+	}
+
+	var plan advisor.Plan
+	if *planPath != "" {
+		p, err := livetest.LoadPlan(*planPath)
+		if err != nil {
+			return usagef("plan %s: %v", *planPath, err)
+		}
+		plan = p
+	}
+	path := *dbPath
+	if path == "" {
+		p, err := data.DefaultPath()
+		if err != nil {
+			return err
+		}
+		path = p
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	store, err := data.Open(context.Background(), path)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	var run *data.Run
+	skip := map[advisor.Cell]bool{}
+	if *resume != 0 {
+		run, err = store.Run(ctx, *resume)
+		if err != nil {
+			if errors.Is(err, data.ErrNotFound) {
+				return usagef("--resume %d: no such run in %s", *resume, path)
+			}
+			return err
+		}
+		if run.Status == advisor.RunDone {
+			fmt.Fprintf(env.Stderr, "run %d is already done\n", run.ID)
+		}
+		plan = run.Plan
+		if err := store.ClaimRun(ctx, run.ID); err != nil {
+			return err
+		}
+		if skip, err = store.DoneCells(ctx, run.ID); err != nil {
+			return err
+		}
+	} else {
+		run = &data.Run{DecisionID: plan.DecisionID, Name: plan.Name, Plan: plan, Templates: livetest.Templates(plan), Total: len(livetest.Cells(plan))}
+		if err := store.CreateRun(ctx, run); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(env.Stderr, "run %d: %d requests (%d done before); interrupt with Ctrl+C, then continue with: llm-advisor test --resume %d\n",
+		run.ID, len(livetest.Cells(plan)), len(skip), run.ID)
+
+	prices := catalogPrices()
+	var notesMu sync.Mutex
+	var notes []string
+	prog := newProgressPrinter(env.Stderr)
+	opt := livetest.Options{
+		Sink:  store,
+		Index: store,
+		Skip:  skip,
+		Keys:  livetest.LookupKey,
+		OnNote: func(s string) {
+			notesMu.Lock()
+			notes = append(notes, s)
+			notesMu.Unlock()
+			fmt.Fprintln(env.Stderr, "note: "+s)
+		},
+		OnProgress: prog.update,
+		Prices:     prices,
+	}
+	stopBeat := heartbeat(ctx, store, run.ID)
+	final, runErr := livetest.Run(ctx, plan, run.ID, opt)
+	stopBeat()
+	prog.finish(final)
+
+	status := advisor.RunDone
+	switch {
+	case ctx.Err() != nil:
+		status = advisor.RunCancelled
+	case runErr != nil:
+		status = advisor.RunFailed
+	}
+	// The status and summary are written even after Ctrl+C.
+	bg := context.Background()
+	results, err := store.Results(bg, run.ID)
+	if err != nil {
+		return err
+	}
+	allFailed := len(results) > 0
+	for _, r := range results {
+		if r.ErrorClass == "" {
+			allFailed = false
+		}
+	}
+	if status == advisor.RunDone && allFailed {
+		status = advisor.RunFailed
+	}
+	if err := store.SetRunStatus(bg, run.ID, status); err != nil {
+		return err
+	}
+
+	sum := testSummary{RunID: run.ID, Status: status, Total: final.Total, Done: final.Done, Notes: notes}
+	for _, row := range advisor.Summarize(results) {
+		sr := summaryRow{SummaryRow: row, ErrorClasses: map[string]int{}}
+		for _, ep := range plan.Endpoints {
+			if ep.Name == row.Endpoint {
+				_, _, sr.PriceKnown = livetest.Pricing(ep, prices)
+			}
+		}
+		for _, r := range results {
+			if r.Endpoint == row.Endpoint && r.Strategy == row.Strategy && r.ErrorClass != "" {
+				sr.ErrorClasses[r.ErrorClass]++
+			}
+		}
+		sum.Errors += row.Errors
+		sum.Rows = append(sum.Rows, sr)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(sum); err != nil {
+			return err
+		}
+	} else {
+		printSummary(env.Stdout, sum)
+	}
+
+	switch {
+	case status == advisor.RunCancelled:
+		return fmt.Errorf("run %d cancelled after %d of %d requests; continue with --resume %d", run.ID, final.Done, final.Total, run.ID)
+	case runErr != nil:
+		return fmt.Errorf("run %d: %w", run.ID, runErr)
+	case allFailed:
+		return fmt.Errorf("run %d: every request failed", run.ID)
+	}
+	return nil
+}
+
+// catalogPrices looks up token prices of catalog models; nil when the
+// catalog cannot be loaded (costs are then unknown, and said so).
+func catalogPrices() func(string) (float64, float64, bool) {
+	e, err := advisor.NewEngine()
+	if err != nil {
+		return nil
+	}
+	return func(id string) (float64, float64, bool) {
+		m, ok := e.Model(id)
+		if !ok || m.PriceUnit != "" {
+			return 0, 0, false
+		}
+		return m.PriceInPer1M, m.PriceOutPer1M, true
+	}
+}
+
+// heartbeat keeps the run marked alive while requests take long.
+func heartbeat(ctx context.Context, store *data.Store, id int64) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(time.Minute)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				store.Heartbeat(ctx, id)
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
+}
+
+func printSummary(w io.Writer, s testSummary) {
+	fmt.Fprintf(w, "run %d: %s, %d of %d requests, %d errors\n\n", s.RunID, s.Status, s.Done, s.Total, s.Errors)
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "endpoint\tmodel\tstrategy\treqs\terrors\tp50 ms\tp95 ms\tttft p50\ttok/s\tcost USD\tquality\tpassed\t")
+	var unpriced, failed []string
+	for _, r := range s.Rows {
+		cost := fmt.Sprintf("%.4f", r.CostUSD)
+		if !r.PriceKnown {
+			cost = "no price"
+			unpriced = appendOnce(unpriced, r.Endpoint)
+		}
+		errs := strconv.Itoa(r.Errors)
+		if r.AllFailed {
+			errs += " ALL"
+			failed = append(failed, fmt.Sprintf("%s / %s (%s)", r.Endpoint, r.Strategy, classList(r.ErrorClasses)))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%.0f\t%.0f\t%.0f\t%.1f\t%s\t%.2f\t%.0f%%\t\n",
+			r.Endpoint, r.Model, r.Strategy, r.Requests, errs, r.LatencyP50, r.LatencyP95, r.TTFTP50, r.TokensPerSec, cost, r.Quality, r.PassRate*100)
+	}
+	tw.Flush()
+	if len(failed) > 0 {
+		fmt.Fprintf(w, "\nEvery request failed for: %s\n", strings.Join(failed, "; "))
+	}
+	if len(unpriced) > 0 {
+		fmt.Fprintf(w, "\nNo price is known for %s: its cost is not counted (not free). Set price_in_per_1m and price_out_per_1m in the plan, or a catalog_id.\n", strings.Join(unpriced, ", "))
+	}
+	for _, n := range s.Notes {
+		fmt.Fprintln(w, "note: "+n)
+	}
+}
+
+func appendOnce(xs []string, s string) []string {
+	for _, x := range xs {
+		if x == s {
+			return xs
+		}
+	}
+	return append(xs, s)
+}
+
+func classList(m map[string]int) string {
+	var ks []string
+	for k, n := range m {
+		ks = append(ks, fmt.Sprintf("%s×%d", k, n))
+	}
+	sort.Strings(ks)
+	return strings.Join(ks, ", ")
+}
+
+// progressPrinter draws a bar with ETA on a terminal, and plain lines (at
+// most one a second) otherwise. update is called one result at a time.
+type progressPrinter struct {
+	w     io.Writer
+	tty   bool
+	last  time.Time
+	drawn bool
+}
+
+func newProgressPrinter(w io.Writer) *progressPrinter {
+	tty := false
+	if f, ok := w.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			tty = true
+		}
+	}
+	return &progressPrinter{w: w, tty: tty}
+}
+
+func (p *progressPrinter) update(pr livetest.Progress) {
+	now := time.Now()
+	if p.tty {
+		if now.Sub(p.last) < 100*time.Millisecond && pr.Done < pr.Total {
+			return
+		}
+		p.last = now
+		const width = 30
+		fill := 0
+		if pr.Total > 0 {
+			fill = pr.Done * width / pr.Total
+		}
+		fmt.Fprintf(p.w, "\r[%s%s] %d/%d  %d errors  ETA %s   ", strings.Repeat("#", fill), strings.Repeat("-", width-fill), pr.Done, pr.Total, pr.Errors, roundDur(pr.ETA))
+		p.drawn = true
+		return
+	}
+	if now.Sub(p.last) < time.Second && pr.Done < pr.Total {
+		return
+	}
+	p.last = now
+	fmt.Fprintf(p.w, "progress: %d/%d (%d%%), %d errors, elapsed %s, ETA %s\n", pr.Done, pr.Total, percent(pr.Done, pr.Total), pr.Errors, roundDur(pr.Elapsed), roundDur(pr.ETA))
+}
+
+func (p *progressPrinter) finish(pr livetest.Progress) {
+	if p.drawn {
+		fmt.Fprintln(p.w)
+	}
+}
+
+func percent(a, b int) int {
+	if b == 0 {
+		return 100
+	}
+	return a * 100 / b
+}
+
+func roundDur(d time.Duration) time.Duration {
+	if d > time.Minute {
+		return d.Round(time.Second)
+	}
+	return d.Round(100 * time.Millisecond)
+}

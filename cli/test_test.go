@@ -1,0 +1,304 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/data"
+)
+
+// TestCLIChild is not a test: the durability test runs the test binary
+// again with LLM_ADVISOR_CLI_CHILD=1 and the CLI's arguments after "--", so
+// this function becomes the real command line (no GUI build needed).
+func TestCLIChild(t *testing.T) {
+	if os.Getenv("LLM_ADVISOR_CLI_CHILD") != "1" {
+		t.Skip("only runs as a child process")
+	}
+	args := os.Args
+	for i, a := range args {
+		if a == "--" {
+			args = args[i+1:]
+			break
+		}
+	}
+	os.Exit(Run(args, os.Stdin, os.Stdout, os.Stderr))
+}
+
+func sseAnswer(w http.ResponseWriter, text string) {
+	w.Header().Set("Content-Type", "text/event-stream")
+	fmt.Fprintf(w, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":%q},\"finish_reason\":null}]}\n\n", text)
+	fmt.Fprint(w, "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n")
+	fmt.Fprint(w, "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":3,\"total_tokens\":13}}\n\ndata: [DONE]\n\n")
+}
+
+func writePlan(t *testing.T, dir, base string, cases int, extra string) string {
+	t.Helper()
+	var b strings.Builder
+	fmt.Fprintf(&b, "name: cli test\nendpoints:\n  - name: local\n    kind: openai-compatible\n    base_url: %s/v1\n    model: tiny\n", base)
+	b.WriteString(extra)
+	b.WriteString("concurrency: 2\ncases:\n")
+	for i := 0; i < cases; i++ {
+		fmt.Fprintf(&b, "  - {input: \"question %d\", expected: \"four\", checks: [contains]}\n", i)
+	}
+	path := filepath.Join(dir, "plan.yaml")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func runCLI(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := Run(args, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestTestCommandJSON(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		sseAnswer(w, "It is four.")
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	plan := writePlan(t, dir, srv.URL, 3, "    price_in_per_1m: 1\n    price_out_per_1m: 2\n")
+	db := filepath.Join(dir, "a.db")
+	code, out, errs := runCLI("test", "--plan", plan, "--db", db, "--json")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var s testSummary
+	if err := json.Unmarshal([]byte(out), &s); err != nil {
+		t.Fatalf("stdout is not one JSON object: %v\n%s", err, out)
+	}
+	if s.RunID == 0 || s.Status != advisor.RunDone || s.Done != 3 || len(s.Rows) != 1 {
+		t.Fatalf("summary %+v", s)
+	}
+	row := s.Rows[0]
+	if row.Requests != 3 || row.Errors != 0 || row.Quality != 1 || !row.PriceKnown || row.TokensOut != 9 {
+		t.Errorf("row %+v", row)
+	}
+	if want := 3 * (10*1.0 + 3*2.0) / 1e6; abs(row.CostUSD-want) > 1e-12 {
+		t.Errorf("cost %v, want %v", row.CostUSD, want)
+	}
+	if !strings.Contains(errs, "progress: 3/3") {
+		t.Errorf("no plain progress line on stderr: %q", errs)
+	}
+	store, err := data.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	run, err := store.Run(context.Background(), s.RunID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Status != advisor.RunDone || run.Total != 3 || run.Templates["zero-shot"] == "" {
+		t.Errorf("stored run %+v", run)
+	}
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func TestTestCommandTableFlagsFailuresAndUnknownPrice(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(401)
+		io.WriteString(w, `{"error":{"code":401,"message":"Invalid API Key","type":"authentication_error"}}`)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	plan := writePlan(t, dir, srv.URL, 2, "")
+	code, out, errs := runCLI("test", "--plan", plan, "--db", filepath.Join(dir, "a.db"))
+	if code != ExitFail {
+		t.Errorf("exit %d, want 1 when every request failed", code)
+	}
+	if !strings.Contains(errs, "every request failed") {
+		t.Errorf("stderr %q", errs)
+	}
+	for _, want := range []string{"run 1: failed", "2 ALL", "Every request failed for: local / zero-shot (unauthorized×2)", "no price", "No price is known for local"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestTestCommandBadPlan(t *testing.T) {
+	dir := t.TempDir()
+	plan := filepath.Join(dir, "plan.yaml")
+	os.WriteFile(plan, []byte("endpoints:\n  - {name: a, kind: foo, model: m}\ncases:\n  - {input: hi}\n"), 0o644)
+	code, _, errs := runCLI("test", "--plan", plan, "--db", filepath.Join(dir, "a.db"))
+	if code != ExitUsage || !strings.Contains(errs, `endpoints[0].kind: "foo" is not allowed; allowed: openai, azure, openai-compatible`) {
+		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+	for _, args := range [][]string{{"test"}, {"test", "--plan", plan, "--resume", "3"}, {"test", "--bogus"}} {
+		if code, _, _ := runCLI(args...); code != ExitUsage {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+	if code, _, errs := runCLI("test", "--resume", "99", "--db", filepath.Join(dir, "a.db")); code != ExitUsage || !strings.Contains(errs, "no such run") {
+		t.Errorf("resume of a missing run: exit %d %q", code, errs)
+	}
+}
+
+// Durability: the CLI is killed with SIGKILL in the middle of a run; every
+// request that had finished is in the database, and --resume completes the
+// run without sending any finished cell again.
+func TestKillAndResume(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the CLI as a subprocess")
+	}
+	const firstBatch, cases = 6, 20
+	var (
+		served atomic.Int64
+		hang   atomic.Bool
+		mu     sync.Mutex
+		inputs = map[string]int{}
+	)
+	hang.Store(true)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Messages []struct{ Content string } `json:"messages"`
+		}
+		json.NewDecoder(r.Body).Decode(&req)
+		for {
+			n := served.Load()
+			if hang.Load() && n >= firstBatch {
+				<-r.Context().Done() // a slow server: these stay in flight until the kill
+				return
+			}
+			if served.CompareAndSwap(n, n+1) {
+				break
+			}
+		}
+		mu.Lock()
+		inputs[req.Messages[len(req.Messages)-1].Content]++
+		mu.Unlock()
+		time.Sleep(5 * time.Millisecond)
+		sseAnswer(w, "four")
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	plan := writePlan(t, dir, srv.URL, cases, "")
+	db := filepath.Join(dir, "kill.db")
+
+	child := exec.Command(os.Args[0], "-test.run=^TestCLIChild$", "--", "test", "--plan", plan, "--db", db)
+	child.Env = append(os.Environ(), "LLM_ADVISOR_CLI_CHILD=1")
+	stderr, _ := child.StderrPipe()
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer child.Process.Kill()
+	runID := int64(0)
+	sc := bufio.NewScanner(stderr)
+	re := regexp.MustCompile(`^run (\d+): `)
+	for sc.Scan() {
+		if m := re.FindStringSubmatch(sc.Text()); m != nil {
+			runID, _ = strconv.ParseInt(m[1], 10, 64)
+			break
+		}
+	}
+	if runID == 0 {
+		t.Fatal("the child never announced its run")
+	}
+	go io.Copy(io.Discard, stderr)
+
+	store, err := data.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		n, err := store.CountResults(context.Background(), runID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == firstBatch {
+			break
+		}
+		if n > firstBatch || time.Now().After(deadline) {
+			t.Fatalf("%d results in the database, want %d", n, firstBatch)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := child.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	child.Wait()
+
+	results, err := store.Results(context.Background(), runID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(results) != int(served.Load()) {
+		t.Fatalf("%d results saved, %d requests finished: a finished request was lost", len(results), served.Load())
+	}
+	run, _ := store.Run(context.Background(), runID)
+	if run.Status != advisor.RunRunning {
+		t.Errorf("status after SIGKILL %q, want still running (the process died)", run.Status)
+	}
+
+	hang.Store(false)
+	resume := exec.Command(os.Args[0], "-test.run=^TestCLIChild$", "--", "test", "--resume", strconv.FormatInt(runID, 10), "--db", db, "--json")
+	resume.Env = append(os.Environ(), "LLM_ADVISOR_CLI_CHILD=1")
+	var out, errb bytes.Buffer
+	resume.Stdout, resume.Stderr = &out, &errb
+	if err := resume.Run(); err != nil {
+		t.Fatalf("resume: %v\n%s", err, errb.String())
+	}
+	var s testSummary
+	if err := json.Unmarshal(out.Bytes(), &s); err != nil {
+		t.Fatalf("resume output: %v\n%s", err, out.String())
+	}
+	if s.RunID != runID || s.Status != advisor.RunDone || s.Done != cases {
+		t.Errorf("resume summary %+v", s)
+	}
+	results, err = store.Results(context.Background(), runID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cells := map[advisor.Cell]int{}
+	for _, r := range results {
+		cells[r.Cell()]++
+		if r.ErrorClass != "" {
+			t.Errorf("%v: %s %s", r.Cell(), r.ErrorClass, r.ErrorMessage)
+		}
+	}
+	if len(results) != cases || len(cells) != cases {
+		t.Errorf("%d results over %d cells, want %d each (no duplicates)", len(results), len(cells), cases)
+	}
+	mu.Lock()
+	for in, n := range inputs {
+		if n != 1 {
+			t.Errorf("%q answered %d times", in, n)
+		}
+	}
+	mu.Unlock()
+	run, _ = store.Run(context.Background(), runID)
+	if run.Status != advisor.RunDone {
+		t.Errorf("status after resume %q", run.Status)
+	}
+}
