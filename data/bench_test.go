@@ -103,3 +103,20 @@ func BenchmarkSearchPassages(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkOpen opens (and closes) an existing, migrated database: part of
+// the app's start-up.
+func BenchmarkOpen(b *testing.B) {
+	ctx := context.Background()
+	s := newStore(b)
+	path := s.Path()
+	for i := 0; i < b.N; i++ {
+		o, err := Open(ctx, path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := o.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -110,6 +110,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		// go-sqlite3 reads what follows '?' as connection parameters.
 		return nil, fmt.Errorf("open database %s: the path must not contain '?'", path)
 	}
+	if err := checkFTS5(ctx); err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("open database %s: %w %s: %w", path, ErrFolderNotWritable, dir, err)
@@ -145,18 +148,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
-// init checks the connection, FTS5 and the file's identity, migrates and
-// prepares the hot statements.
+// init checks the connection, migrates and prepares the hot statements.
 func (s *Store) init(ctx context.Context) error {
 	if err := s.w.PingContext(ctx); err != nil {
 		return openError(s.path, err)
-	}
-	var fts5 bool
-	if err := s.w.QueryRowContext(ctx, "SELECT sqlite_compileoption_used('ENABLE_FTS5')").Scan(&fts5); err != nil {
-		return openError(s.path, err)
-	}
-	if !fts5 {
-		return fmt.Errorf("open database %s: this program was built without SQLite full-text search (FTS5); build it with -tags sqlite_fts5", s.path)
 	}
 	if err := s.migrate(ctx); err != nil {
 		return err
@@ -166,6 +161,24 @@ func (s *Store) init(ctx context.Context) error {
 		return fmt.Errorf("open database %s: prepare: %w", s.path, classify(err))
 	}
 	s.saveResult = stmt
+	return nil
+}
+
+// checkFTS5 fails when SQLite was built without full-text search, before
+// any file is created.
+func checkFTS5(ctx context.Context) error {
+	db, err := sql.Open("sqlite3", ":memory:")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var fts5 bool
+	if err := db.QueryRowContext(ctx, "SELECT sqlite_compileoption_used('ENABLE_FTS5')").Scan(&fts5); err != nil {
+		return err
+	}
+	if !fts5 {
+		return errors.New("this program was built without SQLite full-text search (FTS5); build it with -tags sqlite_fts5")
+	}
 	return nil
 }
 
