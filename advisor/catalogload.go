@@ -1,0 +1,308 @@
+package advisor
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Lifecycle states of a catalog model.
+const (
+	StatusActive   = "active"
+	StatusRetiring = "retiring"
+	StatusShutDown = "shut_down"
+	StatusLegacy   = "legacy"
+)
+
+// Price units of a catalog model.
+const (
+	PriceTokens = ""
+	PriceMinute = "minute"
+	PriceImage  = "image"
+)
+
+// ParseCatalog reads models from YAML (or JSON, which is YAML too): either a
+// list of models or a mapping with a `models:` list. Keys are the JSON names
+// of Model; an unknown key, a bad value or a missing price date is a
+// *LoadError with the file, the line and the model id.
+func ParseCatalog(file string, b []byte) ([]Model, error) {
+	root, err := parseYAMLAny(file, b)
+	if err != nil || root == nil {
+		return nil, err
+	}
+	list := root
+	if root.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			if k := root.Content[i]; k.Value != "models" {
+				return nil, &LoadError{File: file, Line: k.Line, Err: fmt.Errorf("unknown top-level key %q; want models", k.Value)}
+			}
+		}
+		list = mapValue(root, "models")
+	}
+	if list == nil || list.Kind != yaml.SequenceNode {
+		return nil, &LoadError{File: file, Line: root.Line, Err: fmt.Errorf("expected a list of models (or models: [...])")}
+	}
+	var out []Model
+	for _, n := range list.Content {
+		m, err := parseModel(file, n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	seen := map[string]bool{}
+	for i, m := range out {
+		if seen[m.ID] {
+			return nil, &LoadError{File: file, Line: list.Content[i].Line, Kind: "model", ID: m.ID, Err: fmt.Errorf("duplicate id")}
+		}
+		seen[m.ID] = true
+	}
+	return out, nil
+}
+
+// ParseCatalogFile reads a catalog file from disk (the GUI's "import models").
+func ParseCatalogFile(p string) ([]Model, error) {
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCatalog(p, b)
+}
+
+func parseYAMLAny(file string, b []byte) (*yaml.Node, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		return nil, &LoadError{File: file, Line: yamlErrLine(err), Err: err}
+	}
+	if len(doc.Content) == 0 {
+		return nil, nil
+	}
+	return doc.Content[0], nil
+}
+
+func parseModel(file string, n *yaml.Node) (Model, error) {
+	id := ""
+	if v := mapValue(n, "id"); v != nil {
+		id = v.Value
+	}
+	fail := func(line int, err error) error {
+		if line == 0 {
+			line = n.Line
+		}
+		return &LoadError{File: file, Line: line, Kind: "model", ID: id, Err: err}
+	}
+	if n.Kind != yaml.MappingNode {
+		return Model{}, fail(0, fmt.Errorf("a model must be a mapping"))
+	}
+	if line, err := checkKeys(n, reflect.TypeOf(Model{}), "json"); err != nil {
+		return Model{}, fail(line, err)
+	}
+	// YAML → generic value → JSON → Model, so the JSON names of Model are the keys.
+	var raw any
+	if err := n.Decode(&raw); err != nil {
+		return Model{}, fail(yamlErrLine(err), err)
+	}
+	js, err := json.Marshal(raw)
+	if err != nil {
+		return Model{}, fail(0, err)
+	}
+	var m Model
+	dec := json.NewDecoder(bytes.NewReader(js))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&m); err != nil {
+		line := 0
+		var te *json.UnmarshalTypeError
+		if ok := asTypeErr(err, &te); ok {
+			line = lineOf(n, te.Field)
+		}
+		return Model{}, fail(line, err)
+	}
+	if err := validateModel(m); err != nil {
+		return Model{}, fail(lineOf(n, err.field), err)
+	}
+	return m, nil
+}
+
+func asTypeErr(err error, te **json.UnmarshalTypeError) bool {
+	t, ok := err.(*json.UnmarshalTypeError)
+	if ok {
+		*te = t
+	}
+	return ok
+}
+
+type fieldError struct {
+	field string
+	msg   string
+}
+
+func (e *fieldError) Error() string { return e.field + ": " + e.msg }
+
+func validateModel(m Model) *fieldError {
+	bad := func(field, format string, args ...any) *fieldError {
+		return &fieldError{field: field, msg: fmt.Sprintf(format, args...)}
+	}
+	oneOf := func(field, v string, allowed []string) *fieldError {
+		if !contains(allowed, v) {
+			return bad(field, "%q is not allowed; allowed values: %s", v, strings.Join(allowed, ", "))
+		}
+		return nil
+	}
+	if m.ID == "" {
+		return bad("id", "missing")
+	}
+	if m.Name == "" {
+		return bad("name", "missing")
+	}
+	if err := oneOf("type", m.Type, ModelTypes); err != nil {
+		return err
+	}
+	if err := oneOf("architecture", m.Architecture, modelFields["architecture"]); err != nil {
+		return err
+	}
+	if err := oneOf("weights", m.Weights, []string{WeightsOpen, WeightsProprietary}); err != nil {
+		return err
+	}
+	if err := oneOf("status", m.Status, []string{StatusActive, StatusRetiring, StatusShutDown, StatusLegacy}); err != nil {
+		return err
+	}
+	if m.SizeTier != "" {
+		if err := oneOf("size_tier", m.SizeTier, modelFields["size_tier"]); err != nil {
+			return err
+		}
+	}
+	if err := oneOf("price_unit", m.PriceUnit, []string{PriceTokens, PriceMinute, PriceImage}); err != nil {
+		return err
+	}
+	if _, err := time.Parse("2006-01-02", m.PriceAsOf); err != nil {
+		return bad("price_as_of", "%q: every model needs the date of its price (YYYY-MM-DD)", m.PriceAsOf)
+	}
+	if m.ShutdownDate != "" {
+		if _, err := time.Parse("2006-01-02", m.ShutdownDate); err != nil {
+			return bad("shutdown_date", "%q is not YYYY-MM-DD", m.ShutdownDate)
+		}
+	}
+	if (m.Status == StatusRetiring || m.Status == StatusShutDown) && m.ShutdownDate == "" {
+		return bad("shutdown_date", "a %s model needs its shutdown date", m.Status)
+	}
+	if len(m.Hosting) == 0 {
+		return bad("hosting", "missing; allowed values: %s", strings.Join(modelFields["hosting"], ", "))
+	}
+	for _, h := range m.Hosting {
+		if err := oneOf("hosting", h, modelFields["hosting"]); err != nil {
+			return err
+		}
+	}
+	if m.Weights == WeightsProprietary && (contains(m.Hosting, HostingSelfHosted) || contains(m.Hosting, HostingLocalApp)) {
+		return bad("hosting", "proprietary weights cannot be self-hosted")
+	}
+	for _, t := range m.Tasks {
+		if err := oneOf("tasks", t, taskValues()); err != nil {
+			return err
+		}
+	}
+	if m.Languages != "" {
+		if err := oneOf("languages", m.Languages, []string{"english_only", "few", "many"}); err != nil {
+			return err
+		}
+	}
+	if m.PriceInPer1M < 0 || m.PriceOutPer1M < 0 || m.PricePerUnit < 0 {
+		return bad("price_in_per_1m", "prices cannot be negative")
+	}
+	if m.Source == "" {
+		return bad("source", "missing")
+	}
+	return nil
+}
+
+// loadCatalogFS reads every *.yaml file of a folder.
+func loadCatalogFS(fsys fs.FS, dir string) ([]Model, error) {
+	names, err := fs.Glob(fsys, path.Join(dir, "*.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	var all []Model
+	where := map[string]string{}
+	for _, name := range names {
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		ms, err := ParseCatalog(name, b)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			if f, dup := where[m.ID]; dup {
+				return nil, &LoadError{File: name, Kind: "model", ID: m.ID, Err: fmt.Errorf("duplicate id (also in %s)", f)}
+			}
+			where[m.ID] = name
+		}
+		all = append(all, ms...)
+	}
+	return all, nil
+}
+
+// UserDir is the folder for user overrides:
+// filepath.Join(os.UserConfigDir(), "llm-advisor"). It may hold rules.yaml
+// (extra or replacement rules and assumptions, by id / key) and catalog.yaml
+// (extra or replacement models, by id).
+func UserDir() (string, error) {
+	d, err := os.UserConfigDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(d, "llm-advisor"), nil
+}
+
+// CatalogFilter selects catalog models (the catalog view and `catalog`
+// command). Empty fields match everything.
+type CatalogFilter struct {
+	Task     string // an answer task value, e.g. "summarize"
+	License  string // substring of the licence, any case
+	Name     string // substring of the id, name or provider, any case
+	OpenOnly bool   // open weights only
+	Type     string // a model type
+}
+
+// FilterCatalog returns the models that match f, in their order.
+func FilterCatalog(ms []Model, f CatalogFilter) []Model {
+	out := []Model{}
+	lic := strings.ToLower(f.License)
+	name := strings.ToLower(f.Name)
+	for _, m := range ms {
+		if f.Task != "" && !contains(m.Tasks, f.Task) {
+			continue
+		}
+		if lic != "" && !strings.Contains(strings.ToLower(m.License), lic) {
+			continue
+		}
+		if name != "" && !strings.Contains(strings.ToLower(m.ID+" "+m.Name+" "+m.Provider), name) {
+			continue
+		}
+		if f.OpenOnly && m.Weights != WeightsOpen {
+			continue
+		}
+		if f.Type != "" && m.Type != f.Type {
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func taskValues() []string {
+	q, _ := QuestionByKey("task")
+	return q.Values
+}

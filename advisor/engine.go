@@ -1,0 +1,544 @@
+package advisor
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/vm"
+
+	"github.com/llm-advisor/llm-advisor/assets"
+)
+
+// Engine turns answers into a recommendation with rules that are data
+// (assets/rules, plus the user's rules.yaml) and a model catalog
+// (assets/catalog, plus the user's catalog.yaml). It is safe for concurrent use.
+type Engine struct {
+	rules       []*rule
+	assumptions []*assumption
+	problems    []error
+
+	mu      sync.RWMutex
+	catalog []Model
+}
+
+type engineConfig struct {
+	rulesFS     fs.FS
+	rulesDir    string
+	catalogFS   fs.FS
+	catalogDir  string
+	userDir     string
+	userDirSet  bool
+	rulesFiles  []string
+	catalogFile []string
+}
+
+// Option configures NewEngine.
+type Option func(*engineConfig)
+
+// WithUserDir reads rules.yaml and catalog.yaml from dir instead of the
+// default UserDir(); an empty dir reads no user files.
+func WithUserDir(dir string) Option {
+	return func(c *engineConfig) { c.userDir, c.userDirSet = dir, true }
+}
+
+// WithRulesFile adds a user rules file (after the user folder's rules.yaml).
+func WithRulesFile(path string) Option {
+	return func(c *engineConfig) { c.rulesFiles = append(c.rulesFiles, path) }
+}
+
+// WithCatalogFile adds a user catalog file (after the user folder's catalog.yaml).
+func WithCatalogFile(path string) Option {
+	return func(c *engineConfig) { c.catalogFile = append(c.catalogFile, path) }
+}
+
+// WithBuiltins replaces the embedded rules and catalog (tests).
+func WithBuiltins(rules fs.FS, rulesDir string, catalog fs.FS, catalogDir string) Option {
+	return func(c *engineConfig) {
+		c.rulesFS, c.rulesDir, c.catalogFS, c.catalogDir = rules, rulesDir, catalog, catalogDir
+	}
+}
+
+// NewEngine loads and type-checks the built-in rules and catalog, then the
+// user's overrides (by default from UserDir()). An error in the built-ins is
+// returned as err. A broken user file never stops the engine: it is left out
+// and reported by Problems() as a *LoadError naming the file, the line and
+// the rule or model id, and the built-ins keep working.
+func NewEngine(opts ...Option) (*Engine, error) {
+	c := engineConfig{rulesFS: assets.Rules, rulesDir: "rules", catalogFS: assets.Catalog, catalogDir: "catalog"}
+	for _, o := range opts {
+		o(&c)
+	}
+	base, err := loadRuleFS(c.rulesFS, c.rulesDir)
+	if err != nil {
+		return nil, fmt.Errorf("built-in rules: %w", err)
+	}
+	cat, err := loadCatalogFS(c.catalogFS, c.catalogDir)
+	if err != nil {
+		return nil, fmt.Errorf("built-in catalog: %w", err)
+	}
+	e := &Engine{catalog: cat}
+	if !c.userDirSet {
+		if d, err := UserDir(); err == nil {
+			c.userDir = d
+		}
+	}
+	var rulesFiles, catalogFiles []string
+	if c.userDir != "" {
+		rulesFiles = append(rulesFiles, filepath.Join(c.userDir, "rules.yaml"))
+		catalogFiles = append(catalogFiles, filepath.Join(c.userDir, "catalog.yaml"))
+	}
+	rulesFiles = append(rulesFiles, c.rulesFiles...)
+	catalogFiles = append(catalogFiles, c.catalogFile...)
+	set := base
+	for i, p := range rulesFiles {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			if !(i == 0 && c.userDir != "" && errors.Is(err, fs.ErrNotExist)) {
+				e.problems = append(e.problems, &LoadError{File: p, Err: err})
+			}
+			continue
+		}
+		user, err := parseRules(p, b)
+		if err == nil {
+			err = checkUserIDs(user)
+		}
+		if err != nil {
+			e.problems = append(e.problems, err)
+			continue
+		}
+		set = mergeRules(set, user)
+	}
+	for i, p := range catalogFiles {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			if !(i == 0 && c.userDir != "" && errors.Is(err, fs.ErrNotExist)) {
+				e.problems = append(e.problems, &LoadError{File: p, Err: err})
+			}
+			continue
+		}
+		ms, err := ParseCatalog(p, b)
+		if err != nil {
+			e.problems = append(e.problems, err)
+			continue
+		}
+		e.AddModels(ms...)
+	}
+	sortRules(set.rules)
+	e.rules = set.rules
+	e.assumptions = set.assumptions
+	return e, nil
+}
+
+func checkUserIDs(s *ruleSet) error {
+	seen := map[string]bool{}
+	for _, r := range s.rules {
+		if seen[r.ID] {
+			return &LoadError{File: r.file, Line: r.line, Kind: "rule", ID: r.ID, Err: fmt.Errorf("duplicate id")}
+		}
+		seen[r.ID] = true
+	}
+	return nil
+}
+
+// Problems lists the user files that could not be used (each a *LoadError).
+func (e *Engine) Problems() []error { return append([]error(nil), e.problems...) }
+
+// Catalog returns a copy of the model catalog.
+func (e *Engine) Catalog() []Model {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return append([]Model(nil), e.catalog...)
+}
+
+// Model returns the catalog model with the given id.
+func (e *Engine) Model(id string) (Model, bool) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	for _, m := range e.catalog {
+		if m.ID == id {
+			return m, true
+		}
+	}
+	return Model{}, false
+}
+
+// AddModels adds models to the catalog, replacing those with the same id.
+func (e *Engine) AddModels(ms ...Model) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, m := range ms {
+		replaced := false
+		for i := range e.catalog {
+			if e.catalog[i].ID == m.ID {
+				e.catalog[i] = m
+				replaced = true
+				break
+			}
+		}
+		if !replaced {
+			e.catalog = append(e.catalog, m)
+		}
+	}
+}
+
+// Rules describes every active rule, in evaluation order, in lang.
+func (e *Engine) Rules(lang ...string) []RuleInfo {
+	l := LangEN
+	if len(lang) > 0 {
+		l = normLang(lang[0])
+	}
+	out := make([]RuleInfo, 0, len(e.rules))
+	for _, r := range e.rules {
+		out = append(out, RuleInfo{ID: r.ID, Title: r.Title.In(l), Reason: r.Reason.In(l), Strength: r.Strength, Stage: r.Stage, Source: strings.Join(r.Source, " "), When: r.When, File: r.file})
+	}
+	return out
+}
+
+// fieldVal is a decided value and the precedence (§2.4) of the rule that decided it.
+type fieldVal struct {
+	val  string
+	prec int // 0 = undecided
+}
+
+// set stores v unless a rule of higher priority (lower number) already decided.
+func (f *fieldVal) set(v string, prec int) bool {
+	if f.prec != 0 && prec > f.prec {
+		return false
+	}
+	f.val, f.prec = v, prec
+	return true
+}
+
+type stepState struct {
+	in   bool
+	prec int
+}
+
+// run is one evaluation.
+type run struct {
+	e       *Engine
+	lang    string
+	raw     Answers
+	env     RuleEnv
+	fired   map[string]bool
+	model   map[string]*fieldVal
+	plan    map[string]*stepState
+	primary fieldVal
+	notPrim map[string]bool
+	steps   map[string]stepSpec
+	filters []Filter
+	dirty   bool
+	rec     *Recommendation
+	// warnings about the shortlist, replaced each time it is rebuilt
+	slWarnings []string
+}
+
+// Recommend evaluates the rules over the answers and returns the
+// recommendation with its texts in lang ("en" or "pt-BR"). An answer outside
+// the vocabulary is an *AnswerError.
+func (e *Engine) Recommend(a Answers, lang string) (*Recommendation, error) {
+	if err := a.Validate(); err != nil {
+		return nil, err
+	}
+	lang = normLang(lang)
+	rec := &Recommendation{
+		Also: []string{}, Shortlist: []Shortlisted{}, Fired: []Fired{}, Warnings: []string{},
+		Conflicts: []Conflict{}, Assumptions: []string{}, Steps: []PlanStep{}, Lang: lang,
+	}
+	r := &run{
+		e: e, lang: lang, raw: a, rec: rec,
+		fired: map[string]bool{}, notPrim: map[string]bool{}, steps: map[string]stepSpec{},
+		model: map[string]*fieldVal{}, plan: map[string]*stepState{},
+	}
+	for k := range modelFields {
+		r.model[k] = &fieldVal{}
+	}
+	for _, s := range Steps {
+		r.plan[s] = &stepState{}
+	}
+	r.initEnv()
+	eff, err := r.assume(a)
+	if err != nil {
+		return nil, err
+	}
+	r.env.setAnswers(eff)
+
+	shortlisted := false
+	for _, rl := range e.rules {
+		if rl.Stage >= 6 && !shortlisted {
+			r.finishModel()
+			r.buildShortlist(eff)
+			shortlisted = true
+		}
+		if err := r.apply(rl); err != nil {
+			return nil, err
+		}
+	}
+	if !shortlisted || r.dirty {
+		r.finishModel()
+		r.buildShortlist(eff)
+	}
+	r.finishPlan()
+	rec.Warnings = append(rec.Warnings, r.slWarnings...)
+	rec.CostAssumptions = costAssumptions(eff, usageFor(eff), rec.Model.Type, lang)
+	return rec, nil
+}
+
+func (r *run) initEnv() {
+	r.env.CheapestCost = -1
+	r.env.BudgetCap = -1
+	r.env.ShortlistLicenses = []string{}
+	r.env.AtLeast = atLeast
+	r.env.AtMost = atMost
+	r.env.Known = func(key string) bool { return len(r.raw.Get(key)) > 0 }
+	r.env.Fired = func(id string) bool { return r.fired[id] }
+	r.env.PlanHas = func(step string) bool { s, ok := r.plan[step]; return ok && s.in }
+	r.env.HasTask = func(t string) bool { return contains(r.env.Tasks, t) }
+	r.env.BudgetBandFor = budgetBandFor
+}
+
+// assume fills unknown answers with the conservative assumptions, in order;
+// each sees the answers and assumptions before it.
+func (r *run) assume(a Answers) (Answers, error) {
+	eff := a
+	eff.Task = append([]string(nil), a.Task...)
+	r.env.setAnswers(eff)
+	for _, as := range r.e.assumptions {
+		if len(eff.Get(as.Key)) > 0 {
+			continue
+		}
+		if as.when != nil {
+			ok, err := runBool(as.when, &r.env)
+			if err != nil {
+				return eff, fmt.Errorf("assumption %s (%s:%d): %w", as.Key, as.file, as.line, err)
+			}
+			if !ok {
+				continue
+			}
+		}
+		if err := eff.Set(as.Key, []string{as.Value}); err != nil {
+			return eff, err
+		}
+		r.env.setAnswers(eff)
+		r.rec.Assumptions = append(r.rec.Assumptions, as.Text.In(r.lang))
+	}
+	return eff, nil
+}
+
+func runBool(p *vm.Program, env *RuleEnv) (bool, error) {
+	out, err := expr.Run(p, env)
+	if err != nil {
+		return false, err
+	}
+	b, _ := out.(bool)
+	return b, nil
+}
+
+func runString(p *vm.Program, env *RuleEnv) (string, error) {
+	out, err := expr.Run(p, env)
+	if err != nil {
+		return "", err
+	}
+	s, _ := out.(string)
+	return s, nil
+}
+
+// apply evaluates one rule and, when it fires, applies its effect.
+func (r *run) apply(rl *rule) error {
+	ok, err := runBool(rl.when, &r.env)
+	if err != nil {
+		return fmt.Errorf("rule %s (%s:%d): %w", rl.ID, rl.file, rl.line, err)
+	}
+	if !ok {
+		return nil
+	}
+	r.fired[rl.ID] = true
+	rec := r.rec
+	rec.Fired = append(rec.Fired, Fired{ID: rl.ID, Title: rl.Title.In(r.lang), Because: rl.Reason.In(r.lang), Source: strings.Join(rl.Source, " "), Strength: rl.Strength})
+	ef := &rl.Effect
+	p := rl.Precedence
+	if ef.Filter != nil {
+		r.filters = append(r.filters, *ef.Filter)
+		r.dirty = true
+	}
+	for _, k := range sortedKeys(ef.Model) {
+		if r.model[k].set(ef.Model[k], p) {
+			r.dirty = true
+		}
+	}
+	for _, k := range sortedKeys(rl.modelExpr) {
+		v, err := runString(rl.modelExpr[k], &r.env)
+		if err != nil {
+			return fmt.Errorf("rule %s: model_expr.%s: %w", rl.ID, k, err)
+		}
+		if !contains(modelFields[k], v) {
+			return fmt.Errorf("rule %s: model_expr.%s gave %q; allowed: %s", rl.ID, k, v, strings.Join(modelFields[k], ", "))
+		}
+		if r.model[k].set(v, p) {
+			r.dirty = true
+		}
+	}
+	r.syncModelEnv()
+	for _, s := range ef.Plan.Add {
+		if st := r.plan[s]; st.prec == 0 || p <= st.prec || st.in {
+			st.in, st.prec = true, minPrec(st, p)
+		}
+	}
+	for _, s := range ef.Plan.Remove {
+		if st := r.plan[s]; st.prec == 0 || p <= st.prec || !st.in {
+			st.in, st.prec = false, minPrec(st, p)
+		}
+	}
+	if ef.Plan.Primary != "" {
+		r.primary.set(ef.Plan.Primary, p)
+		r.env.Primary = r.primary.val
+	}
+	for _, s := range ef.Plan.NotPrimary {
+		r.notPrim[s] = true
+	}
+	for s, t := range ef.Steps {
+		cur := r.steps[s]
+		if !t.Detail.empty() {
+			cur.Detail = t.Detail
+		}
+		if !t.Gate.empty() {
+			cur.Gate = t.Gate
+		}
+		r.steps[s] = cur
+	}
+	for _, t := range ef.Also {
+		if !contains(rec.Also, t) {
+			rec.Also = append(rec.Also, t)
+		}
+	}
+	if ef.Warn {
+		rec.Warnings = append(rec.Warnings, rl.Reason.In(r.lang))
+	}
+	if !ef.Warning.empty() {
+		rec.Warnings = append(rec.Warnings, ef.Warning.In(r.lang))
+	}
+	if c := ef.Conflict; c != nil {
+		cf := Conflict{ID: rl.ID, Relaxation: c.Relaxation.In(r.lang)}
+		for _, b := range c.Between {
+			cf.Between = append(cf.Between, b.In(r.lang))
+		}
+		if len(c.Relax) > 0 || len(rl.relaxExpr) > 0 {
+			cf.Relax = map[string]string{}
+			for k, v := range c.Relax {
+				cf.Relax[k] = v
+			}
+			for k, pr := range rl.relaxExpr {
+				v, err := runString(pr, &r.env)
+				if err != nil {
+					return fmt.Errorf("rule %s: relax_expr.%s: %w", rl.ID, k, err)
+				}
+				var probe Answers
+				if err := probe.Set(k, []string{v}); err != nil {
+					return fmt.Errorf("rule %s: relax_expr.%s: %w", rl.ID, k, err)
+				}
+				cf.Relax[k] = v
+			}
+		}
+		rec.Conflicts = append(rec.Conflicts, cf)
+	}
+	r.env.ShortlistCount = len(rec.Shortlist)
+	return nil
+}
+
+// minPrec keeps the strongest precedence that touched a step.
+func minPrec(st *stepState, p int) int {
+	if st.prec == 0 || p < st.prec {
+		return p
+	}
+	return st.prec
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+func (r *run) syncModelEnv() {
+	r.env.ModelType = r.model["type"].val
+	r.env.Architecture = r.model["architecture"].val
+	r.env.Weights = r.model["weights"].val
+	r.env.Hosting = r.model["hosting"].val
+	r.env.SizeTier = r.model["size_tier"].val
+}
+
+// defaultArch is the architecture a model type implies.
+var defaultArch = map[string]string{
+	TypeTextLLM: ArchDecoderOnly, TypeMultimodalLLM: ArchDecoderOnly, TypeCodeLLM: ArchDecoderOnly,
+	TypeEmbedding: ArchEncoderOnly, TypeSpeechToText: ArchEncoderDecoder, TypeImageGeneration: ArchDiffusion,
+	TypeEncoderClassifier: ArchEncoderOnly, TypeEncoderDecoder: ArchEncoderDecoder,
+}
+
+// finishModel fills what no rule decided with neutral defaults.
+func (r *run) finishModel() {
+	m := &r.rec.Model
+	m.Type = orDefault(r.model["type"].val, TypeTextLLM)
+	m.Architecture = r.model["architecture"].val
+	if m.Architecture == "" || (r.model["architecture"].prec > r.model["type"].prec && defaultArch[m.Type] != m.Architecture) {
+		m.Architecture = defaultArch[m.Type]
+	}
+	m.Weights = orDefault(r.model["weights"].val, WeightsEither)
+	m.Hosting = orDefault(r.model["hosting"].val, HostingManaged)
+	m.SizeTier = orDefault(r.model["size_tier"].val, TierMid)
+	also := r.rec.Also[:0]
+	for _, t := range r.rec.Also {
+		if t != m.Type {
+			also = append(also, t)
+		}
+	}
+	r.rec.Also = also
+}
+
+func orDefault(v, d string) string {
+	if v == "" {
+		return d
+	}
+	return v
+}
+
+// finishPlan orders the plan, picks the primary step and writes the steps.
+func (r *run) finishPlan() {
+	rec := r.rec
+	plan := []string{}
+	for _, s := range Steps {
+		if r.plan[s].in {
+			plan = append(plan, s)
+		}
+	}
+	if len(plan) == 0 {
+		plan = append(plan, StepPrompting)
+	}
+	primary := r.primary.val
+	if primary == "" || !contains(plan, primary) || r.notPrim[primary] {
+		primary = ""
+		for _, s := range []string{StepRAG, StepPrompting} {
+			if contains(plan, s) && !r.notPrim[s] {
+				primary = s
+				break
+			}
+		}
+		if primary == "" {
+			primary = plan[0]
+		}
+	}
+	rec.Strategy = Strategy{Primary: primary, Plan: plan}
+	for _, s := range plan {
+		t := r.steps[s]
+		rec.Steps = append(rec.Steps, PlanStep{Step: s, Detail: t.Detail.In(r.lang), Gate: t.Gate.In(r.lang)})
+	}
+}

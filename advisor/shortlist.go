@@ -1,0 +1,264 @@
+package advisor
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// maxShortlist is how many models the shortlist shows.
+const maxShortlist = 8
+
+// typeFits reports whether a catalog model of type mt can serve the
+// recommended type want: a multimodal LLM also does text, and a general LLM
+// that lists the code task can stand in for a code model.
+func typeFits(want string, m Model) bool {
+	switch want {
+	case m.Type:
+		return true
+	case TypeTextLLM:
+		return m.Type == TypeMultimodalLLM
+	case TypeCodeLLM:
+		return (m.Type == TypeTextLLM || m.Type == TypeMultimodalLLM) && contains(m.Tasks, "code")
+	}
+	return false
+}
+
+func selfHostable(m Model) bool {
+	return contains(m.Hosting, HostingSelfHosted) || contains(m.Hosting, HostingLocalApp)
+}
+
+// hostingFits reports whether the model can be run the recommended way.
+func hostingFits(want string, m Model) bool {
+	switch want {
+	case HostingManaged:
+		return contains(m.Hosting, HostingManaged)
+	case HostingLocalApp:
+		return contains(m.Hosting, HostingLocalApp)
+	}
+	return selfHostable(m)
+}
+
+// passes reports whether m meets filter f when run with hosting.
+func (f Filter) passes(m Model, hosting, hardware string) bool {
+	selfHosted := hosting != HostingManaged && selfHostable(m)
+	if f.Weights != "" && m.Weights != f.Weights {
+		return false
+	}
+	if len(f.Hosting) > 0 {
+		ok := false
+		for _, h := range f.Hosting {
+			if contains(m.Hosting, h) {
+				ok = true
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	if len(f.Regions) > 0 && !selfHosted {
+		ok := false
+		for _, g := range f.Regions {
+			if contains(m.Regions, g) {
+				ok = true
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	if f.BAA && !selfHosted && !m.BAA {
+		return false
+	}
+	for _, l := range f.ExcludeLicenses {
+		if strings.Contains(strings.ToLower(m.License), strings.ToLower(l)) {
+			return false
+		}
+	}
+	if f.FitHardware && selfHosted {
+		if gb := hardwareGB(hardware); gb >= 0 && m.MinMemoryGB > gb {
+			return false
+		}
+	}
+	if f.Languages == "many" && (m.Languages == "few" || m.Languages == "english_only") {
+		return false
+	}
+	return true
+}
+
+type candidate struct {
+	m     Model
+	usd   float64
+	ok    bool
+	tier  bool
+	exact bool // the model's own type is the one recommended (not a stand-in)
+}
+
+// buildShortlist picks the catalog models that pass every hard filter and fit
+// the recommended type, weights, hosting and (if possible) size tier, ranked
+// by estimated monthly cost.
+func (r *run) buildShortlist(a Answers) {
+	rec := r.rec
+	r.dirty = false
+	r.slWarnings = r.slWarnings[:0]
+	want := rec.Model
+	u := usageFor(a)
+	selfHost := want.Hosting != HostingManaged
+	r.e.mu.RLock()
+	cat := r.e.catalog
+	var cands []candidate
+	for _, m := range cat {
+		if m.Status == StatusShutDown || !typeFits(want.Type, m) || !hostingFits(want.Hosting, m) {
+			continue
+		}
+		if want.Weights != WeightsEither && m.Weights != want.Weights {
+			continue
+		}
+		ok := true
+		for _, f := range r.filters {
+			if !f.passes(m, want.Hosting, a.Hardware) {
+				ok = false
+				break
+			}
+		}
+		if !ok {
+			continue
+		}
+		usd, priced := costFor(m, u, selfHost)
+		exact := m.Type == want.Type || (want.Type == TypeTextLLM && m.Type == TypeMultimodalLLM)
+		cands = append(cands, candidate{m: m, usd: usd, ok: priced, tier: m.SizeTier == "" || m.SizeTier == want.SizeTier, exact: exact})
+	}
+	r.e.mu.RUnlock()
+
+	// The tier only narrows a list of language models; other model types
+	// come in sizes that the hardware filter already handles.
+	if want.Type == TypeTextLLM || want.Type == TypeMultimodalLLM || want.Type == TypeCodeLLM {
+		var inTier []candidate
+		for _, c := range cands {
+			if c.tier {
+				inTier = append(inTier, c)
+			}
+		}
+		if len(inTier) > 0 {
+			cands = inTier
+		} else if len(cands) > 0 {
+			r.slWarnings = append(r.slWarnings, r.msg(
+				fmt.Sprintf("No catalog model of the %s size tier passes every constraint; the shortlist shows other sizes.", want.SizeTier),
+				fmt.Sprintf("Nenhum modelo do catálogo do porte %s atende a todas as restrições; a lista mostra outros portes.", want.SizeTier)))
+		}
+	}
+	sort.SliceStable(cands, func(i, j int) bool {
+		a, b := cands[i], cands[j]
+		if a.exact != b.exact {
+			return a.exact
+		}
+		if a.ok != b.ok {
+			return a.ok
+		}
+		if a.usd != b.usd {
+			return a.usd < b.usd
+		}
+		if a.tier != b.tier {
+			return a.tier
+		}
+		if (a.m.Status == StatusActive) != (b.m.Status == StatusActive) {
+			return a.m.Status == StatusActive
+		}
+		if a.m.MinMemoryGB != b.m.MinMemoryGB {
+			return a.m.MinMemoryGB < b.m.MinMemoryGB
+		}
+		return a.m.ID < b.m.ID
+	})
+	if len(cands) > maxShortlist {
+		cands = cands[:maxShortlist]
+	}
+	rec.Shortlist = rec.Shortlist[:0]
+	r.env.ShortlistLicenses = r.env.ShortlistLicenses[:0]
+	r.env.CheapestCost = -1
+	for _, c := range cands {
+		rec.Shortlist = append(rec.Shortlist, Shortlisted{ID: c.m.ID, Name: c.m.Name, MonthlyCostUSD: c.usd, Why: r.why(c, want, a)})
+		r.env.ShortlistLicenses = append(r.env.ShortlistLicenses, c.m.License)
+		if c.ok && (r.env.CheapestCost < 0 || c.usd < r.env.CheapestCost) {
+			r.env.CheapestCost = c.usd
+		}
+		if c.m.Status == StatusRetiring {
+			r.slWarnings = append(r.slWarnings, r.msg(
+				fmt.Sprintf("%s is being retired by its provider (shutdown %s): plan the move to its successor.", c.m.Name, c.m.ShutdownDate),
+				fmt.Sprintf("%s está sendo aposentado pelo fornecedor (desligamento em %s): planeje a troca pelo sucessor.", c.m.Name, c.m.ShutdownDate)))
+		}
+	}
+	r.env.ShortlistCount = len(rec.Shortlist)
+	r.env.BudgetCap = budgetCapUSD(a.BudgetMonthly)
+	if len(rec.Shortlist) == 0 {
+		r.slWarnings = append(r.slWarnings, r.msg(
+			"No catalog model meets every constraint; add one to the catalog or relax a constraint (see conflicts).",
+			"Nenhum modelo do catálogo atende a todas as restrições; adicione um ao catálogo ou flexibilize uma restrição (veja os conflitos)."))
+	}
+}
+
+func (r *run) msg(en, pt string) string {
+	if r.lang == LangPT {
+		return pt
+	}
+	return en
+}
+
+// why explains in plain language why a model is on the shortlist.
+func (r *run) why(c candidate, want ModelChoice, a Answers) string {
+	m := c.m
+	var parts []string
+	pt := r.lang == LangPT
+	add := func(en, p string) {
+		if pt {
+			parts = append(parts, p)
+		} else {
+			parts = append(parts, en)
+		}
+	}
+	if m.Weights == WeightsOpen {
+		add("open weights ("+m.License+")", "pesos abertos ("+m.License+")")
+	} else {
+		add(m.Provider+" service", "serviço da "+m.Provider)
+	}
+	if want.Hosting != HostingManaged && selfHostable(m) {
+		if m.MinMemoryGB > 0 {
+			add(fmt.Sprintf("runs on your hardware with about %g GB of memory; no API cost", m.MinMemoryGB),
+				fmt.Sprintf("roda no seu hardware com cerca de %g GB de memória; sem custo de API", m.MinMemoryGB))
+		} else {
+			add("runs on your hardware; no API cost", "roda no seu hardware; sem custo de API")
+		}
+	} else if c.ok {
+		add(fmt.Sprintf("about USD %s a month at your volume (prices as of %s)", money(c.usd), m.PriceAsOf),
+			fmt.Sprintf("cerca de US$ %s por mês no seu volume (preços de %s)", moneyPT(c.usd), m.PriceAsOf))
+	} else {
+		add("no list price in the catalog: check the provider", "sem preço de tabela no catálogo: consulte o fornecedor")
+	}
+	if want.Hosting == HostingManaged && contains(m.Regions, "eu") && a.Residency == "eu" {
+		add("can process data in the EU", "pode processar dados na UE")
+	}
+	if want.Hosting == HostingManaged && m.BAA && a.Regulation == "hipaa" {
+		add("BAA available", "BAA disponível")
+	}
+	if m.ContextTokens > 0 && (want.Type == TypeTextLLM || want.Type == TypeMultimodalLLM || want.Type == TypeCodeLLM) {
+		add(fmt.Sprintf("%s-token context", fmtInt(float64(m.ContextTokens), r.lang)),
+			fmt.Sprintf("contexto de %s tokens", fmtInt(float64(m.ContextTokens), r.lang)))
+	}
+	if m.Status == StatusRetiring {
+		add("retiring "+m.ShutdownDate, "será desligado em "+m.ShutdownDate)
+	}
+	return strings.Join(parts, "; ")
+}
+
+func money(v float64) string {
+	if v >= 100 {
+		return fmtInt(v, LangEN)
+	}
+	return fmt.Sprintf("%.2f", v)
+}
+
+func moneyPT(v float64) string {
+	if v >= 100 {
+		return fmtInt(v, LangPT)
+	}
+	return strings.Replace(fmt.Sprintf("%.2f", v), ".", ",", 1)
+}

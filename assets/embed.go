@@ -1,0 +1,15 @@
+package assets
+
+import "embed"
+
+// Rules holds the built-in rules of the engine (assets/rules/*.yaml): the
+// conservative assumptions for unknown answers and one entry per rule of
+// decision-guidance §2.
+//
+//go:embed rules/*.yaml
+var Rules embed.FS
+
+// Catalog holds the built-in model catalog (assets/catalog/*.yaml).
+//
+//go:embed catalog/*.yaml
+var Catalog embed.FS
