@@ -331,7 +331,7 @@ func (s *Store) ClaimRun(ctx context.Context, id int64) error {
 
 // ReconcileRuns marks as interrupted the runs left "running" by a process
 // that is gone (it crashed or was killed), and returns how many it marked.
-// Call it at start-up, before listing runs.
+// Open calls it; a long-lived program may call it again before listing runs.
 func (s *Store) ReconcileRuns(ctx context.Context) (int, error) {
 	type candidate struct {
 		id        int64

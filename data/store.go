@@ -101,7 +101,9 @@ func dsn(path string, extra url.Values) string {
 
 // Open opens the database at path, creating its folder and file if needed, and
 // applies any migrations not applied yet. A file that is not an LLM Advisor
-// database is refused (ErrNotAdvisorDB) and left as it was.
+// database is refused (ErrNotAdvisorDB) and left as it was. Runs that a
+// crashed or killed process left "running" become interrupted
+// (ReconcileRuns).
 func Open(ctx context.Context, path string) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("open database: no path given")
@@ -145,6 +147,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	r.SetMaxOpenConns(max(4, runtime.NumCPU()))
 	r.SetMaxIdleConns(max(4, runtime.NumCPU()))
 	s.r = r
+	// Runs a crash left "running" are shown as interrupted by every caller.
+	if _, err := s.ReconcileRuns(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
 	return s, nil
 }
 
