@@ -153,11 +153,11 @@ func costAssumptions(a Answers, u usage, mainType, lang string) string {
 		}
 	}
 	if lang == LangPT {
-		return fmt.Sprintf("%s pedidos por mês (%s por dia, pela faixa de volume); %s tokens de entrada por pedido (%d de instruções + %d de exemplos + %d de trechos recuperados + %d da entrada do usuário, ~400 tokens por página) e %d tokens de saída; preços por 1M de tokens na data indicada em cada modelo.%s Modelos auto-hospedados: custo de API zero, mas exigem hardware próprio.",
-			reqs, perDay, fmtInt(float64(u.inTokens()), lang), u.system, u.fewShot, u.retrieved, u.userInput, u.out, batch)
+		return fmt.Sprintf("%s pedidos por mês (%s por dia, pela faixa de volume); %s tokens de entrada por pedido (%s de instruções + %s de exemplos + %s de trechos recuperados + %s da entrada do usuário, ~400 tokens por página) e %s tokens de saída; preços por 1M de tokens na data indicada em cada modelo.%s Modelos auto-hospedados: custo de API zero, mas exigem hardware próprio.",
+			reqs, perDay, fmtInt(float64(u.inTokens()), lang), fmtInt(float64(u.system), lang), fmtInt(float64(u.fewShot), lang), fmtInt(float64(u.retrieved), lang), fmtInt(float64(u.userInput), lang), fmtInt(float64(u.out), lang), batch)
 	}
-	return fmt.Sprintf("%s requests a month (%s a day, from the volume band); %s input tokens per request (%d instructions + %d examples + %d retrieved chunks + %d user input, ~400 tokens a page) and %d output tokens; prices per 1M tokens as of each model's date.%s Self-hosted models: no API cost, but they need your own hardware.",
-		reqs, perDay, fmtInt(float64(u.inTokens()), lang), u.system, u.fewShot, u.retrieved, u.userInput, u.out, batch)
+	return fmt.Sprintf("%s requests a month (%s a day, from the volume band); %s input tokens per request (%s instructions + %s examples + %s retrieved chunks + %s user input, ~400 tokens a page) and %s output tokens; prices per 1M tokens as of each model's date.%s Self-hosted models: no API cost, but they need your own hardware.",
+		reqs, perDay, fmtInt(float64(u.inTokens()), lang), fmtInt(float64(u.system), lang), fmtInt(float64(u.fewShot), lang), fmtInt(float64(u.retrieved), lang), fmtInt(float64(u.userInput), lang), fmtInt(float64(u.out), lang), batch)
 }
 
 // fmtInt writes 30000 as "30,000" (en) or "30.000" (pt-BR).

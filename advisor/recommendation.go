@@ -85,6 +85,10 @@ type Shortlisted struct {
 	Name           string  `json:"name,omitempty"`
 	MonthlyCostUSD float64 `json:"monthly_cost_usd"`
 	Why            string  `json:"why"`
+
+	// Added fields.
+	CostKnown  bool `json:"cost_known"`            // false when the catalog has no price for this use (MonthlyCostUSD is then 0)
+	SelfHosted bool `json:"self_hosted,omitempty"` // runs on the user's hardware: no API cost, hardware needed
 }
 
 // Fired is one rule that fired, with its plain-language reason and source.

@@ -176,7 +176,8 @@ func (r *run) buildShortlist(a Answers) {
 	r.env.ShortlistLicenses = r.env.ShortlistLicenses[:0]
 	r.env.CheapestCost = -1
 	for _, c := range cands {
-		rec.Shortlist = append(rec.Shortlist, Shortlisted{ID: c.m.ID, Name: c.m.Name, MonthlyCostUSD: c.usd, Why: r.why(c, want, a)})
+		rec.Shortlist = append(rec.Shortlist, Shortlisted{ID: c.m.ID, Name: c.m.Name, MonthlyCostUSD: c.usd, Why: r.why(c, want, a),
+			CostKnown: c.ok, SelfHosted: selfHost && selfHostable(c.m)})
 		r.env.ShortlistLicenses = append(r.env.ShortlistLicenses, c.m.License)
 		if c.ok && (r.env.CheapestCost < 0 || c.usd < r.env.CheapestCost) {
 			r.env.CheapestCost = c.usd
