@@ -42,7 +42,7 @@ func TestChecks(t *testing.T) {
 		{"json", `[{"l":"spam"},{"l":"ham"}]`, advisor.Case{Schema: `{"type":"array","items":{"type":"object","properties":{"l":{"enum":["spam","ham"]}}}}`}, 1, true},
 		{"json", `[{"l":"eggs"}]`, advisor.Case{Schema: `{"type":"array","items":{"properties":{"l":{"enum":["spam","ham"]}}}}`}, 0.25, false},
 		{"similarity", "x", advisor.Case{Expected: "y"}, 0, false}, // no embedding endpoint
-		{"judge", "x", advisor.Case{}, 0, false},                  // no judge endpoint
+		{"judge", "x", advisor.Case{}, 0, false}, // no judge endpoint
 	}
 	for _, tt := range tests {
 		r, pass := sc.check(context.Background(), tt.check, tt.c, tt.output)
@@ -67,11 +67,11 @@ func TestScoreIsMeanAndPassedNeedsEveryCheck(t *testing.T) {
 
 func TestParseVerdict(t *testing.T) {
 	for text, want := range map[string]float64{
-		`{"score": 0.8, "reason": "good"}`:                          0.8,
-		"```json\n{\"score\": 1, \"reason\": \"exact\"}\n```":       1,
+		`{"score": 0.8, "reason": "good"}`:                         0.8,
+		"```json\n{\"score\": 1, \"reason\": \"exact\"}\n```":      1,
 		`Here is my verdict: {"score": 7, "reason": "ok"} Thanks.`: 0.7,
-		`{"score": 85, "reason": "ok"}`:                             0.85,
-		`{"score": -1, "reason": "bad"}`:                            0,
+		`{"score": 85, "reason": "ok"}`:                            0.85,
+		`{"score": -1, "reason": "bad"}`:                           0,
 	} {
 		got, reason, err := parseVerdict(text)
 		if err != nil || math.Abs(got-want) > 1e-9 || !strings.HasPrefix(reason, "judge: ") {

@@ -139,9 +139,10 @@ func (s *sniffer) endLine(line []byte) {
 	}
 }
 
-// defaultHTTPClient has room for many idle connections per host, so a run at
-// concurrency 64 against one server does not keep opening new ones.
-func defaultHTTPClient() *http.Client {
+// defaultHTTPClient is shared by every run and Try of the process. It has
+// room for many idle connections per host, so a run at concurrency 64
+// against one server does not keep opening new ones.
+var defaultHTTPClient = sync.OnceValue(func() *http.Client {
 	return &http.Client{Transport: &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
@@ -153,7 +154,7 @@ func defaultHTTPClient() *http.Client {
 		ExpectContinueTimeout: time.Second,
 		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
 	}}
-}
+})
 
 // newClient builds the go-openai client of an endpoint.
 func newClient(ep advisor.Endpoint, key string, hc *http.Client) *openai.Client {

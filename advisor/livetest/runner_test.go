@@ -580,7 +580,9 @@ func TestMissingKeyRecordsUnauthorizedWithoutSending(t *testing.T) {
 	p.Endpoints[0].APIKeyEnv = "LLM_ADVISOR_TEST_NO_SUCH_KEY"
 	sink := &memSink{}
 	opt, _ := testOptions(sink)
-	opt.Keys = func(ep advisor.Endpoint) (string, error) { return "", &MissingKeyError{Endpoint: ep.Name, Env: ep.APIKeyEnv} }
+	opt.Keys = func(ep advisor.Endpoint) (string, error) {
+		return "", &MissingKeyError{Endpoint: ep.Name, Env: ep.APIKeyEnv}
+	}
 	if _, err := Run(context.Background(), p, 1, opt); err != nil {
 		t.Fatal(err)
 	}
