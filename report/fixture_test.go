@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"time"
 
@@ -14,6 +15,11 @@ var t0 = time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC)
 const sentinelEnv = "REPORT_TEST_SENTINEL_KEY"
 
 func fptr(v float64) *float64 { return &v }
+
+func round(v float64, dec int) float64 {
+	p := math.Pow(10, float64(dec))
+	return math.Round(v*p) / p
+}
 
 // fixturePlan is a realistic live test: three models on three strategies.
 func fixturePlan(cases int) advisor.Plan {
@@ -91,6 +97,10 @@ func fixtureResults(p advisor.Plan, repeats int) []advisor.Result {
 					if ep.Name == "azure" && ci%13 == 7 && st == advisor.StrategyFewShot {
 						r = advisor.Result{RunID: 12, Endpoint: ep.Name, Model: ep.Model, Strategy: st, Case: ci, Repeat: rep, ErrorClass: advisor.ErrRateLimited, ErrorMessage: "429 Too Many Requests", StartedAt: r.StartedAt, EndedAt: r.EndedAt}
 					}
+					// Round as a database column would, so the goldens do not
+					// depend on the last bits of floating point.
+					r.TTFTMs, r.LatencyMs, r.QueueMs = round(r.TTFTMs, 1), round(r.LatencyMs, 1), round(r.QueueMs, 1)
+					r.CostUSD = round(r.CostUSD, 9)
 					out = append(out, r)
 					n++
 				}

@@ -77,8 +77,10 @@ func writeMarkdown(b *bytes.Buffer, v *view, charts []Chart, images map[string]s
 					p("**%s** — ", mdText(f.Title))
 				}
 				p("%s", mdText(f.Because))
-				if f.Source != "" {
+				if isWebLink(f.Source) {
 					p(" ([%s](%s))", v.H("source"), mdURL(f.Source))
+				} else if f.Source != "" {
+					p(" (%s: %s)", v.H("source"), mdText(f.Source))
 				}
 				p(" `%s`\n", strings.ReplaceAll(f.ID, "`", ""))
 			}
@@ -110,8 +112,11 @@ func writeMarkdown(b *bytes.Buffer, v *view, charts []Chart, images map[string]s
 		mdTable(b, r.Endpoints)
 		if len(charts) > 0 {
 			p("\n## %s\n\n", v.H("sec.charts"))
-			for _, c := range charts {
-				p("![%s](%s)\n\n", mdText(c.Title), images[c.Name])
+			for i, c := range charts {
+				if i > 0 {
+					p("\n")
+				}
+				p("![%s](%s)\n", mdText(c.Title), images[c.Name])
 			}
 		}
 		p("\n## %s\n\n", v.H("sec.results"))
@@ -143,8 +148,11 @@ func writeMarkdown(b *bytes.Buffer, v *view, charts []Chart, images map[string]s
 	} else {
 		if len(charts) > 0 {
 			p("\n## %s\n\n", v.H("sec.charts"))
-			for _, c := range charts {
-				p("![%s](%s)\n\n", mdText(c.Title), images[c.Name])
+			for i, c := range charts {
+				if i > 0 {
+					p("\n")
+				}
+				p("![%s](%s)\n", mdText(c.Title), images[c.Name])
 			}
 		}
 		p("\n%s\n", v.NoRun)
@@ -192,6 +200,11 @@ var mdEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "\r\
 func mdText(s string) string { return mdEscaper.Replace(s) }
 
 func mdCell(s string) string { return strings.ReplaceAll(mdText(s), "|", `\|`) }
+
+func isWebLink(u string) bool {
+	l := strings.ToLower(u)
+	return strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "http://")
+}
 
 // mdURL keeps a link target from closing the Markdown link early.
 func mdURL(u string) string {
