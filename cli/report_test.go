@@ -1,0 +1,226 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/data"
+)
+
+// reportDB is a database with a decision, two runs of it and their results.
+// It returns the database path, the decision id and the latest run's id.
+func reportDB(t *testing.T, plan []string) (string, int64, int64) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "advisor.db")
+	ctx := context.Background()
+	store, err := data.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	d := &data.Decision{
+		Title:   "Suporte — trocas e devoluções",
+		Answers: advisor.Answers{UseCase: "Responder dúvidas sobre devoluções", Task: []string{"chat_qa"}, ChangeRate: "monthly"},
+		Recommendation: &advisor.Recommendation{
+			Model:     advisor.ModelChoice{Type: advisor.TypeTextLLM, Architecture: advisor.ArchDecoderOnly, Weights: advisor.WeightsEither, Hosting: advisor.HostingManaged, SizeTier: advisor.TierSmall},
+			Strategy:  advisor.Strategy{Primary: advisor.StepRAG, Plan: plan},
+			Shortlist: []advisor.Shortlisted{{ID: "gpt-4o-mini", Name: "GPT-4o mini", MonthlyCostUSD: 40}},
+			Fired:     []advisor.Fired{{ID: "S4", Because: "Políticas mudam todo mês: Geração aumentada por recuperação.", Source: "https://example.com/rag"}},
+			Lang:      "pt-BR",
+		},
+	}
+	if err := store.SaveDecision(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	p := advisor.Plan{
+		Name: "check", DecisionID: d.ID,
+		Endpoints:  []advisor.Endpoint{{Name: "openai", Kind: advisor.KindOpenAI, Model: "gpt-4o-mini", APIKeyEnv: "CLI_REPORT_TEST_KEY"}},
+		Strategies: []string{advisor.StrategyZeroShot, advisor.StrategyRAG},
+		System:     "Seja breve.",
+		Cases:      []advisor.Case{{Input: "Prazo de troca?", Expected: "30 dias", Checks: []string{"contains"}}, {Input: "Frete grátis?", Expected: "acima de R$ 200"}},
+	}
+	var last int64
+	for i := 0; i < 2; i++ {
+		run := &data.Run{DecisionID: d.ID, Name: fmt.Sprintf("check %d", i+1), Plan: p, Total: 4}
+		if err := store.CreateRun(ctx, run); err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range p.Strategies {
+			for c := range p.Cases {
+				r := &advisor.Result{RunID: run.ID, Endpoint: "openai", Model: "gpt-4o-mini", Strategy: st, Case: c,
+					Output: "<script>alert(1)</script> 30 dias", LatencyMs: float64(800 + 100*c + 50*i), TTFTMs: 200, TokensIn: 100, TokensOut: 20,
+					CostUSD: 0.0001, Score: 1, Passed: true, StartedAt: time.Now().UTC(), EndedAt: time.Now().UTC()}
+				if err := store.SaveResult(ctx, r); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if err := store.SetRunStatus(ctx, run.ID, advisor.RunDone); err != nil {
+			t.Fatal(err)
+		}
+		last = run.ID
+		time.Sleep(5 * time.Millisecond) // distinct start times for the history
+	}
+	return path, d.ID, last
+}
+
+func TestReportCommandFormats(t *testing.T) {
+	db, _, run := reportDB(t, []string{advisor.StepPrompting, advisor.StepRAG, advisor.StepFineTuning})
+	dir := t.TempDir()
+	id := fmt.Sprint(run)
+	for _, f := range []string{"pdf", "html", "md", "csv", "json", "jsonl"} {
+		out := filepath.Join(dir, "r."+f)
+		code, stdout, stderr := runCLI("report", "--run", id, "--format", f, "--out", out, "--db", db)
+		if code != ExitOK {
+			t.Fatalf("%s: exit %d: %s", f, code, stderr)
+		}
+		written := strings.TrimSpace(stdout)
+		b, err := os.ReadFile(written)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		switch f {
+		case "pdf":
+			if !bytes.HasPrefix(b, []byte("%PDF-")) {
+				t.Error("not a PDF")
+			}
+		case "html":
+			if !bytes.Contains(b, []byte("&lt;script&gt;alert(1)")) || bytes.Contains(b, []byte("<script>alert(1)")) {
+				t.Error("HTML does not escape the output")
+			}
+			// The decision is included: its title and the Portuguese labels.
+			if !bytes.Contains(b, []byte("Suporte — trocas e devoluções")) || !bytes.Contains(b, []byte("Configuração do teste ao vivo")) {
+				t.Error("HTML lacks the decision or the pt-BR headings")
+			}
+		case "md":
+			if written != filepath.Join(dir, "r.md") {
+				t.Errorf("markdown written to %s", written)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "r-history.png")); err != nil {
+				t.Errorf("history chart beside the Markdown: %v", err)
+			}
+		case "csv":
+			rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+			if err != nil || len(rows) != 5 || rows[0][0] != "run_id" || rows[1][0] != id {
+				t.Errorf("csv: %v rows, %v", len(rows), err)
+			}
+		case "json":
+			var rows []map[string]any
+			if err := json.Unmarshal(b, &rows); err != nil || len(rows) != 4 {
+				t.Errorf("json: %d rows, %v", len(rows), err)
+			}
+		case "jsonl":
+			if n := bytes.Count(b, []byte("\n")); n != 2 {
+				t.Errorf("jsonl: %d lines, want one per case with an answer", n)
+			}
+		}
+	}
+	// No temporary files are left beside the outputs.
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".tmp") {
+			t.Errorf("left behind: %s", e.Name())
+		}
+	}
+}
+
+func TestReportCommandDecisionOnly(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext (poppler-utils) is not installed; make deps installs it")
+	}
+	db, dec, _ := reportDB(t, []string{advisor.StepPrompting, advisor.StepRAG})
+	out := filepath.Join(t.TempDir(), "d.pdf")
+	code, _, stderr := runCLI("report", "--decision", fmt.Sprint(dec), "--format", "pdf", "--out", out, "--db", db, "--lang", "en")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	text, err := exec.Command("pdftotext", out, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.Join(strings.Fields(string(text)), " ")
+	for _, w := range []string{"Responder dúvidas sobre devoluções", "GPT-4o mini", "No live test has been run yet"} {
+		if !strings.Contains(s, w) {
+			t.Errorf("PDF lacks %q", w)
+		}
+	}
+}
+
+func TestReportCommandErrors(t *testing.T) {
+	db, dec, run := reportDB(t, []string{advisor.StepPrompting, advisor.StepRAG})
+	dir := t.TempDir()
+	out := filepath.Join(dir, "r.out")
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"bad format", []string{"--run", fmt.Sprint(run), "--format", "docx", "--out", out, "--db", db}, ExitUsage, "allowed values: pdf, html, md, csv, json, jsonl"},
+		{"no format", []string{"--run", fmt.Sprint(run), "--out", out, "--db", db}, ExitUsage, "allowed values: pdf"},
+		{"no id", []string{"--format", "pdf", "--out", out, "--db", db}, ExitUsage, "--run ID"},
+		{"both ids", []string{"--run", "1", "--decision", "1", "--format", "pdf", "--out", out, "--db", db}, ExitUsage, "not both"},
+		{"no out", []string{"--run", fmt.Sprint(run), "--format", "pdf", "--db", db}, ExitUsage, "--out"},
+		{"unknown run", []string{"--run", "9999", "--format", "pdf", "--out", out, "--db", db}, ExitUsage, "--run 9999: no such run"},
+		{"unknown decision", []string{"--decision", "777", "--format", "pdf", "--out", out, "--db", db}, ExitUsage, "--decision 777"},
+		{"csv without run", []string{"--decision", fmt.Sprint(dec), "--format", "csv", "--out", out, "--db", db}, ExitUsage, "--run"},
+		{"jsonl without fine-tuning", []string{"--run", fmt.Sprint(run), "--format", "jsonl", "--out", out, "--db", db}, ExitUsage, "fine-tuning"},
+		{"missing db", []string{"--run", "1", "--format", "pdf", "--out", out, "--db", filepath.Join(dir, "nope.db")}, ExitUsage, "no database"},
+		{"bad lang", []string{"--run", fmt.Sprint(run), "--format", "pdf", "--out", out, "--db", db, "--lang", "fr"}, ExitUsage, "en, pt-BR"},
+		{"unwritable", []string{"--run", fmt.Sprint(run), "--format", "pdf", "--out", filepath.Join(dir, "missing", "r.pdf"), "--db", db}, ExitFail, "write"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := runCLI(append([]string{"report"}, tc.args...)...)
+			if code != tc.code || !strings.Contains(stderr, tc.want) {
+				t.Errorf("exit %d, stderr %q; want exit %d mentioning %q", code, stderr, tc.code, tc.want)
+			}
+		})
+	}
+	if _, err := os.Stat(filepath.Join(dir, "nope.db")); err == nil {
+		t.Error("a report created a database")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("failed reports left files: %v", entries)
+	}
+}
+
+// TestWriteAtomicKeepsOldFileOnFailure: an export that fails half-way leaves
+// the existing file as it was and no temporary file.
+func TestWriteAtomicKeepsOldFileOnFailure(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "r.pdf")
+	if err := os.WriteFile(out, []byte("previous"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := writeAtomic(out, func(w io.Writer) error {
+		w.Write([]byte("%PDF-half"))
+		return errors.New("disk full")
+	})
+	if err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Fatalf("err = %v", err)
+	}
+	if b, _ := os.ReadFile(out); string(b) != "previous" {
+		t.Errorf("the old file changed: %q", b)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("files left: %v", entries)
+	}
+	if err := writeAtomic(out, func(w io.Writer) error { _, err := w.Write([]byte("new")); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(out); string(b) != "new" {
+		t.Errorf("the file is %q", b)
+	}
+}
