@@ -34,6 +34,7 @@ type probeState struct {
 	gotConn   bool
 	status    int
 	header    http.Header
+	ctype     string // Content-Type of the response
 	streamErr []byte // JSON after "error:"
 	sawDone   bool   // the stream ended with data: [DONE]
 }
@@ -79,7 +80,7 @@ func (d doer) Do(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	pr.mu.Lock()
-	pr.st.status, pr.st.header = resp.StatusCode, resp.Header.Clone()
+	pr.st.status, pr.st.header, pr.st.ctype = resp.StatusCode, resp.Header.Clone(), resp.Header.Get("Content-Type")
 	pr.mu.Unlock()
 	if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
 		resp.Body = &sniffer{ReadCloser: resp.Body, pr: pr}

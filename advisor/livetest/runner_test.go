@@ -275,7 +275,7 @@ func TestFaultsAreClassifiedAndTheRunGoesOn(t *testing.T) {
 			io.Copy(io.Discard, r.Body)
 			sse(w, `{"choices":[{"index":0,"delta":{"content":"4"`)
 		}), class: advisor.ErrBadResponse, msg: "not valid JSON"},
-		{name: "not SSE at all", handler: replay(t, "chat-nonstream"), class: advisor.ErrBadResponse, msg: "no choices"},
+		{name: "not SSE at all", handler: replay(t, "chat-nonstream"), class: advisor.ErrBadResponse, msg: "without streaming"},
 		{name: "empty choices", handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			io.Copy(io.Discard, r.Body)
 			sse(w, `{"id":"x","object":"chat.completion.chunk","choices":[]}`)

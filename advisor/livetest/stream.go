@@ -3,6 +3,7 @@ package livetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"time"
@@ -112,6 +113,9 @@ func streamOnce(ctx context.Context, c *openai.Client, req openai.ChatCompletion
 			return a, ce
 		}
 		return a, &CallError{Class: advisor.ErrBadResponse, Status: snap.status, Msg: "the server reported an error inside the stream: " + truncate(string(snap.streamErr), 300)}
+	}
+	if !sawChoice && !strings.HasPrefix(snap.ctype, "text/event-stream") {
+		return a, &CallError{Class: advisor.ErrBadResponse, Status: snap.status, Msg: fmt.Sprintf("the server answered without streaming (Content-Type %q, no choices); it must support stream: true", snap.ctype)}
 	}
 	if !sawChoice {
 		return a, &CallError{Class: advisor.ErrBadResponse, Status: snap.status, Msg: "the server's stream had no choices (no answer at all)"}
