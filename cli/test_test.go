@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -300,5 +301,70 @@ func TestKillAndResume(t *testing.T) {
 	run, _ = store.Run(context.Background(), runID)
 	if run.Status != advisor.RunDone {
 		t.Errorf("status after resume %q", run.Status)
+	}
+}
+
+// Ctrl+C: the run stops, is marked cancelled, keeps what it finished, and
+// the process exits 1 with a hint to resume.
+func TestInterruptMarksCancelled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the CLI as a subprocess")
+	}
+	var served atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		for {
+			n := served.Load()
+			if n >= 3 {
+				<-r.Context().Done()
+				return
+			}
+			if served.CompareAndSwap(n, n+1) {
+				break
+			}
+		}
+		sseAnswer(w, "four")
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	plan := writePlan(t, dir, srv.URL, 10, "")
+	db := filepath.Join(dir, "int.db")
+	child := exec.Command(os.Args[0], "-test.run=^TestCLIChild$", "--", "test", "--plan", plan, "--db", db, "--json")
+	child.Env = append(os.Environ(), "LLM_ADVISOR_CLI_CHILD=1")
+	var out, errb bytes.Buffer
+	child.Stdout, child.Stderr = &out, &errb
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer child.Process.Kill()
+	deadline := time.Now().Add(30 * time.Second)
+	for served.Load() < 3 {
+		if time.Now().After(deadline) {
+			t.Fatal("the child never sent its requests")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond) // let the three answers be saved
+	child.Process.Signal(os.Interrupt)
+	err := child.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != ExitFail {
+		t.Fatalf("exit %v, want 1; stderr %s", err, errb.String())
+	}
+	var s testSummary
+	if err := json.Unmarshal(out.Bytes(), &s); err != nil {
+		t.Fatalf("%v: %s", err, out.String())
+	}
+	if s.Status != advisor.RunCancelled || s.Done != 3 || !strings.Contains(errb.String(), fmt.Sprintf("--resume %d", s.RunID)) {
+		t.Errorf("summary %+v, stderr %q", s, errb.String())
+	}
+	store, err := data.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	run, _ := store.Run(context.Background(), s.RunID)
+	if run.Status != advisor.RunCancelled {
+		t.Errorf("stored status %q", run.Status)
 	}
 }
