@@ -74,6 +74,11 @@ func classify(ctx, actx context.Context, err error, pr probeState, timeout time.
 	if errors.Is(err, openai.ErrTooManyEmptyStreamMessages) {
 		return &CallError{Class: advisor.ErrBadResponse, Msg: "the server's stream is not in the OpenAI format (no data: lines)", Status: pr.status}
 	}
+	var ue *url.Error
+	if pr.status == 0 && !errors.As(err, &ue) && !isDial(err) {
+		// Refused before sending (go-openai checks some parameters itself).
+		return &CallError{Class: advisor.ErrBadRequest, Msg: "the request was not sent: " + err.Error()}
+	}
 	if pr.status == 0 {
 		// No response at all.
 		ce := &CallError{Class: advisor.ErrConnection, Msg: "could not reach the server: " + netReason(err)}

@@ -675,3 +675,33 @@ func keys[V any](m map[string]V) []string {
 	}
 	return out
 }
+
+func TestReasoningModelGetsMaxCompletionTokens(t *testing.T) {
+	var got map[string]any
+	var mu sync.Mutex
+	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		m := decodeBody(t, r)
+		mu.Lock()
+		got = m
+		mu.Unlock()
+		sse(w, chunk("4", "stop"))
+	}))
+	p := plan(srv.URL)
+	p.Endpoints[0].Model = "o3-mini"
+	sink := &memSink{}
+	opt, _ := testOptions(sink)
+	if _, err := Run(context.Background(), p, 1, opt); err != nil {
+		t.Fatal(err)
+	}
+	if r := sink.all()[0]; r.ErrorClass != "" {
+		t.Fatalf("%s: %s", r.ErrorClass, r.ErrorMessage)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if _, has := got["max_tokens"]; has || got["max_completion_tokens"] != float64(DefaultMaxTokens) {
+		t.Errorf("max_tokens %v max_completion_tokens %v", got["max_tokens"], got["max_completion_tokens"])
+	}
+	if _, has := got["temperature"]; has {
+		t.Errorf("temperature %v sent to a reasoning model", got["temperature"])
+	}
+}

@@ -26,8 +26,13 @@ type answer struct {
 // chatRequest builds the streamed request; temperature 0 becomes a tiny
 // positive value so that it is sent at all (see deterministicTemperature),
 // and usage is asked for in the stream.
+//
+// Reasoning models (o1, o3, o4, gpt-5 and the like) take no max_tokens and no
+// temperature but 1; go-openai refuses such a request before sending it. For
+// them the limit goes in max_completion_tokens (which also counts reasoning
+// tokens) and the temperature is left to the model.
 func chatRequest(model string, msgs []openai.ChatCompletionMessage, maxTokens int, temp float32) openai.ChatCompletionRequest {
-	return openai.ChatCompletionRequest{
+	req := openai.ChatCompletionRequest{
 		Model:         model,
 		Messages:      msgs,
 		MaxTokens:     maxTokens,
@@ -35,6 +40,11 @@ func chatRequest(model string, msgs []openai.ChatCompletionMessage, maxTokens in
 		Stream:        true,
 		StreamOptions: &openai.StreamOptions{IncludeUsage: true},
 	}
+	if openai.NewReasoningValidator().Validate(req) != nil {
+		req.MaxCompletionTokens, req.MaxTokens = req.MaxTokens, 0
+		req.Temperature = 0
+	}
+	return req
 }
 
 // streamChat sends one streamed chat completion with retries and measures it.
