@@ -7,6 +7,7 @@ package app
 import (
 	"context"
 	"errors"
+	"image/color"
 	"fmt"
 	"log"
 	"os"
@@ -243,7 +244,7 @@ func (a *App) layout() fyne.CanvasObject {
 	}
 	title := widget.NewLabelWithStyle(lang.L("app.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	side := container.NewBorder(container.NewVBox(title, widget.NewSeparator()), nil, nil, nil, box)
-	min := canvas.NewRectangle(nil)
+	min := canvas.NewRectangle(color.Transparent)
 	min.SetMinSize(minWindow)
 	return container.NewStack(min, container.NewBorder(nil, nil, container.NewHBox(side, widget.NewSeparator()), nil, a.content))
 }
@@ -375,7 +376,6 @@ func wrapped(text string) *widget.Label {
 // hint is a low-importance wrapped label (explanations under a field).
 func hint(text string) *widget.Label {
 	l := wrapped(text)
-	l.Importance = widget.LowImportance
 	l.TextStyle.Italic = true
 	return l
 }
@@ -403,4 +403,58 @@ func money(v float64) string {
 	default:
 		return fmt.Sprintf("$%.0f", v)
 	}
+}
+
+// checkGrid is a set of check boxes laid out in columns, so long option
+// lists wrap instead of widening the screen. Values are what it reports.
+type checkGrid struct {
+	values    []string
+	checks    []*widget.Check
+	box       *fyne.Container
+	onChanged func(values []string)
+	setting   bool
+}
+
+func newCheckGrid(values []string, label func(string) string, cols int, changed func([]string)) *checkGrid {
+	g := &checkGrid{values: values, onChanged: changed, box: container.NewGridWithColumns(cols)}
+	for _, v := range values {
+		c := widget.NewCheck(label(v), func(bool) {
+			if !g.setting && g.onChanged != nil {
+				g.onChanged(g.Selected())
+			}
+		})
+		g.checks = append(g.checks, c)
+		g.box.Add(c)
+	}
+	return g
+}
+
+// Selected lists the checked values in their order.
+func (g *checkGrid) Selected() []string {
+	var out []string
+	for i, c := range g.checks {
+		if c.Checked {
+			out = append(out, g.values[i])
+		}
+	}
+	return out
+}
+
+// SetSelected checks exactly the given values and reports the change once.
+func (g *checkGrid) SetSelected(values []string) {
+	g.setting = true
+	for i, c := range g.checks {
+		c.SetChecked(contains(values, g.values[i]))
+	}
+	g.setting = false
+	if g.onChanged != nil {
+		g.onChanged(g.Selected())
+	}
+}
+
+// withMinHeight gives obj at least h of height (lists inside a scroll).
+func withMinHeight(obj fyne.CanvasObject, h float32) fyne.CanvasObject {
+	r := canvas.NewRectangle(color.Transparent)
+	r.SetMinSize(fyne.NewSize(0, h))
+	return container.NewStack(r, obj)
 }

@@ -179,9 +179,9 @@ func (c *catalogScreen) modelCard(m advisor.Model) fyne.CanvasObject {
 		lic += " — " + m.LicenseNotes
 	}
 	add("catalog.card.license", lic)
-	add("catalog.card.modalities", strings.Join(m.ModalitiesIn, ", ")+" → "+strings.Join(m.ModalitiesOut, ", "))
+	add("catalog.card.modalities", modalities(m.ModalitiesIn)+" → "+modalities(m.ModalitiesOut))
 	if m.ContextTokens > 0 {
-		add("catalog.card.context", lang.L("catalog.card.tokens", map[string]any{"N": fmt.Sprintf("%d", m.ContextTokens)}))
+		add("catalog.card.context", lang.L("catalog.card.tokens", map[string]any{"N": thousands(m.ContextTokens)}))
 	}
 	add("catalog.card.params", m.Params)
 	add("catalog.card.tier", tierLabel(m.SizeTier))
@@ -374,4 +374,26 @@ func (c *catalogScreen) importFile(path string) {
 			c.applyFilter()
 		})
 	})
+}
+
+func modalities(ms []string) string {
+	out := make([]string, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, labelOr("modality."+m, m))
+	}
+	return strings.Join(out, ", ")
+}
+
+// thousands writes n with a thin space between groups of three digits,
+// readable in both languages.
+func thousands(n int) string {
+	s := fmt.Sprintf("%d", n)
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteRune('\u202f')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

@@ -52,8 +52,10 @@ type liveTestScreen struct {
 	casesCount  *widget.Label
 	fewShotList *fyne.Container
 	documents   *widget.Entry
-	strategies  *widget.CheckGroup
-	checks      *widget.CheckGroup
+	strategies  *checkGrid
+	checks      *checkGrid
+	detectedAdd []*widget.Button // one per detected model
+	scroll      *container.Scroll
 	concurrency *widget.Entry
 	repeats     *widget.Entry
 	problem     *widget.Label
@@ -101,7 +103,7 @@ func newLiveTestScreen(a *App) *liveTestScreen {
 	l.caseList = widget.NewList(func() int { return len(l.s.cases) }, l.createCaseRow, l.updateCaseRow)
 	addCase := widget.NewButtonWithIcon(lang.L("live.case.add"), theme.ContentAddIcon(), func() { l.editCase(-1) })
 	importBtn := widget.NewButtonWithIcon(lang.L("live.case.import"), theme.UploadIcon(), l.onImport)
-	listBox := container.NewGridWrap(fyne.NewSize(700, 220), l.caseList)
+	listBox := withMinHeight(l.caseList, 240)
 	casesCard := widget.NewCard(lang.L("live.cases"), lang.L("live.cases.sub"),
 		container.NewVBox(container.NewHBox(addCase, importBtn, l.casesCount), listBox))
 	l.refreshCases()
@@ -120,16 +122,10 @@ func newLiveTestScreen(a *App) *liveTestScreen {
 	browse := widget.NewButtonWithIcon(lang.L("btn.browse"), theme.FolderOpenIcon(), l.onBrowseDocs)
 
 	strategyValues := []string{advisor.StrategyZeroShot, advisor.StrategyFewShot, advisor.StrategyRAG}
-	l.strategies = widget.NewCheckGroup(labelsOf(strategyValues, strategyLabel), func(sel []string) {
-		l.s.strategies = valuesOf(sel, strategyValues, strategyLabel)
-	})
-	l.strategies.Horizontal = true
-	l.strategies.SetSelected(labelsOf(l.s.strategies, strategyLabel))
-	l.checks = widget.NewCheckGroup(labelsOf(allChecks, checkLabel), func(sel []string) {
-		l.s.checks = valuesOf(sel, allChecks, checkLabel)
-	})
-	l.checks.Horizontal = true
-	l.checks.SetSelected(labelsOf(l.s.checks, checkLabel))
+	l.strategies = newCheckGrid(strategyValues, strategyLabel, 3, func(sel []string) { l.s.strategies = sel })
+	l.strategies.SetSelected(append([]string(nil), l.s.strategies...))
+	l.checks = newCheckGrid(allChecks, checkLabel, 3, func(sel []string) { l.s.checks = sel })
+	l.checks.SetSelected(append([]string(nil), l.s.checks...))
 	l.concurrency = widget.NewEntry()
 	l.concurrency.SetText(strconv.Itoa(l.s.concurrency))
 	l.concurrency.OnChanged = func(v string) {
@@ -146,8 +142,8 @@ func newLiveTestScreen(a *App) *liveTestScreen {
 	}
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("live.documents"), container.NewBorder(nil, nil, nil, browse, l.documents)),
-		widget.NewFormItem(lang.L("live.strategies"), l.strategies),
-		widget.NewFormItem(lang.L("live.checks"), l.checks),
+		widget.NewFormItem(lang.L("live.strategies"), l.strategies.box),
+		widget.NewFormItem(lang.L("live.checks"), l.checks.box),
 		widget.NewFormItem(lang.L("live.concurrency"), l.concurrency),
 		widget.NewFormItem(lang.L("live.repeats"), l.repeats),
 	)
@@ -162,8 +158,8 @@ func newLiveTestScreen(a *App) *liveTestScreen {
 	l.start.Importance = widget.HighImportance
 	bottom := container.NewBorder(nil, nil, nil, l.start, l.problem)
 
-	body := container.NewVScroll(container.NewVBox(candCard, casesCard, fewCard, howCard))
-	l.view = screen(lang.L("live.title"), nil, body, bottom)
+	l.scroll = container.NewVScroll(container.NewVBox(candCard, casesCard, fewCard, howCard))
+	l.view = screen(lang.L("live.title"), nil, l.scroll, bottom)
 	l.onDetect()
 	return l
 }
@@ -176,22 +172,12 @@ func (a *App) recommendation() *advisor.Recommendation {
 	return a.decision.Recommendation
 }
 
-func labelsOf(values []string, label func(string) string) []string {
-	out := make([]string, 0, len(values))
-	for _, v := range values {
-		out = append(out, label(v))
+// relayout recomputes the page after a part of it grew or shrank.
+func (l *liveTestScreen) relayout() {
+	if l.scroll != nil {
+		l.scroll.Content.Refresh()
+		l.scroll.Refresh()
 	}
-	return out
-}
-
-func valuesOf(labels, values []string, label func(string) string) []string {
-	var out []string
-	for _, v := range values {
-		if contains(labels, label(v)) {
-			out = append(out, v)
-		}
-	}
-	return out
 }
 
 func (l *liveTestScreen) refreshCandidates() {
@@ -218,6 +204,7 @@ func (l *liveTestScreen) refreshCandidates() {
 		l.candidates.Add(container.NewBorder(nil, nil, nil, container.NewHBox(edit, remove), text))
 	}
 	l.candidates.Refresh()
+	l.relayout()
 }
 
 // onDetect looks for local servers off the UI goroutine.
@@ -238,23 +225,28 @@ func (l *liveTestScreen) onDetect() {
 
 func (l *liveTestScreen) showDetected() {
 	l.detected.Objects = nil
+	l.detectedAdd = nil
 	if len(l.detectedSrv) == 0 {
 		l.detected.Add(hint(lang.L("live.detect.none")))
 	}
 	for _, srv := range l.detectedSrv {
 		srv := srv
 		l.detected.Add(widget.NewLabelWithStyle(lang.L("live.detect.found", map[string]any{"Name": srv.Name, "URL": srv.BaseURL}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-		row := container.NewHBox()
+		row := container.NewGridWrap(fyne.NewSize(260, 38))
 		for _, m := range srv.Models {
 			m := m
-			row.Add(widget.NewButtonWithIcon(m, theme.ContentAddIcon(), func() {
+			b := widget.NewButtonWithIcon(m, theme.ContentAddIcon(), func() {
 				l.a.candidates = append(l.a.candidates, advisor.Endpoint{Name: srv.Name + " " + m, Kind: advisor.KindCompatible, BaseURL: srv.BaseURL, Model: m})
 				l.refreshCandidates()
-			}))
+			})
+			b.Alignment = widget.ButtonAlignLeading
+			l.detectedAdd = append(l.detectedAdd, b)
+			row.Add(b)
 		}
-		l.detected.Add(container.NewHScroll(row))
+		l.detected.Add(row)
 	}
 	l.detected.Refresh()
+	l.relayout()
 }
 
 func (l *liveTestScreen) createCaseRow() fyne.CanvasObject {
@@ -322,15 +314,14 @@ func (l *liveTestScreen) editCase(i int) {
 	expected := widget.NewMultiLineEntry()
 	expected.SetMinRowsVisible(2)
 	expected.SetText(c.Expected)
-	checks := widget.NewCheckGroup(labelsOf(allChecks, checkLabel), nil)
-	checks.Horizontal = true
-	checks.SetSelected(labelsOf(c.Checks, checkLabel))
+	checks := newCheckGrid(allChecks, checkLabel, 3, nil)
+	checks.SetSelected(c.Checks)
 	pattern := widget.NewEntry()
 	pattern.SetText(c.Pattern)
 	items := []*widget.FormItem{
 		widget.NewFormItem(lang.L("live.case.input"), input),
 		widget.NewFormItem(lang.L("live.case.expected"), expected),
-		widget.NewFormItem(lang.L("live.checks"), checks),
+		widget.NewFormItem(lang.L("live.checks"), checks.box),
 		widget.NewFormItem(lang.L("live.case.pattern"), pattern),
 	}
 	items[2].HintText = lang.L("live.case.checks_hint")
@@ -339,7 +330,7 @@ func (l *liveTestScreen) editCase(i int) {
 			return
 		}
 		nc := advisor.Case{Input: strings.TrimSpace(input.Text), Expected: strings.TrimSpace(expected.Text),
-			Checks: valuesOf(checks.Selected, allChecks, checkLabel), Pattern: strings.TrimSpace(pattern.Text)}
+			Checks: checks.Selected(), Pattern: strings.TrimSpace(pattern.Text)}
 		if p, bad := caseProblemOf(nc, 0); bad {
 			l.a.showError(fail("err.case", fmt.Errorf("%s", p.Reason())))
 			return
@@ -371,6 +362,7 @@ func (l *liveTestScreen) refreshExamples() {
 		l.fewShotList.Add(container.NewBorder(nil, nil, nil, remove, text))
 	}
 	l.fewShotList.Refresh()
+	l.relayout()
 }
 
 func (l *liveTestScreen) onAddExample() {

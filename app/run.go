@@ -52,7 +52,7 @@ func newRunScreen(a *App, run *data.Run) *runScreen {
 	r.cancel.Importance = widget.DangerImportance
 	r.results = widget.NewButtonWithIcon(lang.L("run.see_results"), theme.GridIcon(), func() { a.show(screenResults) })
 	r.results.Importance = widget.HighImportance
-	r.results.Hide()
+	r.results.Disable()
 	r.list = widget.NewList(func() int { return len(r.got) }, func() fyne.CanvasObject {
 		l := widget.NewLabel("")
 		l.Truncation = fyne.TextTruncateEllipsis
@@ -182,7 +182,7 @@ func (r *runScreen) finish(p livetest.Progress, state string, err error) {
 	r.state = state
 	r.updateCounts(p)
 	r.cancel.Disable()
-	r.results.Show()
+	r.results.Enable()
 	switch state {
 	case advisor.RunDone:
 		r.status.SetText(lang.L("run.finished"))

@@ -36,7 +36,7 @@ type wizardScreen struct {
 	// One widget per question, built for every step up front so values survive navigation.
 	useCase    *widget.Entry
 	selects    map[string]*widget.Select // single-choice questions and the main task
-	extraTasks *widget.CheckGroup
+	extraTasks *checkGrid
 	steps      [][]fyne.CanvasObject
 	loading    bool // true while widgets are being filled from the answers
 }
@@ -121,25 +121,16 @@ func (w *wizardScreen) question(q advisor.Question) fyne.CanvasObject {
 			rest := w.extraTaskValues()
 			w.setTasks(v, rest)
 		})
-		labels := make([]string, len(q.Values))
-		for i, v := range q.Values {
-			labels[i] = valueLabel(q.Key, v)
-		}
-		w.extraTasks = widget.NewCheckGroup(labels, func([]string) {
+		w.extraTasks = newCheckGrid(q.Values, func(v string) string { return valueLabel(q.Key, v) }, 2, func([]string) {
 			if w.loading {
 				return
 			}
 			w.setTasks(w.answers.MainTask(), w.extraTaskValues())
 		})
-		w.extraTasks.Horizontal = true
 		if len(w.answers.Task) > 1 {
-			var sel []string
-			for _, v := range w.answers.Task[1:] {
-				sel = append(sel, valueLabel(q.Key, v))
-			}
-			w.extraTasks.SetSelected(sel)
+			w.extraTasks.SetSelected(w.answers.Task[1:])
 		}
-		input = container.NewVBox(main, widget.NewLabel(lang.L("wizard.task.more")), w.extraTasks)
+		input = container.NewVBox(main, widget.NewLabel(lang.L("wizard.task.more")), w.extraTasks.box)
 	default:
 		input = w.choice(q.Key, q.Values, func(v string) {
 			var vals []string
@@ -189,18 +180,7 @@ func (w *wizardScreen) choice(key string, values []string, set func(value string
 	return s
 }
 
-func (w *wizardScreen) extraTaskValues() []string {
-	q, _ := advisor.QuestionByKey("task")
-	var out []string
-	for _, label := range w.extraTasks.Selected {
-		for _, v := range q.Values {
-			if valueLabel("task", v) == label {
-				out = append(out, v)
-			}
-		}
-	}
-	return out
-}
+func (w *wizardScreen) extraTaskValues() []string { return w.extraTasks.Selected() }
 
 // setTasks stores the main task first, then the other tasks (no repeats).
 func (w *wizardScreen) setTasks(main string, more []string) {
