@@ -270,11 +270,20 @@ func parseRule(file string, n *yaml.Node) (*rule, error) {
 		return r, nil
 	}
 	eff := mapValue(n, "effect")
-	effLine := func(key string) int {
-		if eff == nil {
-			return n.Line
+	// effLine is the line of effect.<path...>, as deep as the file goes.
+	effLine := func(path ...string) int {
+		cur, line := eff, n.Line
+		for _, k := range path {
+			v := mapValue(cur, k)
+			if v == nil {
+				break
+			}
+			cur, line = v, v.Line
 		}
-		return lineOf(eff, key)
+		if eff != nil && line == n.Line {
+			line = eff.Line
+		}
+		return line
 	}
 	switch {
 	case r.Title.EN == "" || r.Title.PT == "":
@@ -302,7 +311,7 @@ func parseRule(file string, n *yaml.Node) (*rule, error) {
 			return nil, fail(effLine("model"), fmt.Errorf("model: unknown field %q; allowed: type, architecture, weights, hosting, size_tier", k))
 		}
 		if !contains(allowed, v) {
-			return nil, fail(effLine("model"), fmt.Errorf("model.%s: %q is not allowed; allowed values: %s", k, v, strings.Join(allowed, ", ")))
+			return nil, fail(effLine("model", k), fmt.Errorf("model.%s: %q is not allowed; allowed values: %s", k, v, strings.Join(allowed, ", ")))
 		}
 	}
 	for k, src := range e.ModelExpr {
@@ -311,7 +320,7 @@ func parseRule(file string, n *yaml.Node) (*rule, error) {
 		}
 		p, err := compileString(src)
 		if err != nil {
-			return nil, fail(effLine("model_expr"), fmt.Errorf("model_expr.%s: %v", k, err))
+			return nil, fail(effLine("model_expr", k), fmt.Errorf("model_expr.%s: %v", k, err))
 		}
 		if r.modelExpr == nil {
 			r.modelExpr = map[string]*vm.Program{}
@@ -366,16 +375,16 @@ func parseRule(file string, n *yaml.Node) (*rule, error) {
 		for k, v := range c.Relax {
 			var probe Answers
 			if err := probe.Set(k, []string{v}); err != nil {
-				return nil, fail(effLine("conflict"), fmt.Errorf("conflict.relax: %v", err))
+				return nil, fail(effLine("conflict", "relax", k), fmt.Errorf("conflict.relax: %v", err))
 			}
 		}
 		for k, src := range c.RelaxExpr {
 			if _, ok := QuestionByKey(k); !ok {
-				return nil, fail(effLine("conflict"), fmt.Errorf("conflict.relax_expr: unknown answer key %q", k))
+				return nil, fail(effLine("conflict", "relax_expr"), fmt.Errorf("conflict.relax_expr: unknown answer key %q", k))
 			}
 			p, err := compileString(src)
 			if err != nil {
-				return nil, fail(effLine("conflict"), fmt.Errorf("conflict.relax_expr.%s: %v", k, err))
+				return nil, fail(effLine("conflict", "relax_expr", k), fmt.Errorf("conflict.relax_expr.%s: %v", k, err))
 			}
 			if r.relaxExpr == nil {
 				r.relaxExpr = map[string]*vm.Program{}

@@ -103,32 +103,48 @@ func (r *run) buildShortlist(a Answers) {
 	r.slWarnings = r.slWarnings[:0]
 	want := rec.Model
 	u := usageFor(a)
-	selfHost := want.Hosting != HostingManaged
-	r.e.mu.RLock()
-	cat := r.e.catalog
-	var cands []candidate
-	for _, m := range cat {
-		if m.Status == StatusShutDown || !typeFits(want.Type, m) || !hostingFits(want.Hosting, m) {
-			continue
-		}
-		if want.Weights != WeightsEither && m.Weights != want.Weights {
-			continue
-		}
-		ok := true
-		for _, f := range r.filters {
-			if !f.passes(m, want.Hosting, a.Hardware) {
-				ok = false
-				break
+	collect := func(hosting string) []candidate {
+		selfHost := hosting != HostingManaged
+		var cands []candidate
+		r.e.mu.RLock()
+		defer r.e.mu.RUnlock()
+		for _, m := range r.e.catalog {
+			if m.Status == StatusShutDown || !typeFits(want.Type, m) || !hostingFits(hosting, m) {
+				continue
 			}
+			if want.Weights != WeightsEither && m.Weights != want.Weights {
+				continue
+			}
+			ok := true
+			for _, f := range r.filters {
+				if !f.passes(m, hosting, a.Hardware) {
+					ok = false
+					break
+				}
+			}
+			if !ok {
+				continue
+			}
+			usd, priced := costFor(m, u, selfHost)
+			exact := m.Type == want.Type || (want.Type == TypeTextLLM && m.Type == TypeMultimodalLLM)
+			cands = append(cands, candidate{m: m, usd: usd, ok: priced, tier: m.SizeTier == "" || m.SizeTier == want.SizeTier, exact: exact})
 		}
-		if !ok {
-			continue
-		}
-		usd, priced := costFor(m, u, selfHost)
-		exact := m.Type == want.Type || (want.Type == TypeTextLLM && m.Type == TypeMultimodalLLM)
-		cands = append(cands, candidate{m: m, usd: usd, ok: priced, tier: m.SizeTier == "" || m.SizeTier == want.SizeTier, exact: exact})
+		return cands
 	}
-	r.e.mu.RUnlock()
+	hosting := want.Hosting
+	cands := collect(hosting)
+	// A managed service chosen as a preference (not by a hard rule) gives way
+	// to self-hosting when the catalog has no hosted model of the type.
+	if len(cands) == 0 && hosting == HostingManaged && r.model["hosting"].prec > 2 {
+		if alt := collect(HostingSelfHosted); len(alt) > 0 {
+			cands, hosting = alt, HostingSelfHosted
+			r.slWarnings = append(r.slWarnings, r.msg(
+				"No hosted model of this type in the catalog meets every constraint; the shortlist shows models that need your own hardware.",
+				"Nenhum modelo hospedado deste tipo no catálogo atende a todas as restrições; a lista mostra modelos que exigem hardware próprio."))
+		}
+	}
+	selfHost := hosting != HostingManaged
+	want.Hosting = hosting
 
 	// The tier only narrows a list of language models; other model types
 	// come in sizes that the hardware filter already handles.

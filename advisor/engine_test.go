@@ -1,0 +1,535 @@
+package advisor
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/llm-advisor/llm-advisor/assets"
+)
+
+func recommend(t *testing.T, e *Engine, kv ...string) *Recommendation {
+	t.Helper()
+	rec, err := e.Recommend(ans(t, kv...), LangEN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec
+}
+
+// A HARD residency rule beats cost: cheaper models without an EU deployment
+// stay off the shortlist even on a tiny budget.
+func TestResidencyBeatsCost(t *testing.T) {
+	e := newTestEngine(t)
+	rec := recommend(t, e, "task", "chat_qa", "residency", "eu", "budget_monthly", "lt_100", "team_skills", "app_developers")
+	if rec.Model.Hosting != HostingManaged {
+		t.Fatalf("hosting %s", rec.Model.Hosting)
+	}
+	if len(rec.Shortlist) == 0 {
+		t.Fatal("empty shortlist")
+	}
+	for _, s := range rec.Shortlist {
+		m, _ := e.Model(s.ID)
+		if !contains(m.Regions, "eu") {
+			t.Errorf("%s has no EU deployment but is shortlisted", s.ID)
+		}
+	}
+	// Without the residency rule a cheaper non-EU model may appear.
+	free := recommend(t, e, "task", "chat_qa", "residency", "any", "budget_monthly", "lt_100", "team_skills", "app_developers")
+	if free.Shortlist[0].MonthlyCostUSD > rec.Shortlist[0].MonthlyCostUSD {
+		t.Errorf("the EU filter made the cheapest option cheaper: %v vs %v", free.Shortlist[0], rec.Shortlist[0])
+	}
+}
+
+// Changing facts → RAG, never fine-tuning as the main step, even with
+// examples that would justify fine-tuning for format (C11, S5, C3).
+func TestChangingFactsNeverFineTuningPrimary(t *testing.T) {
+	e := newTestEngine(t)
+	for _, rate := range []string{"monthly", "weekly", "daily_or_live"} {
+		rec := recommend(t, e, "task", "chat_qa", "knowledge_source", "own_documents", "kb_size", "500_5000",
+			"change_rate", rate, "output_format", "brand_voice", "labeled_examples", "gt_10k", "eval_set", "yes")
+		if rec.Strategy.Primary != StepRAG {
+			t.Errorf("%s: primary %s, want rag", rate, rec.Strategy.Primary)
+		}
+		if !contains(rec.Strategy.Plan, StepRAG) {
+			t.Errorf("%s: plan %v lacks rag", rate, rec.Strategy.Plan)
+		}
+		if !firedIDs(rec)["C11"] {
+			t.Errorf("%s: the modern correction C11 did not fire", rate)
+		}
+	}
+}
+
+// Citations required keeps RAG, even when fine-tuning is planned (S6, C4).
+func TestCitationsKeepRAG(t *testing.T) {
+	e := newTestEngine(t)
+	rec := recommend(t, e, "task", "chat_qa", "knowledge_source", "own_documents", "kb_size", "lt_50_pages",
+		"citations", "required", "output_format", "template_or_json", "labeled_examples", "500_10k", "change_rate", "never")
+	if rec.Strategy.Primary != StepRAG || !contains(rec.Strategy.Plan, StepRAG) {
+		t.Errorf("strategy %+v, want rag primary", rec.Strategy)
+	}
+	if !contains(rec.Strategy.Plan, StepFineTuning) {
+		t.Errorf("plan %v: fine-tuning for the format should stay as a later step", rec.Strategy.Plan)
+	}
+	if len(rec.Conflicts) == 0 || rec.Conflicts[0].ID == "" {
+		t.Errorf("want the C4 conflict, got %+v", rec.Conflicts)
+	}
+}
+
+// Training only behind S16's real preconditions.
+func TestTrainingOnlyBehindItsGate(t *testing.T) {
+	e := newTestEngine(t)
+	rec := recommend(t, e, "task", "chat_qa", "domain_corpus", "huge", "team_skills", "app_developers", "budget_build", "gt_10k")
+	if contains(rec.Strategy.Plan, StepTraining) {
+		t.Errorf("training without budget or team: plan %v", rec.Strategy.Plan)
+	}
+	if !firedIDs(rec)["C6"] || len(rec.Conflicts) == 0 {
+		t.Errorf("want conflict C6, fired %v", rec.Fired)
+	}
+	rec = recommend(t, e, "task", "chat_qa", "domain_corpus", "huge", "team_skills", "ml_and_ops", "budget_build", "gt_1m")
+	if !contains(rec.Strategy.Plan, StepTraining) || rec.Strategy.Plan[0] == StepTraining {
+		t.Errorf("all preconditions hold: plan %v should end with training", rec.Strategy.Plan)
+	}
+}
+
+// Offline: no API model anywhere on the shortlist.
+func TestOfflineShortlistIsLocal(t *testing.T) {
+	e := newTestEngine(t)
+	for _, task := range []string{"chat_qa", "speech_to_text", "search_similar", "text_to_image", "code"} {
+		rec := recommend(t, e, "task", task, "deployment", "offline", "hardware", "gpu_24gb")
+		if rec.Model.Weights != WeightsOpen || rec.Model.Hosting == HostingManaged {
+			t.Errorf("%s: model %+v", task, rec.Model)
+		}
+		if len(rec.Shortlist) == 0 {
+			t.Errorf("%s: empty shortlist", task)
+		}
+		for _, s := range rec.Shortlist {
+			m, _ := e.Model(s.ID)
+			if m.Weights != WeightsOpen || !selfHostable(m) || m.MinMemoryGB > 24 {
+				t.Errorf("%s: %s cannot run offline on 24 GB", task, s.ID)
+			}
+			if s.MonthlyCostUSD != 0 || !s.SelfHosted {
+				t.Errorf("%s: %s self-hosted should have no API cost: %+v", task, s.ID, s)
+			}
+		}
+	}
+}
+
+func TestHIPAAKeepsOnlyBAAModels(t *testing.T) {
+	e := newTestEngine(t)
+	rec := recommend(t, e, "task", "summarize", "regulation", "hipaa", "team_skills", "app_developers")
+	for _, s := range rec.Shortlist {
+		if m, _ := e.Model(s.ID); !m.BAA {
+			t.Errorf("%s has no BAA", s.ID)
+		}
+	}
+	if len(rec.Shortlist) == 0 {
+		t.Error("empty shortlist")
+	}
+}
+
+func TestCommercialLicenceFilter(t *testing.T) {
+	e := newTestEngine(t)
+	rec := recommend(t, e, "task", "translate", "deployment", "own_servers", "labeled_examples", "gt_10k", "license_needs", "commercial_product")
+	if rec.Model.Type != TypeEncoderDecoder {
+		t.Fatalf("type %s", rec.Model.Type)
+	}
+	for _, s := range rec.Shortlist {
+		if strings.Contains(s.ID, "nllb") {
+			t.Errorf("non-commercial %s shortlisted for a commercial product", s.ID)
+		}
+	}
+	rec = recommend(t, e, "task", "translate", "deployment", "own_servers", "labeled_examples", "gt_10k", "license_needs", "internal_use")
+	found := false
+	for _, s := range rec.Shortlist {
+		found = found || strings.Contains(s.ID, "nllb")
+	}
+	if !found {
+		t.Error("NLLB should be allowed for internal use")
+	}
+}
+
+func TestShutDownNeverShortlistedRetiringWarned(t *testing.T) {
+	e := newTestEngine(t)
+	rec := recommend(t, e, "task", "text_to_image", "team_skills", "app_developers")
+	for _, s := range rec.Shortlist {
+		if m, _ := e.Model(s.ID); m.Status == StatusShutDown {
+			t.Errorf("shut-down model %s shortlisted", s.ID)
+		}
+	}
+	rec = recommend(t, e, "task", "chat_qa", "team_skills", "app_developers")
+	for _, s := range rec.Shortlist {
+		m, _ := e.Model(s.ID)
+		if m.Status != StatusRetiring {
+			continue
+		}
+		warned := false
+		for _, w := range rec.Warnings {
+			warned = warned || strings.Contains(w, m.Name) && strings.Contains(w, m.ShutdownDate)
+		}
+		if !warned {
+			t.Errorf("retiring %s shortlisted without a warning", s.ID)
+		}
+	}
+}
+
+func TestShortlistRankedByCost(t *testing.T) {
+	e := newTestEngine(t)
+	rec := recommend(t, e, "task", "chat_qa", "team_skills", "app_developers", "volume", "10k_1m")
+	if len(rec.Shortlist) < 2 {
+		t.Fatalf("shortlist %v", rec.Shortlist)
+	}
+	for i := 1; i < len(rec.Shortlist); i++ {
+		a, b := rec.Shortlist[i-1], rec.Shortlist[i]
+		if a.CostKnown && b.CostKnown && a.MonthlyCostUSD > b.MonthlyCostUSD {
+			t.Errorf("%s (%v) ranked before cheaper %s (%v)", a.ID, a.MonthlyCostUSD, b.ID, b.MonthlyCostUSD)
+		}
+	}
+	for _, s := range rec.Shortlist {
+		m, _ := e.Model(s.ID)
+		if want, ok := EstimateMonthlyCost(m, ans(t, "task", "chat_qa", "team_skills", "app_developers", "volume", "10k_1m")); ok && want != s.MonthlyCostUSD {
+			t.Errorf("%s: shortlist cost %v, EstimateMonthlyCost %v", s.ID, s.MonthlyCostUSD, want)
+		}
+	}
+	if !strings.Contains(rec.CostAssumptions, "1,500,000 requests a month") {
+		t.Errorf("cost assumptions do not state the volume: %s", rec.CostAssumptions)
+	}
+}
+
+func TestEstimateMonthlyCost(t *testing.T) {
+	m := Model{ID: "x", Type: TypeTextLLM, Weights: WeightsProprietary, Hosting: []string{HostingManaged}, PriceInPer1M: 1, PriceOutPer1M: 2}
+	a := ans(t, "task", "chat_qa", "volume", "100_10k", "input_length", "short")
+	// 1,000 a day × 30 = 30,000 requests; 500 system + 500 input tokens; 500 output.
+	want := 30000 * (1000*1.0 + 500*2.0) / 1e6
+	if got, ok := EstimateMonthlyCost(m, a); !ok || got != want {
+		t.Errorf("got %v %v, want %v", got, ok, want)
+	}
+	a.Latency = "batch_overnight"
+	if got, _ := EstimateMonthlyCost(m, a); got != want/2 {
+		t.Errorf("batch: got %v, want %v", got, want/2)
+	}
+	a.Latency = ""
+	a.KnowledgeSource = "own_documents" // adds 2,000 retrieved tokens
+	if got, _ := EstimateMonthlyCost(m, a); got != 30000*(3000*1.0+500*2.0)/1e6 {
+		t.Errorf("rag: got %v", got)
+	}
+	asr := Model{Type: TypeSpeechToText, Weights: WeightsProprietary, Hosting: []string{HostingManaged}, PriceUnit: PriceMinute, PricePerUnit: 0.006}
+	if got, ok := EstimateMonthlyCost(asr, ans(t, "volume", "lt_100")); !ok || got != 1500*5*0.006 {
+		t.Errorf("per minute: got %v %v", got, ok)
+	}
+	open := Model{Type: TypeTextLLM, Weights: WeightsOpen, Hosting: []string{HostingManaged, HostingSelfHosted}, PriceInPer1M: 1}
+	if got, ok := EstimateMonthlyCost(open, ans(t, "deployment", "own_servers")); !ok || got != 0 {
+		t.Errorf("self-hosted: got %v %v", got, ok)
+	}
+	unpriced := Model{Type: TypeTextLLM, Weights: WeightsProprietary, Hosting: []string{HostingManaged}}
+	if _, ok := EstimateMonthlyCost(unpriced, Answers{}); ok {
+		t.Error("a model without a price must not claim a cost")
+	}
+}
+
+func TestAssumptionsListedForUnknownAnswers(t *testing.T) {
+	e := newTestEngine(t)
+	rec, err := e.Recommend(Answers{}, LangEN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.Assumptions) < 10 {
+		t.Fatalf("only %d assumptions for empty answers", len(rec.Assumptions))
+	}
+	joined := strings.Join(rec.Assumptions, "\n")
+	for _, want := range []string{"personal data", "cloud service is allowed", "none yet", "test set"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("assumptions lack %q:\n%s", want, joined)
+		}
+	}
+	// Conservative: unknown sensitivity is treated as personal data (H1 fires).
+	if !firedIDs(rec)["H1"] {
+		t.Error("unknown sensitivity should be treated as personal data")
+	}
+	// A given answer is never overridden or listed.
+	rec2 := recommend(t, e, "sensitivity", "public", "eval_set", "yes")
+	if strings.Contains(strings.Join(rec2.Assumptions, "\n"), "personal data") || firedIDs(rec2)["S18"] {
+		t.Errorf("answered keys were assumed: %v", rec2.Assumptions)
+	}
+	// Deployment assumption depends on residency: on-premises data → own servers.
+	rec3 := recommend(t, e, "residency", "on_prem_only")
+	if rec3.Model.Hosting == HostingManaged {
+		t.Errorf("on-prem residency with unknown deployment gave %s", rec3.Model.Hosting)
+	}
+}
+
+func TestPortugueseTexts(t *testing.T) {
+	e := newTestEngine(t)
+	a := ans(t, "task", "chat_qa", "knowledge_source", "own_documents")
+	en, _ := e.Recommend(a, LangEN)
+	pt, err := e.Recommend(a, "pt_BR")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pt.Lang != LangPT || en.Lang != LangEN {
+		t.Fatalf("langs %s %s", en.Lang, pt.Lang)
+	}
+	if len(pt.Fired) != len(en.Fired) || pt.Fired[0].Because == en.Fired[0].Because {
+		t.Error("pt-BR fired reasons should be translated")
+	}
+	all := strings.Join(pt.Assumptions, " ") + pt.CostAssumptions
+	for _, f := range pt.Fired {
+		all += f.Because
+	}
+	for _, accented := range []string{"ç", "ã", "é"} {
+		if !strings.Contains(all, accented) {
+			t.Errorf("pt-BR texts have no %q: accents missing?", accented)
+		}
+	}
+}
+
+func TestJSONSlicesNeverNull(t *testing.T) {
+	e := newTestEngine(t)
+	rec := recommend(t, e, "task", "write", "sensitivity", "public", "knowledge_source", "general_only")
+	b, err := json.Marshal(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "null") {
+		t.Errorf("JSON has null: %s", b)
+	}
+	var back map[string]any
+	json.Unmarshal(b, &back)
+	for _, k := range []string{"model", "strategy", "also", "shortlist", "fired", "warnings", "conflicts", "assumptions"} {
+		if _, ok := back[k]; !ok {
+			t.Errorf("missing %s", k)
+		}
+	}
+	for _, f := range rec.Fired {
+		if f.Because == "" || f.Source == "" || f.Strength == "" {
+			t.Errorf("fired entry incomplete: %+v", f)
+		}
+	}
+	if len(rec.Steps) != len(rec.Strategy.Plan) {
+		t.Errorf("steps %d for plan %v", len(rec.Steps), rec.Strategy.Plan)
+	}
+}
+
+func TestRecommendRejectsBadAnswers(t *testing.T) {
+	e := newTestEngine(t)
+	_, err := e.Recommend(Answers{Volume: "lots"}, LangEN)
+	var ae *AnswerError
+	if !errors.As(err, &ae) || ae.Key != "volume" {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestParseAnswersErrors(t *testing.T) {
+	_, err := ParseAnswersBytes([]byte(`{"task":"chat_qa","colour":"blue"}`))
+	if err == nil || !strings.Contains(err.Error(), `"colour"`) || !strings.Contains(err.Error(), "knowledge_source") {
+		t.Errorf("unknown key: %v", err)
+	}
+	_, err = ParseAnswersBytes([]byte(`{"latency":"fast"}`))
+	if err == nil || !strings.Contains(err.Error(), `"latency"`) || !strings.Contains(err.Error(), "instant, interactive, minutes_ok, batch_overnight") {
+		t.Errorf("unknown value: %v", err)
+	}
+}
+
+// --- loading, user files, errors ---
+
+func writeFile(t *testing.T, dir, name, body string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const userRuleOK = `rules:
+  - id: U1
+    stage: 7
+    precedence: 8
+    strength: soft
+    title: {en: "Our house rule", pt-BR: "Nossa regra da casa"}
+    reason: {en: "We always log prompts.", pt-BR: "Sempre registramos os prompts."}
+    when: 'task == "write"'
+    effect: {warn: true}
+    source: [https://example.com/policy]
+  - id: S17
+    stage: 7
+    precedence: 1
+    strength: strong
+    title: {en: "Our stricter review", pt-BR: "Nossa revisão mais rígida"}
+    reason: {en: "Every answer is reviewed by two people.", pt-BR: "Toda resposta é revisada por duas pessoas."}
+    when: 'error_cost != "trivial"'
+    effect: {warn: true}
+    source: [https://example.com/review]
+  - id: H6
+    disabled: true
+`
+
+func TestUserRulesOverrideAndAdd(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "rules.yaml", userRuleOK)
+	e, err := NewEngine(WithUserDir(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(e.Problems()) != 0 {
+		t.Fatalf("problems: %v", e.Problems())
+	}
+	rec := recommend(t, e, "task", "write", "error_cost", "annoying", "latency", "batch_overnight")
+	ids := firedIDs(rec)
+	if !ids["U1"] || !ids["S17"] || ids["H6"] {
+		t.Errorf("fired %v: want U1 and the user's S17, not the disabled H6", rec.Fired)
+	}
+	for _, f := range rec.Fired {
+		if f.ID == "S17" && !strings.Contains(f.Because, "two people") {
+			t.Errorf("S17 not replaced: %s", f.Because)
+		}
+	}
+}
+
+func TestBrokenUserFileKeepsBuiltins(t *testing.T) {
+	cases := []struct {
+		name, body, id string
+		line           int
+		msg            string
+	}{
+		{"type error", strings.Replace(userRuleOK, `'task == "write"'`, `'atLeast(volume, 3)'`, 1), "U1", 8, "when"},
+		{"unknown name", strings.Replace(userRuleOK, `'task == "write"'`, `'taks == "write"'`, 1), "U1", 8, "unknown name taks"},
+		{"not a bool", strings.Replace(userRuleOK, `'task == "write"'`, `'task'`, 1), "U1", 8, "bool"},
+		{"unknown key", strings.Replace(userRuleOK, "effect: {warn: true}\n    source: [https://example.com/policy]", "effect: {warn: true, colour: red}\n    source: [https://example.com/policy]", 1), "U1", 9, `unknown key "colour"`},
+		{"bad strength", strings.Replace(userRuleOK, "strength: strong", "strength: mighty", 1), "S17", 14, "strength"},
+		{"bad relax value", userRuleOK + `  - id: U2
+    stage: 7
+    precedence: 8
+    strength: soft
+    title: {en: "x", pt-BR: "x"}
+    reason: {en: "x", pt-BR: "x"}
+    when: 'true'
+    effect:
+      conflict:
+        between: [{en: a, pt-BR: a}, {en: b, pt-BR: b}]
+        relaxation: {en: r, pt-BR: r}
+        relax: {latency: slowly}
+    source: [https://example.com]
+`, "U2", 33, "latency"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			p := writeFile(t, dir, "rules.yaml", c.body)
+			e, err := NewEngine(WithUserDir(dir))
+			if err != nil || e == nil {
+				t.Fatalf("a broken user file must not stop the engine: %v", err)
+			}
+			probs := e.Problems()
+			if len(probs) != 1 {
+				t.Fatalf("problems %v", probs)
+			}
+			var le *LoadError
+			if !errors.As(probs[0], &le) {
+				t.Fatalf("not a LoadError: %v", probs[0])
+			}
+			if le.File != p || le.ID != c.id || le.Line != c.line || !strings.Contains(le.Error(), c.msg) {
+				t.Errorf("got %q (file %s line %d id %s), want %s line %d id %s containing %q", le.Error(), le.File, le.Line, le.ID, p, c.line, c.id, c.msg)
+			}
+			if !strings.Contains(le.Error(), p+":") || !strings.Contains(le.Error(), "rule "+c.id) {
+				t.Errorf("message lacks file:line or rule id: %s", le.Error())
+			}
+			// The built-ins keep working and the broken file is left out.
+			rec := recommend(t, e, "task", "write")
+			if firedIDs(rec)["U1"] || len(rec.Fired) == 0 {
+				t.Errorf("fired %v", rec.Fired)
+			}
+		})
+	}
+}
+
+func TestBrokenBuiltinsFail(t *testing.T) {
+	rules := fstest.MapFS{"r/a.yaml": {Data: []byte("rules:\n  - id: X1\n    when: 'nope('\n")}}
+	if _, err := NewEngine(WithUserDir(""), WithBuiltins(rules, "r", assets.Catalog, "catalog")); err == nil {
+		t.Error("broken built-in rules must fail NewEngine")
+	}
+	dup := fstest.MapFS{"r/a.yaml": {Data: []byte(userRuleOK)}, "r/b.yaml": {Data: []byte(userRuleOK)}}
+	if _, err := NewEngine(WithUserDir(""), WithBuiltins(dup, "r", assets.Catalog, "catalog")); err == nil || !strings.Contains(err.Error(), "duplicate") {
+		t.Errorf("duplicate ids: %v", err)
+	}
+}
+
+const userModel = `models:
+  - id: my-local-model
+    name: My local model
+    provider: Us
+    type: text-llm
+    architecture: decoder-only
+    weights: open
+    license: Apache-2.0
+    tasks: [chat_qa]
+    modalities_in: [text]
+    modalities_out: [text]
+    size_tier: small
+    price_as_of: "2026-11-01"
+    hosting: [self-hosted]
+    min_memory_gb: 4
+    status: active
+    description: test
+    source: https://example.com
+`
+
+func TestUserCatalog(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "catalog.yaml", userModel)
+	e, err := NewEngine(WithUserDir(dir))
+	if err != nil || len(e.Problems()) > 0 {
+		t.Fatal(err, e.Problems())
+	}
+	if _, ok := e.Model("my-local-model"); !ok {
+		t.Fatal("user model not added")
+	}
+	rec := recommend(t, e, "task", "chat_qa", "deployment", "own_servers", "hardware", "laptop_16gb", "reasoning", "simple")
+	found := false
+	for _, s := range rec.Shortlist {
+		found = found || s.ID == "my-local-model"
+	}
+	if !found {
+		t.Errorf("user model not shortlisted: %v", rec.Shortlist)
+	}
+
+	bad := strings.Replace(userModel, `price_as_of: "2026-11-01"`, `price_as_of: "soon"`, 1)
+	writeFile(t, dir, "catalog.yaml", bad)
+	e, err = NewEngine(WithUserDir(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var le *LoadError
+	if len(e.Problems()) != 1 || !errors.As(e.Problems()[0], &le) || le.ID != "my-local-model" || le.Line != 13 {
+		t.Fatalf("problems %v", e.Problems())
+	}
+	if _, ok := e.Model("my-local-model"); ok {
+		t.Error("the broken model was added")
+	}
+	if len(e.Catalog()) < 35 {
+		t.Error("built-in catalog lost")
+	}
+}
+
+func TestImportModels(t *testing.T) {
+	p := writeFile(t, t.TempDir(), "import.yaml", userModel)
+	ms, err := ParseCatalogFile(p)
+	if err != nil || len(ms) != 1 {
+		t.Fatal(ms, err)
+	}
+	e := newTestEngine(t)
+	n := len(e.Catalog())
+	e.AddModels(ms...)
+	e.AddModels(ms...) // same id replaces
+	if len(e.Catalog()) != n+1 {
+		t.Errorf("catalog %d, want %d", len(e.Catalog()), n+1)
+	}
+	_, err = ParseCatalog("x.yaml", []byte(strings.Replace(userModel, "type: text-llm", "type: robot", 1)))
+	if err == nil || !strings.Contains(err.Error(), "x.yaml:5: model my-local-model") || !strings.Contains(err.Error(), "encoder-decoder") {
+		t.Errorf("bad type: %v", err)
+	}
+}
