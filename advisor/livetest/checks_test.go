@@ -332,3 +332,27 @@ func TestRAGSearchFailureIsAResultError(t *testing.T) {
 }
 
 var _ = io.Discard
+
+func TestRAGNotesSkippedPDF(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.txt"), []byte("Refunds take five days."), 0o644)
+	os.WriteFile(filepath.Join(dir, "manual.pdf"), []byte("%PDF-1.4"), 0o644)
+	srv := serve(t, okStream("five days"))
+	p := plan(srv.URL)
+	p.Strategies = []string{"rag"}
+	p.Documents = dir
+	sink := &memSink{}
+	opt, _ := testOptions(sink)
+	opt.Index = &memIndex{}
+	var notes []string
+	opt.OnNote = func(s string) { notes = append(notes, s) }
+	if _, err := Run(context.Background(), p, 1, opt); err != nil {
+		t.Fatal(err)
+	}
+	if len(notes) != 1 || !strings.Contains(notes[0], "manual.pdf") || !strings.Contains(notes[0], "PDF") {
+		t.Errorf("notes %q", notes)
+	}
+	if r := sink.all()[0]; r.ErrorClass != "" || !r.Passed {
+		t.Errorf("%+v", r)
+	}
+}

@@ -125,6 +125,7 @@ func TestConnection(ctx context.Context, ep advisor.Endpoint, key string) (time.
 	msgs := []openai.ChatCompletionMessage{{Role: openai.ChatMessageRoleUser, Content: "Say OK."}}
 	a, ce := streamChat(ctx, c, chatRequest(ep.Model, msgs, 1, 0), connectTimeout, retryPolicy{Max: 1, Base: 500 * time.Millisecond, Cap: 2 * time.Second, MaxSafe: 2})
 	if ce != nil {
+		ce.Msg = scrub(ce.Msg, key)
 		return 0, ce
 	}
 	return a.Latency, nil
@@ -147,6 +148,7 @@ func Try(ctx context.Context, ep advisor.Endpoint, key, prompt string) (advisor.
 	res.StartedAt, res.EndedAt = wallClock(start).UTC(), time.Now().UTC()
 	res.Output = a.Output
 	if ce != nil {
+		ce.Msg = scrub(ce.Msg, key)
 		res.ErrorClass, res.ErrorMessage = ce.Class, ce.Msg
 		return res, ce
 	}

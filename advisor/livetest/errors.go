@@ -267,3 +267,11 @@ func (rp retryPolicy) call(ctx context.Context, timeout time.Duration, f func(ac
 func retryableStatus(s int) bool {
 	return s == http.StatusTooManyRequests || s == http.StatusServiceUnavailable || s == http.StatusBadGateway || s == http.StatusGatewayTimeout
 }
+
+// scrub hides an API key that a server echoed in its error message.
+func scrub(msg, key string) string {
+	if len(key) < 4 {
+		return msg
+	}
+	return strings.ReplaceAll(msg, key, "[API key hidden]")
+}

@@ -129,6 +129,7 @@ type endpointRunner struct {
 	ep      advisor.Endpoint
 	client  *openai.Client
 	keyErr  error
+	key     string // only to scrub it from messages
 	priceIn float64
 	priceOt float64
 }
@@ -178,7 +179,7 @@ func Run(ctx context.Context, p advisor.Plan, runID int64, opt Options) (Progres
 		if err != nil {
 			er.keyErr = err
 		} else {
-			er.client = newClient(ep, key, hc)
+			er.client, er.key = newClient(ep, key, hc), key
 		}
 		er.priceIn, er.priceOt, _ = Pricing(ep, opt.Prices)
 		eps[ep.Name] = er
@@ -389,7 +390,7 @@ func (r *run) do(ctx context.Context, er *endpointRunner, c advisor.Cell) {
 	res.EndedAt = wallClock(ended).UTC()
 	res.Output = a.Output
 	if ce != nil {
-		res.ErrorClass, res.ErrorMessage = ce.Class, ce.Msg
+		res.ErrorClass, res.ErrorMessage = ce.Class, scrub(ce.Msg, er.key)
 		r.record(ctx, &res)
 		return
 	}

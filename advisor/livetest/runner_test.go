@@ -705,3 +705,21 @@ func TestReasoningModelGetsMaxCompletionTokens(t *testing.T) {
 		t.Errorf("temperature %v sent to a reasoning model", got["temperature"])
 	}
 }
+
+func TestEchoedKeyIsHidden(t *testing.T) {
+	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(401)
+		fmt.Fprintf(w, `{"error":{"message":"Incorrect API key provided: %s","type":"invalid_request_error"}}`, strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
+	}))
+	p := plan(srv.URL)
+	sink := &memSink{}
+	opt, _ := testOptions(sink)
+	opt.Keys = func(advisor.Endpoint) (string, error) { return "sk-very-secret-123", nil }
+	if _, err := Run(context.Background(), p, 1, opt); err != nil {
+		t.Fatal(err)
+	}
+	r := sink.all()[0]
+	if r.ErrorClass != advisor.ErrUnauthorized || strings.Contains(r.ErrorMessage, "sk-very-secret-123") || !strings.Contains(r.ErrorMessage, "[API key hidden]") {
+		t.Errorf("%s: %q", r.ErrorClass, r.ErrorMessage)
+	}
+}
