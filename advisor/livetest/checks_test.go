@@ -337,7 +337,7 @@ func TestRAGNotesSkippedPDF(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "a.txt"), []byte("Refunds take five days."), 0o644)
 	os.WriteFile(filepath.Join(dir, "manual.pdf"), []byte("%PDF-1.4"), 0o644)
-	srv := serve(t, okStream("five days"))
+	srv := serve(t, okStream("It is 4 days"))
 	p := plan(srv.URL)
 	p.Strategies = []string{"rag"}
 	p.Documents = dir
