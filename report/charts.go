@@ -2,9 +2,11 @@ package report
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html"
 	"math"
+	"runtime"
 	"sync"
 
 	"github.com/golang/freetype/truetype"
@@ -70,26 +72,45 @@ func Charts(in Input, opt ChartOptions) ([]Chart, error) {
 	}
 	opt = opt.normalized()
 	p := newPlotter(in, opt)
-	var out []Chart
-	for _, s := range p.specs() {
-		c := Chart{Name: s.name, Title: s.title}
-		if opt.PNG {
-			var buf bytes.Buffer
-			if err := s.build().Render(chart.PNG, &buf); err != nil {
-				return nil, fmt.Errorf("report: chart %s: %w", s.name, err)
-			}
-			c.PNG = buf.Bytes()
-		}
-		if opt.SVG {
-			var buf bytes.Buffer
-			if err := s.build().Render(escapedSVG, &buf); err != nil {
-				return nil, fmt.Errorf("report: chart %s: %w", s.name, err)
-			}
-			c.SVG = buf.Bytes()
-		}
-		out = append(out, c)
+	specs := p.specs()
+	out := make([]Chart, len(specs))
+	errs := make([]error, len(specs))
+	// Charts are independent: render them on every core, each into its own
+	// slot, so the order stays the specs' order.
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, s := range specs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			out[i], errs[i] = renderChart(s, opt)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+func renderChart(s spec, opt ChartOptions) (Chart, error) {
+	c := Chart{Name: s.name, Title: s.title}
+	if opt.PNG {
+		var buf bytes.Buffer
+		if err := s.build().Render(chart.PNG, &buf); err != nil {
+			return c, fmt.Errorf("report: chart %s: %w", s.name, err)
+		}
+		c.PNG = buf.Bytes()
+	}
+	if opt.SVG {
+		var buf bytes.Buffer
+		if err := s.build().Render(escapedSVG, &buf); err != nil {
+			return c, fmt.Errorf("report: chart %s: %w", s.name, err)
+		}
+		c.SVG = buf.Bytes()
+	}
+	return c, nil
 }
 
 // escapedSVG is go-chart's SVG renderer with text escaped: go-chart writes
@@ -597,13 +618,17 @@ func (p *plotter) shortlistCost() func() chart.Chart {
 	if !(max > 0) {
 		return nil
 	}
+	// Identities are looked up here, not while rendering: charts render
+	// concurrently and must only read the shared models.
+	ids := make([]string, len(rec.Shortlist))
+	labels := make([]string, len(rec.Shortlist))
+	for i, s := range rec.Shortlist {
+		ids[i] = p.models.shortlisted(s)
+		labels[i] = p.label(ids[i])
+	}
 	return func() chart.Chart {
-		ids := make([]string, len(rec.Shortlist))
-		labels := make([]string, len(rec.Shortlist))
 		var items []legendItem
-		for i, s := range rec.Shortlist {
-			ids[i] = p.models.shortlisted(s)
-			labels[i] = p.label(ids[i])
+		for i := range rec.Shortlist {
 			items = append(items, legendItem{label: labels[i], color: p.models.color(ids[i])})
 		}
 		c := p.frame(msg(p.lang, "chart.shortlist_cost"), items)

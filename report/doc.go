@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"net/url"
 	"os"
 	"regexp"
 	"sort"
@@ -221,7 +222,7 @@ func buildRun(in Input, lang string, lbl func(key, raw string) string, rows []ad
 	// name of its variable is of no use to a reader.
 	rv.Endpoints.Head = []string{msg(lang, "col.endpoint"), msg(lang, "col.kind"), msg(lang, "col.base_url"), msg(lang, "col.model")}
 	for _, e := range plan.Endpoints {
-		rv.Endpoints.Rows = append(rv.Endpoints.Rows, []string{red.clean(e.Name), e.Kind, red.clean(e.BaseURL), red.clean(e.Model)})
+		rv.Endpoints.Rows = append(rv.Endpoints.Rows, []string{red.clean(e.Name), e.Kind, red.clean(bareURL(e.BaseURL)), red.clean(e.Model)})
 	}
 
 	if len(rows) == 0 {
@@ -467,4 +468,21 @@ func (r *redactor) clean(s string) string {
 		return s
 	}
 	return r.r.Replace(s)
+}
+
+// bareURL drops what may carry a credential from a base URL: user
+// information, the query and the fragment.
+func bareURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		if i := strings.IndexAny(raw, "?#"); i >= 0 {
+			raw = raw[:i]
+		}
+		if i := strings.LastIndex(raw, "@"); i >= 0 {
+			raw = raw[i+1:]
+		}
+		return raw
+	}
+	u.User, u.RawQuery, u.Fragment, u.RawFragment = nil, "", "", ""
+	return u.String()
 }

@@ -15,6 +15,7 @@ const (
 	pdfMargin = 15.0
 	pdfLine   = 5.0 // body line height
 	pdfCell   = 4.2 // table line height
+	pdfPad    = 0.6 // padding inside a cell, left and right
 )
 
 // Chart size for the PDF: rendered large with scaled text so it stays sharp
@@ -67,6 +68,7 @@ func newPDF(v *view, generated time.Time) *pdfDoc {
 		f.SetModificationDate(generated)
 	}
 	f.SetMargins(pdfMargin, pdfMargin, pdfMargin)
+	f.SetCellMargin(pdfPad)
 	f.SetAutoPageBreak(true, pdfMargin+5)
 	f.AliasNbPages("{nb}")
 	d := &pdfDoc{f: f, lang: v.Lang}
@@ -105,9 +107,13 @@ func (d *pdfDoc) h1(s string) {
 	d.f.MultiCell(0, 9, pdfSafe(s), "", "L", false)
 }
 
-func (d *pdfDoc) h2(s string) {
+func (d *pdfDoc) h2(s string) { d.h2Keep(s, 30) }
+
+// h2Keep starts a section, on a new page unless need millimetres are left
+// for the heading and the start of its content.
+func (d *pdfDoc) h2Keep(s string, need float64) {
 	d.f.Ln(4)
-	d.room(30) // never a heading alone at the foot of a page
+	d.room(need)
 	d.font("B", 14)
 	d.color(46, 74, 110)
 	d.f.MultiCell(0, 7, pdfSafe(s), "", "L", false)
@@ -225,11 +231,11 @@ func (d *pdfDoc) table(t table, rel []float64, right map[int]bool, size float64)
 			c = pdfSafe(c)
 			sizes[i] = size
 			d.font(style, size)
-			for sizes[i] > size*0.85 && d.longestWord(c) > widths[i]-1.5 {
+			for sizes[i] > size*0.85 && d.longestWord(c) > widths[i]-2*pdfPad-0.2 {
 				sizes[i] -= 0.25
 				d.font(style, sizes[i])
 			}
-			lines[i] = d.f.SplitText(c, widths[i]-1.5)
+			lines[i] = d.f.SplitText(c, widths[i])
 			n = max(n, len(lines[i]))
 		}
 		h := float64(n)*pdfCell + 1.6
@@ -259,8 +265,8 @@ func (d *pdfDoc) table(t table, rel []float64, right map[int]bool, size float64)
 			d.color(34, 34, 34)
 			d.font(style, sizes[i])
 			for j, l := range lines[i] {
-				d.f.SetXY(x+0.2, y+0.8+float64(j)*pdfCell)
-				d.f.CellFormat(widths[i]-0.4, pdfCell, l, "", 0, align, false, 0, "")
+				d.f.SetXY(x, y+0.8+float64(j)*pdfCell)
+				d.f.CellFormat(widths[i], pdfCell, l, "", 0, align, false, 0, "")
 			}
 			x += widths[i]
 		}
@@ -395,7 +401,7 @@ func (d *pdfDoc) render(v *view, charts []Chart) {
 			d.table(r.Results, []float64{40, 16.5, 18, 10.5, 15, 15, 13.5, 13.5, 13.5, 13, 13}, right, 7)
 		}
 		if len(r.Cases) > 0 {
-			d.h2(v.H("sec.outputs"))
+			d.h2Keep(v.H("sec.outputs"), 70)
 			if r.CasesNote != "" {
 				d.note(r.CasesNote)
 			}

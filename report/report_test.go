@@ -289,9 +289,12 @@ func TestNoSecretLeaks(t *testing.T) {
 	in.Results[1].Output = "your key is " + secret
 	in.Run.Plan.Cases[0].Input = "use " + secret
 	in.Run.Plan.Cases[0].Expected = "ok " + secret
+	// A credential in a base URL (not in the environment) is dropped too.
+	const urlSecret = "pw-URLSECRET-77"
+	in.Run.Plan.Endpoints[1].BaseURL = "https://admin:" + urlSecret + "@contoso.openai.azure.com/v1?api-key=" + urlSecret
 	check := func(name string, b []byte) {
 		t.Helper()
-		if bytes.Contains(b, []byte(secret)) {
+		if bytes.Contains(b, []byte(secret)) || bytes.Contains(b, []byte(urlSecret)) {
 			t.Errorf("%s export contains the key", name)
 		}
 	}
