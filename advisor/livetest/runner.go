@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -142,7 +144,13 @@ type endpointRunner struct {
 // them again), results already saved stay. The error is ctx's when
 // cancelled, or the first failure to save a result or prepare the documents.
 func Run(ctx context.Context, p advisor.Plan, runID int64, opt Options) (Progress, error) {
+	p = clonePlan(p) // Defaults must not write into the caller's slices
 	Defaults(&p)
+	if p.Documents != "" {
+		if abs, err := filepath.Abs(p.Documents); err == nil {
+			p.Documents = abs // the collection is named by the absolute path
+		}
+	}
 	if err := ValidatePlan(p); err != nil {
 		return Progress{}, err
 	}
@@ -277,6 +285,24 @@ func Run(ctx context.Context, p advisor.Plan, runID int64, opt Options) (Progres
 		return prog, err
 	}
 	return prog, nil
+}
+
+func clonePlan(p advisor.Plan) advisor.Plan {
+	p.Endpoints = slices.Clone(p.Endpoints)
+	p.Cases = slices.Clone(p.Cases)
+	for i := range p.Cases {
+		p.Cases[i].Checks = slices.Clone(p.Cases[i].Checks)
+	}
+	p.Strategies = slices.Clone(p.Strategies)
+	if p.Embedding != nil {
+		e := *p.Embedding
+		p.Embedding = &e
+	}
+	if p.Judge != nil {
+		j := *p.Judge
+		p.Judge = &j
+	}
+	return p
 }
 
 func needsRAG(cells []advisor.Cell) bool {

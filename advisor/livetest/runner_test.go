@@ -723,3 +723,22 @@ func TestEchoedKeyIsHidden(t *testing.T) {
 		t.Errorf("%s: %q", r.ErrorClass, r.ErrorMessage)
 	}
 }
+
+func TestRunLeavesCallersPlanAlone(t *testing.T) {
+	srv := serve(t, okStream("4"))
+	p := advisor.Plan{
+		Endpoints: []advisor.Endpoint{{Name: "a", BaseURL: srv.URL + "/v1", Model: "m"}},
+		Cases:     []advisor.Case{{Input: "2+2", Expected: "4"}},
+	}
+	sink := &memSink{}
+	opt, _ := testOptions(sink)
+	if _, err := Run(context.Background(), p, 1, opt); err != nil {
+		t.Fatal(err)
+	}
+	if p.Endpoints[0].Kind != "" || p.Cases[0].Checks != nil || p.Strategies != nil {
+		t.Errorf("Run changed the caller's plan: %+v", p)
+	}
+	if r := sink.all()[0]; !r.Passed || r.Checks[0].Check != advisor.CheckContains {
+		t.Errorf("defaults not applied inside the run: %+v", r)
+	}
+}
