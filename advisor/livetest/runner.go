@@ -143,6 +143,13 @@ type endpointRunner struct {
 // quickly: requests in flight are abandoned and not saved (so resume sends
 // them again), results already saved stay. The error is ctx's when
 // cancelled, or the first failure to save a result or prepare the documents.
+//
+// Timing: TTFT and latency run on the monotonic clock from the moment the
+// request was written to the connection (httptrace WroteRequest) to the
+// first content and to the end of the stream; the last attempt counts when a
+// request was retried. QueueMs is the wait for an overall concurrency slot
+// once the endpoint's worker took the cell; ConcurrencyAtSend is the number
+// of requests in flight, this one included, when it was sent.
 func Run(ctx context.Context, p advisor.Plan, runID int64, opt Options) (Progress, error) {
 	p = clonePlan(p) // Defaults must not write into the caller's slices
 	Defaults(&p)
