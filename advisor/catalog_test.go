@@ -95,3 +95,26 @@ func TestShortlistNeverEmptyForCommonConstraints(t *testing.T) {
 		}
 	}
 }
+
+// answerPtr must cover every key of the vocabulary, in step with Answers.Get.
+func TestAnswerPtrCoversVocabulary(t *testing.T) {
+	for _, q := range Questions {
+		if q.Key == "task" {
+			continue
+		}
+		var a Answers
+		p := answerPtr(&a, q.Key)
+		if p == nil {
+			t.Errorf("answerPtr misses %q", q.Key)
+			continue
+		}
+		*p = "x"
+		if got := a.Get(q.Key); len(got) != 1 || got[0] != "x" {
+			t.Errorf("answerPtr(%q) is not that key's field", q.Key)
+		}
+	}
+	bad := Answers{Task: []string{"chat_qa", "juggle"}}
+	if err := validateAnswers(&bad); err == nil || bad.Validate() == nil {
+		t.Error("an unknown task value must fail validation")
+	}
+}

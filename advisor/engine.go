@@ -244,7 +244,7 @@ type run struct {
 // recommendation with its texts in lang ("en" or "pt-BR"). An answer outside
 // the vocabulary is an *AnswerError.
 func (e *Engine) Recommend(a Answers, lang string) (*Recommendation, error) {
-	if err := a.Validate(); err != nil {
+	if err := validateAnswers(&a); err != nil {
 		return nil, err
 	}
 	lang = normLang(lang)
@@ -297,7 +297,7 @@ func (r *run) initEnv() {
 	r.env.ShortlistLicenses = []string{}
 	r.env.AtLeast = atLeast
 	r.env.AtMost = atMost
-	r.env.Known = func(key string) bool { return len(r.raw.Get(key)) > 0 }
+	r.env.Known = func(key string) bool { return answered(&r.raw, key) }
 	r.env.Fired = func(id string) bool { return r.fired[id] }
 	r.env.PlanHas = func(step string) bool { s, ok := r.plan[step]; return ok && s.in }
 	r.env.HasTask = func(t string) bool { return contains(r.env.Tasks, t) }
@@ -311,7 +311,7 @@ func (r *run) assume(a Answers) (Answers, error) {
 	eff.Task = append([]string(nil), a.Task...)
 	r.env.setAnswers(eff)
 	for _, as := range r.e.assumptions {
-		if len(eff.Get(as.Key)) > 0 {
+		if answered(&eff, as.Key) {
 			continue
 		}
 		if as.when != nil {
@@ -323,9 +323,7 @@ func (r *run) assume(a Answers) (Answers, error) {
 				continue
 			}
 		}
-		if err := eff.Set(as.Key, []string{as.Value}); err != nil {
-			return eff, err
-		}
+		setAnswer(&eff, as.Key, as.Value)
 		r.env.setAnswers(eff)
 		r.rec.Assumptions = append(r.rec.Assumptions, as.Text.In(r.lang))
 	}
