@@ -235,7 +235,7 @@ func heartbeat(ctx context.Context, store *data.Store, id int64) (stop func()) {
 }
 
 func printSummary(w io.Writer, s testSummary) {
-	fmt.Fprintf(w, "run %d: %s, %d of %d requests, %d errors\n\n", s.RunID, s.Status, s.Done, s.Total, s.Errors)
+	fmt.Fprintf(w, "run %d: %s, %d of %d requests, %s\n\n", s.RunID, s.Status, s.Done, s.Total, plural(s.Errors, "error"))
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "endpoint\tmodel\tstrategy\treqs\terrors\tp50 ms\tp95 ms\tttft p50\ttok/s\tcost USD\tquality\tpassed\t")
 	var unpriced, failed []string
@@ -263,6 +263,13 @@ func printSummary(w io.Writer, s testSummary) {
 	for _, n := range s.Notes {
 		fmt.Fprintln(w, "note: "+n)
 	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 func appendOnce(xs []string, s string) []string {
@@ -314,7 +321,7 @@ func (p *progressPrinter) update(pr livetest.Progress) {
 		if pr.Total > 0 {
 			fill = pr.Done * width / pr.Total
 		}
-		fmt.Fprintf(p.w, "\r[%s%s] %d/%d  %d errors  ETA %s   ", strings.Repeat("#", fill), strings.Repeat("-", width-fill), pr.Done, pr.Total, pr.Errors, roundDur(pr.ETA))
+		fmt.Fprintf(p.w, "\r[%s%s] %d/%d  %s  ETA %s   ", strings.Repeat("#", fill), strings.Repeat("-", width-fill), pr.Done, pr.Total, plural(pr.Errors, "error"), roundDur(pr.ETA))
 		p.drawn = true
 		return
 	}
@@ -322,7 +329,7 @@ func (p *progressPrinter) update(pr livetest.Progress) {
 		return
 	}
 	p.last = now
-	fmt.Fprintf(p.w, "progress: %d/%d (%d%%), %d errors, elapsed %s, ETA %s\n", pr.Done, pr.Total, percent(pr.Done, pr.Total), pr.Errors, roundDur(pr.Elapsed), roundDur(pr.ETA))
+	fmt.Fprintf(p.w, "progress: %d/%d (%d%%), %s, elapsed %s, ETA %s\n", pr.Done, pr.Total, percent(pr.Done, pr.Total), plural(pr.Errors, "error"), roundDur(pr.Elapsed), roundDur(pr.ETA))
 }
 
 func (p *progressPrinter) finish(pr livetest.Progress) {

@@ -368,3 +368,49 @@ func TestInterruptMarksCancelled(t *testing.T) {
 		t.Errorf("stored status %q", run.Status)
 	}
 }
+
+// The rag strategy end to end: the documents go into the store's FTS5 index
+// and the best passage reaches the model with its source name.
+func TestTestCommandRAGThroughTheStore(t *testing.T) {
+	var mu sync.Mutex
+	var prompts []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Messages []struct{ Content string } `json:"messages"`
+		}
+		json.NewDecoder(r.Body).Decode(&req)
+		mu.Lock()
+		prompts = append(prompts, req.Messages[len(req.Messages)-1].Content)
+		mu.Unlock()
+		sseAnswer(w, "four days [refunds.md]")
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	docs := filepath.Join(dir, "docs")
+	os.MkdirAll(docs, 0o755)
+	os.WriteFile(filepath.Join(docs, "refunds.md"), []byte("# Refunds\nA refund reaches your card within four days."), 0o644)
+	os.WriteFile(filepath.Join(docs, "shipping.txt"), []byte("Parcels ship from Lisbon on weekdays."), 0o644)
+	plan := filepath.Join(dir, "plan.yaml")
+	os.WriteFile(plan, []byte(fmt.Sprintf(`endpoints:
+  - {name: local, base_url: "%s/v1", model: tiny, price_in_per_1m: 0, price_out_per_1m: 0}
+strategies: [rag]
+documents: docs
+top_k: 1
+cases:
+  - {input: "How many days until my refund arrives?", expected: "four", checks: [contains]}
+`, srv.URL)), 0o644)
+	code, out, errs := runCLI("test", "--plan", plan, "--db", filepath.Join(dir, "a.db"), "--json")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var s testSummary
+	json.Unmarshal([]byte(out), &s)
+	if len(s.Rows) != 1 || s.Rows[0].Strategy != "rag" || s.Rows[0].Errors != 0 {
+		t.Errorf("summary %+v", s)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(prompts) != 1 || !strings.Contains(prompts[0], "source: refunds.md\n# Refunds A refund reaches your card within four days.") || strings.Contains(prompts[0], "shipping.txt") {
+		t.Errorf("prompts %q", prompts)
+	}
+}
