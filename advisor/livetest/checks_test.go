@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"hash/fnv"
-	"io"
 	"math"
 	"net/http"
 	"os"
@@ -331,7 +330,6 @@ func TestRAGSearchFailureIsAResultError(t *testing.T) {
 	}
 }
 
-var _ = io.Discard
 
 func TestRAGNotesSkippedPDF(t *testing.T) {
 	dir := t.TempDir()

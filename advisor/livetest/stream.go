@@ -31,20 +31,29 @@ type answer struct {
 // temperature but 1; go-openai refuses such a request before sending it. For
 // them the limit goes in max_completion_tokens (which also counts reasoning
 // tokens) and the temperature is left to the model.
+//
+// Every other model gets max_tokens, deprecated by OpenAI but the field that
+// llama.cpp, Ollama, LM Studio, vLLM and older Azure API versions all read.
 func chatRequest(model string, msgs []openai.ChatCompletionMessage, maxTokens int, temp float32) openai.ChatCompletionRequest {
 	req := openai.ChatCompletionRequest{
 		Model:         model,
 		Messages:      msgs,
-		MaxTokens:     maxTokens,
 		Temperature:   temperature(temp),
 		Stream:        true,
 		StreamOptions: &openai.StreamOptions{IncludeUsage: true},
 	}
+	setMaxTokens(&req, maxTokens)
 	if openai.NewReasoningValidator().Validate(req) != nil {
-		req.MaxCompletionTokens, req.MaxTokens = req.MaxTokens, 0
+		setMaxTokens(&req, 0)
+		req.MaxCompletionTokens = maxTokens
 		req.Temperature = 0
 	}
 	return req
+}
+
+func setMaxTokens(req *openai.ChatCompletionRequest, n int) {
+	//lint:ignore SA1019 max_tokens is what OpenAI-compatible servers read (see chatRequest).
+	req.MaxTokens = n
 }
 
 // streamChat sends one streamed chat completion with retries and measures it.
