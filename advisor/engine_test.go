@@ -533,3 +533,53 @@ func TestImportModels(t *testing.T) {
 		t.Errorf("bad type: %v", err)
 	}
 }
+
+// The scenario checker must notice a wrong recommendation, or the scenario
+// test proves nothing.
+func TestCheckExpectCatchesMismatches(t *testing.T) {
+	rec := &Recommendation{
+		Model:    ModelChoice{Type: TypeTextLLM, Architecture: ArchDecoderOnly, Weights: WeightsEither, Hosting: HostingManaged},
+		Strategy: Strategy{Primary: StepPrompting, Plan: []string{StepPrompting, StepFineTuning}},
+		Also:     []string{TypeEmbedding},
+		Fired:    []Fired{{ID: "X", Because: "Use a human reviewer."}},
+	}
+	raw := func(s string) json.RawMessage { return json.RawMessage(s) }
+	wrong := map[string]json.RawMessage{
+		"model.type": raw(`["speech-to-text"]`), "model.architecture": raw(`["diffusion"]`), "model.weights": raw(`["open"]`),
+		"model.hosting": raw(`["self-hosted"]`), "strategy.primary": raw(`["rag"]`), "plan_includes": raw(`["rag"]`),
+		"plan_excludes": raw(`["fine-tuning"]`), "plan_first": raw(`["rag"]`), "also_includes": raw(`["text-llm"]`),
+		"also_excludes": raw(`["embedding"]`), "mentions": raw(`["HIPAA"]`), "conflicts_nonempty": raw(`true`), "new_key": raw(`[]`),
+	}
+	if bad := checkExpect(wrong, rec); len(bad) != len(wrong) {
+		t.Errorf("caught %d of %d mismatches: %v", len(bad), len(wrong), bad)
+	}
+	right := map[string]json.RawMessage{
+		"model.type": raw(`["text-llm"]`), "plan_first": raw(`["prompting"]`), "plan_excludes": raw(`["rag"]`),
+		"also_includes": raw(`["embedding"]`), "mentions": raw(`["HUMAN"]`), "conflicts_nonempty": raw(`false`),
+	}
+	if bad := checkExpect(right, rec); len(bad) != 0 {
+		t.Errorf("false alarms: %v", bad)
+	}
+}
+
+// Recommend may run while models are imported (the GUI does both).
+func TestConcurrentRecommendAndImport(t *testing.T) {
+	e := newTestEngine(t)
+	ms, err := ParseCatalog("u.yaml", []byte(userModel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; i < 50; i++ {
+			e.AddModels(ms...)
+		}
+	}()
+	for i := 0; i < 20; i++ {
+		if _, err := e.Recommend(ans(t, "task", "chat_qa", "deployment", "own_servers"), LangEN); err != nil {
+			t.Fatal(err)
+		}
+	}
+	<-done
+}

@@ -29,11 +29,12 @@ func newEngine(env Env) (*advisor.Engine, error) {
 
 // runRecommend is `recommend --answers FILE [--json]`.
 func runRecommend(env Env) error {
-	const usage = "usage: recommend --answers FILE [--json]"
+	const usage = "usage: recommend --answers FILE [--json] [--lang en|pt-BR]"
 	fs := flag.NewFlagSet("recommend", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	answersPath := fs.String("answers", "", "answers file (JSON)")
 	asJSON := fs.Bool("json", false, "print the recommendation as JSON")
+	langFlag := fs.String("lang", "", "language of the texts: en or pt-BR (default: the user's locale; English with --json)")
 	if err := fs.Parse(env.Args); err != nil {
 		return usagef("%v; %s", err, usage)
 	}
@@ -53,7 +54,14 @@ func runRecommend(env Env) error {
 	}
 	lang := Lang()
 	if *asJSON {
-		lang = "en"
+		lang = "en" // stable texts for scripts unless --lang says otherwise
+	}
+	switch *langFlag {
+	case "":
+	case "en", "pt-BR":
+		lang = *langFlag
+	default:
+		return usagef("--lang %q is not allowed; allowed values: en, pt-BR", *langFlag)
 	}
 	rec, err := eng.Recommend(a, lang)
 	if err != nil {
@@ -98,7 +106,7 @@ var recLabels = map[string]map[string]string{
 		"noprice": "no price", "costs": "Cost assumptions", "why": "Why (rules that fired)",
 		"source": "source", "warnings": "Warnings", "conflicts": "Conflicts", "relax": "to resolve",
 		"change": "change the answers", "assumptions": "Assumptions (questions you did not answer)",
-		"none": "none",
+		"none": "none", "selfhost": "no API cost (runs on your hardware)",
 	},
 	"pt-BR": {
 		"title": "Recomendação", "model": "Modelo", "weights": "pesos", "hosting": "hospedagem", "size": "porte",
@@ -107,7 +115,7 @@ var recLabels = map[string]map[string]string{
 		"noprice": "sem preço", "costs": "Premissas de custo", "why": "Por quê (regras aplicadas)",
 		"source": "fonte", "warnings": "Avisos", "conflicts": "Conflitos", "relax": "para resolver",
 		"change": "mude as respostas", "assumptions": "Premissas (perguntas que você não respondeu)",
-		"none": "nenhum",
+		"none": "nenhum", "selfhost": "sem custo de API (roda no seu hardware)",
 	},
 }
 
@@ -182,7 +190,9 @@ func writeRecommendation(w io.Writer, rec *advisor.Recommendation) {
 	}
 	for _, s := range rec.Shortlist {
 		cost := L["noprice"]
-		if s.CostKnown {
+		if s.SelfHosted {
+			cost = L["selfhost"]
+		} else if s.CostKnown {
 			cost = usd(lang, s.MonthlyCostUSD) + " " + L["month"]
 		}
 		fmt.Fprintf(w, "- %s (%s): %s\n  %s\n", s.Name, s.ID, cost, s.Why)

@@ -157,6 +157,7 @@ func TestRecommendBadInput(t *testing.T) {
 		{"unknown key", []string{"recommend", "--answers", writeAnswers(t, `{"task":"chat_qa","speed":"fast"}`)}, []string{`"speed"`, "allowed keys", "latency"}},
 		{"unknown value", []string{"recommend", "--answers", writeAnswers(t, `{"latency":"fast"}`)}, []string{`"latency"`, `"fast"`, "instant, interactive, minutes_ok, batch_overnight"}},
 		{"not JSON", []string{"recommend", "--answers", writeAnswers(t, `task: chat_qa`)}, []string{"not a JSON object"}},
+		{"bad --lang", []string{"recommend", "--answers", writeAnswers(t, `{}`), "--lang", "fr"}, []string{`"fr"`, "pt-BR"}},
 		{"catalog bad type", []string{"catalog", "--type", "robot"}, []string{`"robot"`, "text-llm", "encoder-decoder"}},
 		{"catalog bad task", []string{"catalog", "--task", "dance"}, []string{`"dance"`, "speech_to_text"}},
 	}
@@ -265,5 +266,20 @@ func TestCatalogCommand(t *testing.T) {
 	code, out, _ = cliRun(t, "catalog", "--name", "whisper")
 	if code != ExitOK || !strings.Contains(out, "whisper-1") || strings.Contains(out, "gpt-4o") || !strings.Contains(out, "PRICE AS OF") {
 		t.Errorf("catalog --name whisper table:\n%s", out)
+	}
+}
+
+func TestRecommendJSONLanguage(t *testing.T) {
+	p := writeAnswers(t, `{"task":"write"}`)
+	t.Setenv("LLM_ADVISOR_LANG", "pt-BR")
+	_, out, _ := cliRun(t, "recommend", "--answers", p, "--json")
+	var en advisor.Recommendation
+	if err := json.Unmarshal([]byte(out), &en); err != nil || en.Lang != "en" {
+		t.Fatalf("--json defaults to English texts: %v %q", err, en.Lang)
+	}
+	_, out, _ = cliRun(t, "recommend", "--answers", p, "--json", "--lang", "pt-BR")
+	var pt advisor.Recommendation
+	if err := json.Unmarshal([]byte(out), &pt); err != nil || pt.Lang != "pt-BR" || pt.Fired[0].Because == en.Fired[0].Because {
+		t.Fatalf("--lang pt-BR: %v %q", err, pt.Lang)
 	}
 }
