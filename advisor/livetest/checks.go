@@ -12,30 +12,6 @@ import (
 	"github.com/llm-advisor/llm-advisor/advisor"
 )
 
-// Scoring. Every check gives a score from 0 to 1 and a reason:
-//
-//   - exact: 1 when the output equals the expected answer after trimming,
-//     collapsing runs of white space and ignoring letter case; else 0.
-//     (Models vary in capitals and trailing new lines, which a person would
-//     not count as a different answer; punctuation still counts.)
-//   - contains: 1 when the expected answer appears in the output, compared
-//     the same way; else 0.
-//   - regex: 1 when the case's pattern (or its expected answer) matches
-//     anywhere in the output (Go RE2 syntax; anchor it with ^ and $ for a
-//     full match); else 0.
-//   - json: 0 when the output is not JSON (a ``` code fence around it is
-//     tolerated), 0.25 when it is JSON but breaks the case's schema, 1 when
-//     it is valid (and matches the schema, if any). The schema subset: type,
-//     properties, required, items, enum.
-//   - similarity: the cosine of the embeddings of output and expected answer,
-//     clamped to 0..1; it passes at the plan's similarity threshold.
-//   - judge: the score (0..1) the judge endpoint gives under the rubric.
-//
-// Result.Score is the mean of the case's checks. Result.Passed is true when
-// every check passed: similarity at its threshold, every other check at a
-// score of 0.5 or more. A case without checks passes with score 1 when the
-// request succeeded.
-
 // embedder returns one embedding per text.
 type embedder func(ctx context.Context, texts []string) ([][]float64, error)
 

@@ -330,7 +330,6 @@ func TestRAGSearchFailureIsAResultError(t *testing.T) {
 	}
 }
 
-
 func TestRAGNotesSkippedPDF(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "a.txt"), []byte("Refunds take five days."), 0o644)

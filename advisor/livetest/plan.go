@@ -1,9 +1,3 @@
-// Package livetest runs a live test: every candidate endpoint × strategy on
-// the user's own examples, streamed through go-openai, measured on a
-// monotonic clock, scored by the plan's checks, and handed to a ResultSink
-// the moment each request ends. It is the only package that talks to model
-// servers, the OS keyring and the tokenizer; it imports no database code —
-// the caller passes a store that satisfies ResultSink and Index.
 package livetest
 
 import (
