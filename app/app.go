@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -138,14 +139,27 @@ func newApp(a fyne.App, ui func(func())) *App {
 // Run shows the main window and runs the event loop until it closes.
 func (a *App) Run() { a.win.ShowAndRun() }
 
-// shutdown cancels every piece of background work and closes the store.
+// shutdownWait bounds how long closing the window waits for background work
+// to stop; a run cut short is marked interrupted at the next start.
+const shutdownWait = 5 * time.Second
+
+// shutdown cancels every piece of background work, waits for it (a bounded
+// time: every result is already committed) and closes the store.
 func (a *App) shutdown() {
 	a.cancel()
-	a.work.Wait()
+	done := make(chan struct{})
+	go func() { a.work.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(shutdownWait):
+		log.Printf("llm-advisor: background work still running after %v; closing anyway", shutdownWait)
+		return
+	}
 	if a.store != nil {
 		if err := a.store.Close(); err != nil {
 			log.Printf("llm-advisor: close store: %v", err)
 		}
+		a.store = nil
 	}
 }
 
@@ -176,6 +190,14 @@ func (a *App) load() {
 		err := perr
 		if err == nil {
 			st, err = data.Open(ctx, path)
+		}
+		if err == nil {
+			// Runs left "running" by a process that died become "interrupted".
+			if n, rerr := st.ReconcileRuns(ctx); rerr != nil {
+				log.Printf("llm-advisor: reconcile runs: %v", rerr)
+			} else if n > 0 {
+				log.Printf("llm-advisor: %d interrupted runs found", n)
+			}
 		}
 		a.ui(func() {
 			a.engine = eng

@@ -188,6 +188,9 @@ func TestWizardScenarioShowsRecommendation(t *testing.T) {
 	if len(r.fired.Objects) == 0 {
 		t.Error("no fired rules shown")
 	}
+	if len(r.rec.Shortlist) > 0 {
+		h.waitFor("shortlist chart", func() bool { return r.chart.Visible() && r.chart.Resource != nil })
+	}
 	// The answers were saved: the stored decision has them and the recommendation.
 	h.settle()
 	d, err := h.a.store.Decision(context.Background(), id)
@@ -199,6 +202,19 @@ func TestWizardScenarioShowsRecommendation(t *testing.T) {
 	}
 	if d.Recommendation == nil || d.Recommendation.Strategy.Primary != advisor.StepRAG || d.Status != "final" {
 		t.Errorf("stored recommendation = %+v, status %q", d.Recommendation, d.Status)
+	}
+	// "Test this" opens the live test with the shortlist as candidates.
+	test.Tap(r.testThis)
+	if h.a.current != screenLiveTest || len(h.a.candidates) != len(r.rec.Shortlist) {
+		t.Fatalf("after Test this: screen %q, %d candidates for %d shortlisted", h.a.current, len(h.a.candidates), len(r.rec.Shortlist))
+	}
+	for i, s := range r.rec.Shortlist {
+		if h.a.candidates[i].CatalogID != s.ID {
+			t.Errorf("candidate %d = %+v, want catalog id %s", i, h.a.candidates[i], s.ID)
+		}
+	}
+	if !contains(h.a.setup.strategies, advisor.StrategyRAG) {
+		t.Errorf("a plan with RAG should preselect the rag strategy: %v", h.a.setup.strategies)
 	}
 }
 
@@ -535,7 +551,7 @@ func TestErrorSentenceIsTranslated(t *testing.T) {
 
 // openAIServer speaks OpenAI's streaming chat wire format: it answers every
 // question with "Paris" in two chunks, then usage, then [DONE].
-func openAIServer(t *testing.T) *httptest.Server {
+func openAIServer(t testing.TB) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/v1/models" {
 			fmt.Fprint(w, `{"object":"list","data":[{"id":"fake-model","object":"model"}]}`)
@@ -722,6 +738,65 @@ func TestScreenshots(t *testing.T) {
 			h.waitFor("decisions", func() bool { return h.a.home.loaded })
 			shot("home")
 		})
+	}
+}
+
+// slowServer answers after delay, so a run is still going when the test acts.
+func slowServer(t *testing.T, delay time.Duration) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(delay):
+		case <-r.Context().Done():
+			return
+		}
+		w.Header().Set("Content-Type", "text/event-stream")
+		fmt.Fprint(w, "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"ok\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n")
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestWindowCloseCancelsRun(t *testing.T) {
+	h := newHarness(t, "en")
+	srv := slowServer(t, 150*time.Millisecond)
+	h.a.candidates = []advisor.Endpoint{{Name: "slow", Kind: advisor.KindCompatible, BaseURL: srv.URL + "/v1", Model: "m"}}
+	h.a.show(screenLiveTest)
+	l := h.a.live
+	l.concurrency.SetText("1")
+	l.strategies.SetSelected([]string{advisor.StrategyZeroShot})
+	for i := 0; i < 40; i++ {
+		l.addCases(advisor.Case{Input: fmt.Sprint("q", i), Expected: "ok"})
+	}
+	test.Tap(l.start)
+	h.waitFor("first result", func() bool { return h.a.run != nil && h.a.run.done >= 1 })
+	st, id := h.a.store, h.a.run.run.ID
+	// Closing the window cancels the run; the store is closed after the
+	// final state is written.
+	closed := make(chan struct{})
+	go func() { h.a.shutdown(); close(closed) }()
+	h.waitFor("shutdown", func() bool {
+		select {
+		case <-closed:
+			return true
+		default:
+			return false
+		}
+	})
+	if h.a.store != nil {
+		t.Fatal("store still open after shutdown")
+	}
+	st2, err := data.Open(context.Background(), st.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st2.Close()
+	run, err := st2.Run(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, _ := st2.Results(context.Background(), id)
+	if run.Status != advisor.RunCancelled || len(res) == 0 || len(res) >= 40 {
+		t.Errorf("after closing: run %q with %d of 40 results", run.Status, len(res))
 	}
 }
 

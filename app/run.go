@@ -34,6 +34,8 @@ type runScreen struct {
 	list     *widget.List
 
 	got      []advisor.Result // newest first
+	last     livetest.Progress
+	pending  bool // a redraw is scheduled
 	done     int
 	errCount int
 	finished bool
@@ -58,8 +60,9 @@ func newRunScreen(a *App, run *data.Run) *runScreen {
 		l.Truncation = fyne.TextTruncateEllipsis
 		return l
 	}, func(i widget.ListItemID, o fyne.CanvasObject) {
-		o.(*widget.Label).SetText(resultLine(r.got[i]))
-		if r.got[i].ErrorClass != "" {
+		res := r.got[len(r.got)-1-i] // newest first
+		o.(*widget.Label).SetText(resultLine(res))
+		if res.ErrorClass != "" {
 			o.(*widget.Label).Importance = widget.DangerImportance
 		} else {
 			o.(*widget.Label).Importance = widget.MediumImportance
@@ -134,21 +137,47 @@ func (r *runScreen) begin() {
 	})
 }
 
+// redrawEvery bounds how often the run screen redraws: results can arrive
+// hundreds of times a second and laying out text for each would slow the run.
+const redrawEvery = 100 * time.Millisecond
+
 func (r *runScreen) onProgress(p livetest.Progress, last *advisor.Result) {
 	if last != nil {
-		r.got = append([]advisor.Result{*last}, r.got...)
-		r.list.Refresh()
+		r.got = append(r.got, *last)
 	}
-	r.updateCounts(p)
+	r.count(p)
+	if r.pending || r.finished {
+		return
+	}
+	r.pending = true
+	time.AfterFunc(redrawEvery, func() {
+		r.a.ui(func() {
+			r.pending = false
+			r.redraw()
+		})
+	})
 }
 
-func (r *runScreen) updateCounts(p livetest.Progress) {
+// count keeps the highest figures seen (reports may arrive out of order).
+func (r *runScreen) count(p livetest.Progress) {
 	if p.Done > r.done {
 		r.done = p.Done
 	}
 	if p.Errors > r.errCount {
 		r.errCount = p.Errors
 	}
+	if p.Total > 0 {
+		r.last.Total = p.Total
+	}
+	r.last.ETA = p.ETA
+}
+
+func (r *runScreen) redraw() {
+	r.list.Refresh()
+	r.updateCounts(r.last)
+}
+
+func (r *runScreen) updateCounts(p livetest.Progress) {
 	total := p.Total
 	if total == 0 {
 		total = r.run.Total
@@ -180,7 +209,8 @@ func (r *runScreen) onCancel() {
 func (r *runScreen) finish(p livetest.Progress, state string, err error) {
 	r.finished = true
 	r.state = state
-	r.updateCounts(p)
+	r.count(p)
+	r.redraw()
 	r.cancel.Disable()
 	r.results.Enable()
 	switch state {
