@@ -97,6 +97,10 @@ func runTest(env Env) error {
 			fmt.Fprintf(env.Stderr, "run %d is already done\n", run.ID)
 		}
 		plan = run.Plan
+		livetest.Defaults(&plan)
+		if err := livetest.ValidatePlan(plan); err != nil {
+			return usagef("the stored plan of run %d can no longer run: %v", run.ID, err)
+		}
 		if err := store.ClaimRun(ctx, run.ID); err != nil {
 			return err
 		}
