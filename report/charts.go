@@ -197,6 +197,7 @@ type legendItem struct {
 	color drawing.Color
 	line  bool // a line sample instead of a filled square
 	dash  bool
+	shape int // 1+ a point marker (see drawMarker) instead of a square
 }
 
 const (
@@ -263,7 +264,9 @@ func (p *plotter) frame(title string, items []legendItem) chart.Chart {
 			if y != row {
 				x, row = pos[i][0], y
 			}
-			if it.line {
+			if it.shape > 0 {
+				drawMarker(r, it.shape-1, x+sw/2, y+sw/2, float64(sw)*0.42, chart.Style{FillColor: mutedColor, StrokeColor: mutedColor, StrokeWidth: 1})
+			} else if it.line {
 				st := chart.Style{StrokeColor: it.color, StrokeWidth: 2.5 * p.k}
 				if it.dash {
 					st.StrokeDashArray = []float64{6 * p.k, 4 * p.k}
@@ -305,12 +308,16 @@ func percentAxis(lang string) tickRange {
 	return t
 }
 
-// usdTicks labels a dollar axis with no more decimals than its step needs.
+// usdTicks labels a dollar axis with as many decimals as its step needs
+// (2.5 needs one, 0.05 two, 10 none).
 func usdTicks(lang string) func(v, step float64) string {
 	return func(v, step float64) string {
 		dec := 0
-		for s := step; s < 1 && dec < 6; s *= 10 {
-			dec++
+		for ; dec < 6; dec++ {
+			x := step * math.Pow(10, float64(dec))
+			if math.Abs(x-math.Round(x)) < 1e-9*math.Max(1, x) {
+				break
+			}
 		}
 		if isPT(lang) {
 			return "US$ " + num(lang, v, dec)
@@ -645,51 +652,83 @@ func (p *plotter) shortlistCost() func() chart.Chart {
 
 // ---- scatter ----
 
-// pointSeries draws one model's points with a label beside each, moving a
-// label round its point to avoid labels already placed.
+// pointSeries draws every point of the scatter — colour by model, shape by
+// strategy — then a label beside each point where one fits: markers go
+// first so no label covers a point drawn after it.
 type pointSeries struct {
 	p      *plotter
-	name   string
-	color  drawing.Color
 	xs, ys []float64
+	colors []drawing.Color
 	labels []string
-	placed *[]chart.Box
+	shapes []int
 }
 
-func (s pointSeries) GetName() string           { return s.name }
+func (s pointSeries) GetName() string           { return "points" }
 func (s pointSeries) GetYAxis() chart.YAxisType { return chart.YAxisSecondary }
-func (s pointSeries) GetStyle() chart.Style     { return chart.Style{DotColor: s.color} }
+func (s pointSeries) GetStyle() chart.Style     { return chart.Style{} }
 func (s pointSeries) Validate() error           { return nil }
 func (s pointSeries) Render(r chart.Renderer, cb chart.Box, xr, yr chart.Range, _ chart.Style) {
 	rad := 6 * s.p.k
 	st := chart.Style{Font: fontReg, FontSize: valueSize + 0.5, FontColor: textColor}
 	h := s.p.px(valueSize + 0.5)
+	xs, ys := make([]int, len(s.xs)), make([]int, len(s.xs))
+	var placed []chart.Box
 	for i := range s.xs {
-		x := cb.Left + xr.Translate(s.xs[i])
-		y := cb.Bottom - yr.Translate(s.ys[i])
-		dot := chart.Style{FillColor: s.color, StrokeColor: drawing.ColorWhite, StrokeWidth: 1.5 * s.p.k}
-		dot.GetFillAndStrokeOptions().WriteToRenderer(r)
-		r.Circle(rad, x, y)
-		r.FillStroke()
-		r.ResetStyle()
-		*s.placed = append(*s.placed, chart.Box{Left: x - int(rad), Right: x + int(rad), Top: y - int(rad), Bottom: y + int(rad)})
+		xs[i] = cb.Left + xr.Translate(s.xs[i])
+		ys[i] = cb.Bottom - yr.Translate(s.ys[i])
+		drawMarker(r, s.shapes[i], xs[i], ys[i], rad, chart.Style{FillColor: s.colors[i], StrokeColor: drawing.ColorWhite, StrokeWidth: 1.5 * s.p.k})
+		placed = append(placed, chart.Box{Left: xs[i] - int(rad), Right: xs[i] + int(rad), Top: ys[i] - int(rad), Bottom: ys[i] + int(rad)})
+	}
+	for i := range s.xs {
+		x, y := xs[i], ys[i]
 		w := s.p.textWidth(fontReg, valueSize+0.5, s.labels[i])
 		off := int(rad) + int(4*s.p.k)
 		cands := [][2]int{{x + off, y + h/2}, {x - off - w, y + h/2}, {x - w/2, y - off}, {x - w/2, y + off + h}, {x + off, y - off}, {x + off, y + off + h/2}, {x - off - w, y - off}, {x - off - w, y + off + h/2}}
-		best := cands[0]
+		// A crowded point keeps its marker (its shape names the strategy)
+		// and loses the label rather than printing over another.
 		for _, c := range cands {
 			b := chart.Box{Left: c[0], Right: c[0] + w, Top: c[1] - h, Bottom: c[1]}
-			if b.Left < cb.Left || b.Right > cb.Right || b.Top < cb.Top || b.Bottom > cb.Bottom {
+			gap := int(3 * s.p.k) // labels keep a little air between them
+			padded := chart.Box{Left: b.Left - gap, Right: b.Right + gap, Top: b.Top - gap/2, Bottom: b.Bottom + gap/2}
+			if b.Left < cb.Left || b.Right > cb.Right || b.Top < cb.Top || b.Bottom > cb.Bottom || overlapsAny(padded, placed) {
 				continue
 			}
-			if !overlapsAny(b, *s.placed) {
-				best = c
-				break
-			}
+			placed = append(placed, b)
+			chart.Draw.Text(r, s.labels[i], c[0], c[1], st)
+			break
 		}
-		*s.placed = append(*s.placed, chart.Box{Left: best[0], Right: best[0] + w, Top: best[1] - h, Bottom: best[1]})
-		chart.Draw.Text(r, s.labels[i], best[0], best[1], st)
 	}
+}
+
+// drawMarker draws a point marker: 0 circle, 1 square, 2 triangle, 3 diamond.
+func drawMarker(r chart.Renderer, shape, x, y int, rad float64, st chart.Style) {
+	st.GetFillAndStrokeOptions().WriteToRenderer(r)
+	defer r.ResetStyle()
+	d := int(rad)
+	switch shape % 4 {
+	case 0:
+		r.Circle(rad, x, y)
+		r.FillStroke() // the raster renderer's Circle only adds the path
+		return
+	case 1:
+		d = int(rad * 0.9)
+		r.MoveTo(x-d, y-d)
+		r.LineTo(x+d, y-d)
+		r.LineTo(x+d, y+d)
+		r.LineTo(x-d, y+d)
+	case 2:
+		r.MoveTo(x, y-d-1)
+		r.LineTo(x+d+1, y+d)
+		r.LineTo(x-d-1, y+d)
+	case 3:
+		d = int(rad * 1.2)
+		r.MoveTo(x, y-d)
+		r.LineTo(x+d, y)
+		r.LineTo(x, y+d)
+		r.LineTo(x-d, y)
+	}
+	r.Close()
+	r.FillStroke()
 }
 
 func overlapsAny(b chart.Box, boxes []chart.Box) bool {
@@ -707,6 +746,7 @@ func (p *plotter) costQuality() func() chart.Chart {
 	type pts struct {
 		xs, ys []float64
 		labels []string
+		shapes []int
 	}
 	byID := map[string]*pts{}
 	maxX := 0.0
@@ -722,6 +762,7 @@ func (p *plotter) costQuality() func() chart.Chart {
 		b.xs = append(b.xs, r.CostPer1K)
 		b.ys = append(b.ys, r.Quality*100)
 		b.labels = append(b.labels, strategyLabel(r.Strategy))
+		b.shapes = append(b.shapes, indexOf(p.cats, r.Strategy))
 		maxX = math.Max(maxX, r.CostPer1K)
 	}
 	if !(maxX > 0) {
@@ -735,6 +776,9 @@ func (p *plotter) costQuality() func() chart.Chart {
 				ids = append(ids, id)
 				items = append(items, legendItem{label: p.models.label[id], color: p.models.color(id)})
 			}
+		}
+		for i, st := range p.cats {
+			items = append(items, legendItem{label: strategyLabel(st), shape: i + 1})
 		}
 		c := p.frame(msg(p.lang, "chart.cost_quality"), items)
 		x := valueAxis(maxX, usdTicks(p.lang))
@@ -759,11 +803,16 @@ func (p *plotter) costQuality() func() chart.Chart {
 		c.XAxis.GridMajorStyle, c.XAxis.GridMinorStyle = grid, grid
 		c.XAxis.Name = msg(p.lang, "axis.cost_per_1k")
 		c.XAxis.NameStyle = chart.Style{Font: fontReg, FontSize: axisSize, FontColor: mutedColor}
-		placed := &[]chart.Box{}
+		ps := pointSeries{p: p}
 		for _, id := range ids {
 			b := byID[id]
-			c.Series = append(c.Series, pointSeries{p: p, name: p.models.label[id], color: p.models.color(id), xs: b.xs, ys: b.ys, labels: b.labels, placed: placed})
+			for i := range b.xs {
+				ps.xs, ps.ys = append(ps.xs, b.xs[i]), append(ps.ys, b.ys[i])
+				ps.labels, ps.shapes = append(ps.labels, b.labels[i]), append(ps.shapes, b.shapes[i])
+				ps.colors = append(ps.colors, p.models.color(id))
+			}
 		}
+		c.Series = []chart.Series{ps}
 		return c
 	}
 }
@@ -788,6 +837,14 @@ func (p *plotter) history() func() chart.Chart {
 			points = append(points, HistoryPoint(p.in.Run.ID, p.in.Run.StartedAt, p.in.Results))
 		}
 	}
+	// A run where every request failed has no quality or latency to show.
+	kept := points[:0]
+	for _, h := range points {
+		if h.LatencyP50 > 0 || h.Quality > 0 {
+			kept = append(kept, h)
+		}
+	}
+	points = kept
 	if len(points) < 2 {
 		return nil
 	}

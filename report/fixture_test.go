@@ -61,11 +61,14 @@ func fixtureResults(p advisor.Plan, repeats int) []advisor.Result {
 	}
 	boost := map[string]float64{advisor.StrategyZeroShot: 0, advisor.StrategyFewShot: 0.06, advisor.StrategyRAG: 0.15}
 	n := 0
-	for _, ep := range p.Endpoints {
+	for ei, ep := range p.Endpoints {
+		b, ok := base[ep.Name]
+		if !ok {
+			b = [3]float64{0.4 + 0.04*float64(ei%10), 700 + 150*float64(ei), 200 + 30*float64(ei)}
+		}
 		for _, st := range p.Strategies {
 			for ci := range p.Cases {
 				for rep := 0; rep < repeats; rep++ {
-					b := base[ep.Name]
 					r := advisor.Result{
 						RunID: 12, Endpoint: ep.Name, Model: ep.Model, Strategy: st, Case: ci, Repeat: rep,
 						TTFTMs:    b[2] * (0.8 + 0.4*rng.Float64()),

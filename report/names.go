@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -124,15 +125,30 @@ func (m *models) color(id string) drawing.Color {
 	return drawing.ColorFromHex("7F7F7F")
 }
 
-// makeLabels shortens every name for charts and keeps the labels unique.
+// makeLabels shortens every name for charts and keeps the labels unique:
+// names that shorten to the same label keep their ends instead (where
+// versions and sizes are), and a number settles what is still equal.
 func (m *models) makeLabels() {
-	used := map[string]string{}
+	const max = 24
+	count := map[string]int{}
 	for _, id := range m.order {
-		l := shortName(m.full[id], 24)
-		if other, clash := used[l]; clash && other != id {
-			l = ellipsis(m.full[id], 24)
+		count[shortName(m.full[id], max)]++
+	}
+	used := map[string]bool{}
+	for _, id := range m.order {
+		l := shortName(m.full[id], max)
+		if count[l] > 1 {
+			r := []rune(strip(m.full[id]))
+			if len(r) > max {
+				l = "…" + string(r[len(r)-max+1:])
+			} else {
+				l = string(r)
+			}
 		}
-		used[l] = id
+		for n := 2; used[l]; n++ {
+			l = fmt.Sprintf("%s (%d)", ellipsis(shortName(m.full[id], max), max-4), n)
+		}
+		used[l] = true
 		m.label[id] = l
 	}
 }
@@ -144,6 +160,19 @@ var dateSuffix = regexp.MustCompile(`[-_@](20\d\d-?[01]\d-?[0-3]\d|[01]\d[0-3]\d
 // suffix ("-2024-07-18"), then elides the middle if it is still longer than
 // max runes, keeping both ends where model names carry their meaning.
 func shortName(name string, max int) string {
+	s := strip(name)
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	r := []rune(s)
+	tail := max / 3
+	head := max - tail - 1
+	return string(r[:head]) + "…" + string(r[len(r)-tail:])
+}
+
+// strip drops the parts of a model name a reader does not need: an
+// organisation prefix, a ":latest" tag and a release date suffix.
+func strip(name string) string {
 	s := name
 	if i := strings.LastIndex(s, "/"); i >= 0 && i < len(s)-1 && !strings.Contains(s, " (") {
 		s = s[i+1:]
@@ -152,13 +181,7 @@ func shortName(name string, max int) string {
 	if t := dateSuffix.ReplaceAllString(s, ""); t != "" {
 		s = t
 	}
-	if utf8.RuneCountInString(s) <= max {
-		return s
-	}
-	r := []rune(s)
-	tail := max / 3
-	head := max - tail - 1
-	return string(r[:head]) + "…" + string(r[len(r)-tail:])
+	return s
 }
 
 // ellipsis shortens s to at most max runes, ending in "…" when cut. It cuts on

@@ -8,6 +8,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"flag"
+	"fmt"
 	"image/png"
 	"io"
 	"os"
@@ -476,6 +477,20 @@ func TestShortening(t *testing.T) {
 			t.Errorf("shortName(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
+	// Names that shorten alike keep distinct labels.
+	in0 := fixture("en", 1)
+	in0.Run.Plan.Endpoints = nil
+	in0.Results = nil
+	for i := 0; i < 12; i++ {
+		in0.Results = append(in0.Results, advisor.Result{Endpoint: fmt.Sprintf("e%d", i), Model: fmt.Sprintf("org/a-very-long-model-name-that-repeats-%d-instruct", i%11)})
+	}
+	seenLabel := map[string]bool{}
+	for _, l := range newModels(in0).label {
+		if seenLabel[l] || utf8.RuneCountInString(l) > 24 {
+			t.Errorf("label %q repeated or too long", l)
+		}
+		seenLabel[l] = true
+	}
 	// Ellipsis cuts on runes, never inside a character.
 	s := strings.Repeat("ção ", 200)
 	for n := 1; n < 30; n++ {
@@ -600,5 +615,69 @@ func BenchmarkChartsAndPDF10k(b *testing.B) {
 		if err := WritePDF(io.Discard, in); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestEdgeRuns renders every export for runs at the edges: no results yet,
+// every request failed, one model on one strategy, and many models.
+func TestEdgeRuns(t *testing.T) {
+	empty := fixture("en", 3)
+	empty.Results = nil
+
+	failed := fixture("pt-BR", 3)
+	for i := range failed.Results {
+		failed.Results[i] = advisor.Result{RunID: 12, Endpoint: failed.Results[i].Endpoint, Model: failed.Results[i].Model, Strategy: failed.Results[i].Strategy, Case: failed.Results[i].Case, ErrorClass: advisor.ErrUnauthorized}
+	}
+
+	one := fixture("en", 4)
+	one.Run.Plan.Endpoints = one.Run.Plan.Endpoints[:1]
+	one.Run.Plan.Strategies = one.Run.Plan.Strategies[:1]
+	one.Results = fixtureResults(one.Run.Plan, 1)
+	one.Recommendation, one.History = nil, nil
+
+	many := fixture("en", 2)
+	many.Run.Plan.Endpoints = nil
+	many.Results = nil
+	for i := 0; i < 12; i++ {
+		ep := advisor.Endpoint{Name: fmt.Sprintf("ep%d", i), Kind: advisor.KindCompatible, Model: fmt.Sprintf("vendor/some-rather-long-model-name-%d-instruct", i), PriceInPer1M: fptr(float64(i)), PriceOutPer1M: fptr(float64(2 * i))}
+		many.Run.Plan.Endpoints = append(many.Run.Plan.Endpoints, ep)
+	}
+	many.Results = fixtureResults(many.Run.Plan, 1)
+
+	for name, in := range map[string]Input{"empty": empty, "failed": failed, "one": one, "many": many} {
+		t.Run(name, func(t *testing.T) {
+			charts, err := Charts(in, ChartOptions{PNG: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := WritePDF(io.Discard, in); err != nil {
+				t.Fatal(err)
+			}
+			if err := WriteHTML(io.Discard, in); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := WriteMarkdown(t.TempDir(), "r", in); err != nil {
+				t.Fatal(err)
+			}
+			names := map[string]bool{}
+			for _, c := range charts {
+				names[c.Name] = true
+			}
+			switch name {
+			case "failed":
+				if names["latency"] || names["quality"] || !names["errors"] {
+					t.Errorf("all-failed run charts: %v", names)
+				}
+			case "one", "many":
+				if !names["latency"] || !names["quality"] {
+					t.Errorf("charts: %v", names)
+				}
+			}
+			if dir := os.Getenv("REPORT_DUMP"); dir != "" {
+				for _, c := range charts {
+					os.WriteFile(filepath.Join(dir, "edge-"+name+"-"+c.Name+".png"), c.PNG, 0o644)
+				}
+			}
+		})
 	}
 }
