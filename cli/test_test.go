@@ -43,14 +43,14 @@ func TestCLIChild(t *testing.T) {
 	os.Exit(Run(args, os.Stdin, os.Stdout, os.Stderr))
 }
 
-func sseAnswer(w http.ResponseWriter, text string) {
+func ltSSE(w http.ResponseWriter, text string) {
 	w.Header().Set("Content-Type", "text/event-stream")
 	fmt.Fprintf(w, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":%q},\"finish_reason\":null}]}\n\n", text)
 	fmt.Fprint(w, "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n")
 	fmt.Fprint(w, "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":3,\"total_tokens\":13}}\n\ndata: [DONE]\n\n")
 }
 
-func writePlan(t *testing.T, dir, base string, cases int, extra string) string {
+func ltWritePlan(t *testing.T, dir, base string, cases int, extra string) string {
 	t.Helper()
 	var b strings.Builder
 	fmt.Fprintf(&b, "name: cli test\nendpoints:\n  - name: local\n    kind: openai-compatible\n    base_url: %s/v1\n    model: tiny\n", base)
@@ -75,11 +75,11 @@ func runCLI(args ...string) (int, string, string) {
 func TestTestCommandJSON(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
-		sseAnswer(w, "It is four.")
+		ltSSE(w, "It is four.")
 	}))
 	defer srv.Close()
 	dir := t.TempDir()
-	plan := writePlan(t, dir, srv.URL, 3, "    price_in_per_1m: 1\n    price_out_per_1m: 2\n")
+	plan := ltWritePlan(t, dir, srv.URL, 3, "    price_in_per_1m: 1\n    price_out_per_1m: 2\n")
 	db := filepath.Join(dir, "a.db")
 	code, out, errs := runCLI("test", "--plan", plan, "--db", db, "--json")
 	if code != ExitOK {
@@ -96,7 +96,7 @@ func TestTestCommandJSON(t *testing.T) {
 	if row.Requests != 3 || row.Errors != 0 || row.Quality != 1 || !row.PriceKnown || row.TokensOut != 9 {
 		t.Errorf("row %+v", row)
 	}
-	if want := 3 * (10*1.0 + 3*2.0) / 1e6; abs(row.CostUSD-want) > 1e-12 {
+	if want := 3 * (10*1.0 + 3*2.0) / 1e6; ltAbs(row.CostUSD-want) > 1e-12 {
 		t.Errorf("cost %v, want %v", row.CostUSD, want)
 	}
 	if !strings.Contains(errs, "progress: 3/3") {
@@ -116,7 +116,7 @@ func TestTestCommandJSON(t *testing.T) {
 	}
 }
 
-func abs(x float64) float64 {
+func ltAbs(x float64) float64 {
 	if x < 0 {
 		return -x
 	}
@@ -131,7 +131,7 @@ func TestTestCommandTableFlagsFailuresAndUnknownPrice(t *testing.T) {
 	}))
 	defer srv.Close()
 	dir := t.TempDir()
-	plan := writePlan(t, dir, srv.URL, 2, "")
+	plan := ltWritePlan(t, dir, srv.URL, 2, "")
 	code, out, errs := runCLI("test", "--plan", plan, "--db", filepath.Join(dir, "a.db"))
 	if code != ExitFail {
 		t.Errorf("exit %d, want 1 when every request failed", code)
@@ -198,11 +198,11 @@ func TestKillAndResume(t *testing.T) {
 		inputs[req.Messages[len(req.Messages)-1].Content]++
 		mu.Unlock()
 		time.Sleep(5 * time.Millisecond)
-		sseAnswer(w, "four")
+		ltSSE(w, "four")
 	}))
 	defer srv.Close()
 	dir := t.TempDir()
-	plan := writePlan(t, dir, srv.URL, cases, "")
+	plan := ltWritePlan(t, dir, srv.URL, cases, "")
 	db := filepath.Join(dir, "kill.db")
 
 	child := exec.Command(os.Args[0], "-test.run=^TestCLIChild$", "--", "test", "--plan", plan, "--db", db)
@@ -323,11 +323,11 @@ func TestInterruptMarksCancelled(t *testing.T) {
 				break
 			}
 		}
-		sseAnswer(w, "four")
+		ltSSE(w, "four")
 	}))
 	defer srv.Close()
 	dir := t.TempDir()
-	plan := writePlan(t, dir, srv.URL, 10, "")
+	plan := ltWritePlan(t, dir, srv.URL, 10, "")
 	db := filepath.Join(dir, "int.db")
 	child := exec.Command(os.Args[0], "-test.run=^TestCLIChild$", "--", "test", "--plan", plan, "--db", db, "--json")
 	child.Env = append(os.Environ(), "LLM_ADVISOR_CLI_CHILD=1")
@@ -382,7 +382,7 @@ func TestTestCommandRAGThroughTheStore(t *testing.T) {
 		mu.Lock()
 		prompts = append(prompts, req.Messages[len(req.Messages)-1].Content)
 		mu.Unlock()
-		sseAnswer(w, "four days [refunds.md]")
+		ltSSE(w, "four days [refunds.md]")
 	}))
 	defer srv.Close()
 	dir := t.TempDir()
