@@ -107,7 +107,11 @@ func TestOfflineShortlistIsLocal(t *testing.T) {
 		if len(rec.Shortlist) == 0 {
 			t.Errorf("%s: empty shortlist", task)
 		}
-		for _, s := range rec.Shortlist {
+		all := rec.Shortlist
+		for _, as := range rec.AlsoShortlist {
+			all = append(all, as.Shortlist...)
+		}
+		for _, s := range all {
 			m, _ := e.Model(s.ID)
 			if m.Weights != WeightsOpen || !selfHostable(m) || m.MinMemoryGB > 24 {
 				t.Errorf("%s: %s cannot run offline on 24 GB", task, s.ID)
@@ -582,4 +586,20 @@ func TestConcurrentRecommendAndImport(t *testing.T) {
 		}
 	}
 	<-done
+}
+
+// Further model types get their own short list under the same constraints
+// (K4: an offline transcriber plus a small local LLM to summarise).
+func TestAlsoShortlist(t *testing.T) {
+	e := newTestEngine(t)
+	rec := recommend(t, e, "task", "speech_to_text,summarize", "deployment", "offline", "hardware", "laptop_16gb")
+	if len(rec.AlsoShortlist) != 1 || rec.AlsoShortlist[0].Type != TypeTextLLM || len(rec.AlsoShortlist[0].Shortlist) == 0 {
+		t.Fatalf("also shortlist %+v", rec.AlsoShortlist)
+	}
+	for _, s := range rec.AlsoShortlist[0].Shortlist {
+		m, _ := e.Model(s.ID)
+		if m.Type != TypeTextLLM && m.Type != TypeMultimodalLLM || m.MinMemoryGB > 16 || !contains(m.Hosting, HostingLocalApp) {
+			t.Errorf("%s is not a local LLM for a 16 GB laptop", s.ID)
+		}
+	}
 }

@@ -52,9 +52,10 @@ type Recommendation struct {
 	Assumptions []string      `json:"assumptions"`
 
 	// Added fields (the contract allows more).
-	Steps           []PlanStep `json:"steps,omitempty"`            // the plan in plain language, one entry per step of Strategy.Plan
-	CostAssumptions string     `json:"cost_assumptions,omitempty"` // the token and volume figures behind monthly costs
-	Lang            string     `json:"lang,omitempty"`             // language of the texts: "en" or "pt-BR"
+	Steps           []PlanStep      `json:"steps,omitempty"`            // the plan in plain language, one entry per step of Strategy.Plan
+	AlsoShortlist   []AlsoShortlist `json:"also_shortlist,omitempty"`   // a few catalog models for each type in Also, same constraints
+	CostAssumptions string          `json:"cost_assumptions,omitempty"` // the token and volume figures behind monthly costs
+	Lang            string          `json:"lang,omitempty"`             // language of the texts: "en" or "pt-BR"
 }
 
 // ModelChoice is the kind of model recommended.
@@ -89,6 +90,12 @@ type Shortlisted struct {
 	// Added fields.
 	CostKnown  bool `json:"cost_known"`            // false when the catalog has no price for this use (MonthlyCostUSD is then 0)
 	SelfHosted bool `json:"self_hosted,omitempty"` // runs on the user's hardware: no API cost, hardware needed
+}
+
+// AlsoShortlist is the shortlist of one further model type the use case needs.
+type AlsoShortlist struct {
+	Type      string        `json:"type"`
+	Shortlist []Shortlisted `json:"shortlist"`
 }
 
 // Fired is one rule that fired, with its plain-language reason and source.

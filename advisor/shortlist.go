@@ -94,15 +94,11 @@ type candidate struct {
 	exact bool // the model's own type is the one recommended (not a stand-in)
 }
 
-// buildShortlist picks the catalog models that pass every hard filter and fit
-// the recommended type, weights, hosting and (if possible) size tier, ranked
-// by estimated monthly cost.
-func (r *run) buildShortlist(a Answers) {
-	rec := r.rec
-	r.dirty = false
-	r.slWarnings = r.slWarnings[:0]
-	want := rec.Model
-	u := usageFor(a)
+// pick returns the catalog models that pass every hard filter and fit want
+// (type, weights, hosting and, for language models, the size tier when any
+// model of that tier fits), ranked by estimated monthly cost, with the
+// hosting actually used and notes on what had to be relaxed.
+func (r *run) pick(want ModelChoice, a Answers, u usage, hostingIsPreference bool) (cands []candidate, hosting string, notes []string) {
 	collect := func(hosting string) []candidate {
 		selfHost := hosting != HostingManaged
 		var cands []candidate
@@ -131,21 +127,18 @@ func (r *run) buildShortlist(a Answers) {
 		}
 		return cands
 	}
-	hosting := want.Hosting
-	cands := collect(hosting)
+	hosting = want.Hosting
+	cands = collect(hosting)
 	// A managed service chosen as a preference (not by a hard rule) gives way
 	// to self-hosting when the catalog has no hosted model of the type.
-	if len(cands) == 0 && hosting == HostingManaged && r.model["hosting"].prec > 2 {
+	if len(cands) == 0 && hosting == HostingManaged && hostingIsPreference {
 		if alt := collect(HostingSelfHosted); len(alt) > 0 {
 			cands, hosting = alt, HostingSelfHosted
-			r.slWarnings = append(r.slWarnings, r.msg(
+			notes = append(notes, r.msg(
 				"No hosted model of this type in the catalog meets every constraint; the shortlist shows models that need your own hardware.",
 				"Nenhum modelo hospedado deste tipo no catálogo atende a todas as restrições; a lista mostra modelos que exigem hardware próprio."))
 		}
 	}
-	selfHost := hosting != HostingManaged
-	want.Hosting = hosting
-
 	// The tier only narrows a list of language models; other model types
 	// come in sizes that the hardware filter already handles.
 	if want.Type == TypeTextLLM || want.Type == TypeMultimodalLLM || want.Type == TypeCodeLLM {
@@ -158,7 +151,7 @@ func (r *run) buildShortlist(a Answers) {
 		if len(inTier) > 0 {
 			cands = inTier
 		} else if len(cands) > 0 {
-			r.slWarnings = append(r.slWarnings, r.msg(
+			notes = append(notes, r.msg(
 				fmt.Sprintf("No catalog model of the %s size tier passes every constraint; the shortlist shows other sizes.", want.SizeTier),
 				fmt.Sprintf("Nenhum modelo do catálogo do porte %s atende a todas as restrições; a lista mostra outros portes.", want.SizeTier)))
 		}
@@ -185,8 +178,43 @@ func (r *run) buildShortlist(a Answers) {
 		}
 		return a.m.ID < b.m.ID
 	})
+	return cands, hosting, notes
+}
+
+// maxAlsoShortlist is how many models each further model type shows.
+const maxAlsoShortlist = 3
+
+// buildShortlist fills the shortlist of the recommended model type and of
+// each further type in Also, and the shortlist facts rules of stages 6–7 see.
+func (r *run) buildShortlist(a Answers) {
+	rec := r.rec
+	r.dirty = false
+	u := usageFor(a)
+	cands, hosting, notes := r.pick(rec.Model, a, u, r.model["hosting"].prec > 2)
+	r.slWarnings = append(r.slWarnings[:0], notes...)
+	want := rec.Model
+	want.Hosting = hosting
+	selfHost := hosting != HostingManaged
 	if len(cands) > maxShortlist {
 		cands = cands[:maxShortlist]
+	}
+	rec.AlsoShortlist = rec.AlsoShortlist[:0]
+	for _, t := range rec.Also {
+		aw := ModelChoice{Type: t, Weights: rec.Model.Weights, Hosting: rec.Model.Hosting, SizeTier: TierMid}
+		if aw.Hosting != HostingManaged {
+			aw.SizeTier = TierSmall
+		}
+		ac, ah, _ := r.pick(aw, a, u, r.model["hosting"].prec > 2)
+		aw.Hosting = ah
+		if len(ac) > maxAlsoShortlist {
+			ac = ac[:maxAlsoShortlist]
+		}
+		list := AlsoShortlist{Type: t, Shortlist: []Shortlisted{}}
+		for _, c := range ac {
+			list.Shortlist = append(list.Shortlist, Shortlisted{ID: c.m.ID, Name: c.m.Name, MonthlyCostUSD: c.usd, Why: r.why(c, aw, a),
+				CostKnown: c.ok, SelfHosted: ah != HostingManaged && selfHostable(c.m)})
+		}
+		rec.AlsoShortlist = append(rec.AlsoShortlist, list)
 	}
 	rec.Shortlist = rec.Shortlist[:0]
 	r.env.ShortlistLicenses = r.env.ShortlistLicenses[:0]

@@ -106,7 +106,7 @@ var recLabels = map[string]map[string]string{
 		"noprice": "no price", "costs": "Cost assumptions", "why": "Why (rules that fired)",
 		"source": "source", "warnings": "Warnings", "conflicts": "Conflicts", "relax": "to resolve",
 		"change": "change the answers", "assumptions": "Assumptions (questions you did not answer)",
-		"none": "none", "selfhost": "no API cost (runs on your hardware)",
+		"none": "none", "selfhost": "no API cost (runs on your hardware)", "alsofor": "And for the",
 	},
 	"pt-BR": {
 		"title": "Recomendação", "model": "Modelo", "weights": "pesos", "hosting": "hospedagem", "size": "porte",
@@ -115,7 +115,7 @@ var recLabels = map[string]map[string]string{
 		"noprice": "sem preço", "costs": "Premissas de custo", "why": "Por quê (regras aplicadas)",
 		"source": "fonte", "warnings": "Avisos", "conflicts": "Conflitos", "relax": "para resolver",
 		"change": "mude as respostas", "assumptions": "Premissas (perguntas que você não respondeu)",
-		"none": "nenhum", "selfhost": "sem custo de API (roda no seu hardware)",
+		"none": "nenhum", "selfhost": "sem custo de API (roda no seu hardware)", "alsofor": "E para o",
 	},
 }
 
@@ -196,6 +196,21 @@ func writeRecommendation(w io.Writer, rec *advisor.Recommendation) {
 			cost = usd(lang, s.MonthlyCostUSD) + " " + L["month"]
 		}
 		fmt.Fprintf(w, "- %s (%s): %s\n  %s\n", s.Name, s.ID, cost, s.Why)
+	}
+	for _, as := range rec.AlsoShortlist {
+		fmt.Fprintf(w, "%s %s:\n", L["alsofor"], plain(lang, as.Type))
+		if len(as.Shortlist) == 0 {
+			fmt.Fprintf(w, "  %s\n", L["none"])
+		}
+		for _, s := range as.Shortlist {
+			cost := L["noprice"]
+			if s.SelfHosted {
+				cost = L["selfhost"]
+			} else if s.CostKnown {
+				cost = usd(lang, s.MonthlyCostUSD) + " " + L["month"]
+			}
+			fmt.Fprintf(w, "  - %s (%s): %s\n", s.Name, s.ID, cost)
+		}
 	}
 	if rec.CostAssumptions != "" {
 		fmt.Fprintf(w, "%s: %s\n", L["costs"], rec.CostAssumptions)

@@ -187,7 +187,7 @@ func TestRecommendReadableText(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	for _, want := range []string{"Recommendation", "Plan", "retrieval (RAG)", "Shortlist (estimated monthly cost)", "USD ", "a month",
-		"Cost assumptions", "Why (rules that fired)", "S4 [strong]", "source: http", "Warnings", "Assumptions"} {
+		"Cost assumptions", "And for the embedding model", "text-embedding-3-small", "Why (rules that fired)", "S4 [strong]", "source: http", "Warnings", "Assumptions"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("English text lacks %q", want)
 		}
