@@ -297,7 +297,9 @@ func TestFaultsAreClassifiedAndTheRunGoesOn(t *testing.T) {
 			good := serve(t, okStream("It is 4."))
 			sink := &memSink{}
 			opt, waits := testOptions(sink)
-			opt.timeout = 300 * time.Millisecond
+			if tt.class == advisor.ErrTimeout {
+				opt.timeout = 300 * time.Millisecond
+			}
 			if _, err := Run(context.Background(), plan(base, good.URL), 1, opt); err != nil {
 				t.Fatal(err)
 			}
