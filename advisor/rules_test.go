@@ -69,6 +69,7 @@ var ruleCases = map[string][2][]string{
 	"H1b":  {{"sensitivity", "special"}, {"sensitivity", "special", "deployment", "own_servers"}},
 	"C1":   {{"deployment", "offline", "budget_monthly", "0", "team_skills", "no_engineers"}, {"deployment", "offline", "budget_monthly", "1k_10k", "team_skills", "no_engineers"}},
 	"M11":  {{"deployment", "own_servers"}, {"deployment", "cloud_api_ok"}},
+	"M11b": {{"deployment", "own_servers", "hardware", "none"}, {"deployment", "own_servers", "hardware", "gpu_24gb"}},
 	"S20":  {{"task", "write", "output_format", "brand_voice", "labeled_examples", "50_500", "lifecycle", "yes"}, {"task", "write", "output_format", "brand_voice", "labeled_examples", "50_500", "lifecycle", "no"}},
 	"M17":  {{"knowledge_source", "own_documents", "kb_size", "gt_5000"}, {"knowledge_source", "general_only"}},
 	"M15":  {{"languages", "many"}, {"languages", "few"}},

@@ -121,6 +121,13 @@ func (r *run) pick(want ModelChoice, a Answers, u usage, hostingIsPreference boo
 			if !ok {
 				continue
 			}
+			// A model run on the user's own machines must fit them, whichever
+			// rule led to self-hosting (cloud VMs in the user's tenant can be sized).
+			if selfHost && a.Deployment != "own_cloud_tenant" {
+				if gb := hardwareGB(a.Hardware); gb >= 0 && m.MinMemoryGB > gb {
+					continue
+				}
+			}
 			usd, priced := costFor(m, u, selfHost)
 			exact := m.Type == want.Type || (want.Type == TypeTextLLM && m.Type == TypeMultimodalLLM)
 			cands = append(cands, candidate{m: m, usd: usd, ok: priced, tier: m.SizeTier == "" || m.SizeTier == want.SizeTier, exact: exact})
