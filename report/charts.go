@@ -7,6 +7,7 @@ import (
 	"html"
 	"math"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/golang/freetype/truetype"
@@ -210,9 +211,17 @@ const (
 func (p *plotter) px(pt float64) int { return int(math.Ceil(pt * p.opt.DPI / 72)) }
 
 func (p *plotter) textWidth(f *truetype.Font, size float64, s string) int {
-	face := truetype.NewFace(f, &truetype.Options{Size: size, DPI: p.opt.DPI})
-	defer face.Close()
-	return font.MeasureString(face, s).Ceil()
+	// Measure with go-chart's raster renderer: its text comes out about a
+	// tenth wider than the font's advance widths, and the PNG is what the
+	// GUI and the PDF show. The SVG's text is narrower, so it fits too.
+	r, err := chart.PNG(1, 1)
+	if err != nil {
+		face := truetype.NewFace(f, &truetype.Options{Size: size, DPI: p.opt.DPI})
+		defer face.Close()
+		return font.MeasureString(face, s).Ceil()
+	}
+	r.SetDPI(p.opt.DPI)
+	return chart.Draw.MeasureText(r, s, chart.Style{Font: f, FontSize: size, FontColor: textColor}).Width()
 }
 
 // legendLayout places the legend items in rows under the title; it returns
@@ -223,7 +232,7 @@ func (p *plotter) legendLayout(items []legendItem, top int) (pos [][2]int, heigh
 	rowH := sw + int(8*p.k)
 	x, y := pad, top
 	for _, it := range items {
-		w := sw + int(5*p.k) + p.textWidth(fontReg, legendSize, it.label)*11/10 + int(16*p.k)
+		w := sw + int(5*p.k) + p.textWidth(fontReg, legendSize, it.label) + int(16*p.k)
 		if x > pad && x+w > p.opt.Width-pad {
 			x, y = pad, y+rowH
 		}
@@ -240,19 +249,28 @@ func (p *plotter) legendLayout(items []legendItem, top int) (pos [][2]int, heigh
 // caller adds axes and series.
 func (p *plotter) frame(title string, items []legendItem) chart.Chart {
 	titleTop := int(10 * p.k)
-	legendTop := titleTop + p.px(titleSize) + int(12*p.k)
+	size, lines := p.fitTitle(title)
+	lineH := p.px(size) + int(5*p.k)
+	legendTop := titleTop + len(lines)*lineH + int(7*p.k)
 	pos, lh := p.legendLayout(items, legendTop)
 	top := legendTop + lh + int(10*p.k)
 	pad := int(14 * p.k)
 	c := chart.Chart{
-		Title:      title,
-		TitleStyle: chart.Style{Font: fontBold, FontSize: titleSize, FontColor: textColor, Padding: chart.Box{Top: titleTop}},
 		Width:      p.opt.Width,
 		Height:     p.opt.Height,
 		DPI:        p.opt.DPI,
 		Font:       fontReg,
 		Background: chart.Style{Padding: chart.Box{Top: top, Left: pad, Right: pad, Bottom: pad}},
 	}
+	c.Elements = append(c.Elements, func(r chart.Renderer, _ chart.Box, _ chart.Style) {
+		// go-chart centres a one-line title and lets a long one run off
+		// the edges; ours shrinks, then wraps.
+		st := chart.Style{Font: fontBold, FontSize: size, FontColor: textColor}
+		for i, l := range lines {
+			w := chart.Draw.MeasureText(r, l, st).Width()
+			chart.Draw.Text(r, l, (p.opt.Width-w)/2, titleTop+p.px(size)+i*lineH, st)
+		}
+	})
 	c.Elements = append(c.Elements, func(r chart.Renderer, _ chart.Box, _ chart.Style) {
 		// Rows come from the layout; x positions are measured again with the
 		// renderer, whose text metrics are the ones that get drawn.
@@ -285,6 +303,39 @@ func (p *plotter) frame(title string, items []legendItem) chart.Chart {
 		}
 	})
 	return c
+}
+
+// fitTitle picks the title's font size and lines: the full size on one line
+// when it fits, else a smaller size, else two lines split at the word
+// nearest the middle (a dash or parenthesis is preferred).
+func (p *plotter) fitTitle(title string) (float64, []string) {
+	avail := p.opt.Width - int(24*p.k)
+	for size := titleSize; size >= 10.5; size -= 0.5 {
+		if p.textWidth(fontBold, size, title) <= avail {
+			return size, []string{title}
+		}
+	}
+	words := strings.Fields(title)
+	best, bestScore := 1, math.MaxFloat64
+	for i := 1; i < len(words); i++ {
+		a := p.textWidth(fontBold, titleSize, strings.Join(words[:i], " "))
+		b := p.textWidth(fontBold, titleSize, strings.Join(words[i:], " "))
+		score := math.Abs(float64(a - b))
+		if w := words[i]; w == "—" || strings.HasPrefix(w, "(") {
+			score *= 0.5
+		}
+		if score < bestScore {
+			best, bestScore = i, score
+		}
+	}
+	lines := []string{strings.Join(words[:best], " "), strings.Join(words[best:], " ")}
+	size := titleSize
+	for ; size > 8; size -= 0.5 {
+		if max(p.textWidth(fontBold, size, lines[0]), p.textWidth(fontBold, size, lines[1])) <= avail {
+			break
+		}
+	}
+	return size, lines
 }
 
 // tickRange is a continuous range that supplies its own ticks, so go-chart
@@ -380,11 +431,11 @@ func (p *plotter) fitLabels(labels []string) []string {
 	if len(labels) == 0 {
 		return labels
 	}
-	slot := float64(p.opt.Width-int(120*p.k)) / float64(len(labels))
+	slot := float64(p.opt.Width-int(170*p.k)) / float64(len(labels))
 	out := make([]string, len(labels))
 	for i, l := range labels {
 		out[i] = l
-		for n := len([]rune(l)); n > 4 && float64(p.textWidth(fontReg, axisSize, out[i])) > slot*0.95; n-- {
+		for n := len([]rune(l)); n > 4 && float64(p.textWidth(fontReg, axisSize, out[i])) > slot*0.9; n-- {
 			out[i] = ellipsis(l, n)
 		}
 	}

@@ -194,7 +194,7 @@ func ellipsis(s string, max int) string {
 		return s
 	}
 	r := []rune(s)
-	return strings.TrimRight(string(r[:max-1]), " \t\n") + "…"
+	return strings.TrimRight(string(r[:max-1]), " \t\n.,;:-_") + "…"
 }
 
 // strategyLabel is the short chart label of a live-test strategy.
