@@ -603,3 +603,38 @@ func TestAlsoShortlist(t *testing.T) {
 		}
 	}
 }
+
+// A decision made by a rule of higher priority (lower precedence number) is
+// never undone by a later rule of lower priority; equal or higher priority may.
+func TestPrecedenceLocksDecisions(t *testing.T) {
+	rule := func(id string, stage, prec int, effect string) string {
+		return "  - id: " + id + "\n    stage: " + itoa(stage) + "\n    precedence: " + itoa(prec) + "\n    strength: strong\n" +
+			"    title: {en: t, pt-BR: t}\n    reason: {en: r, pt-BR: r}\n    when: 'true'\n    effect: " + effect + "\n    source: [https://example.com]\n"
+	}
+	build := func(rules ...string) *Engine {
+		fsys := fstest.MapFS{"r/a.yaml": {Data: []byte("rules:\n" + strings.Join(rules, ""))}}
+		e, err := NewEngine(WithUserDir(""), WithBuiltins(fsys, "r", assets.Catalog, "catalog"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	e := build(
+		rule("A", 1, 2, "{model: {hosting: self-hosted}, plan: {remove: [fine-tuning]}}"),
+		rule("B", 5, 8, "{model: {hosting: managed-service}, plan: {add: [fine-tuning, rag], primary: fine-tuning}}"),
+	)
+	rec := recommend(t, e, "task", "chat_qa")
+	if rec.Model.Hosting != HostingSelfHosted {
+		t.Errorf("a preference overrode a location rule: hosting %s", rec.Model.Hosting)
+	}
+	if contains(rec.Strategy.Plan, StepFineTuning) || !contains(rec.Strategy.Plan, StepRAG) || rec.Strategy.Primary != StepRAG {
+		t.Errorf("plan %+v: fine-tuning was forbidden at precedence 2; rag should carry the use case", rec.Strategy)
+	}
+	e = build(
+		rule("A", 1, 2, "{model: {hosting: self-hosted}}"),
+		rule("B", 5, 1, "{model: {hosting: managed-service}}"),
+	)
+	if rec := recommend(t, e, "task", "chat_qa"); rec.Model.Hosting != HostingManaged {
+		t.Errorf("a higher-priority rule could not decide: hosting %s", rec.Model.Hosting)
+	}
+}
