@@ -7,8 +7,8 @@ package app
 import (
 	"context"
 	"errors"
-	"image/color"
 	"fmt"
+	"image/color"
 	"log"
 	"os"
 	"path/filepath"

@@ -734,6 +734,10 @@ func TestScreenshots(t *testing.T) {
 			test.Tap(h.a.run.results)
 			h.waitFor("results", func() bool { return h.a.results != nil && h.a.results.loaded })
 			shot("results-charts")
+			h.a.results.tabs.SelectIndex(2)
+			shot("results-side-by-side")
+			h.a.results.tabs.SelectIndex(1)
+			shot("results-summary")
 			h.a.show(screenHome)
 			h.waitFor("decisions", func() bool { return h.a.home.loaded })
 			shot("home")
@@ -811,11 +815,11 @@ func goldenRecommendation() *advisor.Recommendation {
 			{Step: advisor.StepPrompting, Detail: "Clear instructions and 3-5 examples.", Gate: "when answers need your documents"},
 			{Step: advisor.StepRAG, Detail: "Index the wiki and cite passages."},
 		},
-		Shortlist: []advisor.Shortlisted{{ID: "model-a", Name: "Model A", MonthlyCostUSD: 42.5, Why: "cheapest that fits"}, {ID: "model-b", Name: "Model B", MonthlyCostUSD: 120, Why: "EU region"}},
-		Fired:     []advisor.Fired{{ID: "S4", Title: "Facts that change", Because: "Your knowledge changes weekly.", Source: "https://example.com/rag", Strength: "strong"}},
-		Warnings:  []string{"Model B retires next year."},
-		Conflicts: []advisor.Conflict{{ID: "C1", Between: []string{"residency", "deployment"}, Relaxation: "Allow your own cloud tenant.", Relax: map[string]string{"deployment": "own_cloud_tenant"}}},
-		Assumptions: []string{"We assumed personal data."},
+		Shortlist:       []advisor.Shortlisted{{ID: "model-a", Name: "Model A", MonthlyCostUSD: 42.5, Why: "cheapest that fits"}, {ID: "model-b", Name: "Model B", MonthlyCostUSD: 120, Why: "EU region"}},
+		Fired:           []advisor.Fired{{ID: "S4", Title: "Facts that change", Because: "Your knowledge changes weekly.", Source: "https://example.com/rag", Strength: "strong"}},
+		Warnings:        []string{"Model B retires next year."},
+		Conflicts:       []advisor.Conflict{{ID: "C1", Between: []string{"residency", "deployment"}, Relaxation: "Allow your own cloud tenant.", Relax: map[string]string{"deployment": "own_cloud_tenant"}}},
+		Assumptions:     []string{"We assumed personal data."},
 		CostAssumptions: "30,000 requests a month, 1,500 tokens in, 300 out.",
 	}
 }
@@ -846,4 +850,135 @@ func TestMarkupGoldens(t *testing.T) {
 		h.settle()
 		test.AssertRendersToMarkup(t, "livetest.xml", h.a.win.Canvas())
 	})
+}
+
+func TestCatalogImportTryAndAdd(t *testing.T) {
+	h := newHarness(t, "en")
+	h.a.show(screenCatalog)
+	c := h.a.catalog
+	before := len(c.models)
+
+	good := filepath.Join(t.TempDir(), "mine.yaml")
+	os.WriteFile(good, []byte(`models:
+  - id: my-local-model
+    name: My Local Model
+    provider: Us
+    type: text-llm
+    architecture: decoder-only
+    weights: open
+    license: apache-2.0
+    tasks: [chat_qa]
+    modalities_in: [text]
+    modalities_out: [text]
+    context_tokens: 8192
+    size_tier: small
+    price_in_per_1m: 0
+    price_out_per_1m: 0
+    price_as_of: "2026-01-01"
+    hosting: [self-hosted]
+    status: active
+    description: "Our fine-tune."
+    source: https://example.com/model
+`), 0o600)
+	c.importFile(good)
+	h.waitFor("import", func() bool { return len(c.models) == before+1 })
+	if !strings.Contains(c.notice.Text, "1") {
+		t.Errorf("notice = %q", c.notice.Text)
+	}
+	c.name.SetText("my local")
+	if len(c.models) != 1 || c.models[0].ID != "my-local-model" {
+		t.Fatalf("name filter: %+v", c.models)
+	}
+
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(bad, []byte("models:\n  - id: x\n    type: teleporter\n"), 0o600)
+	c.importFile(bad)
+	h.waitFor("import error", func() bool { return h.a.lastError != "" })
+	if h.a.lastError != "The models file could not be imported." {
+		t.Errorf("error sentence = %q", h.a.lastError)
+	}
+
+	// Try it against a local OpenAI-compatible server.
+	srv := openAIServer(t)
+	c.list.Select(0)
+	c.tryKind.SetSelected(advisor.KindCompatible)
+	c.tryURL.SetText(srv.URL + "/v1")
+	test.Tap(c.trySend)
+	h.waitFor("answer", func() bool { return c.tryAnswer.Text == "Paris" })
+	if !strings.Contains(c.tryStats.Text, "12 tokens in, 2 out") {
+		t.Errorf("stats = %q", c.tryStats.Text)
+	}
+	// Add to test keeps the endpoint typed in the Try box.
+	c.onAddToTest(*c.selected)
+	if len(h.a.candidates) != 1 || h.a.candidates[0].BaseURL != srv.URL+"/v1" || h.a.candidates[0].Model != "my-local-model" {
+		t.Errorf("candidate = %+v", h.a.candidates)
+	}
+}
+
+func TestEndpointEditorTestConnection(t *testing.T) {
+	h := newHarness(t, "en")
+	srv := openAIServer(t)
+	h.a.show(screenLiveTest)
+	l := h.a.live
+	l.editEndpoint(-1)
+	e := l.editor
+	e.kind.SetSelected(advisor.KindCompatible)
+	e.name.SetText("local")
+	e.baseURL.SetText(srv.URL + "/v1")
+	e.model.SetText("fake-model")
+	e.priceIn.SetText("0.5")
+	test.Tap(e.testBtn)
+	h.waitFor("connection tested", func() bool { return strings.HasPrefix(e.testResult.Text, "It answered in") })
+
+	// A refused key is reported in plain words.
+	refuse := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		fmt.Fprint(w, `{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","code":"invalid_api_key"}}`)
+	}))
+	defer refuse.Close()
+	e.baseURL.SetText(refuse.URL + "/v1")
+	test.Tap(e.testBtn)
+	h.waitFor("refusal", func() bool { return strings.HasPrefix(e.testResult.Text, "It did not answer:") })
+	if !strings.Contains(e.testResult.Text, "401") {
+		t.Errorf("refusal = %q", e.testResult.Text)
+	}
+
+	ep, err := e.endpoint(advisor.Endpoint{})
+	if err != nil || ep.PriceInPer1M == nil || *ep.PriceInPer1M != 0.5 || ep.PriceOutPer1M != nil {
+		t.Errorf("endpoint = %+v, %v", ep, err)
+	}
+	e.priceOut.SetText("cheap")
+	if _, err := e.endpoint(advisor.Endpoint{}); err == nil || !strings.Contains(err.Error(), "price_out_per_1m") {
+		t.Errorf("a bad price gives %v", err)
+	}
+}
+
+func TestSettingsDataFolderAndTheme(t *testing.T) {
+	h := newHarness(t, "en")
+	h.a.show(screenSettings)
+	s := h.a.settings
+	dir := t.TempDir()
+	s.onFolder(dir)
+	want := filepath.Join(dir, "advisor.db")
+	h.waitFor("store reopened", func() bool { return h.a.store != nil && h.a.store.Path() == want })
+	if _, err := os.Stat(want); err != nil {
+		t.Errorf("no database in the new folder: %v", err)
+	}
+	s.onFolder("relative/path")
+	if h.a.lastError != "That folder cannot be used." {
+		t.Errorf("relative folder: %q", h.a.lastError)
+	}
+	s.themeSel.SetSelectedIndex(2)
+	if h.fa.Preferences().String(prefTheme) != "dark" {
+		t.Errorf("theme preference = %q", h.fa.Preferences().String(prefTheme))
+	}
+	s.concurrency.SetText("500")
+	if h.a.concurrency() == 500 {
+		t.Error("concurrency 500 accepted")
+	}
+	s.concurrency.SetText("12")
+	if h.a.concurrency() != 12 {
+		t.Errorf("concurrency = %d", h.a.concurrency())
+	}
 }

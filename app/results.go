@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/advisor/livetest"
 	"github.com/llm-advisor/llm-advisor/data"
 	"github.com/llm-advisor/llm-advisor/report"
 )
@@ -55,7 +56,9 @@ type resultsScreen struct {
 	status   *widget.Label
 	exports  map[string]*widget.Button
 	histList *fyne.Container
-	loaded   bool // the results of the selected run are in
+	tabs     *container.AppTabs
+	loaded   bool            // the results of the selected run are in
+	priced   map[string]bool // endpoints with a known price (else cost shows as unknown, never $0)
 	exported string
 }
 
@@ -72,13 +75,15 @@ func newResultsScreen(a *App) *resultsScreen {
 	r.strategy = widget.NewSelect(nil, func(string) { r.refreshSide() })
 	r.table = widget.NewTableWithHeaders(r.summarySize, func() fyne.CanvasObject { return widget.NewLabel("") }, r.summaryCell)
 	r.table.ShowHeaderColumn = false
-	r.table.CreateHeader = func() fyne.CanvasObject { return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}) }
+	r.table.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
 	r.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		if id.Row < 0 && id.Col >= 0 && id.Col < len(summaryHeaders) {
 			o.(*widget.Label).SetText(lang.L(summaryHeaders[id.Col]))
 		}
 	}
-	widths := []float32{190, 120, 80, 70, 90, 90, 90, 80, 100, 80, 80}
+	widths := []float32{180, 230, 110, 70, 110, 110, 130, 90, 130, 90, 100}
 	for i, w := range widths {
 		r.table.SetColumnWidth(i, w)
 	}
@@ -99,7 +104,7 @@ func newResultsScreen(a *App) *resultsScreen {
 	}
 
 	sideTop := container.NewHBox(widget.NewLabel(lang.L("results.filter.model")), r.model, widget.NewLabel(lang.L("results.filter.strategy")), r.strategy)
-	tabs := container.NewAppTabs(
+	r.tabs = container.NewAppTabs(
 		container.NewTabItem(lang.L("results.tab.charts"), container.NewVScroll(r.charts)),
 		container.NewTabItem(lang.L("results.tab.summary"), r.table),
 		container.NewTabItem(lang.L("results.tab.side"), container.NewBorder(sideTop, nil, nil, nil, r.sideBy)),
@@ -107,7 +112,7 @@ func newResultsScreen(a *App) *resultsScreen {
 	)
 	top := container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel(lang.L("results.run")), nil, r.runSel), r.status)
 	bottom := container.NewBorder(nil, nil, widget.NewLabel(lang.L("results.export")), nil, container.NewHScroll(bar))
-	r.view = screen(lang.L("results.title"), nil, container.NewBorder(top, nil, nil, nil, tabs), bottom)
+	r.view = screen(lang.L("results.title"), nil, container.NewBorder(top, nil, nil, nil, r.tabs), bottom)
 	r.loadRuns()
 	return r
 }
@@ -142,6 +147,9 @@ func (r *resultsScreen) summaryCell(id widget.TableCellID, o fyne.CanvasObject) 
 		v = fmt.Sprintf("%.1f", s.TokensPerSec)
 	case 8:
 		v = money(s.CostPer1K)
+		if !r.priced[s.Endpoint] {
+			v = lang.L("results.cost_unknown")
+		}
 	case 9:
 		v = fmt.Sprintf("%.0f%%", s.Quality*100)
 	case 10:
@@ -228,6 +236,13 @@ func (r *resultsScreen) selectRun(i int) {
 
 func (r *resultsScreen) show(res []advisor.Result, charts []report.Chart) {
 	r.results = res
+	r.priced = map[string]bool{}
+	if r.run != nil {
+		for _, ep := range r.run.Plan.Endpoints {
+			_, _, known := livetest.Pricing(ep, r.a.catalogPrices())
+			r.priced[ep.Name] = known
+		}
+	}
 	r.summary = advisor.Summarize(res)
 	r.loaded = true
 	r.status.SetText(lang.L("results.count", map[string]any{"N": len(res), "Runs": len(r.runs)}))
@@ -330,7 +345,11 @@ func (r *resultsScreen) sideCell(id widget.TableCellID, o fyne.CanvasObject) {
 	case id.Col == 0:
 		txt := fmt.Sprintf("#%d", id.Row)
 		if r.run != nil && id.Row-1 < len(r.run.Plan.Cases) {
-			txt += " " + oneLine(r.run.Plan.Cases[id.Row-1].Input, 140)
+			c := r.run.Plan.Cases[id.Row-1]
+			txt += " " + oneLine(c.Input, 120)
+			if c.Expected != "" {
+				txt += "\n✓ " + oneLine(c.Expected, 60)
+			}
 		}
 		l.SetText(txt)
 	default:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -33,14 +34,16 @@ type runScreen struct {
 	results  *widget.Button
 	list     *widget.List
 
-	got      []advisor.Result // newest first
-	last     livetest.Progress
-	pending  bool // a redraw is scheduled
-	done     int
-	errCount int
-	finished bool
-	state    string // final run state
-	stop     context.CancelFunc
+	got       []advisor.Result // newest first
+	last      livetest.Progress
+	pending   bool // a redraw is scheduled
+	done      int
+	errCount  int
+	finished  bool
+	state     string // final run state
+	notes     []string
+	noteLabel *widget.Label
+	stop      context.CancelFunc
 }
 
 func newRunScreen(a *App, run *data.Run) *runScreen {
@@ -50,6 +53,9 @@ func newRunScreen(a *App, run *data.Run) *runScreen {
 	r.eta = widget.NewLabel("")
 	r.errors = widget.NewLabel("")
 	r.status = wrapped(lang.L("run.running"))
+	r.noteLabel = wrapped("")
+	r.noteLabel.Importance = widget.WarningImportance
+	r.noteLabel.Hide()
 	r.cancel = widget.NewButtonWithIcon(lang.L("btn.cancel"), theme.CancelIcon(), r.onCancel)
 	r.cancel.Importance = widget.DangerImportance
 	r.results = widget.NewButtonWithIcon(lang.L("run.see_results"), theme.GridIcon(), func() { a.show(screenResults) })
@@ -69,7 +75,7 @@ func newRunScreen(a *App, run *data.Run) *runScreen {
 		}
 	})
 	r.updateCounts(livetest.Progress{Total: run.Total})
-	top := container.NewVBox(hint(run.Name), r.progress, container.NewHBox(r.counts, r.eta, r.errors), r.status,
+	top := container.NewVBox(hint(run.Name), r.progress, container.NewHBox(r.counts, r.eta, r.errors), r.status, r.noteLabel,
 		widget.NewLabelWithStyle(lang.L("run.latest"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	r.view = screen(lang.L("run.title"), container.NewHBox(r.cancel, r.results), container.NewBorder(top, nil, nil, nil, r.list), nil)
 	return r
@@ -89,12 +95,13 @@ func (r *runScreen) begin() {
 	a := r.a
 	ctx, stop := context.WithCancel(a.ctx)
 	r.stop = stop
-	st, eng := a.store, a.engine
+	st := a.store
 	plan, id := r.run.Plan, r.run.ID
 	opts := livetest.Options{
-		Sink:  st,
-		Index: st,
-		Keys:  livetest.LookupKey,
+		Sink:   st,
+		Index:  st,
+		Keys:   livetest.LookupKey,
+		OnNote: func(n string) { a.ui(func() { r.onNote(n) }) },
 		OnProgress: func(p livetest.Progress) {
 			var last *advisor.Result
 			if p.Last != nil {
@@ -104,15 +111,7 @@ func (r *runScreen) begin() {
 			a.ui(func() { r.onProgress(p, last) })
 		},
 	}
-	if eng != nil {
-		opts.Prices = func(catalogID string) (float64, float64, bool) {
-			m, ok := eng.Model(catalogID)
-			if !ok || m.PriceUnit != "" {
-				return 0, 0, false
-			}
-			return m.PriceInPer1M, m.PriceOutPer1M, true
-		}
-	}
+	opts.Prices = a.catalogPrices()
 	a.goWork(func(context.Context) {
 		defer stop()
 		final, err := livetest.Run(ctx, plan, id, opts)
@@ -198,6 +197,13 @@ func (r *runScreen) updateCounts(p livetest.Progress) {
 	}
 }
 
+// onNote shows a remark of the runner (skipped files, a failed re-ranking).
+func (r *runScreen) onNote(n string) {
+	r.notes = append(r.notes, n)
+	r.noteLabel.SetText(strings.Join(r.notes, "\n"))
+	r.noteLabel.Show()
+}
+
 func (r *runScreen) onCancel() {
 	if r.stop != nil {
 		r.stop()
@@ -223,5 +229,20 @@ func (r *runScreen) finish(p livetest.Progress, state string, err error) {
 		r.status.Importance = widget.DangerImportance
 		r.status.Refresh()
 		r.a.showError(fail("err.run", err))
+	}
+}
+
+// catalogPrices gives the catalog's token prices (USD per 1M) by model id.
+func (a *App) catalogPrices() func(string) (float64, float64, bool) {
+	eng := a.engine
+	return func(catalogID string) (float64, float64, bool) {
+		if eng == nil || catalogID == "" {
+			return 0, 0, false
+		}
+		m, ok := eng.Model(catalogID)
+		if !ok || m.PriceUnit != "" {
+			return 0, 0, false
+		}
+		return m.PriceInPer1M, m.PriceOutPer1M, true
 	}
 }
