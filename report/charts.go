@@ -665,36 +665,43 @@ func (p *plotter) label(id string) string {
 
 // shortlistCost shows each shortlisted model's estimated monthly cost.
 func (p *plotter) shortlistCost() func() chart.Chart {
-	rec := p.in.Recommendation
-	if rec == nil || len(rec.Shortlist) == 0 {
+	if p.in.Recommendation == nil {
 		return nil
 	}
+	// Models without a catalog price are left out rather than drawn as free.
+	var list []advisor.Shortlisted
 	max := 0.0
-	for _, s := range rec.Shortlist {
-		max = math.Max(max, s.MonthlyCostUSD)
+	for _, s := range p.in.Recommendation.Shortlist {
+		if !costUnknown(s) {
+			list = append(list, s)
+			max = math.Max(max, s.MonthlyCostUSD)
+		}
 	}
 	if !(max > 0) {
 		return nil
 	}
 	// Identities are looked up here, not while rendering: charts render
 	// concurrently and must only read the shared models.
-	ids := make([]string, len(rec.Shortlist))
-	labels := make([]string, len(rec.Shortlist))
-	for i, s := range rec.Shortlist {
+	ids := make([]string, len(list))
+	labels := make([]string, len(list))
+	for i, s := range list {
 		ids[i] = p.models.shortlisted(s)
 		labels[i] = p.label(ids[i])
 	}
 	return func() chart.Chart {
 		var items []legendItem
-		for i := range rec.Shortlist {
+		for i := range list {
 			items = append(items, legendItem{label: labels[i], color: p.models.color(ids[i])})
 		}
 		c := p.frame(msg(p.lang, "chart.shortlist_cost"), items)
-		format := func(v float64) string { return usd(p.lang, v) }
 		p.axes(&c, categoryAxis(p.fitLabels(labels)), valueAxis(max, usdTicks(p.lang)))
-		for i, s := range rec.Shortlist {
+		for i, s := range list {
 			vals := nanSlice(len(ids))
 			vals[i] = s.MonthlyCostUSD
+			format := func(v float64) string { return usd(p.lang, v) }
+			if s.SelfHosted {
+				format = func(v float64) string { return usd(p.lang, v) + " + " + msg(p.lang, "own_hardware") }
+			}
 			c.Series = append(c.Series, barSeries{p: p, name: labels[i], color: p.models.color(ids[i]), slots: 1, values: vals, format: format})
 		}
 		return c

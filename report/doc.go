@@ -54,7 +54,13 @@ type recView struct {
 	Conflicts       []conflictView
 	Assumptions     []string
 	Shortlist       table
+	Also            []titledTable // shortlists of the further model types in Also
 	CostAssumptions string
+}
+
+type titledTable struct {
+	Title string
+	table
 }
 
 type stepView struct{ Title, Detail, Gate string }
@@ -149,15 +155,11 @@ func buildView(in Input) (*view, error) {
 			r.Conflicts = append(r.Conflicts, conflictView{Between: strings.Join(c.Between, " × "), Relaxation: c.Relaxation})
 		}
 		r.Assumptions = rec.Assumptions
-		r.Shortlist.Head = []string{msg(lang, "col.model"), msg(lang, "col.monthly"), msg(lang, "col.why")}
-		for _, s := range rec.Shortlist {
-			name := s.Name
-			if name == "" {
-				name = s.ID
-			} else if s.ID != "" && s.ID != name {
-				name += " (" + s.ID + ")"
+		r.Shortlist = shortlistTable(lang, rec.Shortlist)
+		for _, a := range rec.AlsoShortlist {
+			if len(a.Shortlist) > 0 {
+				r.Also = append(r.Also, titledTable{msg(lang, "sec.also_short", lbl("type."+a.Type, a.Type)), shortlistTable(lang, a.Shortlist)})
 			}
-			r.Shortlist.Rows = append(r.Shortlist.Rows, []string{name, usd(lang, s.MonthlyCostUSD), s.Why})
 		}
 		v.Rec = r
 	} else {
@@ -172,6 +174,39 @@ func buildView(in Input) (*view, error) {
 	}
 	v.Next = nextSteps(in, lang, rows)
 	return v, nil
+}
+
+func shortlistTable(lang string, list []advisor.Shortlisted) table {
+	t := table{Head: []string{msg(lang, "col.model"), msg(lang, "col.monthly"), msg(lang, "col.why")}}
+	for _, s := range list {
+		name := s.Name
+		if name == "" {
+			name = s.ID
+		} else if s.ID != "" && s.ID != name {
+			name += " (" + s.ID + ")"
+		}
+		t.Rows = append(t.Rows, []string{name, monthlyCost(lang, s), s.Why})
+	}
+	return t
+}
+
+// monthlyCost says what a shortlisted model costs a month: a self-hosted
+// model costs the hardware, not an API bill; a model without a catalog price
+// says so instead of claiming to be free.
+func monthlyCost(lang string, s advisor.Shortlisted) string {
+	switch {
+	case s.SelfHosted:
+		return usd(lang, s.MonthlyCostUSD) + " + " + msg(lang, "own_hardware")
+	case costUnknown(s):
+		return msg(lang, "cost_unknown")
+	}
+	return usd(lang, s.MonthlyCostUSD)
+}
+
+// costUnknown: the catalog has no price for this use. Recommendations saved
+// before CostKnown existed have it false with a real cost, hence the zero test.
+func costUnknown(s advisor.Shortlisted) bool {
+	return !s.CostKnown && !s.SelfHosted && s.MonthlyCostUSD == 0
 }
 
 func buildRun(in Input, lang string, lbl func(key, raw string) string, rows []advisor.SummaryRow, red *redactor) *runView {

@@ -118,11 +118,16 @@ func fixtureRecommendation(lang string) *advisor.Recommendation {
 		Model:    advisor.ModelChoice{Type: advisor.TypeTextLLM, Architecture: advisor.ArchDecoderOnly, Weights: advisor.WeightsEither, Hosting: advisor.HostingManaged, SizeTier: advisor.TierSmall},
 		Strategy: advisor.Strategy{Primary: advisor.StepRAG, Plan: []string{advisor.StepPrompting, advisor.StepRAG, advisor.StepFineTuning}},
 		Shortlist: []advisor.Shortlisted{
-			{ID: "gpt-4o-mini", Name: "GPT-4o mini", MonthlyCostUSD: 41.5, Why: "cheap, fast, good at short answers"},
-			{ID: "gpt-4o", Name: "GPT-4o", MonthlyCostUSD: 690, Why: "best quality in the shortlist"},
-			{ID: "mistral-small-3.1", Name: "Mistral Small 3.1 24B Instruct", MonthlyCostUSD: 28, Why: "open weights, EU hosting"},
-			{ID: "llama-3.1-8b", Name: "Llama 3.1 8B Instruct", MonthlyCostUSD: 12.25, Why: "runs on your own GPU"},
+			{ID: "gpt-4o-mini", Name: "GPT-4o mini", MonthlyCostUSD: 41.5, CostKnown: true, Why: "cheap, fast, good at short answers"},
+			{ID: "gpt-4o", Name: "GPT-4o", MonthlyCostUSD: 690, CostKnown: true, Why: "best quality in the shortlist"},
+			{ID: "mistral-small-3.1", Name: "Mistral Small 3.1 24B Instruct", MonthlyCostUSD: 28, CostKnown: true, Why: "open weights, EU hosting"},
+			{ID: "llama-3.1-8b", Name: "Llama 3.1 8B Instruct", MonthlyCostUSD: 12.25, CostKnown: true, SelfHosted: true, Why: "runs on your own GPU"},
+			{ID: "phi-4-mini", Name: "Phi-4 mini", Why: "small enough for a laptop"},
 		},
+		Also: []string{advisor.TypeSpeechToText},
+		AlsoShortlist: []advisor.AlsoShortlist{{Type: advisor.TypeSpeechToText, Shortlist: []advisor.Shortlisted{
+			{ID: "whisper-1", Name: "Whisper", MonthlyCostUSD: 18, CostKnown: true, Why: "transcribes calls before answering"},
+		}}},
 		Fired: []advisor.Fired{
 			{ID: "S4", Title: "Knowledge that changes", Because: "Your policies change monthly, so the model must look them up (RAG) instead of memorising them.", Source: "https://platform.openai.com/docs/guides/optimizing-llm-accuracy", Strength: "strong"},
 			{ID: "S9", Title: "Examples exist", Because: "You have 50–500 labelled examples: enough for few-shot prompts and, later, a fine-tune.", Source: "https://platform.openai.com/docs/guides/fine-tuning"},

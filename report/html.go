@@ -84,6 +84,10 @@ figure{margin:1em 0}figure img{width:100%;height:auto;border:1px solid #eee}
 <table><tr>{{range .Shortlist.Head}}<th>{{.}}</th>{{end}}</tr>
 {{range .Shortlist.Rows}}<tr><td>{{index . 0}}</td><td class="num">{{index . 1}}</td><td>{{index . 2}}</td></tr>
 {{end}}</table>
+{{range .Also}}<h4>{{.Title}}</h4>
+<table><tr>{{range .Head}}<th>{{.}}</th>{{end}}</tr>
+{{range .Rows}}<tr><td>{{index . 0}}</td><td class="num">{{index . 1}}</td><td>{{index . 2}}</td></tr>
+{{end}}</table>{{end}}
 {{if .CostAssumptions}}<p class="note">{{$.H "cost_assumptions"}}: {{.CostAssumptions}}</p>{{end}}{{end}}
 {{else}}<p>{{.NoRec}}</p>{{end}}
 {{with .Run}}

@@ -96,6 +96,10 @@ func writeMarkdown(b *bytes.Buffer, v *view, charts []Chart, images map[string]s
 		if len(r.Shortlist.Rows) > 0 {
 			p("\n### %s\n\n", v.H("sec.shortlist"))
 			mdTable(b, r.Shortlist)
+			for _, a := range r.Also {
+				p("\n#### %s\n\n", mdText(a.Title))
+				mdTable(b, a.table)
+			}
 			if r.CostAssumptions != "" {
 				p("\n_%s: %s_\n", v.H("cost_assumptions"), mdText(r.CostAssumptions))
 			}

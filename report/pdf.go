@@ -367,6 +367,13 @@ func (d *pdfDoc) render(v *view, charts []Chart) {
 		if len(r.Shortlist.Rows) > 0 {
 			d.h3(v.H("sec.shortlist"))
 			d.table(r.Shortlist, []float64{3, 1.6, 5}, map[int]bool{1: true}, 9)
+			for _, a := range r.Also {
+				d.font("B", 9.5)
+				d.color(60, 60, 60)
+				d.room(20)
+				d.f.MultiCell(0, pdfLine, pdfSafe(a.Title), "", "L", false)
+				d.table(a.table, []float64{3, 1.6, 5}, map[int]bool{1: true}, 9)
+			}
 			if r.CostAssumptions != "" {
 				d.note(v.H("cost_assumptions") + ": " + r.CostAssumptions)
 			}

@@ -410,6 +410,49 @@ func wellFormedXML(b []byte) error {
 	}
 }
 
+func TestShortlistCosts(t *testing.T) {
+	in := fixture("en", 0)
+	in.Run, in.Results, in.History = nil, nil, nil
+	v, err := buildView(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	costs := map[string]string{}
+	for _, r := range v.Rec.Shortlist.Rows {
+		costs[r[0]] = r[1]
+	}
+	if got := costs["Phi-4 mini (phi-4-mini)"]; got != msg("en", "cost_unknown") {
+		t.Errorf("a model without a price shows %q", got)
+	}
+	if got := costs["Llama 3.1 8B Instruct (llama-3.1-8b)"]; !strings.Contains(got, msg("en", "own_hardware")) {
+		t.Errorf("a self-hosted model shows %q", got)
+	}
+	if len(v.Rec.Also) != 1 || !strings.Contains(v.Rec.Also[0].Title, labelOf(t, "en", "type.speech-to-text")) || v.Rec.Also[0].Rows[0][0] != "Whisper (whisper-1)" {
+		t.Errorf("also shortlist: %+v", v.Rec.Also)
+	}
+	// The chart leaves the unpriced model out; with no priced model at all
+	// there is no chart.
+	p := newPlotter(in, ChartOptions{}.normalized())
+	if p.shortlistCost() == nil {
+		t.Fatal("no shortlist chart")
+	}
+	unpriced := *in.Recommendation
+	unpriced.Shortlist = []advisor.Shortlisted{{ID: "x", Name: "X"}, {ID: "y", Name: "Y"}}
+	in.Recommendation = &unpriced
+	if newPlotter(in, ChartOptions{}.normalized()).shortlistCost() != nil {
+		t.Error("a chart of models without prices")
+	}
+}
+
+func labelOf(t *testing.T, lang, key string) string {
+	t.Helper()
+	m, err := assets.Labels(lang)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return assets.Label(m, key)
+}
+
 func TestChartsLeaveOutEmptyOnes(t *testing.T) {
 	// A free local run without errors: no cost or error charts.
 	in := fixture("en", 5)
