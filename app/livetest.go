@@ -28,7 +28,6 @@ func detectLocal(ctx context.Context) []localServer { return livetest.Detect(ctx
 
 // testSetup is what the live-test screen edits; it survives leaving the screen.
 type testSetup struct {
-	name        string
 	cases       []advisor.Case
 	fewShot     []advisor.Example
 	documents   string
@@ -158,7 +157,13 @@ func newLiveTestScreen(a *App) *liveTestScreen {
 	l.start.Importance = widget.HighImportance
 	bottom := container.NewBorder(nil, nil, nil, l.start, l.problem)
 
-	l.scroll = container.NewVScroll(container.NewVBox(candCard, casesCard, fewCard, howCard))
+	page := container.NewVBox(candCard, casesCard, fewCard, howCard)
+	if a.run != nil && !a.run.finished {
+		back := widget.NewButtonWithIcon(lang.L("live.running"), theme.MediaPlayIcon(), func() { a.show(screenRun) })
+		back.Importance = widget.WarningImportance
+		page.Objects = append([]fyne.CanvasObject{back}, page.Objects...)
+	}
+	l.scroll = container.NewVScroll(page)
 	l.view = screen(lang.L("live.title"), nil, l.scroll, bottom)
 	l.onDetect()
 	return l

@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
-	"github.com/llm-advisor/llm-advisor/data"
 )
 
 // wizardScreen asks the questions of advisor.Questions, one group per step.
@@ -24,7 +23,6 @@ type wizardScreen struct {
 	step     int
 	answers  advisor.Answers
 	progress *widget.ProgressBar
-	stepText *widget.Label
 	title    *widget.Label
 	intro    *widget.Label
 	body     *fyne.Container
@@ -323,13 +321,4 @@ func (w *wizardScreen) onFinish() {
 			a.show(screenRecommendation)
 		})
 	})
-}
-
-// decisionOf is a copy of the current decision (nil when none).
-func (a *App) decisionOf() *data.Decision {
-	if a.decision == nil {
-		return nil
-	}
-	d := *a.decision
-	return &d
 }
