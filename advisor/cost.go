@@ -15,6 +15,7 @@ type usage struct {
 	out            int
 	audioMinutes   float64 // per request, speech-to-text
 	batch          bool    // batch API at 50%
+	longContext    bool    // the whole document set is in the prompt (no retrieval)
 }
 
 func (u usage) inTokens() int { return u.system + u.fewShot + u.retrieved + u.userInput }
@@ -66,6 +67,33 @@ func usageFor(a Answers) usage {
 	return u
 }
 
+// kbTokens is the size of a whole document set in tokens (~400 a page), for
+// long-context prompting.
+func kbTokens(kbSize string) int {
+	switch kbSize {
+	case "lt_50_pages":
+		return 50 * 400
+	case "50_500":
+		return 300 * 400
+	case "500_5000":
+		return 2000 * 400
+	case "gt_5000":
+		return 10000 * 400
+	}
+	return 0
+}
+
+// withPlan adjusts the traffic to the plan: when your own documents are used
+// without retrieval, the whole set goes into every prompt.
+func (u usage) withPlan(a Answers, hasRAG bool) usage {
+	if !hasRAG && a.KnowledgeSource != "" && a.KnowledgeSource != "general_only" {
+		if n := kbTokens(a.KBSize); n > 0 {
+			u.retrieved, u.longContext = n, true
+		}
+	}
+	return u
+}
+
 // selfHostedFor reports whether the answers rule out a hosted API, so a
 // model would run on the user's own hardware.
 func selfHostedFor(a Answers) bool {
@@ -77,7 +105,8 @@ func selfHostedFor(a Answers) bool {
 }
 
 // EstimateMonthlyCost is the monthly API cost in USD of running model m for
-// the use case in a (decision-guidance §3.3: requests × (in × price_in + out
+// the use case in a, assuming retrieval (about 2,000 tokens of passages per
+// request) whenever the answers name your own knowledge (decision-guidance §3.3: requests × (in × price_in + out
 // × price_out) / 1M; per minute of audio or per image where the model is
 // priced that way; batch at 50%). When the answers rule out hosted APIs and
 // the model can be self-hosted, the API cost is 0 (hardware is needed
@@ -152,12 +181,23 @@ func costAssumptions(a Answers, u usage, mainType, lang string) string {
 			batch = " Batch API at 50% of the price."
 		}
 	}
-	if lang == LangPT {
-		return fmt.Sprintf("%s pedidos por mês (%s por dia, pela faixa de volume); %s tokens de entrada por pedido (%s de instruções + %s de exemplos + %s de trechos recuperados + %s da entrada do usuário, ~400 tokens por página) e %s tokens de saída; preços por 1M de tokens na data indicada em cada modelo.%s Modelos auto-hospedados: custo de API zero, mas exigem hardware próprio.",
-			reqs, perDay, fmtInt(float64(u.inTokens()), lang), fmtInt(float64(u.system), lang), fmtInt(float64(u.fewShot), lang), fmtInt(float64(u.retrieved), lang), fmtInt(float64(u.userInput), lang), fmtInt(float64(u.out), lang), batch)
+	if u.longContext {
+		if lang == LangPT {
+			batch += " Os custos não descontam o cache de prompt, que cobra o conjunto de documentos repetido por uma fração do preço."
+		} else {
+			batch += " Costs are before prompt-caching discounts, which bill the repeated document set at a fraction of the price."
+		}
 	}
-	return fmt.Sprintf("%s requests a month (%s a day, from the volume band); %s input tokens per request (%s instructions + %s examples + %s retrieved chunks + %s user input, ~400 tokens a page) and %s output tokens; prices per 1M tokens as of each model's date.%s Self-hosted models: no API cost, but they need your own hardware.",
-		reqs, perDay, fmtInt(float64(u.inTokens()), lang), fmtInt(float64(u.system), lang), fmtInt(float64(u.fewShot), lang), fmtInt(float64(u.retrieved), lang), fmtInt(float64(u.userInput), lang), fmtInt(float64(u.out), lang), batch)
+	what, whatPT := "retrieved chunks", "de trechos recuperados"
+	if u.longContext {
+		what, whatPT = "your whole document set", "do seu conjunto inteiro de documentos"
+	}
+	if lang == LangPT {
+		return fmt.Sprintf("%s pedidos por mês (%s por dia, pela faixa de volume); %s tokens de entrada por pedido (%s de instruções + %s de exemplos + %s %s + %s da entrada do usuário, ~400 tokens por página) e %s tokens de saída; preços por 1M de tokens na data indicada em cada modelo.%s Modelos auto-hospedados: custo de API zero, mas exigem hardware próprio.",
+			reqs, perDay, fmtInt(float64(u.inTokens()), lang), fmtInt(float64(u.system), lang), fmtInt(float64(u.fewShot), lang), fmtInt(float64(u.retrieved), lang), whatPT, fmtInt(float64(u.userInput), lang), fmtInt(float64(u.out), lang), batch)
+	}
+	return fmt.Sprintf("%s requests a month (%s a day, from the volume band); %s input tokens per request (%s instructions + %s examples + %s %s + %s user input, ~400 tokens a page) and %s output tokens; prices per 1M tokens as of each model's date.%s Self-hosted models: no API cost, but they need your own hardware.",
+		reqs, perDay, fmtInt(float64(u.inTokens()), lang), fmtInt(float64(u.system), lang), fmtInt(float64(u.fewShot), lang), fmtInt(float64(u.retrieved), lang), what, fmtInt(float64(u.userInput), lang), fmtInt(float64(u.out), lang), batch)
 }
 
 // fmtInt writes 30000 as "30,000" (en) or "30.000" (pt-BR).

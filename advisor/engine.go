@@ -287,7 +287,7 @@ func (e *Engine) Recommend(a Answers, lang string) (*Recommendation, error) {
 	}
 	r.finishPlan()
 	rec.Warnings = append(rec.Warnings, r.slWarnings...)
-	rec.CostAssumptions = costAssumptions(eff, usageFor(eff), rec.Model.Type, lang)
+	rec.CostAssumptions = costAssumptions(eff, usageFor(eff).withPlan(eff, r.plan[StepRAG].in), rec.Model.Type, lang)
 	return rec, nil
 }
 

@@ -638,3 +638,33 @@ func TestPrecedenceLocksDecisions(t *testing.T) {
 		t.Errorf("a higher-priority rule could not decide: hosting %s", rec.Model.Hosting)
 	}
 }
+
+// Long-context prompting puts the whole document set in every prompt, and the
+// costs say so; retrieval sends a few passages.
+func TestCostFollowsTheStrategy(t *testing.T) {
+	e := newTestEngine(t)
+	long := recommend(t, e, "task", "chat_qa", "knowledge_source", "own_documents", "kb_size", "50_500", "citations", "no", "team_skills", "app_developers")
+	rag := recommend(t, e, "task", "chat_qa", "knowledge_source", "own_documents", "kb_size", "50_500", "citations", "required", "team_skills", "app_developers")
+	if contains(long.Strategy.Plan, StepRAG) || !contains(rag.Strategy.Plan, StepRAG) {
+		t.Fatalf("plans %v / %v", long.Strategy.Plan, rag.Strategy.Plan)
+	}
+	if !strings.Contains(long.CostAssumptions, "121,000 input tokens") || !strings.Contains(long.CostAssumptions, "whole document set") {
+		t.Errorf("long-context cost assumptions: %s", long.CostAssumptions)
+	}
+	if !strings.Contains(rag.CostAssumptions, "3,000 input tokens") {
+		t.Errorf("RAG cost assumptions: %s", rag.CostAssumptions)
+	}
+	costOf := func(rec *Recommendation, id string) float64 {
+		for _, s := range rec.Shortlist {
+			if s.ID == id {
+				return s.MonthlyCostUSD
+			}
+		}
+		t.Fatalf("%s not shortlisted", id)
+		return 0
+	}
+	id := rag.Shortlist[0].ID
+	if costOf(long, id) <= costOf(rag, id) {
+		t.Errorf("%s: long context %v should cost more than RAG %v", id, costOf(long, id), costOf(rag, id))
+	}
+}

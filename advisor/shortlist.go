@@ -196,7 +196,7 @@ const maxAlsoShortlist = 3
 func (r *run) buildShortlist(a Answers) {
 	rec := r.rec
 	r.dirty = false
-	u := usageFor(a)
+	u := usageFor(a).withPlan(a, r.plan[StepRAG].in)
 	cands, hosting, notes := r.pick(rec.Model, a, u, r.model["hosting"].prec > 2)
 	r.slWarnings = append(r.slWarnings[:0], notes...)
 	want := rec.Model
@@ -270,7 +270,7 @@ func (r *run) why(c candidate, want ModelChoice, a Answers) string {
 	if m.Weights == WeightsOpen {
 		add("open weights ("+m.License+")", "pesos abertos ("+m.License+")")
 	} else {
-		add(m.Provider+" service", "serviço da "+m.Provider)
+		add("managed service ("+m.Provider+")", "serviço gerenciado ("+m.Provider+")")
 	}
 	if want.Hosting != HostingManaged && selfHostable(m) {
 		if m.MinMemoryGB > 0 {
