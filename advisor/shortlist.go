@@ -160,7 +160,7 @@ func (r *run) pick(want ModelChoice, a Answers, u usage, hostingIsPreference boo
 		} else if len(cands) > 0 {
 			notes = append(notes, r.msg(
 				fmt.Sprintf("No catalog model of the %s size tier passes every constraint; the shortlist shows other sizes.", want.SizeTier),
-				fmt.Sprintf("Nenhum modelo do catálogo do porte %s atende a todas as restrições; a lista mostra outros portes.", want.SizeTier)))
+				fmt.Sprintf("Nenhum modelo do catálogo de porte %s atende a todas as restrições; a lista mostra outros portes.", tierPT[want.SizeTier])))
 		}
 	}
 	sort.SliceStable(cands, func(i, j int) bool {
@@ -187,6 +187,9 @@ func (r *run) pick(want ModelChoice, a Answers, u usage, hostingIsPreference boo
 	})
 	return cands, hosting, notes
 }
+
+// tierPT names the size tiers in Portuguese.
+var tierPT = map[string]string{TierSmall: "pequeno", TierMid: "médio", TierFrontier: "de ponta", TierReasoning: "de raciocínio"}
 
 // maxAlsoShortlist is how many models each further model type shows.
 const maxAlsoShortlist = 3
