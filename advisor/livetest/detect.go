@@ -132,9 +132,9 @@ func TestConnection(ctx context.Context, ep advisor.Endpoint, key string) (time.
 }
 
 // Try sends one prompt to an endpoint the way the live test would and
-// returns the measured result (not saved anywhere). Prices are the plan's
-// own only. The error is a *CallError when the request failed; the result
-// then has its class and message too.
+// returns the measured result (not saved anywhere). Prices are the
+// endpoint's own only; nothing is scored. The error is a *CallError when the
+// request failed; the result then has its class and message too.
 func Try(ctx context.Context, ep advisor.Endpoint, key, prompt string) (advisor.Result, error) {
 	res := advisor.Result{Endpoint: ep.Name, Model: ep.Model, Strategy: advisor.StrategyZeroShot}
 	c := newClient(ep, key, defaultHTTPClient())
@@ -160,6 +160,5 @@ func Try(ctx context.Context, ep advisor.Endpoint, key, prompt string) (advisor.
 	}
 	in, out, _ := Pricing(ep, nil)
 	res.CostUSD = (float64(res.TokensIn)*in + float64(res.TokensOut)*out) / 1e6
-	res.Score, res.Passed = 1, true
 	return res, nil
 }
