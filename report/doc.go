@@ -65,7 +65,10 @@ type titledTable struct {
 
 type stepView struct{ Title, Detail, Gate string }
 
-type firedView struct{ ID, Title, Because, Source string }
+type firedView struct {
+	ID, Title, Because string
+	Sources            []string // a rule may cite several pages
+}
 
 type conflictView struct{ Between, Relaxation string }
 
@@ -148,7 +151,7 @@ func buildView(in Input) (*view, error) {
 			r.Steps = append(r.Steps, stepView{Title: lbl("step."+s.Step, s.Step), Detail: s.Detail, Gate: s.Gate})
 		}
 		for _, f := range rec.Fired {
-			r.Fired = append(r.Fired, firedView{ID: f.ID, Title: f.Title, Because: f.Because, Source: f.Source})
+			r.Fired = append(r.Fired, firedView{ID: f.ID, Title: f.Title, Because: f.Because, Sources: strings.Fields(f.Source)})
 		}
 		r.Warnings = rec.Warnings
 		for _, c := range rec.Conflicts {

@@ -73,7 +73,7 @@ figure{margin:1em 0}figure img{width:100%;height:auto;border:1px solid #eee}
 <h3>{{$.H "sec.plan"}}</h3>
 <ol>{{range .Steps}}<li><strong>{{.Title}}</strong>{{if .Detail}} — {{.Detail}}{{end}}{{if .Gate}} <span class="gate">({{$.H "gate"}}: {{.Gate}})</span>{{end}}</li>{{end}}</ol>
 {{if .Fired}}<h3>{{$.H "sec.why"}}</h3>
-<ul>{{range .Fired}}<li>{{if .Title}}<strong>{{.Title}}</strong> — {{end}}{{.Because}}{{if .Source}} (<a href="{{.Source}}">{{$.H "source"}}</a>){{end}} <span class="id">{{.ID}}</span></li>{{end}}</ul>{{end}}
+<ul>{{range .Fired}}<li>{{if .Title}}<strong>{{.Title}}</strong> — {{end}}{{.Because}}{{if .Sources}} ({{range $i, $u := .Sources}}{{if $i}}, {{end}}<a href="{{$u}}">{{$.H "source"}}</a>{{end}}){{end}} <span class="id">{{.ID}}</span></li>{{end}}</ul>{{end}}
 {{if .Warnings}}<h3>{{$.H "sec.warnings"}}</h3>
 <ul>{{range .Warnings}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{if .Conflicts}}<h3>{{$.H "sec.conflicts"}}</h3>

@@ -77,10 +77,16 @@ func writeMarkdown(b *bytes.Buffer, v *view, charts []Chart, images map[string]s
 					p("**%s** — ", mdText(f.Title))
 				}
 				p("%s", mdText(f.Because))
-				if isWebLink(f.Source) {
-					p(" ([%s](%s))", v.H("source"), mdURL(f.Source))
-				} else if f.Source != "" {
-					p(" (%s: %s)", v.H("source"), mdText(f.Source))
+				var refs []string
+				for _, u := range f.Sources {
+					if isWebLink(u) {
+						refs = append(refs, fmt.Sprintf("[%s](%s)", v.H("source"), mdURL(u)))
+					} else {
+						refs = append(refs, v.H("source")+": "+mdText(u))
+					}
+				}
+				if len(refs) > 0 {
+					p(" (%s)", strings.Join(refs, ", "))
 				}
 				p(" `%s`\n", strings.ReplaceAll(f.ID, "`", ""))
 			}

@@ -147,14 +147,14 @@ func (d *pdfDoc) note(s string) {
 	d.f.Ln(1)
 }
 
-// bullets writes a list; a link (optional, same index) goes on its own
-// clickable line under the item.
-func (d *pdfDoc) bullets(items []string, links []string) {
+// bullets writes a list; the links of an item (optional, same index) go on
+// their own clickable lines under it.
+func (d *pdfDoc) bullets(items []string, links [][]string) {
 	d.list(items, links, false)
 }
 
 // list writes a bulleted or numbered list.
-func (d *pdfDoc) list(items []string, links []string, numbered bool) {
+func (d *pdfDoc) list(items []string, links [][]string, numbered bool) {
 	for i, it := range items {
 		marker := "•"
 		if numbered {
@@ -168,11 +168,17 @@ func (d *pdfDoc) list(items []string, links []string, numbered bool) {
 		d.f.CellFormat(4, pdfLine, marker, "", 0, "L", false, 0, "")
 		d.f.SetXY(pdfMargin+5, y)
 		d.f.MultiCell(d.textW-5, pdfLine, pdfSafe(it), "", "L", false)
-		if i < len(links) && links[i] != "" {
-			d.font("", 8.5)
-			d.color(40, 90, 160)
-			d.f.SetX(pdfMargin + 5)
-			d.f.CellFormat(d.textW-5, 4.2, ellipsis(pdfSafe(links[i]), 110), "", 1, "L", false, 0, links[i])
+		if i < len(links) {
+			for _, u := range links[i] {
+				d.font("", 8.5)
+				d.color(40, 90, 160)
+				d.f.SetX(pdfMargin + 5)
+				link := ""
+				if isWebLink(u) {
+					link = u
+				}
+				d.f.CellFormat(d.textW-5, 4.2, ellipsis(pdfSafe(u), 110), "", 1, "L", false, 0, link)
+			}
 		}
 		d.f.Ln(0.8)
 	}
@@ -337,14 +343,15 @@ func (d *pdfDoc) render(v *view, charts []Chart) {
 		d.list(steps, nil, true)
 		if len(r.Fired) > 0 {
 			d.h3(v.H("sec.why"))
-			var items, links []string
+			var items []string
+			var links [][]string
 			for _, fr := range r.Fired {
 				t := fr.Because
 				if fr.Title != "" {
 					t = fr.Title + " — " + fr.Because
 				}
 				items = append(items, t+" ["+fr.ID+"]")
-				links = append(links, fr.Source)
+				links = append(links, fr.Sources)
 			}
 			d.bullets(items, links)
 		}

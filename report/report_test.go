@@ -189,11 +189,15 @@ func TestHTMLEscapesOutputs(t *testing.T) {
 	in := small("en")
 	in.UseCase = `Answer <b onmouseover="x()">customers</b> & more`
 	in.Recommendation.Fired[0].Source = "javascript:alert(2)"
+	in.Recommendation.Fired[1].Source = "https://a.example/one https://b.example/two"
 	var b bytes.Buffer
 	if err := WriteHTML(&b, in); err != nil {
 		t.Fatal(err)
 	}
 	html := b.String()
+	if !strings.Contains(html, `href="https://a.example/one"`) || !strings.Contains(html, `href="https://b.example/two"`) {
+		t.Error("a rule with two sources does not link both")
+	}
 	if strings.Contains(html, "<script>alert(1)</script>") {
 		t.Fatal("model output is not escaped")
 	}
