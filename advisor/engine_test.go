@@ -668,3 +668,23 @@ func TestCostFollowsTheStrategy(t *testing.T) {
 		t.Errorf("%s: long context %v should cost more than RAG %v", id, costOf(long, id), costOf(rag, id))
 	}
 }
+
+func TestUserAssumptionsTakeOverAKey(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "rules.yaml", `assumptions:
+  - key: residency
+    value: eu
+    text: {en: "We always keep data in the EU.", pt-BR: "Sempre mantemos os dados na UE."}
+`)
+	e, err := NewEngine(WithUserDir(dir))
+	if err != nil || len(e.Problems()) > 0 {
+		t.Fatal(err, e.Problems())
+	}
+	rec := recommend(t, e, "task", "chat_qa", "regulation", "none")
+	if !firedIDs(rec)["H2"] || !strings.Contains(strings.Join(rec.Assumptions, "\n"), "always keep data in the EU") {
+		t.Errorf("user assumption not applied: %v", rec.Assumptions)
+	}
+	if strings.Contains(strings.Join(rec.Assumptions, "\n"), "any region") {
+		t.Error("the built-in residency assumption should be replaced")
+	}
+}

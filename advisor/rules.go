@@ -448,19 +448,30 @@ func mergeRules(base, user *ruleSet) *ruleSet {
 			out.rules = append(out.rules, r)
 		}
 	}
+	// User assumptions for a key take over every built-in one for that key,
+	// at the place of the first.
+	byKey := map[string][]*assumption{}
 	for _, ua := range user.assumptions {
-		replaced := false
-		for i, a := range out.assumptions {
-			if a.Key == ua.Key {
-				out.assumptions[i] = ua
-				replaced = true
-				break
+		byKey[ua.Key] = append(byKey[ua.Key], ua)
+	}
+	var merged []*assumption
+	done := map[string]bool{}
+	for _, a := range out.assumptions {
+		if ua, ok := byKey[a.Key]; ok {
+			if !done[a.Key] {
+				merged = append(merged, ua...)
+				done[a.Key] = true
 			}
+			continue
 		}
-		if !replaced {
-			out.assumptions = append(out.assumptions, ua)
+		merged = append(merged, a)
+	}
+	for _, ua := range user.assumptions {
+		if !done[ua.Key] {
+			merged = append(merged, ua)
 		}
 	}
+	out.assumptions = merged
 	return out
 }
 
