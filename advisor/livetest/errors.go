@@ -42,6 +42,9 @@ func classify(ctx, actx context.Context, err error, pr probeState, timeout time.
 	if ctx.Err() != nil {
 		return &CallError{Class: advisor.ErrCancelled, Msg: "cancelled"}
 	}
+	if isDial(err) && actx.Err() == nil {
+		return &CallError{Class: advisor.ErrConnection, Msg: "could not connect to the server: " + netReason(err)}
+	}
 	if errors.Is(err, context.DeadlineExceeded) || actx.Err() == context.DeadlineExceeded || isNetTimeout(err) {
 		return &CallError{Class: advisor.ErrTimeout, Msg: fmt.Sprintf("no complete answer within %s (the request timeout)", timeout)}
 	}

@@ -132,6 +132,7 @@ type endpointRunner struct {
 	client  *openai.Client
 	keyErr  error
 	key     string // only to scrub it from messages
+	brk     breaker
 	priceIn float64
 	priceOt float64
 }
@@ -381,6 +382,13 @@ func (r *run) do(ctx context.Context, er *endpointRunner, c advisor.Cell) {
 		r.record(ctx, &res)
 		return
 	}
+	if class, msg, open := er.brk.state(); open {
+		now := time.Now().UTC()
+		res.StartedAt, res.EndedAt = now, now
+		res.ErrorClass, res.ErrorMessage = class, msg
+		r.record(ctx, &res)
+		return
+	}
 	var ps []advisor.Passage
 	if c.Strategy == advisor.StrategyRAG {
 		var err error
@@ -424,9 +432,11 @@ func (r *run) do(ctx context.Context, er *endpointRunner, c advisor.Cell) {
 	res.Output = a.Output
 	if ce != nil {
 		res.ErrorClass, res.ErrorMessage = ce.Class, scrub(ce.Msg, er.key)
+		er.brk.observe(res.ErrorClass, res.ErrorMessage)
 		r.record(ctx, &res)
 		return
 	}
+	er.brk.observe("", "")
 	res.TTFTMs = ms(a.TTFT)
 	res.LatencyMs = ms(a.Latency)
 	if a.Usage != nil && (a.Usage.PromptTokens > 0 || a.Usage.CompletionTokens > 0) {
@@ -472,4 +482,47 @@ func (r *run) record(ctx context.Context, res *advisor.Result) {
 		p.Last = &last
 		r.opt.OnProgress(p)
 	}
+}
+
+// breakerStreak is how many requests in a row must fail the same hopeless
+// way before an endpoint that never answered gets no more requests.
+const breakerStreak = 3
+
+// breaker spares requests to an endpoint that cannot work: when its first
+// requests all fail with the same connection, unauthorized or not_found
+// error, the rest of its cells are recorded with that error, marked as not
+// sent, instead of each waiting for its own failure (a host that drops
+// packets would cost a dial timeout per request). One success disarms it
+// for the run.
+type breaker struct {
+	mu     sync.Mutex
+	ok     bool
+	streak int
+	class  string
+	msg    string
+}
+
+func (b *breaker) observe(class, msg string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	switch {
+	case b.ok:
+	case class == "":
+		b.ok = true
+	case class != advisor.ErrConnection && class != advisor.ErrUnauthorized && class != advisor.ErrNotFound:
+		b.streak = 0
+	case class == b.class:
+		b.streak++
+	default:
+		b.class, b.msg, b.streak = class, msg, 1
+	}
+}
+
+func (b *breaker) state() (class, msg string, open bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.ok || b.streak < breakerStreak {
+		return "", "", false
+	}
+	return b.class, fmt.Sprintf("not sent: the first %d requests to this endpoint failed the same way (%s)", b.streak, b.msg), true
 }

@@ -250,7 +250,7 @@ func TestFaultsAreClassifiedAndTheRunGoesOn(t *testing.T) {
 		class   string
 		msg     string
 	}{
-		{name: "dead host", base: dead, class: advisor.ErrConnection, msg: "could not reach the server"},
+		{name: "dead host", base: dead, class: advisor.ErrConnection, msg: "could not connect to the server: dial tcp"},
 		{name: "401", handler: replay(t, "error-auth-wrong"), class: advisor.ErrUnauthorized, msg: "the API key was refused (401): Invalid API Key"},
 		{name: "404 model", handler: jsonErr(404, `{"error":{"message":"The model 'nope' does not exist","type":"invalid_request_error","code":"model_not_found"}}`), class: advisor.ErrNotFound, msg: "does not exist"},
 		{name: "429 with Retry-After", handler: jsonErr(429, `{"error":{"message":"slow down","type":"rate_limit"}}`, "Retry-After", "7"), class: advisor.ErrRateLimited, msg: "after 4 retries"},
@@ -742,5 +742,47 @@ func TestRunLeavesCallersPlanAlone(t *testing.T) {
 	}
 	if r := sink.all()[0]; !r.Passed || r.Checks[0].Check != advisor.CheckContains {
 		t.Errorf("defaults not applied inside the run: %+v", r)
+	}
+}
+
+func TestHopelessEndpointStopsBeingAsked(t *testing.T) {
+	for _, okFirst := range []bool{false, true} {
+		var hits atomic.Int64
+		srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			io.Copy(io.Discard, r.Body)
+			if hits.Add(1) == 1 && okFirst {
+				sse(w, chunk("4", "stop"))
+				return
+			}
+			w.WriteHeader(401)
+			io.WriteString(w, `{"error":{"message":"Invalid API Key"}}`)
+		}))
+		p := plan(srv.URL)
+		for i := 0; i < 9; i++ {
+			p.Cases = append(p.Cases, advisor.Case{Input: fmt.Sprint("q", i)})
+		}
+		p.Concurrency = 1
+		sink := &memSink{}
+		opt, _ := testOptions(sink)
+		if _, err := Run(context.Background(), p, 1, opt); err != nil {
+			t.Fatal(err)
+		}
+		rs := sink.all()
+		notSent := 0
+		for _, r := range rs {
+			if strings.HasPrefix(r.ErrorMessage, "not sent:") {
+				notSent++
+				if r.ErrorClass != advisor.ErrUnauthorized || !strings.Contains(r.ErrorMessage, "Invalid API Key") {
+					t.Errorf("%s %q", r.ErrorClass, r.ErrorMessage)
+				}
+			}
+		}
+		wantHits, wantNotSent := int64(breakerStreak), 10-breakerStreak
+		if okFirst {
+			wantHits, wantNotSent = 10, 0 // it worked once: every request is tried
+		}
+		if len(rs) != 10 || hits.Load() != wantHits || notSent != wantNotSent {
+			t.Errorf("okFirst=%v: %d results, %d requests, %d not sent; want 10, %d, %d", okFirst, len(rs), hits.Load(), notSent, wantHits, wantNotSent)
+		}
 	}
 }
