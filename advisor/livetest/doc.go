@@ -17,6 +17,13 @@
 // Usage is read from whichever chunk carries it; without it, tokens are
 // counted with tiktoken (cl100k_base or o200k_base) and marked estimated.
 //
+// A 429, 502, 503 or 504 is retried with exponential backoff and jitter,
+// honouring Retry-After (seconds or an HTTP date). Every failure is
+// classified (advisor.Err*) and recorded as a result; the run goes on. When
+// the first requests to an endpoint all fail with the same connection,
+// unauthorized or not_found error, its remaining cells are recorded with
+// that error as "not sent" rather than each waiting to fail.
+//
 // # Scoring
 //
 // Every check gives a score from 0 to 1 and a reason:
