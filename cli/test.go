@@ -141,7 +141,7 @@ func runTest(env Env) error {
 
 	status := advisor.RunDone
 	switch {
-	case ctx.Err() != nil:
+	case ctx.Err() != nil && final.Done < final.Total:
 		status = advisor.RunCancelled
 	case runErr != nil:
 		status = advisor.RunFailed
