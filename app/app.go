@@ -83,6 +83,7 @@ type App struct {
 	current   string
 	rebuild   func() fyne.CanvasObject
 	onKey     func(*fyne.KeyEvent) // the current screen's Enter/Escape handler
+	shortcuts []fyne.Shortcut      // the current screen's shortcuts, removed when it goes
 	lastError string               // the sentence of the last error shown (tests read it)
 
 	// The decision being worked on and what the screens share.
@@ -274,6 +275,10 @@ func (a *App) layout() fyne.CanvasObject {
 // show switches to a screen, building it fresh.
 func (a *App) show(name string) {
 	a.onKey = nil
+	for _, sc := range a.shortcuts {
+		a.win.Canvas().RemoveShortcut(sc)
+	}
+	a.shortcuts = nil
 	a.current = name
 	for n, b := range a.nav {
 		if n == name || (name == screenRun && n == screenLiveTest) {
@@ -305,6 +310,12 @@ func (a *App) show(name string) {
 	a.rebuild = build
 	a.content.Objects = []fyne.CanvasObject{build()}
 	a.content.Refresh()
+}
+
+// addShortcut adds a shortcut for the current screen only.
+func (a *App) addShortcut(sc fyne.Shortcut, f func(fyne.Shortcut)) {
+	a.win.Canvas().AddShortcut(sc, f)
+	a.shortcuts = append(a.shortcuts, sc)
 }
 
 // refresh rebuilds the current screen (data loaded, language changed).

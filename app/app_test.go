@@ -1,8 +1,10 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"image/png"
 	"net/http"
@@ -649,6 +651,24 @@ func TestLiveTestRunFromGUI(t *testing.T) {
 	} else {
 		t.Error("CSV export disabled after loading")
 	}
+	// Every other format, through the same function the save dialog calls.
+	in := rs.input(rs.results)
+	for format, prefix := range map[string]string{formatPDF: "%PDF", formatHTML: "<!DOCTYPE html", formatJSON: "[", formatJSONL: `{"messages"`} {
+		var buf bytes.Buffer
+		if err := writeExport(&buf, format, in); err != nil {
+			t.Errorf("%s: %v", format, err)
+			continue
+		}
+		if !strings.HasPrefix(strings.TrimSpace(buf.String()), prefix) {
+			t.Errorf("%s export starts with %.40q", format, buf.String())
+		}
+	}
+	mdDir := t.TempDir()
+	rs.exportMarkdown(mdDir, in)
+	h.waitFor("markdown", func() bool { return rs.exported == formatMarkdown })
+	if mds, _ := filepath.Glob(filepath.Join(mdDir, "*.md")); len(mds) != 1 {
+		t.Errorf("markdown files: %v", mds)
+	}
 }
 
 // TestScreenshots writes a PNG of every screen into the folder named by
@@ -824,31 +844,49 @@ func goldenRecommendation() *advisor.Recommendation {
 	}
 }
 
+var update = flag.Bool("update", false, "rewrite the markup goldens in testdata/")
+
+// assertMarkup compares the canvas with testdata/name. With -update it
+// rewrites the golden (that run reports each rewritten file as a failure).
+func assertMarkup(t *testing.T, name string, c fyne.Canvas) {
+	t.Helper()
+	if *update {
+		os.Remove(filepath.Join("testdata", name))
+		test.AssertRendersToMarkup(t, name, c) // writes testdata/failed/name
+		if err := os.Rename(filepath.Join("testdata", "failed", name), filepath.Join("testdata", name)); err != nil {
+			t.Fatal(err)
+		}
+		os.Remove(filepath.Join("testdata", "failed"))
+		return
+	}
+	test.AssertRendersToMarkup(t, name, c)
+}
+
 func TestMarkupGoldens(t *testing.T) {
 	t.Run("home", func(t *testing.T) {
 		h := newHarness(t, "en")
 		h.a.show(screenHome)
 		h.settle()
-		test.AssertRendersToMarkup(t, "home.xml", h.a.win.Canvas())
+		assertMarkup(t, "home.xml", h.a.win.Canvas())
 	})
 	t.Run("wizard", func(t *testing.T) {
 		h := newHarness(t, "en")
 		h.newDecision()
 		h.settle()
-		test.AssertRendersToMarkup(t, "wizard.xml", h.a.win.Canvas())
+		assertMarkup(t, "wizard.xml", h.a.win.Canvas())
 	})
 	t.Run("recommendation", func(t *testing.T) {
 		h := newHarness(t, "en")
 		d := &data.Decision{Title: "Support bot", Answers: advisor.Answers{UseCase: "Answer support questions", Task: []string{"chat_qa"}, Residency: "eu", Deployment: "offline"}, Recommendation: goldenRecommendation(), Status: "final"}
 		h.a.openDecision(d)
 		h.settle()
-		test.AssertRendersToMarkup(t, "recommendation.xml", h.a.win.Canvas())
+		assertMarkup(t, "recommendation.xml", h.a.win.Canvas())
 	})
 	t.Run("livetest", func(t *testing.T) {
 		h := newHarness(t, "en")
 		h.a.show(screenLiveTest)
 		h.settle()
-		test.AssertRendersToMarkup(t, "livetest.xml", h.a.win.Canvas())
+		assertMarkup(t, "livetest.xml", h.a.win.Canvas())
 	})
 }
 

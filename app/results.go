@@ -194,7 +194,6 @@ func (r *resultsScreen) loadRuns() {
 			r.runSel.Options = opts
 			r.runSel.OnChanged = func(string) { r.selectRun(r.runSel.SelectedIndex()) }
 			r.runSel.SetSelectedIndex(sel)
-			r.loadHistory()
 		})
 	})
 }
@@ -203,7 +202,8 @@ func runLabel(run data.Run) string {
 	return fmt.Sprintf("#%d · %s · %s · %s", run.ID, run.StartedAt.Local().Format("2006-01-02 15:04"), labelOr("runstate."+run.Status, run.Status), run.Name)
 }
 
-// selectRun loads a run's results and draws its charts off the UI goroutine.
+// selectRun loads a run's results and the decision's history, and draws the
+// charts, off the UI goroutine.
 func (r *resultsScreen) selectRun(i int) {
 	if i < 0 || i >= len(r.runs) {
 		return
@@ -217,11 +217,16 @@ func (r *resultsScreen) selectRun(i int) {
 	}
 	st := r.a.store
 	in := r.input(nil)
+	runs := append([]data.Run(nil), r.runs...)
 	r.a.goWork(func(ctx context.Context) {
 		res, err := st.Results(ctx, run.ID)
+		var history []report.RunPoint
 		var charts []report.Chart
 		if err == nil {
-			in.Results = res
+			history, err = runHistory(ctx, st, runs, run.ID, res)
+		}
+		if err == nil {
+			in.Results, in.History = res, history
 			charts, err = report.Charts(in, report.ChartOptions{Width: 1040, Height: 600, PNG: true})
 		}
 		r.a.ui(func() {
@@ -229,9 +234,29 @@ func (r *resultsScreen) selectRun(i int) {
 				r.a.showError(fail("err.load_results", err))
 				return
 			}
+			r.history = history
+			r.showHistory()
 			r.show(res, charts)
 		})
 	})
+}
+
+// runHistory sums up every run of the decision, oldest first; cur is the
+// selected run whose results are already loaded.
+func runHistory(ctx context.Context, st *data.Store, runs []data.Run, cur int64, curRes []advisor.Result) ([]report.RunPoint, error) {
+	var pts []report.RunPoint
+	for _, run := range runs {
+		res := curRes
+		if run.ID != cur {
+			var err error
+			if res, err = st.Results(ctx, run.ID); err != nil {
+				return nil, err
+			}
+		}
+		pts = append(pts, report.HistoryPoint(run.ID, run.StartedAt, res))
+	}
+	sort.Slice(pts, func(i, j int) bool { return pts[i].Date.Before(pts[j].Date) })
+	return pts, nil
 }
 
 func (r *resultsScreen) show(res []advisor.Result, charts []report.Chart) {
@@ -370,35 +395,19 @@ func (r *resultsScreen) cellText(c sideColumn, caseIdx int) string {
 	return "—"
 }
 
-// loadHistory computes, off the UI goroutine, quality, latency and cost of every run of the decision.
-func (r *resultsScreen) loadHistory() {
-	st := r.a.store
-	runs := append([]data.Run(nil), r.runs...)
-	r.a.goWork(func(ctx context.Context) {
-		var pts []report.RunPoint
-		for _, run := range runs {
-			res, err := st.Results(ctx, run.ID)
-			if err != nil {
-				continue
-			}
-			pts = append(pts, report.HistoryPoint(run.ID, run.StartedAt, res))
-		}
-		sort.Slice(pts, func(i, j int) bool { return pts[i].Date.Before(pts[j].Date) })
-		r.a.ui(func() {
-			r.history = pts
-			r.histList.Objects = nil
-			if len(pts) == 0 {
-				r.histList.Add(hint(lang.L("results.none")))
-			}
-			for _, p := range pts {
-				r.histList.Add(widget.NewLabel(lang.L("results.history.row", map[string]any{
-					"ID": p.ID, "Date": p.Date.Local().Format("2006-01-02 15:04"),
-					"Quality": fmt.Sprintf("%.0f%%", p.Quality*100), "P50": fmt.Sprintf("%.0f", p.LatencyP50), "Cost": money(p.CostPer1K),
-				})))
-			}
-			r.histList.Refresh()
-		})
-	})
+// showHistory lists quality, latency and cost of every run of the decision.
+func (r *resultsScreen) showHistory() {
+	r.histList.Objects = nil
+	if len(r.history) == 0 {
+		r.histList.Add(hint(lang.L("results.none")))
+	}
+	for _, p := range r.history {
+		r.histList.Add(widget.NewLabel(lang.L("results.history.row", map[string]any{
+			"ID": p.ID, "Date": p.Date.Local().Format("2006-01-02 15:04"),
+			"Quality": fmt.Sprintf("%.0f%%", p.Quality*100), "P50": fmt.Sprintf("%.0f", p.LatencyP50), "Cost": money(p.CostPer1K),
+		})))
+	}
+	r.histList.Refresh()
 }
 
 // input is what the report package needs for the selected run.

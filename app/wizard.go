@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -89,6 +90,10 @@ func newWizardScreen(a *App) *wizardScreen {
 	bottom := container.NewBorder(nil, nil, w.back, w.next, container.NewVBox(w.problem, keys))
 	w.view = screen(lang.L("wizard.title"), nil, container.NewBorder(top, nil, nil, nil, w.scroll), bottom)
 	a.onKey = w.onKey
+	// Inside a text box or a list Enter and Escape belong to the field:
+	// Ctrl+Enter and Alt+Left work everywhere.
+	a.addShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { w.onNext() })
+	a.addShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyLeft, Modifier: fyne.KeyModifierAlt}, func(fyne.Shortcut) { w.onBack() })
 	w.showStep(0)
 	return w
 }
@@ -207,9 +212,8 @@ func (w *wizardScreen) changed() {
 	d.Answers = w.answers
 	d.Answers.Task = append([]string(nil), w.answers.Task...)
 	d.Title = titleFrom(w.answers.UseCase)
-	if d.Status == "" {
-		d.Status = "draft"
-	}
+	// Changed answers make the recommendation stale until Finish runs again.
+	d.Status = "draft"
 	w.a.drafts.save(*d)
 }
 
