@@ -139,6 +139,9 @@ func runTest(env Env) error {
 	stopBeat()
 	prog.finish(final)
 
+	if errors.Is(runErr, context.Canceled) && final.Done == final.Total {
+		runErr = nil // Ctrl+C came after the last request
+	}
 	status := advisor.RunDone
 	switch {
 	case ctx.Err() != nil && final.Done < final.Total:
