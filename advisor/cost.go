@@ -168,6 +168,11 @@ func costAssumptions(a Answers, u usage, mainType, lang string) string {
 			return s
 		}
 		return fmt.Sprintf("%s requests a month (%s a day, from the volume band) × %.0f minutes of audio each; self-hosted models: no API cost, but they need your own hardware.", reqs, perDay, u.audioMinutes)
+	case TypeEmbedding:
+		if lang == LangPT {
+			return fmt.Sprintf("%s consultas por mês (%s por dia, pela faixa de volume) × %s tokens cada; indexar seus documentos é um custo único à parte; modelos auto-hospedados: custo de API zero, mas exigem hardware próprio.", reqs, perDay, fmtInt(float64(u.userInput), lang))
+		}
+		return fmt.Sprintf("%s queries a month (%s a day, from the volume band) × %s tokens each; indexing your documents is a separate one-off cost; self-hosted models: no API cost, but they need your own hardware.", reqs, perDay, fmtInt(float64(u.userInput), lang))
 	case TypeImageGeneration:
 		if lang == LangPT {
 			return fmt.Sprintf("%s imagens por mês (%s por dia, pela faixa de volume), uma por pedido; modelos auto-hospedados: custo de API zero, mas exigem GPU própria.", reqs, perDay)
