@@ -140,7 +140,8 @@ func (e *AnswerError) Error() string {
 }
 
 // ParseAnswers reads an answers JSON object strictly: an unknown key or value
-// is an *AnswerError naming the key and the allowed values.
+// is an *AnswerError naming the key and the allowed values. A scenario file
+// (shared/scenarios: story, answers, expect) is read as its answers.
 func ParseAnswers(r io.Reader) (Answers, error) {
 	var raw map[string]json.RawMessage
 	dec := json.NewDecoder(r)
@@ -149,6 +150,10 @@ func ParseAnswers(r io.Reader) (Answers, error) {
 	}
 	if raw == nil {
 		return Answers{}, fmt.Errorf("answers: not a JSON object")
+	}
+	raw, story, err := unwrapScenario(raw)
+	if err != nil {
+		return Answers{}, err
 	}
 	var a Answers
 	// Visit keys in a fixed order so the first error reported is stable.
@@ -170,7 +175,37 @@ func ParseAnswers(r io.Reader) (Answers, error) {
 			return Answers{}, err
 		}
 	}
+	if a.UseCase == "" {
+		a.UseCase = story
+	}
 	return a, nil
+}
+
+// unwrapScenario accepts a known-answer scenario file as well as a bare
+// answers object: {"story": ..., "answers": {...}, "expect": {...}} yields
+// its answers, and its story stands in for use_case when that is not given.
+// Any other key beside "answers" is still an error.
+func unwrapScenario(raw map[string]json.RawMessage) (map[string]json.RawMessage, string, error) {
+	inner, ok := raw["answers"]
+	if !ok {
+		return raw, "", nil
+	}
+	for k := range raw {
+		if k != "answers" && k != "story" && k != "expect" {
+			return nil, "", fmt.Errorf("answers: a scenario file has only story, answers and expect; unknown key %q", k)
+		}
+	}
+	var answers map[string]json.RawMessage
+	if err := json.Unmarshal(inner, &answers); err != nil || answers == nil {
+		return nil, "", fmt.Errorf("answers: \"answers\" must be a JSON object")
+	}
+	var story string
+	if msg, ok := raw["story"]; ok {
+		if err := json.Unmarshal(msg, &story); err != nil {
+			return nil, "", fmt.Errorf("answers: \"story\" must be a string")
+		}
+	}
+	return answers, story, nil
 }
 
 // ParseAnswersBytes is ParseAnswers over a byte slice.
