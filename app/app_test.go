@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
@@ -724,7 +723,9 @@ func TestScreenshots(t *testing.T) {
 				shot("recommendation-light")
 				applyTheme(h.fa, "")
 			}
-			h.a.rec.view.(*fyne.Container).Objects[0].(*fyne.Container).Objects[0].(*container.Scroll).ScrollToBottom()
+			h.a.rec.scroll.ScrollToOffset(fyne.NewPos(0, h.a.rec.listCard.Position().Y))
+			shot("recommendation-shortlist")
+			h.a.rec.scroll.ScrollToBottom()
 			shot("recommendation-why")
 
 			h.a.show(screenWizard)

@@ -40,8 +40,8 @@ func newHomeScreen(a *App) *homeScreen {
 	if !a.prefs.Bool(prefHintSeen) {
 		top = append(top, h.firstRunHint())
 	}
-	top = append(top, heading(lang.L("home.recent")), h.empty)
-	body := container.NewBorder(container.NewVBox(top...), nil, nil, nil, h.list)
+	top = append(top, heading(lang.L("home.recent")))
+	body := container.NewBorder(container.NewVBox(top...), nil, nil, nil, container.NewStack(h.list, container.NewVBox(h.empty)))
 	h.view = screen(lang.L("home.title"), container.NewHBox(catalog, settings, h.newButton), body, nil)
 	h.load()
 	return h
@@ -72,23 +72,24 @@ func (h *homeScreen) createRow() fyne.CanvasObject {
 	dup := widget.NewButtonWithIcon(lang.L("btn.duplicate"), theme.ContentCopyIcon(), nil)
 	del := widget.NewButtonWithIcon(lang.L("btn.delete"), theme.DeleteIcon(), nil)
 	del.Importance = widget.DangerImportance
-	return container.NewBorder(nil, nil, nil, container.NewHBox(meta, open, dup, del), title)
+	return container.NewBorder(nil, nil, nil, container.NewCenter(container.NewHBox(open, dup, del)), container.NewVBox(title, meta))
 }
 
 func (h *homeScreen) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	d := h.decisions[i]
 	c := o.(*fyne.Container)
-	c.Objects[0].(*widget.Label).SetText(decisionTitle(d))
-	btns := c.Objects[1].(*fyne.Container).Objects
+	texts := c.Objects[0].(*fyne.Container).Objects
+	texts[0].(*widget.Label).SetText(decisionTitle(d))
 	status := lang.L("home.status.draft")
 	if d.Status == "final" {
 		status = lang.L("home.status.final")
 	}
-	btns[0].(*widget.Label).SetText(status + " · " + d.UpdatedAt.Local().Format("2006-01-02 15:04"))
+	texts[1].(*widget.Label).SetText(status + " · " + d.UpdatedAt.Local().Format("2006-01-02 15:04"))
+	btns := c.Objects[1].(*fyne.Container).Objects[0].(*fyne.Container).Objects
 	id := d.ID
-	btns[1].(*widget.Button).OnTapped = func() { h.onOpen(id) }
-	btns[2].(*widget.Button).OnTapped = func() { h.onDuplicate(id) }
-	btns[3].(*widget.Button).OnTapped = func() { h.onDelete(id, decisionTitle(d)) }
+	btns[0].(*widget.Button).OnTapped = func() { h.onOpen(id) }
+	btns[1].(*widget.Button).OnTapped = func() { h.onDuplicate(id) }
+	btns[2].(*widget.Button).OnTapped = func() { h.onDelete(id, decisionTitle(d)) }
 }
 
 func decisionTitle(d data.Decision) string {

@@ -35,6 +35,8 @@ type recommendationScreen struct {
 	shortlist *fyne.Container
 	chart     *canvas.Image
 	testThis  *widget.Button
+	scroll    *container.Scroll
+	listCard  fyne.CanvasObject // the shortlist card (screenshots scroll to it)
 	lastDiff  []string // what changed in the recommendation after the last relaxation
 }
 
@@ -61,7 +63,8 @@ func newRecommendationScreen(a *App) *recommendationScreen {
 	}
 	body.Add(r.modelCard())
 	body.Add(r.planCard())
-	body.Add(r.shortlistCard())
+	r.listCard = r.shortlistCard()
+	body.Add(r.listCard)
 	if len(r.rec.Conflicts) > 0 {
 		body.Add(r.conflictsCard())
 	}
@@ -72,7 +75,8 @@ func newRecommendationScreen(a *App) *recommendationScreen {
 	if len(r.rec.Assumptions) > 0 {
 		body.Add(listCard(lang.L("rec.assumptions"), r.rec.Assumptions, widget.MediumImportance))
 	}
-	r.view = screen(lang.L("rec.title"), container.NewHBox(edit, r.testThis), container.NewVScroll(body), nil)
+	r.scroll = container.NewVScroll(body)
+	r.view = screen(lang.L("rec.title"), container.NewHBox(edit, r.testThis), r.scroll, nil)
 	r.renderChart()
 	return r
 }
