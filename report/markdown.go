@@ -8,6 +8,9 @@ import (
 	"strings"
 )
 
+// mdCharts sizes the PNG charts beside a Markdown report.
+var mdCharts = ChartOptions{PNG: true}
+
 // WriteMarkdown writes the report as dir/name.md with its charts as PNG files
 // beside it (name-<chart>.png), and returns the Markdown file's path. Text
 // from users and models is escaped, so an output cannot inject HTML into a
@@ -21,7 +24,7 @@ func WriteMarkdown(dir, name string, in Input) (mainFile string, err error) {
 	if name == "" || name == "." || name == string(filepath.Separator) {
 		name = "report"
 	}
-	charts, err := Charts(in, ChartOptions{PNG: true})
+	charts, err := Charts(in, mdCharts)
 	if err != nil {
 		return "", err
 	}

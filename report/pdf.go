@@ -20,7 +20,9 @@ const (
 
 // Chart size for the PDF: rendered large with scaled text so it stays sharp
 // when printed at the page's width.
-var pdfCharts = ChartOptions{Width: 1440, Height: 810, DPI: 150, PNG: true}
+var pdfCharts = pdfChartsFull
+
+var pdfChartsFull = ChartOptions{Width: 1440, Height: 810, DPI: 150, PNG: true}
 
 // WritePDF writes the report as a PDF with the DejaVu Sans font embedded, so
 // every language's accents render. A decision without a run gives the

@@ -26,6 +26,18 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
+// TestMain renders the PDF's and the Markdown's charts small: the tests read
+// the text back, and full-size rasterising is slow under -race. REPORT_DUMP
+// (for looking at the output) keeps the real sizes.
+func TestMain(m *testing.M) {
+	flag.Parse()
+	if os.Getenv("REPORT_DUMP") == "" {
+		pdfCharts = ChartOptions{Width: 480, Height: 270, DPI: 50, PNG: true}
+		mdCharts = ChartOptions{Width: 480, Height: 270, DPI: 50, PNG: true}
+	}
+	os.Exit(m.Run())
+}
+
 // golden compares got with testdata/name, or rewrites it with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
@@ -654,6 +666,9 @@ func BenchmarkChartsAndPDF10k(b *testing.B) {
 	in := fixture("en", 0)
 	in.Run.Plan = plan
 	in.Results = results
+	small := pdfCharts
+	pdfCharts = pdfChartsFull // measure the real thing
+	defer func() { pdfCharts = small }()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if _, err := Charts(in, ChartOptions{}); err != nil {
@@ -693,7 +708,7 @@ func TestEdgeRuns(t *testing.T) {
 
 	for name, in := range map[string]Input{"empty": empty, "failed": failed, "one": one, "many": many} {
 		t.Run(name, func(t *testing.T) {
-			charts, err := Charts(in, ChartOptions{PNG: true})
+			charts, err := Charts(in, mdCharts)
 			if err != nil {
 				t.Fatal(err)
 			}
