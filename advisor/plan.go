@@ -49,7 +49,62 @@ type Plan struct {
 	Judge               *Endpoint `json:"judge,omitempty" yaml:"judge,omitempty"`
 	Rubric              string    `json:"rubric,omitempty" yaml:"rubric,omitempty"`
 	SimilarityThreshold float64   `json:"similarity_threshold,omitempty" yaml:"similarity_threshold,omitempty"`
-	TopK                int       `json:"top_k,omitempty" yaml:"top_k,omitempty"` // passages for rag
+	TopK                int       `json:"top_k,omitempty" yaml:"top_k,omitempty"` // passages for rag; documents scored by recall@k
+
+	// Kind is what the top-level cases test: chat (the default), embedding,
+	// transcription or image (generation). Corpus, Language, ImageSize and
+	// MaxWER serve the top-level cases of those kinds, as in a CaseSet.
+	Kind      string     `json:"kind,omitempty" yaml:"kind,omitempty"`
+	Corpus    []Document `json:"corpus,omitempty" yaml:"corpus,omitempty"`
+	Language  string     `json:"language,omitempty" yaml:"language,omitempty"`
+	ImageSize string     `json:"image_size,omitempty" yaml:"image_size,omitempty"`
+	MaxWER    float64    `json:"max_wer,omitempty" yaml:"max_wer,omitempty"`
+	// CaseSets are further groups of cases, each of one kind with its own
+	// endpoints; their cases follow the top-level ones in the run's case
+	// numbering (see Plan.Sets).
+	CaseSets []CaseSet `json:"case_sets,omitempty" yaml:"case_sets,omitempty"`
+}
+
+// Case kinds: what a case set tests.
+const (
+	CaseKindChat          = "chat"
+	CaseKindEmbedding     = "embedding"     // search_similar, the retrieval half of rag
+	CaseKindTranscription = "transcription" // speech to text
+	CaseKindImage         = "image"         // image generation
+)
+
+// Strategies of the cases that are not chat: the kind itself, and the
+// one-off embedding of an embedding set's documents.
+const (
+	StrategyEmbedding     = CaseKindEmbedding
+	StrategyTranscription = CaseKindTranscription
+	StrategyImage         = CaseKindImage
+	StrategyIndex         = "embedding-index"
+)
+
+// CaseSet is a named group of cases of one kind. Endpoints default to the
+// plan's; Documents and TopK to the plan's.
+type CaseSet struct {
+	Name      string     `json:"name" yaml:"name"`
+	Kind      string     `json:"kind,omitempty" yaml:"kind,omitempty"` // chat | embedding | transcription | image
+	Endpoints []Endpoint `json:"endpoints,omitempty" yaml:"endpoints,omitempty"`
+	Cases     []Case     `json:"cases" yaml:"cases"`
+	Documents string     `json:"documents,omitempty" yaml:"documents,omitempty"`   // embedding: folder of documents (id = file name relative to it)
+	Corpus    []Document `json:"corpus,omitempty" yaml:"corpus,omitempty"`         // embedding: documents given inline
+	TopK      int        `json:"top_k,omitempty" yaml:"top_k,omitempty"`           // embedding: k of recall@k
+	Language  string     `json:"language,omitempty" yaml:"language,omitempty"`     // transcription: ISO-639-1 hint, e.g. en
+	MaxWER    float64    `json:"max_wer,omitempty" yaml:"max_wer,omitempty"`       // transcription: a case passes at or below it
+	ImageSize string     `json:"image_size,omitempty" yaml:"image_size,omitempty"` // image: e.g. 1024x1024
+
+	// Offset is the number of the set's first case in the run (set by
+	// Plan.Sets, never read from a plan file).
+	Offset int `json:"-" yaml:"-"`
+}
+
+// Document is one document of an embedding set given inline.
+type Document struct {
+	ID   string `json:"id" yaml:"id"`
+	Text string `json:"text" yaml:"text"`
 }
 
 // Endpoint is one model behind an OpenAI-compatible API. The key itself is
@@ -67,6 +122,10 @@ type Endpoint struct {
 	PriceInPer1M  *float64 `json:"price_in_per_1m,omitempty" yaml:"price_in_per_1m,omitempty"`
 	PriceOutPer1M *float64 `json:"price_out_per_1m,omitempty" yaml:"price_out_per_1m,omitempty"`
 	Concurrency   int      `json:"concurrency,omitempty" yaml:"concurrency,omitempty"`
+	// Prices of speech-to-text (USD per minute of audio) and image
+	// generation (USD per image) endpoints.
+	PricePerMinute *float64 `json:"price_per_minute,omitempty" yaml:"price_per_minute,omitempty"`
+	PricePerImage  *float64 `json:"price_per_image,omitempty" yaml:"price_per_image,omitempty"`
 }
 
 // Example is one input with the answer the user would accept (few-shot turns).
@@ -82,6 +141,10 @@ type Case struct {
 	Checks   []string `json:"checks,omitempty" yaml:"checks,omitempty"`
 	Pattern  string   `json:"pattern,omitempty" yaml:"pattern,omitempty"` // for regex; defaults to Expected
 	Schema   string   `json:"schema,omitempty" yaml:"schema,omitempty"`   // optional JSON schema for the json check
+
+	Image    string   `json:"image,omitempty" yaml:"image,omitempty"`       // chat: a png or jpg sent with the input (image understanding)
+	Audio    string   `json:"audio,omitempty" yaml:"audio,omitempty"`       // transcription: wav, mp3 or m4a; Expected is the reference transcript
+	Relevant []string `json:"relevant,omitempty" yaml:"relevant,omitempty"` // embedding: ids of the documents the query should find
 }
 
 // Run states.
@@ -132,6 +195,42 @@ type Result struct {
 	ErrorMessage      string        `json:"error_message,omitempty"`
 	StartedAt         time.Time     `json:"started_at"`
 	EndedAt           time.Time     `json:"ended_at"`
+
+	// Set is the case set's name ("" for the plan's top-level cases) and
+	// Kind its kind ("" in runs stored before kinds existed: chat).
+	Set  string `json:"set,omitempty"`
+	Kind string `json:"kind,omitempty"`
+	// Metrics are the kind's own figures, keyed by the Metric* names.
+	Metrics map[string]float64 `json:"metrics,omitempty"`
+	// Artifact is the file a request produced (a generated image).
+	Artifact string `json:"artifact,omitempty"`
+	// Verdict is the user's acceptance of a generated image, nil until rated.
+	Verdict *bool `json:"verdict,omitempty"`
+	// Unscored is true when the result has no quality score yet (an image
+	// nobody rated): Score means nothing and summaries leave it out.
+	Unscored bool `json:"unscored,omitempty"`
+}
+
+// Keys of Result.Metrics.
+const (
+	MetricK              = "k"               // embedding: the k of recall@k
+	MetricRecallAtK      = "recall_at_k"     // embedding: share of the relevant documents in the top k
+	MetricReciprocalRank = "reciprocal_rank" // embedding: 1/rank of the first relevant document; mean = MRR
+	MetricDocuments      = "documents"       // embedding-index: documents embedded
+	MetricChunks         = "chunks"          // embedding-index: pieces embedded (long documents are cut)
+	MetricBatches        = "batches"         // embedding-index: requests sent
+	MetricWER            = "wer"             // transcription: word error rate against the reference
+	MetricAudioSeconds   = "audio_seconds"   // transcription: length of the audio
+	MetricRTF            = "rtf"             // transcription: processing time / audio duration
+	MetricImageBytes     = "image_bytes"     // image: size of the saved file
+)
+
+// CaseKind is the result's kind, chat for results stored before kinds existed.
+func (r Result) CaseKind() string {
+	if r.Kind == "" {
+		return CaseKindChat
+	}
+	return r.Kind
 }
 
 // CheckResult is one check's score (0..1) and the reason for it.

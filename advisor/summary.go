@@ -25,17 +25,71 @@ type SummaryRow struct {
 	Quality      float64 `json:"quality"`         // mean score of successful requests, 0..1
 	PassRate     float64 `json:"pass_rate"`       // share of all requests that passed
 	AllFailed    bool    `json:"all_failed"`      // every request failed: the endpoint is flagged
+
+	// Set and Kind say which case set the row covers ("" and chat for the
+	// plan's top-level chat cases). Scored counts the successful requests
+	// with a quality score (Quality's mean); an image nobody rated has none.
+	Set    string `json:"set,omitempty"`
+	Kind   string `json:"kind,omitempty"`
+	Scored int    `json:"scored"`
+	// The figures of the other kinds; nil for rows of another kind.
+	Embedding     *EmbeddingSummary     `json:"embedding,omitempty"`
+	Transcription *TranscriptionSummary `json:"transcription,omitempty"`
+	Image         *ImageSummary         `json:"image,omitempty"`
 }
 
-// Summarize groups results by endpoint and strategy, in the order each pair
-// first appears. Latency figures cover successful requests only; errors are
-// counted apart so a failing endpoint does not look fast.
+// EmbeddingSummary is how well an embedding endpoint found the relevant
+// documents: means over the successful queries. The documents' embedding
+// (the embedding-index result) counts in the row's cost and tokens, not in
+// its latency.
+type EmbeddingSummary struct {
+	K           int     `json:"k"`
+	RecallAtK   float64 `json:"recall_at_k"`
+	MRR         float64 `json:"mrr"`
+	Queries     int     `json:"queries"`      // successful queries
+	Documents   int     `json:"documents"`    // documents ranked
+	IndexMs     float64 `json:"index_ms"`     // time to embed the documents
+	IndexTokens int     `json:"index_tokens"` // tokens of the documents
+	IndexFailed bool    `json:"index_failed"` // the documents could not be embedded
+}
+
+// TranscriptionSummary is the accuracy and speed of a speech-to-text
+// endpoint over its successful requests.
+type TranscriptionSummary struct {
+	WER          float64 `json:"wer"`           // mean word error rate of the cases
+	RTF          float64 `json:"rtf"`           // median real-time factor (processing time / audio duration; below 1 is faster than real time)
+	AudioSeconds float64 `json:"audio_seconds"` // audio transcribed, successful requests only
+	CostPerMin   float64 `json:"cost_per_audio_minute_usd"`
+	Timed        int     `json:"timed"` // requests whose audio duration is known (RTF and cost per minute count only these)
+}
+
+// ImageSummary is the speed, cost and the user's acceptance of an image
+// generation endpoint. AcceptanceRate is Accepted / Rated, 0 while nothing
+// is rated: unrated images count as unscored, not as rejected.
+type ImageSummary struct {
+	Images          int     `json:"images"` // images generated
+	SecondsPerImage float64 `json:"seconds_per_image"`
+	CostPerImage    float64 `json:"cost_per_image_usd"`
+	Rated           int     `json:"rated"`
+	Accepted        int     `json:"accepted"`
+	AcceptanceRate  float64 `json:"acceptance_rate"`
+}
+
+// Summarize groups results by case set, endpoint and strategy, in the order
+// each first appears. Latency figures cover successful requests only; errors
+// are counted apart so a failing endpoint does not look fast. An embedding
+// set's embedding-index result is folded into the row of its endpoint's
+// queries (cost and tokens), never counted as a request.
 func Summarize(results []Result) []SummaryRow {
-	type key struct{ ep, st string }
+	type key struct{ set, ep, st string }
 	var order []key
 	groups := map[key][]Result{}
 	for _, r := range results {
-		k := key{r.Endpoint, r.Strategy}
+		st := r.Strategy
+		if st == StrategyIndex {
+			st = StrategyEmbedding
+		}
+		k := key{r.Set, r.Endpoint, st}
 		if _, ok := groups[k]; !ok {
 			order = append(order, k)
 		}
@@ -43,26 +97,36 @@ func Summarize(results []Result) []SummaryRow {
 	}
 	rows := make([]SummaryRow, 0, len(order))
 	for _, k := range order {
-		rows = append(rows, summarizeGroup(groups[k]))
+		rows = append(rows, summarizeGroup(k.st, groups[k]))
 	}
 	return rows
 }
 
-func summarizeGroup(rs []Result) SummaryRow {
-	row := SummaryRow{Endpoint: rs[0].Endpoint, Model: rs[0].Model, Strategy: rs[0].Strategy, Requests: len(rs)}
+func summarizeGroup(strategy string, rs []Result) SummaryRow {
+	row := SummaryRow{Endpoint: rs[0].Endpoint, Model: rs[0].Model, Strategy: strategy, Set: rs[0].Set, Kind: rs[0].CaseKind()}
 	var lat, ttft, tps []float64
 	var scoreSum float64
 	ok, passed := 0, 0
+	var queries []Result
 	for _, r := range rs {
 		row.CostUSD += r.CostUSD
 		row.TokensIn += r.TokensIn
 		row.TokensOut += r.TokensOut
+		if r.Strategy == StrategyIndex {
+			row.Embedding = foldIndex(row.Embedding, r)
+			continue
+		}
+		queries = append(queries, r)
+		row.Requests++
 		if r.ErrorClass != "" {
 			row.Errors++
 			continue
 		}
 		ok++
-		scoreSum += r.Score
+		if !r.Unscored {
+			row.Scored++
+			scoreSum += r.Score
+		}
 		if r.Passed {
 			passed++
 		}
@@ -80,12 +144,109 @@ func summarizeGroup(rs []Result) SummaryRow {
 	row.TTFTP50 = Percentile(ttft, 50)
 	row.TTFTP95 = Percentile(ttft, 95)
 	row.TokensPerSec = Percentile(tps, 50)
+	if row.Scored > 0 {
+		row.Quality = scoreSum / float64(row.Scored)
+	}
 	if ok > 0 {
-		row.Quality = scoreSum / float64(ok)
 		row.CostPer1K = row.CostUSD / float64(ok) * 1000
 	}
-	row.PassRate = float64(passed) / float64(len(rs))
+	if row.Requests > 0 {
+		row.PassRate = float64(passed) / float64(row.Requests)
+	}
+	switch row.Kind {
+	case CaseKindEmbedding:
+		row.Embedding = summarizeEmbedding(row.Embedding, queries)
+	case CaseKindTranscription:
+		row.Transcription = summarizeTranscription(queries)
+	case CaseKindImage:
+		row.Image = summarizeImages(queries, row.LatencyP50)
+	}
 	return row
+}
+
+func foldIndex(e *EmbeddingSummary, r Result) *EmbeddingSummary {
+	if e == nil {
+		e = &EmbeddingSummary{}
+	}
+	e.IndexMs += r.LatencyMs
+	e.IndexTokens += r.TokensIn
+	e.IndexFailed = e.IndexFailed || r.ErrorClass != ""
+	e.Documents = max(e.Documents, int(r.Metrics[MetricDocuments]))
+	return e
+}
+
+func summarizeEmbedding(e *EmbeddingSummary, rs []Result) *EmbeddingSummary {
+	if e == nil {
+		e = &EmbeddingSummary{}
+	}
+	var recall, rr float64
+	for _, r := range rs {
+		if r.ErrorClass != "" {
+			continue
+		}
+		e.Queries++
+		recall += r.Metrics[MetricRecallAtK]
+		rr += r.Metrics[MetricReciprocalRank]
+		e.K = max(e.K, int(r.Metrics[MetricK]))
+	}
+	if e.Queries > 0 {
+		e.RecallAtK = recall / float64(e.Queries)
+		e.MRR = rr / float64(e.Queries)
+	}
+	return e
+}
+
+func summarizeTranscription(rs []Result) *TranscriptionSummary {
+	t := &TranscriptionSummary{}
+	var wer, timedCost float64
+	var rtf []float64
+	n := 0
+	for _, r := range rs {
+		if r.ErrorClass != "" {
+			continue
+		}
+		n++
+		wer += r.Metrics[MetricWER]
+		if sec := r.Metrics[MetricAudioSeconds]; sec > 0 {
+			t.Timed++
+			t.AudioSeconds += sec
+			timedCost += r.CostUSD
+			rtf = append(rtf, r.Metrics[MetricRTF])
+		}
+	}
+	if n > 0 {
+		t.WER = wer / float64(n)
+	}
+	t.RTF = Percentile(rtf, 50)
+	if t.AudioSeconds > 0 {
+		t.CostPerMin = timedCost / (t.AudioSeconds / 60)
+	}
+	return t
+}
+
+func summarizeImages(rs []Result, latencyP50 float64) *ImageSummary {
+	im := &ImageSummary{SecondsPerImage: latencyP50 / 1000}
+	var cost float64
+	for _, r := range rs {
+		if r.ErrorClass != "" {
+			continue
+		}
+		im.Images++
+		cost += r.CostUSD
+		if r.Verdict != nil {
+			im.Rated++
+			if *r.Verdict {
+				im.Accepted++
+			}
+		}
+	}
+	if im.Images > 0 {
+		im.CostPerImage = cost / float64(im.Images)
+	}
+	if im.Rated > 0 {
+		im.AcceptanceRate = float64(im.Accepted) / float64(im.Rated)
+	}
+	return im
 }
 
 // Percentile is the p-th percentile (0..100) of xs by linear interpolation
