@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"hash/fnv"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -10,20 +11,27 @@ import (
 	"github.com/wcharczuk/go-chart/v2/drawing"
 )
 
-// seriesPalette is Tableau 10: distinct hues that stay apart for the common
-// forms of colour blindness and on grey-scale print.
+// seriesPalette is Tableau 10 — distinct hues that stay apart for the common
+// forms of colour blindness and on grey-scale print — with its yellow and
+// grey darkened so small markers stay visible on white.
 var seriesPalette = []drawing.Color{
 	drawing.ColorFromHex("4E79A7"), drawing.ColorFromHex("F28E2B"), drawing.ColorFromHex("E15759"),
-	drawing.ColorFromHex("76B7B2"), drawing.ColorFromHex("59A14F"), drawing.ColorFromHex("EDC948"),
+	drawing.ColorFromHex("76B7B2"), drawing.ColorFromHex("59A14F"), drawing.ColorFromHex("D4A62A"),
 	drawing.ColorFromHex("B07AA1"), drawing.ColorFromHex("FF9DA7"), drawing.ColorFromHex("9C755F"),
-	drawing.ColorFromHex("BAB0AC"),
+	drawing.ColorFromHex("8F8782"),
 }
 
 // models gives every model of a report one identity, one short label and one
-// colour, the same in every chart: colours follow the order in which models
-// first appear (the plan's endpoints, then the results, then the shortlist).
+// colour, the same in every chart. A model's colour comes from a hash of its
+// catalog id (or its name without vendor prefix and date), so the same model
+// keeps its colour from screen to screen and report to report; when two
+// models of one report hash alike, the later one (in order of appearance:
+// the plan's endpoints, the results, the shortlist) takes the next free
+// colour.
 type models struct {
 	order  []string          // identities in order of first appearance
+	key    map[string]string // identity → what its colour is hashed from
+	colors map[string]int    // identity → palette index
 	label  map[string]string // identity → short label for charts
 	full   map[string]string // identity → full name for tables
 	byEP   map[string]string // endpoint name → identity
@@ -32,7 +40,7 @@ type models struct {
 }
 
 func newModels(in Input) *models {
-	m := &models{label: map[string]string{}, full: map[string]string{}, byEP: map[string]string{}, byID: map[string]string{}, shared: map[string]bool{}}
+	m := &models{key: map[string]string{}, colors: map[string]int{}, label: map[string]string{}, full: map[string]string{}, byEP: map[string]string{}, byID: map[string]string{}, shared: map[string]bool{}}
 	var eps []advisor.Endpoint
 	if in.Run != nil {
 		eps = append(eps, in.Run.Plan.Endpoints...)
@@ -68,7 +76,14 @@ func newModels(in Input) *models {
 			}
 		}
 		m.byEP[e.Name] = id
-		m.add(id, full)
+		key := e.CatalogID
+		if key == "" {
+			key = strings.ToLower(strip(e.Model))
+		}
+		if m.shared[e.Model] || e.Model == "" {
+			key = id
+		}
+		m.add(id, full, key)
 		if e.CatalogID != "" {
 			m.byID[e.CatalogID] = id
 		}
@@ -82,15 +97,36 @@ func newModels(in Input) *models {
 		}
 	}
 	m.makeLabels()
+	m.makeColors()
 	return m
 }
 
-func (m *models) add(id, full string) {
+func (m *models) add(id, full, key string) {
 	if _, ok := m.full[id]; ok {
 		return
 	}
 	m.order = append(m.order, id)
 	m.full[id] = full
+	m.key[id] = key
+}
+
+// makeColors gives each model its hashed colour, or the next free one.
+func (m *models) makeColors() {
+	n := len(seriesPalette)
+	taken := map[int]bool{}
+	for _, id := range m.order {
+		h := fnv.New32a()
+		h.Write([]byte(m.key[id]))
+		pref := int(h.Sum32() % uint32(n))
+		c := pref
+		if len(taken) < n {
+			for taken[c] {
+				c = (c + 1) % n
+			}
+		}
+		taken[c] = true
+		m.colors[id] = c
+	}
 }
 
 // shortlisted returns the identity of a shortlisted catalog model, reusing a
@@ -104,7 +140,7 @@ func (m *models) shortlisted(s advisor.Shortlisted) string {
 		name = s.ID
 	}
 	m.byID[s.ID] = "cat:" + s.ID
-	m.add("cat:"+s.ID, name)
+	m.add("cat:"+s.ID, name, s.ID)
 	return "cat:" + s.ID
 }
 
@@ -117,10 +153,8 @@ func (m *models) forEndpoint(ep string) string {
 }
 
 func (m *models) color(id string) drawing.Color {
-	for i, o := range m.order {
-		if o == id {
-			return seriesPalette[i%len(seriesPalette)]
-		}
+	if c, ok := m.colors[id]; ok {
+		return seriesPalette[c]
 	}
 	return drawing.ColorFromHex("7F7F7F")
 }

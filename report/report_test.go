@@ -411,6 +411,16 @@ func TestChartsHaveDataAndStableColours(t *testing.T) {
 	if newModels(only).color(newModels(only).forEndpoint("local")) != m.color(m.forEndpoint("local")) {
 		t.Error("the local model changed colour")
 	}
+	// From screen to screen: the recommendation alone (no run) colours each
+	// shortlisted model as the run's report does.
+	rec := in
+	rec.Run, rec.Results = nil, nil
+	mr := newModels(rec)
+	for _, s := range in.Recommendation.Shortlist {
+		if a, b := mr.color(mr.shortlisted(s)), m.color(m.shortlisted(s)); a != b {
+			t.Errorf("%s is %v on the recommendation and %v in the run's report", s.ID, a, b)
+		}
+	}
 }
 
 func wellFormedXML(b []byte) error {
