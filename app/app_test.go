@@ -509,6 +509,21 @@ func TestLanguageSwitch(t *testing.T) {
 	}
 }
 
+func TestTranslationsFor(t *testing.T) {
+	b, err := translationsFor("pt-BR")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]string
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	// Both files of the language are merged: the app's words and the answers'.
+	if m["nav.home"] != "Início" || m["v.dont_know"] != "Não sei" {
+		t.Errorf("merged pt-BR: nav.home=%q v.dont_know=%q", m["nav.home"], m["v.dont_know"])
+	}
+}
+
 func TestCatalogFilterAndCard(t *testing.T) {
 	h := newHarness(t, "en")
 	h.a.show(screenCatalog)

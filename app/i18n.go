@@ -1,9 +1,12 @@
 package app
 
 import (
+	"encoding/json"
+	"fmt"
 	"image/color"
 	"log"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -69,10 +72,60 @@ func applyLanguage(code string) {
 			break
 		}
 	}
+	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" {
+		// These systems give Fyne the language from the OS, not from the
+		// environment: file the chosen texts under the system's own locale,
+		// which Fyne then matches exactly. Fyne's few built-in words (dialog
+		// buttons) may stay in the system language.
+		overrideSystemLocale(code)
+		return
+	}
 	// Adding an empty bundle makes lang re-read the locale.
 	if err := lang.AddTranslationsForLocale([]byte("{}"), fyne.Locale("en")); err != nil {
 		log.Printf("llm-advisor: refresh language: %v", err)
 	}
+}
+
+// overrideSystemLocale registers the texts of code ("" = the system's own
+// language) under the system locale's tag.
+func overrideSystemLocale(code string) {
+	sys := lang.SystemLocale()
+	if code == "" {
+		code = currentLang("")
+	}
+	texts, err := translationsFor(code)
+	if err == nil {
+		err = lang.AddTranslationsForLocale(texts, sys)
+	}
+	if err != nil {
+		log.Printf("llm-advisor: switch language to %s: %v", code, err)
+	}
+}
+
+// translationsFor merges every embedded "<prefix>.<code>.json" into one JSON object.
+func translationsFor(code string) ([]byte, error) {
+	files, err := assets.Translations.ReadDir("translations")
+	if err != nil {
+		return nil, err
+	}
+	all := map[string]string{}
+	for _, f := range files {
+		if !strings.HasSuffix(f.Name(), "."+code+".json") {
+			continue
+		}
+		b, err := assets.Translations.ReadFile("translations/" + f.Name())
+		if err != nil {
+			return nil, err
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, fmt.Errorf("%s: %w", f.Name(), err)
+		}
+		for k, v := range m {
+			all[k] = v
+		}
+	}
+	return json.Marshal(all)
 }
 
 // currentLang is the language code of engine texts and reports for a

@@ -37,7 +37,7 @@ type recommendationScreen struct {
 	testThis  *widget.Button
 	scroll    *container.Scroll
 	listCard  fyne.CanvasObject // the shortlist card (screenshots scroll to it)
-	lastDiff  []string // what changed in the recommendation after the last relaxation
+	lastDiff  []string          // what changed in the recommendation after the last relaxation
 }
 
 func newRecommendationScreen(a *App) *recommendationScreen {
