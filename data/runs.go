@@ -116,6 +116,20 @@ func scrubPlan(p advisor.Plan) advisor.Plan {
 		e := scrubEndpoint(*p.Judge)
 		p.Judge = &e
 	}
+	if len(p.CaseSets) > 0 {
+		sets := make([]advisor.CaseSet, len(p.CaseSets))
+		for i, cs := range p.CaseSets {
+			if len(cs.Endpoints) > 0 {
+				eps := make([]advisor.Endpoint, len(cs.Endpoints))
+				for j, e := range cs.Endpoints {
+					eps[j] = scrubEndpoint(e)
+				}
+				cs.Endpoints = eps
+			}
+			sets[i] = cs
+		}
+		p.CaseSets = sets
+	}
 	return p
 }
 
