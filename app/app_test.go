@@ -21,6 +21,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/advisor/livetest"
 	"github.com/llm-advisor/llm-advisor/data"
 )
 
@@ -1034,5 +1035,37 @@ func TestSettingsDataFolderAndTheme(t *testing.T) {
 	s.concurrency.SetText("12")
 	if h.a.concurrency() != 12 {
 		t.Errorf("concurrency = %d", h.a.concurrency())
+	}
+}
+
+func TestPlanJudgeAndEmbedding(t *testing.T) {
+	h := newHarness(t, "en")
+	h.a.candidates = []advisor.Endpoint{
+		{Name: "a", Kind: advisor.KindCompatible, BaseURL: "http://127.0.0.1:1/v1", Model: "m1"},
+		{Name: "b", Kind: advisor.KindOpenAI, Model: "gpt-x", APIKeyEnv: "OPENAI_API_KEY"},
+	}
+	h.a.show(screenLiveTest)
+	l := h.a.live
+	l.addCases(advisor.Case{Input: "q", Expected: "a", Checks: []string{advisor.CheckJudge, advisor.CheckSimilarity}})
+	l.strategies.SetSelected([]string{advisor.StrategyZeroShot})
+	p := l.plan()
+	livetest.Defaults(&p)
+	if err := livetest.ValidatePlan(p); err == nil || !strings.Contains(err.Error(), "judge") || !strings.Contains(err.Error(), "embedding") {
+		t.Fatalf("without helpers: %v", err)
+	}
+	l.judge.SetSelectedIndex(2)
+	l.rubric.SetText("Correct and polite.")
+	l.embedding.SetSelectedIndex(1)
+	l.embedModel.SetText("nomic-embed-text")
+	p = l.plan()
+	livetest.Defaults(&p)
+	if err := livetest.ValidatePlan(p); err != nil {
+		t.Fatalf("with helpers: %v", err)
+	}
+	if p.Judge == nil || p.Judge.Name != "b" || p.Rubric != "Correct and polite." {
+		t.Errorf("judge = %+v, rubric %q", p.Judge, p.Rubric)
+	}
+	if p.Embedding == nil || p.Embedding.Model != "nomic-embed-text" || p.Embedding.BaseURL != "http://127.0.0.1:1/v1" {
+		t.Errorf("embedding = %+v", p.Embedding)
 	}
 }

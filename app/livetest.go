@@ -35,6 +35,10 @@ type testSetup struct {
 	checks      []string
 	concurrency int
 	repeats     int
+	judge       string // candidate name of the judge endpoint ("" = none)
+	rubric      string
+	embedding   string // candidate name serving embeddings ("" = none)
+	embedModel  string
 }
 
 // liveTestScreen sets up a live test: candidates, examples, documents,
@@ -54,6 +58,10 @@ type liveTestScreen struct {
 	strategies  *checkGrid
 	checks      *checkGrid
 	detectedAdd []*widget.Button // one per detected model
+	judge       *widget.Select
+	rubric      *widget.Entry
+	embedding   *widget.Select
+	embedModel  *widget.Entry
 	scroll      *container.Scroll
 	concurrency *widget.Entry
 	repeats     *widget.Entry
@@ -139,15 +147,32 @@ func newLiveTestScreen(a *App) *liveTestScreen {
 			l.s.repeats = n
 		}
 	}
+	l.judge = widget.NewSelect(nil, func(string) { l.s.judge = l.candidateAt(l.judge.SelectedIndex()) })
+	l.rubric = widget.NewMultiLineEntry()
+	l.rubric.SetMinRowsVisible(2)
+	l.rubric.SetText(l.s.rubric)
+	l.rubric.SetPlaceHolder(lang.L("live.rubric.placeholder"))
+	l.rubric.OnChanged = func(v string) { l.s.rubric = strings.TrimSpace(v) }
+	l.embedding = widget.NewSelect(nil, func(string) { l.s.embedding = l.candidateAt(l.embedding.SelectedIndex()) })
+	l.embedModel = widget.NewEntry()
+	l.embedModel.SetPlaceHolder("text-embedding-3-small")
+	l.embedModel.SetText(l.s.embedModel)
+	l.embedModel.OnChanged = func(v string) { l.s.embedModel = strings.TrimSpace(v) }
+	l.refreshHelpers()
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("live.documents"), container.NewBorder(nil, nil, nil, browse, l.documents)),
 		widget.NewFormItem(lang.L("live.strategies"), l.strategies.box),
 		widget.NewFormItem(lang.L("live.checks"), l.checks.box),
+		widget.NewFormItem(lang.L("live.judge"), l.judge),
+		widget.NewFormItem(lang.L("live.rubric"), l.rubric),
+		widget.NewFormItem(lang.L("live.embedding"), container.NewGridWithColumns(2, l.embedding, l.embedModel)),
 		widget.NewFormItem(lang.L("live.concurrency"), l.concurrency),
 		widget.NewFormItem(lang.L("live.repeats"), l.repeats),
 	)
 	form.Items[0].HintText = lang.L("live.documents.hint")
 	form.Items[2].HintText = lang.L("live.checks.hint")
+	form.Items[3].HintText = lang.L("live.judge.hint")
+	form.Items[5].HintText = lang.L("live.embedding.hint")
 	howCard := widget.NewCard(lang.L("live.how"), "", form)
 
 	l.problem = wrapped("")
@@ -175,6 +200,39 @@ func (a *App) recommendation() *advisor.Recommendation {
 		return nil
 	}
 	return a.decision.Recommendation
+}
+
+// refreshHelpers offers the candidates as judge and embedding endpoints.
+func (l *liveTestScreen) refreshHelpers() {
+	if l.judge == nil {
+		return
+	}
+	opts := []string{lang.L("live.none")}
+	for _, ep := range l.a.candidates {
+		opts = append(opts, ep.Name)
+	}
+	for _, sel := range []*widget.Select{l.judge, l.embedding} {
+		cur := l.s.judge
+		if sel == l.embedding {
+			cur = l.s.embedding
+		}
+		sel.Options = opts
+		i := 0
+		for j, ep := range l.a.candidates {
+			if ep.Name == cur {
+				i = j + 1
+			}
+		}
+		sel.SetSelectedIndex(i)
+	}
+}
+
+// candidateAt is the name of the candidate at a helper Select's index (0 = none).
+func (l *liveTestScreen) candidateAt(i int) string {
+	if i <= 0 || i > len(l.a.candidates) {
+		return ""
+	}
+	return l.a.candidates[i-1].Name
 }
 
 // relayout recomputes the page after a part of it grew or shrank.
@@ -209,6 +267,7 @@ func (l *liveTestScreen) refreshCandidates() {
 		l.candidates.Add(container.NewBorder(nil, nil, nil, container.NewHBox(edit, remove), text))
 	}
 	l.candidates.Refresh()
+	l.refreshHelpers()
 	l.relayout()
 }
 
@@ -504,6 +563,22 @@ func (l *liveTestScreen) plan() advisor.Plan {
 			c.Checks = append([]string(nil), l.s.checks...)
 		}
 		p.Cases = append(p.Cases, c)
+	}
+	for _, ep := range l.a.candidates {
+		if l.s.judge != "" && ep.Name == l.s.judge {
+			j := ep
+			p.Judge = &j
+			p.Rubric = l.s.rubric
+		}
+		if l.s.embedding != "" && ep.Name == l.s.embedding {
+			e := ep
+			e.Name = ep.Name + " embeddings"
+			if l.s.embedModel != "" {
+				e.Model = l.s.embedModel
+			}
+			e.PriceInPer1M, e.PriceOutPer1M, e.CatalogID = nil, nil, ""
+			p.Embedding = &e
+		}
 	}
 	return p
 }
