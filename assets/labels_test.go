@@ -9,10 +9,12 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
+	"text/template"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
 	"github.com/llm-advisor/llm-advisor/assets"
@@ -139,13 +141,46 @@ func TestValuesArePlainNonEmptyText(t *testing.T) {
 					t.Errorf("%s: %q is empty", name, key)
 				case val != strings.TrimSpace(val):
 					t.Errorf("%s: %q has leading or trailing space: %q", name, key, val)
-				case strings.Contains(val, "{{"):
-					// Fyne's lang package runs texts through go-i18n templates.
-					t.Errorf("%s: %q contains a template delimiter: %q", name, key, val)
+				}
+				// Fyne's lang package runs texts through go-i18n templates:
+				// a placeholder must parse, or the text shows broken.
+				if _, err := template.New(key).Parse(val); err != nil {
+					t.Errorf("%s: %q is not a valid template: %v", name, key, err)
 				}
 			}
 		}
 	}
+}
+
+// TestPlaceholdersMatchAcrossLanguages: a translation uses exactly the
+// placeholders ({{.N}}, {{.Date}} …) of the English text, so no value the
+// code passes in goes missing in Portuguese.
+func TestPlaceholdersMatchAcrossLanguages(t *testing.T) {
+	names, err := assets.TranslationFiles("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, en := range names {
+		pt := strings.TrimSuffix(en, "en.json") + "pt-BR.json"
+		ptVals := readStrict(t, pt)
+		for key, val := range readStrict(t, en) {
+			want, got := placeholders(val), placeholders(ptVals[key])
+			if strings.Join(want, ",") != strings.Join(got, ",") {
+				t.Errorf("%s %q: placeholders %v, but %s has %v", en, key, want, pt, got)
+			}
+		}
+	}
+}
+
+var placeholderRE = regexp.MustCompile(`\{\{\s*\.(\w+)\s*\}\}`)
+
+func placeholders(s string) []string {
+	var out []string
+	for _, m := range placeholderRE.FindAllStringSubmatch(s, -1) {
+		out = append(out, m[1])
+	}
+	sort.Strings(out)
+	return out
 }
 
 // answerKeys is every key the answers files must hold, built from the
