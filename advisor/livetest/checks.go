@@ -13,7 +13,7 @@ import (
 )
 
 // embedder returns one embedding per text.
-type embedder func(ctx context.Context, texts []string) ([][]float64, error)
+type embedder func(ctx context.Context, texts []string) ([][]float32, error)
 
 // judger asks the judge endpoint for a score and a reason.
 type judger func(ctx context.Context, c advisor.Case, output string) (float64, string, error)
@@ -81,7 +81,7 @@ func (s *scorer) check(ctx context.Context, name string, c advisor.Case, output 
 			r.Reason = fmt.Sprintf("could not embed the texts: %v", err)
 			return r, false
 		}
-		cos := cosine(vs[0], vs[1])
+		cos := advisor.Cosine(vs[0], vs[1])
 		r.Score = math.Max(0, math.Min(1, cos))
 		pass := cos >= s.threshold
 		verdict := "below"
@@ -258,22 +258,6 @@ func (s *schema) validate(v any, path string) []string {
 		}
 	}
 	return errs
-}
-
-func cosine(a, b []float64) float64 {
-	if len(a) == 0 || len(a) != len(b) {
-		return 0
-	}
-	var dot, na, nb float64
-	for i := range a {
-		dot += a[i] * b[i]
-		na += a[i] * a[i]
-		nb += b[i] * b[i]
-	}
-	if na == 0 || nb == 0 {
-		return 0
-	}
-	return dot / (math.Sqrt(na) * math.Sqrt(nb))
 }
 
 // judgePrompt asks for a JSON verdict.

@@ -180,7 +180,7 @@ func TestEmbeddingsFixture(t *testing.T) {
 	if len(vs) != 1 || len(vs[0]) != 64 {
 		t.Fatalf("got %d vectors of %d floats, want 1 of 64", len(vs), len(vs[0]))
 	}
-	if math.Abs(vs[0][0]-(-0.016423385590314865)) > 1e-6 {
+	if math.Abs(float64(vs[0][0])-(-0.016423385590314865)) > 1e-6 {
 		t.Errorf("first value %v", vs[0][0])
 	}
 	// A batch of two from the same recording is incomplete: an error, not a panic.

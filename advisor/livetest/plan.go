@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
@@ -22,6 +24,20 @@ const (
 	DefaultTimeoutSeconds      = 60
 	DefaultTopK                = 4
 	DefaultSimilarityThreshold = 0.8
+	DefaultMaxWER              = 0.1 // a transcription passes at 10% word errors or fewer
+)
+
+// Limits of the files a case sends (the OpenAI API's): 25 MB of audio for a
+// transcription, 20 MB for an image in a chat message. Options can lower them.
+const (
+	MaxAudioBytes = 25 << 20
+	MaxImageBytes = 20 << 20
+)
+
+// File formats a case may send, by file name extension.
+var (
+	AudioFormats = []string{".wav", ".mp3", ".m4a"}
+	ImageFormats = []string{".png", ".jpg", ".jpeg"}
 )
 
 // Allowed values of the plan's enumerations, in the order error messages list them.
@@ -29,6 +45,7 @@ var (
 	Kinds      = []string{advisor.KindOpenAI, advisor.KindAzure, advisor.KindCompatible}
 	Strategies = []string{advisor.StrategyZeroShot, advisor.StrategyFewShot, advisor.StrategyRAG}
 	CheckNames = []string{advisor.CheckExact, advisor.CheckContains, advisor.CheckRegex, advisor.CheckJSON, advisor.CheckSimilarity, advisor.CheckJudge}
+	CaseKinds  = []string{advisor.CaseKindChat, advisor.CaseKindEmbedding, advisor.CaseKindTranscription, advisor.CaseKindImage}
 )
 
 // PlanError is a bad plan: the field (as a path like endpoints[1].kind) and
@@ -57,14 +74,7 @@ func LoadPlan(path string) (advisor.Plan, error) {
 	if err != nil {
 		return advisor.Plan{}, err
 	}
-	if p.Documents != "" && !filepath.IsAbs(p.Documents) {
-		p.Documents = filepath.Join(filepath.Dir(path), p.Documents)
-	}
-	if p.Documents != "" {
-		if abs, err := filepath.Abs(p.Documents); err == nil {
-			p.Documents = abs
-		}
-	}
+	resolvePaths(&p, filepath.Dir(path))
 	Defaults(&p)
 	if err := ValidatePlan(p); err != nil {
 		return advisor.Plan{}, err
@@ -120,6 +130,34 @@ func decodePlan(b []byte, name string) (advisor.Plan, error) {
 	return p, nil
 }
 
+// resolvePaths makes the plan's folders and the cases' image and audio
+// files absolute, taking relative ones relative to dir (the plan file's).
+func resolvePaths(p *advisor.Plan, dir string) {
+	abs := func(f *string) {
+		if *f == "" {
+			return
+		}
+		if !filepath.IsAbs(*f) {
+			*f = filepath.Join(dir, *f)
+		}
+		if a, err := filepath.Abs(*f); err == nil {
+			*f = a
+		}
+	}
+	cases := func(cs []advisor.Case) {
+		for i := range cs {
+			abs(&cs[i].Image)
+			abs(&cs[i].Audio)
+		}
+	}
+	abs(&p.Documents)
+	cases(p.Cases)
+	for i := range p.CaseSets {
+		abs(&p.CaseSets[i].Documents)
+		cases(p.CaseSets[i].Cases)
+	}
+}
+
 func displayName(name string) string {
 	if name == "" {
 		return "the plan"
@@ -137,6 +175,10 @@ func yamlTypeName(t string) string {
 		return "a case"
 	case "Example":
 		return "a few_shot example"
+	case "CaseSet":
+		return "a case set"
+	case "Document":
+		return "a corpus document"
 	}
 	return t
 }
@@ -189,90 +231,120 @@ func Defaults(p *advisor.Plan) {
 	if p.Judge != nil {
 		defKind(p.Judge)
 	}
-	for i := range p.Cases {
-		if len(p.Cases[i].Checks) == 0 && p.Cases[i].Expected != "" {
-			p.Cases[i].Checks = []string{advisor.CheckContains}
+	defCases := func(kind string, cs []advisor.Case) {
+		if kind != "" && kind != advisor.CaseKindChat {
+			return
 		}
+		for i := range cs {
+			if len(cs[i].Checks) == 0 && cs[i].Expected != "" {
+				cs[i].Checks = []string{advisor.CheckContains}
+			}
+		}
+	}
+	defCases(p.Kind, p.Cases)
+	if p.Kind == advisor.CaseKindTranscription && p.MaxWER <= 0 {
+		p.MaxWER = DefaultMaxWER
+	}
+	for i := range p.CaseSets {
+		cs := &p.CaseSets[i]
+		if cs.Kind == "" {
+			cs.Kind = advisor.CaseKindChat
+		}
+		for j := range cs.Endpoints {
+			defKind(&cs.Endpoints[j])
+		}
+		if cs.Kind == advisor.CaseKindTranscription && cs.MaxWER <= 0 {
+			cs.MaxWER = DefaultMaxWER
+		}
+		defCases(cs.Kind, cs.Cases)
 	}
 }
 
 // ValidatePlan reports every problem of a plan (after Defaults) in one error;
-// each names the field, the value and what is allowed.
+// each names the field, the value and what is allowed. Files a case sends
+// are checked by their name here (format); whether they can be read and fit
+// the size limit is checked when the case runs, so one bad file fails its
+// own case only.
 func ValidatePlan(p advisor.Plan) error {
 	var errs []error
 	bad := func(field, format string, args ...any) {
 		errs = append(errs, &PlanError{Field: field, Msg: fmt.Sprintf(format, args...)})
 	}
-	if len(p.Endpoints) == 0 {
+	if p.Kind != "" && !contains(CaseKinds, p.Kind) {
+		bad("kind", "%q is not allowed; allowed: %s", p.Kind, strings.Join(CaseKinds, ", "))
+	}
+	needPlanEndpoints := len(p.Cases) > 0 || len(p.CaseSets) == 0
+	for _, cs := range p.CaseSets {
+		needPlanEndpoints = needPlanEndpoints || len(cs.Endpoints) == 0
+	}
+	if len(p.Endpoints) == 0 && needPlanEndpoints {
 		bad("endpoints", "at least one endpoint is needed")
 	}
-	names := map[string]bool{}
-	for i, ep := range p.Endpoints {
-		f := fmt.Sprintf("endpoints[%d]", i)
-		if ep.Name == "" {
-			bad(f+".name", "every endpoint needs a name")
-		} else if names[ep.Name] {
-			bad(f+".name", "%q is used twice; endpoint names must be unique", ep.Name)
+	// One name, one endpoint: results are keyed by the endpoint's name, so a
+	// name may appear in several sets only for the very same endpoint.
+	byName := map[string]advisor.Endpoint{}
+	endpoints := func(field string, eps []advisor.Endpoint) {
+		names := map[string]bool{}
+		for i, ep := range eps {
+			f := fmt.Sprintf("%s[%d]", field, i)
+			switch {
+			case ep.Name == "":
+				bad(f+".name", "every endpoint needs a name")
+			case names[ep.Name]:
+				bad(f+".name", "%q is used twice; endpoint names must be unique", ep.Name)
+			default:
+				if prev, ok := byName[ep.Name]; ok && !reflect.DeepEqual(prev, ep) {
+					bad(f+".name", "%q names a different endpoint elsewhere in the plan; give each endpoint its own name", ep.Name)
+				}
+				byName[ep.Name] = ep
+			}
+			names[ep.Name] = true
+			validateEndpoint(f, ep, bad)
 		}
-		names[ep.Name] = true
-		validateEndpoint(f, ep, bad)
 	}
+	endpoints("endpoints", p.Endpoints)
 	for i, s := range p.Strategies {
 		if !contains(Strategies, s) {
 			bad(fmt.Sprintf("strategies[%d]", i), "%q is not allowed; allowed: %s", s, strings.Join(Strategies, ", "))
 		}
 	}
-	if contains(p.Strategies, advisor.StrategyFewShot) && len(p.FewShot) == 0 {
+	sets := p.Sets()
+	hasChat := false
+	for _, s := range sets {
+		hasChat = hasChat || (s.Kind == advisor.CaseKindChat && len(s.Cases) > 0)
+	}
+	if hasChat && contains(p.Strategies, advisor.StrategyFewShot) && len(p.FewShot) == 0 {
 		bad("few_shot", "the few-shot strategy needs at least one example (input and output)")
 	}
-	if contains(p.Strategies, advisor.StrategyRAG) {
-		if p.Documents == "" {
-			bad("documents", "the rag strategy needs a documents folder")
-		} else if st, err := os.Stat(p.Documents); err != nil || !st.IsDir() {
-			bad("documents", "%q is not a folder", p.Documents)
-		}
-	}
-	if len(p.Cases) == 0 {
+	if p.NumCases() == 0 {
 		bad("cases", "at least one case is needed (an input and the answer you would accept)")
 	}
+	names := map[string]bool{}
+	for j, cs := range p.CaseSets {
+		f := fmt.Sprintf("case_sets[%d]", j)
+		switch {
+		case strings.TrimSpace(cs.Name) == "":
+			bad(f+".name", "every case set needs a name")
+		case names[cs.Name]:
+			bad(f+".name", "%q is used twice; case set names must be unique", cs.Name)
+		}
+		names[cs.Name] = true
+		if !contains(CaseKinds, cs.Kind) {
+			bad(f+".kind", "%q is not allowed; allowed: %s", cs.Kind, strings.Join(CaseKinds, ", "))
+		}
+		if len(cs.Cases) == 0 {
+			bad(f+".cases", "the case set has no cases")
+		}
+		endpoints(f+".endpoints", cs.Endpoints)
+	}
 	needEmbedding, needJudge := false, false
-	for i, c := range p.Cases {
-		f := fmt.Sprintf("cases[%d]", i)
-		if strings.TrimSpace(c.Input) == "" {
-			bad(f+".input", "the input is empty")
+	for i, s := range sets {
+		prefix := "" // the top-level set's fields are the plan's own
+		if len(p.Cases) == 0 || i > 0 {
+			prefix = fmt.Sprintf("case_sets[%d].", i-boolInt(len(p.Cases) > 0))
 		}
-		for j, ch := range c.Checks {
-			cf := fmt.Sprintf("%s.checks[%d]", f, j)
-			switch ch {
-			case advisor.CheckExact, advisor.CheckContains, advisor.CheckSimilarity:
-				if c.Expected == "" {
-					bad(cf, "the %s check needs the case's expected answer", ch)
-				}
-				if ch == advisor.CheckSimilarity {
-					needEmbedding = true
-				}
-			case advisor.CheckRegex:
-				pat := c.Pattern
-				if pat == "" {
-					pat = c.Expected
-				}
-				if pat == "" {
-					bad(cf, "the regex check needs a pattern (or an expected answer to use as one)")
-				} else if _, err := regexp.Compile(pat); err != nil {
-					bad(f+".pattern", "%q is not a valid regular expression: %v", pat, err)
-				}
-			case advisor.CheckJSON:
-				if c.Schema != "" {
-					if _, err := parseSchema(c.Schema); err != nil {
-						bad(f+".schema", "%v", err)
-					}
-				}
-			case advisor.CheckJudge:
-				needJudge = true
-			default:
-				bad(cf, "%q is not allowed; allowed: %s", ch, strings.Join(CheckNames, ", "))
-			}
-		}
+		e, j := validateSet(prefix, s, p.Strategies, bad)
+		needEmbedding, needJudge = needEmbedding || e, needJudge || j
 	}
 	if needEmbedding && p.Embedding == nil {
 		bad("embedding", "the similarity check needs an embedding endpoint")
@@ -301,6 +373,214 @@ func ValidatePlan(p advisor.Plan) error {
 		bad("similarity_threshold", "%v is not allowed; allowed: 0 to 1", p.SimilarityThreshold)
 	}
 	return errors.Join(errs...)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// validateSet checks one case set's own fields and cases; prefix is "" for
+// the plan's top-level cases and "case_sets[N]." otherwise. It reports
+// whether the set needs the embedding and the judge endpoints.
+func validateSet(prefix string, s advisor.CaseSet, strategies []string, bad func(field, format string, args ...any)) (needEmbedding, needJudge bool) {
+	onlyFor := func(field, kind string) {
+		bad(prefix+field, "only %s sets use it; this set's kind is %s", kind, s.Kind)
+	}
+	if s.Kind != advisor.CaseKindEmbedding && len(s.Corpus) > 0 {
+		onlyFor("corpus", advisor.CaseKindEmbedding)
+	}
+	if s.Kind != advisor.CaseKindTranscription {
+		if s.Language != "" {
+			onlyFor("language", advisor.CaseKindTranscription)
+		}
+		if s.MaxWER != 0 {
+			onlyFor("max_wer", advisor.CaseKindTranscription)
+		}
+	}
+	if s.Kind != advisor.CaseKindImage && s.ImageSize != "" {
+		onlyFor("image_size", advisor.CaseKindImage)
+	}
+	var docIDs map[string]bool // the embedding set's documents, when they can be listed
+	switch s.Kind {
+	case advisor.CaseKindChat:
+		if contains(strategies, advisor.StrategyRAG) && len(s.Cases) > 0 {
+			if s.Documents == "" {
+				bad(prefix+"documents", "the rag strategy needs a documents folder")
+			} else if st, err := os.Stat(s.Documents); err != nil || !st.IsDir() {
+				bad(prefix+"documents", "%q is not a folder", s.Documents)
+			}
+		}
+	case advisor.CaseKindEmbedding:
+		switch {
+		case len(s.Corpus) > 0:
+			docIDs = map[string]bool{}
+			for i, d := range s.Corpus {
+				f := fmt.Sprintf("%scorpus[%d]", prefix, i)
+				switch {
+				case d.ID == "":
+					bad(f+".id", "every document needs an id")
+				case docIDs[d.ID]:
+					bad(f+".id", "%q is used twice; document ids must be unique", d.ID)
+				}
+				if strings.TrimSpace(d.Text) == "" {
+					bad(f+".text", "the document %q has no text", d.ID)
+				}
+				docIDs[d.ID] = true
+			}
+		case s.Documents == "":
+			bad(prefix+"documents", "an embedding set needs documents to search: a documents folder or corpus items (id and text)")
+		default:
+			ids, err := documentIDs(s.Documents)
+			if err != nil {
+				bad(prefix+"documents", "%q is not a readable folder: %v", s.Documents, err)
+			} else {
+				docIDs = ids
+			}
+		}
+		if s.TopK < 0 {
+			bad(prefix+"top_k", "%d is not allowed; allowed: 1 or more", s.TopK)
+		}
+	case advisor.CaseKindTranscription:
+		if s.MaxWER < 0 {
+			bad(prefix+"max_wer", "%v is not allowed; allowed: 0 or more", s.MaxWER)
+		}
+	case advisor.CaseKindImage:
+		if s.ImageSize != "" && !imageSize.MatchString(s.ImageSize) {
+			bad(prefix+"image_size", "%q is not allowed; allowed: WIDTHxHEIGHT, e.g. 1024x1024", s.ImageSize)
+		}
+	}
+	for i, c := range s.Cases {
+		f := fmt.Sprintf("%scases[%d]", prefix, i)
+		notHere := func(field string, set bool, kind string) {
+			if set {
+				bad(f+"."+field, "only %s cases use it; this case is in a %s set", kind, s.Kind)
+			}
+		}
+		if s.Kind != advisor.CaseKindChat {
+			notHere("checks", len(c.Checks) > 0, advisor.CaseKindChat)
+			notHere("image", c.Image != "", advisor.CaseKindChat)
+		}
+		if s.Kind != advisor.CaseKindTranscription {
+			notHere("audio", c.Audio != "", advisor.CaseKindTranscription)
+		}
+		if s.Kind != advisor.CaseKindEmbedding {
+			notHere("relevant", len(c.Relevant) > 0, advisor.CaseKindEmbedding)
+		}
+		switch s.Kind {
+		case advisor.CaseKindChat:
+			if strings.TrimSpace(c.Input) == "" {
+				bad(f+".input", "the input is empty")
+			}
+			if c.Image != "" && !contains(ImageFormats, strings.ToLower(filepath.Ext(c.Image))) {
+				bad(f+".image", "%q is not a supported image; allowed: png, jpg", filepath.Base(c.Image))
+			}
+			e, j := validateChecks(f, c, bad)
+			needEmbedding, needJudge = needEmbedding || e, needJudge || j
+		case advisor.CaseKindEmbedding:
+			if strings.TrimSpace(c.Input) == "" {
+				bad(f+".input", "the query is empty")
+			}
+			if len(c.Relevant) == 0 {
+				bad(f+".relevant", "list the ids of the documents this query should find")
+			}
+			if docIDs != nil {
+				var missing []string
+				for _, id := range c.Relevant {
+					if !docIDs[id] {
+						missing = append(missing, id)
+					}
+				}
+				if len(missing) > 0 {
+					bad(f+".relevant", "%s not among the set's documents (ids are corpus ids, or .txt/.md file names relative to the documents folder)", quoteList(missing))
+				}
+			}
+		case advisor.CaseKindTranscription:
+			if c.Audio == "" {
+				bad(f+".audio", "a transcription case needs an audio file (wav, mp3 or m4a)")
+			} else if !contains(AudioFormats, strings.ToLower(filepath.Ext(c.Audio))) {
+				bad(f+".audio", "%q is not a supported audio file; allowed: wav, mp3, m4a", filepath.Base(c.Audio))
+			}
+			if strings.TrimSpace(c.Expected) == "" {
+				bad(f+".expected", "a transcription case needs the reference transcript")
+			}
+		case advisor.CaseKindImage:
+			if strings.TrimSpace(c.Input) == "" {
+				bad(f+".input", "the prompt is empty")
+			}
+		}
+	}
+	return needEmbedding, needJudge
+}
+
+var imageSize = regexp.MustCompile(`^[1-9][0-9]{1,4}x[1-9][0-9]{1,4}$`)
+
+func quoteList(xs []string) string {
+	q := make([]string, len(xs))
+	for i, x := range xs {
+		q[i] = strconv.Quote(x)
+	}
+	if len(q) == 1 {
+		return q[0] + " is"
+	}
+	return strings.Join(q, ", ") + " are"
+}
+
+// documentIDs lists the ids of the documents an embedding set reads from a
+// folder: the .txt and .md files, relative to it.
+func documentIDs(dir string) (map[string]bool, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, err
+	}
+	if !st.IsDir() {
+		return nil, errors.New("not a folder")
+	}
+	ids := map[string]bool{}
+	_, err = walkDocuments(dir, func(rel, _ string) error {
+		ids[rel] = true
+		return nil
+	})
+	return ids, err
+}
+
+// validateChecks checks a chat case's checks.
+func validateChecks(f string, c advisor.Case, bad func(field, format string, args ...any)) (needEmbedding, needJudge bool) {
+	for j, ch := range c.Checks {
+		cf := fmt.Sprintf("%s.checks[%d]", f, j)
+		switch ch {
+		case advisor.CheckExact, advisor.CheckContains, advisor.CheckSimilarity:
+			if c.Expected == "" {
+				bad(cf, "the %s check needs the case's expected answer", ch)
+			}
+			if ch == advisor.CheckSimilarity {
+				needEmbedding = true
+			}
+		case advisor.CheckRegex:
+			pat := c.Pattern
+			if pat == "" {
+				pat = c.Expected
+			}
+			if pat == "" {
+				bad(cf, "the regex check needs a pattern (or an expected answer to use as one)")
+			} else if _, err := regexp.Compile(pat); err != nil {
+				bad(f+".pattern", "%q is not a valid regular expression: %v", pat, err)
+			}
+		case advisor.CheckJSON:
+			if c.Schema != "" {
+				if _, err := parseSchema(c.Schema); err != nil {
+					bad(f+".schema", "%v", err)
+				}
+			}
+		case advisor.CheckJudge:
+			needJudge = true
+		default:
+			bad(cf, "%q is not allowed; allowed: %s", ch, strings.Join(CheckNames, ", "))
+		}
+	}
+	return needEmbedding, needJudge
 }
 
 func validateEndpoint(f string, ep advisor.Endpoint, bad func(field, format string, args ...any)) {
@@ -347,19 +627,37 @@ func contains(xs []string, s string) bool {
 }
 
 // Cells lists every request of a plan in the order the runner hands them out:
-// case by case, so each endpoint and strategy advances evenly.
+// first the one-off embedding of each embedding set's documents per
+// endpoint, then, repeat by repeat, set by set, case by case, so each
+// endpoint and strategy advances evenly. A chat case has a cell per strategy
+// and endpoint; a case of another kind one per endpoint, with the kind as
+// its strategy. Case is the case's run number (see advisor.Plan.Sets).
 func Cells(p advisor.Plan) []advisor.Cell {
 	repeats := max(p.Repeats, 1)
 	strategies := p.Strategies
 	if len(strategies) == 0 {
 		strategies = []string{advisor.StrategyZeroShot}
 	}
+	sets := p.Sets()
 	var cells []advisor.Cell
+	for _, s := range sets {
+		if s.Kind == advisor.CaseKindEmbedding && len(s.Cases) > 0 {
+			for _, ep := range s.Endpoints {
+				cells = append(cells, advisor.Cell{Endpoint: ep.Name, Strategy: advisor.StrategyIndex, Case: s.Offset})
+			}
+		}
+	}
 	for r := 0; r < repeats; r++ {
-		for c := range p.Cases {
-			for _, s := range strategies {
-				for _, ep := range p.Endpoints {
-					cells = append(cells, advisor.Cell{Endpoint: ep.Name, Strategy: s, Case: c, Repeat: r})
+		for _, s := range sets {
+			sts := strategies
+			if s.Kind != advisor.CaseKindChat {
+				sts = []string{s.Kind}
+			}
+			for c := range s.Cases {
+				for _, st := range sts {
+					for _, ep := range s.Endpoints {
+						cells = append(cells, advisor.Cell{Endpoint: ep.Name, Strategy: st, Case: s.Offset + c, Repeat: r})
+					}
 				}
 			}
 		}

@@ -22,6 +22,12 @@ const (
 	ragInstruction = "Answer the question using the passages below. If they do not contain the answer, say so. Name the sources you used in square brackets.\n\n{{passages}}\n\nQuestion: {{input}}"
 	ragPassage     = "[{{n}}] source: {{source}}\n{{text}}"
 	tmplRAG        = "user: " + ragInstruction + "\n(each passage: " + ragPassage + ")"
+	// tmplImageNote tells that a case's image goes with its input.
+	tmplImageNote = "\n(a case with an image: the last user turn is the input text plus the image as a data: URL)"
+	// The requests of the other kinds.
+	tmplEmbedding     = "POST /v1/embeddings input: {{input}} (the query; the set's documents are embedded once, " + "in batches, and ranked by cosine)"
+	tmplTranscription = "POST /v1/audio/transcriptions file: {{audio}}, response_format: json (verbose_json when the file is not WAV), language: {{language}}"
+	tmplImage         = "POST /v1/images/generations prompt: {{input}}, n: 1, size: {{image_size}}, response_format: b64_json (not for gpt-image models)"
 )
 
 // Templates returns the prompt template of each strategy of the plan, to be
@@ -32,15 +38,38 @@ func Templates(p advisor.Plan) map[string]string {
 		sys = strings.ReplaceAll(tmplSystem, "{{system}}", p.System)
 	}
 	out := map[string]string{}
-	for _, s := range p.Strategies {
-		switch s {
-		case advisor.StrategyZeroShot:
-			out[s] = sys + tmplZeroShot
-		case advisor.StrategyFewShot:
-			out[s] = sys + tmplFewShot
-		case advisor.StrategyRAG:
-			out[s] = sys + tmplRAG
+	images := false
+	kinds := map[string]bool{}
+	for _, set := range p.Sets() {
+		kinds[set.Kind] = true
+		for _, c := range set.Cases {
+			images = images || (set.Kind == advisor.CaseKindChat && c.Image != "")
 		}
+	}
+	note := ""
+	if images {
+		note = tmplImageNote
+	}
+	if kinds[advisor.CaseKindChat] || len(kinds) == 0 {
+		for _, s := range p.Strategies {
+			switch s {
+			case advisor.StrategyZeroShot:
+				out[s] = sys + tmplZeroShot + note
+			case advisor.StrategyFewShot:
+				out[s] = sys + tmplFewShot + note
+			case advisor.StrategyRAG:
+				out[s] = sys + tmplRAG + note
+			}
+		}
+	}
+	if kinds[advisor.CaseKindEmbedding] {
+		out[advisor.StrategyEmbedding] = tmplEmbedding
+	}
+	if kinds[advisor.CaseKindTranscription] {
+		out[advisor.StrategyTranscription] = tmplTranscription
+	}
+	if kinds[advisor.CaseKindImage] {
+		out[advisor.StrategyImage] = tmplImage
 	}
 	return out
 }

@@ -33,6 +33,24 @@ func ChunkFolder(dir string) ([]advisor.Chunk, error) {
 // ScanFolder is ChunkFolder that also returns the files it skipped (PDFs
 // and other formats it cannot read), relative to dir.
 func ScanFolder(dir string) (chunks []advisor.Chunk, skipped []string, err error) {
+	skipped, err = walkDocuments(dir, func(rel, path string) error {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		chunks = append(chunks, chunkText(rel, string(b))...)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return chunks, skipped, nil
+}
+
+// walkDocuments calls fn for every .txt and .md file under dir (hidden files
+// and folders left out) with its name relative to dir (forward slashes) and
+// its path, and returns the other files it met.
+func walkDocuments(dir string, fn func(rel, path string) error) (skipped []string, err error) {
 	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -58,17 +76,12 @@ func ScanFolder(dir string) (chunks []advisor.Chunk, skipped []string, err error
 			skipped = append(skipped, rel)
 			return nil
 		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		chunks = append(chunks, chunkText(rel, string(b))...)
-		return nil
+		return fn(rel, path)
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("read documents folder: %w", err)
+		return nil, fmt.Errorf("read documents folder: %w", err)
 	}
-	return chunks, skipped, nil
+	return skipped, nil
 }
 
 func chunkText(source, text string) []advisor.Chunk {
@@ -116,7 +129,7 @@ func retrieve(ctx context.Context, idx Index, collection, question string, k int
 		return nil, fmt.Errorf("embed the passages: %d vectors for %d texts", len(vs), len(texts))
 	}
 	for i := range cands {
-		cands[i].Score = cosine(vs[0], vs[i+1])
+		cands[i].Score = advisor.Cosine(vs[0], vs[i+1])
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].Score > cands[j].Score })
 	if len(cands) > k {
@@ -127,7 +140,7 @@ func retrieve(ctx context.Context, idx Index, collection, question string, k int
 
 // embedWith returns an embedder that calls /v1/embeddings of an endpoint.
 func embedWith(c *openai.Client, model string, timeout time.Duration, rp retryPolicy) embedder {
-	return func(ctx context.Context, texts []string) ([][]float64, error) {
+	return func(ctx context.Context, texts []string) ([][]float32, error) {
 		var res openai.EmbeddingResponse
 		_, ce := rp.call(ctx, timeout, func(actx context.Context, _ *probe) error {
 			var err error
@@ -141,7 +154,7 @@ func embedWith(c *openai.Client, model string, timeout time.Duration, rp retryPo
 		if ce != nil {
 			return nil, ce
 		}
-		out := make([][]float64, len(texts))
+		out := make([][]float32, len(texts))
 		for i, d := range res.Data {
 			idx := d.Index
 			if idx < 0 || idx >= len(out) {
@@ -150,11 +163,7 @@ func embedWith(c *openai.Client, model string, timeout time.Duration, rp retryPo
 			if idx >= len(out) {
 				continue
 			}
-			v := make([]float64, len(d.Embedding))
-			for j, x := range d.Embedding {
-				v[j] = float64(x)
-			}
-			out[idx] = v
+			out[idx] = d.Embedding
 		}
 		for i, v := range out {
 			if v == nil {

@@ -54,6 +54,17 @@ type Options struct {
 	MaxRetries int
 	RetryBase  time.Duration
 	RetryCap   time.Duration
+	// UnitPrices gives the catalog price of a model priced per unit: unit
+	// "minute" (of audio) or "image", for an endpoint's catalog_id when the
+	// plan sets no price_per_minute or price_per_image.
+	UnitPrices func(catalogID string) (unit string, price float64, ok bool)
+	// ArtifactDir is the folder generated images are saved in, under
+	// run-<id>/; required when the plan has image cases.
+	ArtifactDir string
+	// MaxAudioBytes and MaxImageBytes lower the size limits of the files a
+	// case sends (0: MaxAudioBytes, MaxImageBytes).
+	MaxAudioBytes int64
+	MaxImageBytes int64
 
 	sleep   func(context.Context, time.Duration) error // tests record waits
 	timeout time.Duration                              // tests: overrides the plan's whole seconds
@@ -135,6 +146,10 @@ type endpointRunner struct {
 	brk     breaker
 	priceIn float64
 	priceOt float64
+	unit    float64 // price per minute or per image
+	unitOK  bool
+	// floatOnly: the server refused base64 embeddings; ask for floats.
+	floatOnly atomic.Bool
 }
 
 // Run sends every cell of the plan not in opt.Skip, up to plan.Concurrency
@@ -154,10 +169,10 @@ type endpointRunner struct {
 func Run(ctx context.Context, p advisor.Plan, runID int64, opt Options) (Progress, error) {
 	p = clonePlan(p) // Defaults must not write into the caller's slices
 	Defaults(&p)
-	if p.Documents != "" {
-		if abs, err := filepath.Abs(p.Documents); err == nil {
-			p.Documents = abs // the collection is named by the absolute path
-		}
+	// The rag collection is named by the folder's absolute path.
+	absDir(&p.Documents)
+	for i := range p.CaseSets {
+		absDir(&p.CaseSets[i].Documents)
 	}
 	if err := ValidatePlan(p); err != nil {
 		return Progress{}, err
@@ -188,17 +203,39 @@ func Run(ctx context.Context, p advisor.Plan, runID int64, opt Options) (Progres
 	}
 	keys := opt.keys()
 
-	eps := map[string]*endpointRunner{}
-	for _, ep := range p.Endpoints {
-		er := &endpointRunner{ep: ep}
-		key, err := keys(ep)
-		if err != nil {
-			er.keyErr = err
-		} else {
-			er.client, er.key = newClient(ep, key, hc), key
+	sets := p.Sets()
+	var cases []caseRef
+	for i, s := range sets {
+		for _, c := range s.Cases {
+			cases = append(cases, caseRef{set: i, c: c})
 		}
-		er.priceIn, er.priceOt, _ = Pricing(ep, opt.Prices)
-		eps[ep.Name] = er
+	}
+	eps := map[string]*endpointRunner{}
+	for _, s := range sets {
+		for _, ep := range s.Endpoints {
+			if eps[ep.Name] != nil {
+				continue // the same endpoint in another set (ValidatePlan checked)
+			}
+			er := &endpointRunner{ep: ep}
+			key, err := keys(ep)
+			if err != nil {
+				er.keyErr = err
+			} else {
+				er.client, er.key = newClient(ep, key, hc), key
+			}
+			er.priceIn, er.priceOt, _ = Pricing(ep, opt.Prices)
+			eps[ep.Name] = er
+		}
+	}
+	for _, s := range sets {
+		if s.Kind == advisor.CaseKindTranscription || s.Kind == advisor.CaseKindImage {
+			for _, ep := range s.Endpoints {
+				eps[ep.Name].unit, eps[ep.Name].unitOK = UnitPrice(ep, s.Kind, opt.UnitPrices)
+			}
+		}
+	}
+	if opt.ArtifactDir == "" && hasStrategy(pending, advisor.StrategyImage) {
+		return prog, errors.New("live test: image generation needs a folder for the images (Options.ArtifactDir)")
 	}
 
 	sc := &scorer{threshold: p.SimilarityThreshold}
@@ -230,30 +267,51 @@ func Run(ctx context.Context, p advisor.Plan, runID int64, opt Options) (Progres
 		}
 	}
 
-	// The rag strategy: index the documents once, retrieve once per case.
+	// The rag strategy: index each folder once, retrieve once per case.
 	var passages func(ctx context.Context, caseIdx int) ([]advisor.Passage, error)
-	if needsRAG(pending) {
+	if hasStrategy(pending, advisor.StrategyRAG) {
 		if opt.Index == nil {
 			return prog, errors.New("live test: the rag strategy needs a document index")
 		}
-		chunks, skipped, err := ScanFolder(p.Documents)
-		if err != nil {
-			return prog, err
+		indexed := map[string]bool{}
+		for _, c := range pending {
+			if c.Strategy != advisor.StrategyRAG {
+				continue
+			}
+			dir := sets[cases[c.Case].set].Documents
+			if indexed[dir] {
+				continue
+			}
+			indexed[dir] = true
+			chunks, skipped, err := ScanFolder(dir)
+			if err != nil {
+				return prog, err
+			}
+			if len(skipped) > 0 {
+				opt.note("rag: %d file(s) not read (only .txt and .md are; PDF text is not extracted): %s", len(skipped), joinMax(skipped, 5))
+			}
+			if len(chunks) == 0 {
+				opt.note("rag: no .txt or .md text in %s; the rag prompts will have no passages", dir)
+			}
+			if err := opt.Index.IndexDocuments(ctx, dir, chunks); err != nil {
+				return prog, fmt.Errorf("index the documents: %w", err)
+			}
 		}
-		if len(skipped) > 0 {
-			opt.note("rag: %d file(s) not read (only .txt and .md are; PDF text is not extracted): %s", len(skipped), joinMax(skipped, 5))
-		}
-		if len(chunks) == 0 {
-			opt.note("rag: no .txt or .md text in %s; the rag prompts will have no passages", p.Documents)
-		}
-		if err := opt.Index.IndexDocuments(ctx, p.Documents, chunks); err != nil {
-			return prog, fmt.Errorf("index the documents: %w", err)
-		}
-		passages = retrieverFor(p, opt, embed)
+		passages = retrieverFor(p, sets, cases, opt, embed)
 	}
 
-	r := &run{p: p, runID: runID, opt: opt, eps: eps, sc: sc, rp: rp, timeout: timeout, passages: passages,
+	r := &run{p: p, sets: sets, cases: cases, runID: runID, opt: opt, eps: eps, sc: sc, rp: rp, timeout: timeout, passages: passages,
 		sem: make(chan struct{}, p.Concurrency), cancel: cancel, start: start, prog: prog}
+	r.files = make([]lazyFile, len(cases))
+	r.indexes = map[indexKey]*corpusIndex{}
+	r.corpora = make([]lazyCorpus, len(sets))
+	for i, s := range sets {
+		if s.Kind == advisor.CaseKindEmbedding {
+			for _, ep := range s.Endpoints {
+				r.indexes[indexKey{i, ep.Name}] = &corpusIndex{}
+			}
+		}
+	}
 	jobs := map[string]chan advisor.Cell{}
 	for _, c := range pending {
 		if jobs[c.Endpoint] == nil {
@@ -297,9 +355,11 @@ func Run(ctx context.Context, p advisor.Plan, runID int64, opt Options) (Progres
 
 func clonePlan(p advisor.Plan) advisor.Plan {
 	p.Endpoints = slices.Clone(p.Endpoints)
-	p.Cases = slices.Clone(p.Cases)
-	for i := range p.Cases {
-		p.Cases[i].Checks = slices.Clone(p.Cases[i].Checks)
+	p.Cases = cloneCases(p.Cases)
+	p.CaseSets = slices.Clone(p.CaseSets)
+	for i := range p.CaseSets {
+		p.CaseSets[i].Endpoints = slices.Clone(p.CaseSets[i].Endpoints)
+		p.CaseSets[i].Cases = cloneCases(p.CaseSets[i].Cases)
 	}
 	p.Strategies = slices.Clone(p.Strategies)
 	if p.Embedding != nil {
@@ -313,9 +373,25 @@ func clonePlan(p advisor.Plan) advisor.Plan {
 	return p
 }
 
-func needsRAG(cells []advisor.Cell) bool {
+func absDir(dir *string) {
+	if *dir != "" {
+		if abs, err := filepath.Abs(*dir); err == nil {
+			*dir = abs
+		}
+	}
+}
+
+func cloneCases(cs []advisor.Case) []advisor.Case {
+	cs = slices.Clone(cs)
+	for i := range cs {
+		cs[i].Checks = slices.Clone(cs[i].Checks)
+	}
+	return cs
+}
+
+func hasStrategy(cells []advisor.Cell, strategy string) bool {
 	for _, c := range cells {
-		if c.Strategy == advisor.StrategyRAG {
+		if c.Strategy == strategy {
 			return true
 		}
 	}
@@ -331,29 +407,41 @@ func joinMax(xs []string, n int) string {
 
 // retrieverFor retrieves each case's passages once, on first use; a failure
 // is remembered for that case and becomes its rag results' error.
-func retrieverFor(p advisor.Plan, opt Options, embed embedder) func(context.Context, int) ([]advisor.Passage, error) {
+func retrieverFor(p advisor.Plan, sets []advisor.CaseSet, cases []caseRef, opt Options, embed embedder) func(context.Context, int) ([]advisor.Passage, error) {
 	type slot struct {
 		once sync.Once
 		ps   []advisor.Passage
 		err  error
 	}
-	slots := make([]slot, len(p.Cases))
+	slots := make([]slot, len(cases))
 	return func(ctx context.Context, i int) ([]advisor.Passage, error) {
 		s := &slots[i]
+		dir, input := sets[cases[i].set].Documents, cases[i].c.Input
 		s.once.Do(func() {
-			s.ps, s.err = retrieve(ctx, opt.Index, p.Documents, p.Cases[i].Input, p.TopK, embed)
+			s.ps, s.err = retrieve(ctx, opt.Index, dir, input, p.TopK, embed)
 			if s.err != nil && embed != nil && ctx.Err() == nil {
 				// Re-ranking failed: keep the bm25 order rather than lose the case.
 				opt.note("rag: re-ranking case %d by embeddings failed (%v); using bm25 order", i, s.err)
-				s.ps, s.err = retrieve(ctx, opt.Index, p.Documents, p.Cases[i].Input, p.TopK, nil)
+				s.ps, s.err = retrieve(ctx, opt.Index, dir, input, p.TopK, nil)
 			}
 		})
 		return s.ps, s.err
 	}
 }
 
+// caseRef is one case of the run with the index of its set.
+type caseRef struct {
+	set int
+	c   advisor.Case
+}
+
 type run struct {
 	p        advisor.Plan
+	sets     []advisor.CaseSet
+	cases    []caseRef // by run number
+	files    []lazyFile
+	indexes  map[indexKey]*corpusIndex
+	corpora  []lazyCorpus // by set
 	runID    int64
 	opt      Options
 	eps      map[string]*endpointRunner
@@ -373,21 +461,41 @@ type run struct {
 
 // do runs one cell and records it.
 func (r *run) do(ctx context.Context, er *endpointRunner, c advisor.Cell) {
-	res := advisor.Result{RunID: r.runID, Endpoint: c.Endpoint, Model: er.ep.Model, Strategy: c.Strategy, Case: c.Case, Repeat: c.Repeat}
-	cs := r.p.Cases[c.Case]
+	ref := r.cases[c.Case]
+	set := r.sets[ref.set]
+	res := advisor.Result{RunID: r.runID, Endpoint: c.Endpoint, Model: er.ep.Model, Strategy: c.Strategy, Case: c.Case, Repeat: c.Repeat,
+		Set: set.Name, Kind: set.Kind}
+	cs := ref.c
 	if er.keyErr != nil {
-		now := time.Now().UTC()
-		res.StartedAt, res.EndedAt = now, now
-		res.ErrorClass, res.ErrorMessage = advisor.ErrUnauthorized, er.keyErr.Error()
-		r.record(ctx, &res)
+		r.fail(ctx, &res, advisor.ErrUnauthorized, er.keyErr.Error())
 		return
 	}
 	if class, msg, open := er.brk.state(); open {
-		now := time.Now().UTC()
-		res.StartedAt, res.EndedAt = now, now
-		res.ErrorClass, res.ErrorMessage = class, msg
-		r.record(ctx, &res)
+		r.fail(ctx, &res, class, msg)
 		return
+	}
+	switch {
+	case c.Strategy == advisor.StrategyIndex:
+		r.doIndex(ctx, er, ref.set, &res)
+		return
+	case set.Kind == advisor.CaseKindEmbedding:
+		r.doQuery(ctx, er, ref.set, cs, &res)
+		return
+	case set.Kind == advisor.CaseKindTranscription:
+		r.doTranscription(ctx, er, set, c.Case, cs, &res)
+		return
+	case set.Kind == advisor.CaseKindImage:
+		r.doImage(ctx, er, set, cs, &res)
+		return
+	}
+	var image string // data: URL of the case's image
+	if cs.Image != "" {
+		f, err := r.file(c.Case, cs.Image, r.imageLimit(), sniffImage)
+		if err != nil {
+			r.fail(ctx, &res, advisor.ErrBadRequest, err.Error())
+			return
+		}
+		image = f.dataURL()
 	}
 	var ps []advisor.Passage
 	if c.Strategy == advisor.StrategyRAG {
@@ -405,21 +513,18 @@ func (r *run) do(ctx context.Context, er *endpointRunner, c advisor.Cell) {
 		}
 	}
 	msgs := buildMessages(r.p, c.Strategy, cs, ps)
+	if image != "" {
+		attachImage(msgs, image)
+	}
 	req := chatRequest(er.ep.Model, msgs, r.p.MaxTokens, r.p.Temperature)
 
-	queued := time.Now()
-	select {
-	case r.sem <- struct{}{}:
-	case <-ctx.Done():
+	if !r.acquire(ctx, &res) {
 		return
 	}
-	res.QueueMs = ms(time.Since(queued))
-	res.ConcurrencyAtSend = int(r.inflight.Add(1))
 	sent := time.Now()
 	a, ce := streamChat(ctx, er.client, req, r.timeout, r.rp)
 	ended := time.Now()
-	r.inflight.Add(-1)
-	<-r.sem
+	r.release()
 	if ctx.Err() != nil {
 		return // abandoned: not saved, so resume sends it again
 	}
@@ -452,6 +557,37 @@ func (r *run) do(ctx context.Context, er *endpointRunner, c advisor.Cell) {
 		return
 	}
 	r.record(ctx, &res)
+}
+
+// fail records a cell that failed before any request was sent.
+func (r *run) fail(ctx context.Context, res *advisor.Result, class, msg string) {
+	now := time.Now().UTC()
+	res.StartedAt, res.EndedAt = now, now
+	res.ErrorClass, res.ErrorMessage = class, msg
+	r.record(ctx, res)
+}
+
+// acquire waits for an overall concurrency slot and notes the wait and the
+// requests in flight in res; false when the run was cancelled meanwhile.
+func (r *run) acquire(ctx context.Context, res *advisor.Result) bool {
+	queued := time.Now()
+	select {
+	case r.sem <- struct{}{}:
+	case <-ctx.Done():
+		return false
+	}
+	if res != nil {
+		res.QueueMs = ms(time.Since(queued))
+		res.ConcurrencyAtSend = int(r.inflight.Add(1))
+	} else {
+		r.inflight.Add(1)
+	}
+	return true
+}
+
+func (r *run) release() {
+	r.inflight.Add(-1)
+	<-r.sem
 }
 
 // wallClock strips the monotonic reading, which has no meaning once stored.

@@ -61,6 +61,9 @@ func promptTokens(model string, msgs []openai.ChatCompletionMessage) int {
 	n := 3
 	for _, m := range msgs {
 		n += 3 + countTokens(model, m.Role) + countTokens(model, m.Content)
+		for _, part := range m.MultiContent {
+			n += countTokens(model, part.Text) // an image's tokens are the server's to count
+		}
 	}
 	return n
 }
