@@ -90,7 +90,10 @@ type App struct {
 	decision   *data.Decision
 	candidates []advisor.Endpoint // live-test candidates (shortlist, "Add to test", detected servers)
 	setup      *testSetup         // the live-test setup being edited
-	lastRun    int64
+	// sessionKeys holds API keys typed in this session, by endpoint name, in
+	// memory only: used when the OS keyring cannot keep them.
+	sessionKeys map[string]string
+	lastRun     int64
 
 	// Screens a test touches.
 	home     *homeScreen

@@ -37,9 +37,14 @@ type harness struct {
 
 func newHarness(t *testing.T, language string) *harness {
 	t.Helper()
+	return newHarnessIn(t, language, t.TempDir())
+}
+
+// newHarnessIn runs the App with its database in dir.
+func newHarnessIn(t *testing.T, language, dir string) *harness {
+	t.Helper()
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // no user rules or catalog from this machine
 	fa := test.NewTempApp(t)
-	dir := t.TempDir()
 	fa.Preferences().SetString(prefDataFolder, dir)
 	fa.Preferences().SetString(prefLanguage, language)
 	t.Cleanup(func() { applyLanguage("") })
@@ -799,13 +804,13 @@ func slowServer(t *testing.T, delay time.Duration) *httptest.Server {
 
 func TestWindowCloseCancelsRun(t *testing.T) {
 	h := newHarness(t, "en")
-	srv := slowServer(t, 150*time.Millisecond)
+	srv := slowServer(t, 100*time.Millisecond)
 	h.a.candidates = []advisor.Endpoint{{Name: "slow", Kind: advisor.KindCompatible, BaseURL: srv.URL + "/v1", Model: "m"}}
 	h.a.show(screenLiveTest)
 	l := h.a.live
 	l.concurrency.SetText("1")
 	l.strategies.SetSelected([]string{advisor.StrategyZeroShot})
-	for i := 0; i < 40; i++ {
+	for i := 0; i < 20; i++ {
 		l.addCases(advisor.Case{Input: fmt.Sprint("q", i), Expected: "ok"})
 	}
 	test.Tap(l.start)
@@ -830,14 +835,40 @@ func TestWindowCloseCancelsRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st2.Close()
 	run, err := st2.Run(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
 	res, _ := st2.Results(context.Background(), id)
-	if run.Status != advisor.RunCancelled || len(res) == 0 || len(res) >= 40 {
-		t.Errorf("after closing: run %q with %d of 40 results", run.Status, len(res))
+	st2.Close()
+	if run.Status != advisor.RunCancelled || len(res) == 0 || len(res) >= 20 {
+		t.Fatalf("after closing: run %q with %d of 20 results", run.Status, len(res))
+	}
+
+	// Next start: the Results screen offers to finish the run, and finishing
+	// it runs only the missing cells.
+	h2 := newHarnessIn(t, "en", filepath.Dir(st.Path()))
+	h2.a.show(screenResults)
+	rs := h2.a.results
+	h2.waitFor("results", func() bool { return rs.loaded })
+	if !rs.resume.Visible() {
+		t.Fatal("no Resume button for a cancelled run")
+	}
+	test.Tap(rs.resume)
+	h2.waitFor("resumed run finished", func() bool { return h2.a.run != nil && h2.a.run.finished })
+	if h2.a.run.state != advisor.RunDone || h2.a.run.done != 20 || len(h2.a.run.got) != 20-len(res) {
+		t.Errorf("resume: state %q, done %d, new results %d (had %d)", h2.a.run.state, h2.a.run.done, len(h2.a.run.got), len(res))
+	}
+	all, _ := h2.a.store.Results(context.Background(), id)
+	seen := map[int]bool{}
+	for _, r := range all {
+		if seen[r.Case] {
+			t.Errorf("case %d done twice", r.Case)
+		}
+		seen[r.Case] = true
+	}
+	if len(all) != 20 {
+		t.Errorf("%d results after resume, want 20", len(all))
 	}
 }
 

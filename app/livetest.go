@@ -709,8 +709,13 @@ func (l *liveTestScreen) editEndpoint(i int) {
 		l.refreshCandidates()
 		if key := e.key.Text; key != "" {
 			name := nep.Name
+			if l.a.sessionKeys == nil {
+				l.a.sessionKeys = map[string]string{}
+			}
+			l.a.sessionKeys[name] = key
 			l.a.goWork(func(context.Context) {
 				if err := livetest.SaveKey(name, key); err != nil {
+					// The key still works until the app closes.
 					l.a.ui(func() { l.a.showError(fail("err.save_key", err)) })
 				}
 			})

@@ -57,6 +57,7 @@ type resultsScreen struct {
 	exports  map[string]*widget.Button
 	histList *fyne.Container
 	tabs     *container.AppTabs
+	resume   *widget.Button  // finishes an interrupted, cancelled or failed run
 	loaded   bool            // the results of the selected run are in
 	priced   map[string]bool // endpoints with a known price (else cost shows as unknown, never $0)
 	exported string
@@ -110,7 +111,13 @@ func newResultsScreen(a *App) *resultsScreen {
 		container.NewTabItem(lang.L("results.tab.side"), container.NewBorder(sideTop, nil, nil, nil, r.sideBy)),
 		container.NewTabItem(lang.L("results.tab.history"), container.NewVScroll(r.histList)),
 	)
-	top := container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel(lang.L("results.run")), nil, r.runSel), r.status)
+	r.resume = widget.NewButtonWithIcon(lang.L("results.resume"), theme.MediaPlayIcon(), func() {
+		if r.run != nil {
+			resumeRun(a, *r.run)
+		}
+	})
+	r.resume.Hide()
+	top := container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel(lang.L("results.run")), r.resume, r.runSel), r.status)
 	bottom := container.NewBorder(nil, nil, widget.NewLabel(lang.L("results.export")), nil, container.NewHScroll(bar))
 	r.view = screen(lang.L("results.title"), nil, container.NewBorder(top, nil, nil, nil, r.tabs), bottom)
 	r.loadRuns()
@@ -211,6 +218,11 @@ func (r *resultsScreen) selectRun(i int) {
 	run := r.runs[i]
 	r.run = &run
 	r.loaded = false
+	if run.Status == advisor.RunInterrupted || run.Status == advisor.RunCancelled || run.Status == advisor.RunFailed {
+		r.resume.Show()
+	} else {
+		r.resume.Hide()
+	}
 	r.status.SetText(lang.L("results.loading"))
 	for _, b := range r.exports {
 		b.Disable()

@@ -34,7 +34,7 @@ type runScreen struct {
 	results  *widget.Button
 	list     *widget.List
 
-	got       []advisor.Result // newest first
+	got       []advisor.Result // in arrival order; the list shows the newest first
 	last      livetest.Progress
 	pending   bool // a redraw is scheduled
 	done      int
@@ -44,6 +44,7 @@ type runScreen struct {
 	notes     []string
 	noteLabel *widget.Label
 	stop      context.CancelFunc
+	skip      map[advisor.Cell]bool // cells already done (resume)
 }
 
 func newRunScreen(a *App, run *data.Run) *runScreen {
@@ -100,7 +101,8 @@ func (r *runScreen) begin() {
 	opts := livetest.Options{
 		Sink:   st,
 		Index:  st,
-		Keys:   livetest.LookupKey,
+		Keys:   a.keyLookup(),
+		Skip:   r.skip,
 		OnNote: func(n string) { a.ui(func() { r.onNote(n) }) },
 		OnProgress: func(p livetest.Progress) {
 			var last *advisor.Result
@@ -245,4 +247,52 @@ func (a *App) catalogPrices() func(string) (float64, float64, bool) {
 		}
 		return m.PriceInPer1M, m.PriceOutPer1M, true
 	}
+}
+
+// keyLookup finds an endpoint's key: typed this session, else the OS keyring
+// or the environment (livetest.LookupKey). The embedding endpoint of a plan is
+// a candidate renamed "<name> embeddings" and uses that candidate's key.
+func (a *App) keyLookup() func(advisor.Endpoint) (string, error) {
+	keys := map[string]string{}
+	for k, v := range a.sessionKeys {
+		keys[k] = v
+	}
+	return func(ep advisor.Endpoint) (string, error) {
+		base := strings.TrimSuffix(ep.Name, " embeddings")
+		if k := keys[ep.Name]; k != "" {
+			return k, nil
+		}
+		if k := keys[base]; k != "" {
+			return k, nil
+		}
+		k, err := livetest.LookupKey(ep)
+		if err != nil && base != ep.Name {
+			ep.Name = base
+			return livetest.LookupKey(ep)
+		}
+		return k, err
+	}
+}
+
+// resumeRun finishes the missing cells of an interrupted, cancelled or
+// failed run, with the run screen showing progress.
+func resumeRun(a *App, run data.Run) {
+	st := a.store
+	a.goWork(func(ctx context.Context) {
+		done, err := st.DoneCells(ctx, run.ID)
+		if err == nil {
+			err = st.ClaimRun(ctx, run.ID)
+		}
+		a.ui(func() {
+			if err != nil {
+				a.showError(fail("err.resume", err))
+				return
+			}
+			a.lastRun = run.ID
+			a.run = newRunScreen(a, &run)
+			a.run.skip = done
+			a.show(screenRun)
+			a.run.begin()
+		})
+	})
 }
