@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
@@ -770,6 +771,8 @@ func TestScreenshots(t *testing.T) {
 			}
 			l.strategies.SetSelected([]string{advisor.StrategyZeroShot})
 			shot("livetest-setup")
+			l.scroll.ScrollToBottom()
+			shot("livetest-how")
 			test.Tap(l.start)
 			h.waitFor("run finished", func() bool { return h.a.run != nil && h.a.run.finished })
 			shot("run")
@@ -1098,5 +1101,70 @@ func TestPlanJudgeAndEmbedding(t *testing.T) {
 	}
 	if p.Embedding == nil || p.Embedding.Model != "nomic-embed-text" || p.Embedding.BaseURL != "http://127.0.0.1:1/v1" {
 		t.Errorf("embedding = %+v", p.Embedding)
+	}
+}
+
+// overflows lists the vertical scrolls whose content is wider than the
+// scroll itself: that content is cut off on the right.
+func overflows(o fyne.CanvasObject, path string, out *[]string) {
+	if !o.Visible() {
+		return
+	}
+	if s, ok := o.(*container.Scroll); ok && s.Direction == container.ScrollVerticalOnly {
+		if w, vw := s.Content.MinSize().Width, s.Size().Width; w > vw+1 {
+			*out = append(*out, fmt.Sprintf("%s: content %.0f wide in a %.0f scroll", path, w, vw))
+		}
+	}
+	var kids []fyne.CanvasObject
+	switch x := o.(type) {
+	case *fyne.Container:
+		kids = x.Objects
+	case fyne.Widget:
+		if r := test.WidgetRenderer(x); r != nil {
+			kids = r.Objects()
+		}
+	}
+	for i, k := range kids {
+		overflows(k, fmt.Sprintf("%s/%d:%T", path, i, k), out)
+	}
+}
+
+// TestNothingCutOffAtMinimumSize opens every screen in both languages in the
+// smallest window and checks no scrolled page is wider than its scroll.
+func TestNothingCutOffAtMinimumSize(t *testing.T) {
+	for _, lng := range []string{"en", "pt-BR"} {
+		t.Run(lng, func(t *testing.T) {
+			h := newHarness(t, lng)
+			story, answers := scenario(t, "k1-eu-support-bot.json")
+			h.newDecision()
+			h.answerWizard(story, answers)
+			h.waitFor("recommendation", func() bool { return h.a.current == screenRecommendation && h.a.rec != nil && h.a.rec.rec != nil })
+			h.a.detect = func(context.Context) []localServer {
+				return []localServer{{Name: "Ollama", BaseURL: "http://127.0.0.1:11434/v1", Models: []string{"llama3.2", "qwen2.5:7b", "mistral"}}}
+			}
+			for _, name := range []string{screenHome, screenWizard, screenRecommendation, screenLiveTest, screenResults, screenCatalog, screenSettings} {
+				h.a.show(name)
+				if name == screenCatalog && len(h.a.catalog.models) > 0 {
+					h.a.catalog.list.Select(0)
+				}
+				h.settle()
+				h.a.win.Resize(minWindow)
+				var bad []string
+				overflows(h.a.win.Content(), name, &bad)
+				for _, b := range bad {
+					t.Errorf("%s", b)
+				}
+				if name == screenWizard {
+					for step := range advisor.Groups {
+						h.a.wizard.showStep(step)
+						bad = nil
+						overflows(h.a.win.Content(), fmt.Sprintf("wizard step %d", step+1), &bad)
+						for _, b := range bad {
+							t.Errorf("%s", b)
+						}
+					}
+				}
+			}
+		})
 	}
 }

@@ -129,9 +129,9 @@ func newLiveTestScreen(a *App) *liveTestScreen {
 	browse := widget.NewButtonWithIcon(lang.L("btn.browse"), theme.FolderOpenIcon(), l.onBrowseDocs)
 
 	strategyValues := []string{advisor.StrategyZeroShot, advisor.StrategyFewShot, advisor.StrategyRAG}
-	l.strategies = newCheckGrid(strategyValues, strategyLabel, 3, func(sel []string) { l.s.strategies = sel })
+	l.strategies = newCheckGrid(strategyValues, strategyLabel, 1, func(sel []string) { l.s.strategies = sel })
 	l.strategies.SetSelected(append([]string(nil), l.s.strategies...))
-	l.checks = newCheckGrid(allChecks, checkLabel, 3, func(sel []string) { l.s.checks = sel })
+	l.checks = newCheckGrid(allChecks, checkLabel, 1, func(sel []string) { l.s.checks = sel })
 	l.checks.SetSelected(append([]string(nil), l.s.checks...))
 	l.concurrency = widget.NewEntry()
 	l.concurrency.SetText(strconv.Itoa(l.s.concurrency))
@@ -378,7 +378,7 @@ func (l *liveTestScreen) editCase(i int) {
 	expected := widget.NewMultiLineEntry()
 	expected.SetMinRowsVisible(2)
 	expected.SetText(c.Expected)
-	checks := newCheckGrid(allChecks, checkLabel, 3, nil)
+	checks := newCheckGrid(allChecks, checkLabel, 1, nil)
 	checks.SetSelected(c.Checks)
 	pattern := widget.NewEntry()
 	pattern.SetText(c.Pattern)

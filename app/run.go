@@ -45,6 +45,7 @@ type runScreen struct {
 	noteLabel *widget.Label
 	stop      context.CancelFunc
 	skip      map[advisor.Cell]bool // cells already done (resume)
+	title     *widget.Label
 }
 
 func newRunScreen(a *App, run *data.Run) *runScreen {
@@ -78,7 +79,9 @@ func newRunScreen(a *App, run *data.Run) *runScreen {
 	r.updateCounts(livetest.Progress{Total: run.Total})
 	top := container.NewVBox(hint(run.Name), r.progress, container.NewHBox(r.counts, r.eta, r.errors), r.status, r.noteLabel,
 		widget.NewLabelWithStyle(lang.L("run.latest"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-	r.view = screen(lang.L("run.title"), container.NewHBox(r.cancel, r.results), container.NewBorder(top, nil, nil, nil, r.list), nil)
+	r.title = heading(lang.L("run.title"))
+	head := container.NewBorder(nil, nil, nil, container.NewHBox(r.cancel, r.results), r.title)
+	r.view = container.NewPadded(container.NewBorder(container.NewVBox(head, widget.NewSeparator(), top), nil, nil, nil, r.list))
 	return r
 }
 
@@ -221,6 +224,7 @@ func (r *runScreen) finish(p livetest.Progress, state string, err error) {
 	r.redraw()
 	r.cancel.Disable()
 	r.results.Enable()
+	r.title.SetText(lang.L("run.title_done"))
 	switch state {
 	case advisor.RunDone:
 		r.status.SetText(lang.L("run.finished"))
