@@ -49,4 +49,77 @@
 // every check passed: similarity at its threshold, every other check at a
 // score of 0.5 or more. A case without checks passes with score 1 when the
 // request succeeded.
+//
+// # Kinds of case
+//
+// The plan's top-level cases are chat cases unless the plan's kind says
+// otherwise; case_sets add named groups of cases, each of one kind, with
+// their own endpoints (the plan's when they list none):
+//
+//	kind: chat                       # default; top level: chat | embedding | transcription | image
+//	cases: [...]                     # the top-level cases, of the plan's kind
+//	case_sets:
+//	  - name: search                 # unique, required
+//	    kind: embedding              # chat | embedding | transcription | image (default chat)
+//	    endpoints: [...]             # default: the plan's endpoints
+//	    documents: ./docs            # or corpus: [{id: refunds, text: "..."}]
+//	    top_k: 5                     # the k of recall@k (default: the plan's top_k, 4)
+//	    cases:
+//	      - {input: "how long do refunds take", relevant: [policies/refunds.md]}
+//	  - name: calls
+//	    kind: transcription
+//	    language: en                 # optional hint sent to the server
+//	    max_wer: 0.1                 # a case passes at or below it (default 0.1)
+//	    cases:
+//	      - {audio: audio/call1.wav, expected: "the reference transcript"}
+//	  - name: pictures
+//	    kind: image
+//	    image_size: 1024x1024        # optional
+//	    cases:
+//	      - {input: "a lighthouse at dawn, watercolour"}
+//
+// A chat case may carry image: photo.png (png or jpg) for image
+// understanding: the last user turn becomes a text part and an image_url
+// part with the picture as a data: URL. Image, audio and documents paths
+// are relative to the plan file. Fields of another kind (relevant on a chat
+// case, checks on an image case, corpus on a chat set, ...) are errors that
+// name the field; so are an unsupported file format, a transcription case
+// without reference, an embedding case without relevant ids or with ids
+// that are not among the set's documents. A file that is missing, larger
+// than the endpoint takes (25 MB of audio, 20 MB for an image) or whose
+// content is not its format fails its own case with bad_request; the other
+// cases go on. An endpoint name means one endpoint in the whole plan (it
+// may appear in several sets).
+//
+// Case numbers (Result.Case) run over the top-level cases and then each
+// set's in order (advisor.Plan.Sets, Plan.CaseAt). A chat case has a cell
+// per strategy and endpoint; a case of another kind one per endpoint, whose
+// strategy is the kind. Resuming works across sets like within one.
+//
+// Embedding: the set's documents (.txt and .md files of the folder, id = the
+// name relative to it, or the corpus items) are cut like the rag documents
+// and embedded once per endpoint through /v1/embeddings, EmbedBatch pieces a
+// request; that work is its own result (strategy embedding-index, case the
+// set's first) with its tokens and cost. Vectors are asked in base64 (a
+// quarter of the bytes), falling back to floats for a server that refuses.
+// Each query is embedded and the documents ranked by the best cosine of
+// any of their pieces: Metrics hold recall@k (also Score; Passed when every
+// relevant document is in the top k) and the reciprocal rank (its mean is
+// the MRR); Output lists the top k ids.
+//
+// Transcription: the audio goes to /v1/audio/transcriptions as multipart
+// (file, model, response_format, language). The word error rate after
+// advisor.NormalizeWords is in Metrics (Score is 1 − WER, at least 0); the
+// duration comes from the WAV header, or from verbose_json's duration for
+// mp3 and m4a (json only, and no duration, for servers that refuse
+// verbose_json); with it the real-time factor (latency / duration) and the
+// cost at price_per_minute (or the catalog's per-minute price).
+//
+// Image: one image per request from /v1/images/generations (b64_json asked
+// except of gpt-image models, which always send it; a URL answer is
+// downloaded), saved as Options.ArtifactDir/run-<id>/<endpoint>-<case>-<repeat>.png
+// (or .jpg, .webp); cost at price_per_image, else the token usage at the
+// token prices. The image is unscored (Result.Unscored) until the user
+// accepts or rejects it (data.Store.SetVerdict); summaries leave unrated
+// images out of the quality and count the acceptance rate over rated ones.
 package livetest

@@ -117,7 +117,7 @@ func embeddingPlan(bases ...string) advisor.Plan {
 			{ID: "d4", Text: "apple banana"},
 		},
 		Cases: []advisor.Case{
-			{Input: "apple", Relevant: []string{"d1", "d4"}},  // d1, d4 tie at 0.707: rank 1 and 2
+			{Input: "apple", Relevant: []string{"d1", "d4"}}, // d1, d4 tie at 0.707: rank 1 and 2
 			{Input: "yellow road", Relevant: []string{"d3"}}, // d2 and d3 tie at 0.5, d2 first by id: rank 2
 			{Input: "banana", Relevant: []string{"d3"}},      // d2, d4 first, d3 last of four: rank 4
 		}}
