@@ -475,6 +475,7 @@ func TestTranslationsComplete(t *testing.T) {
 		"catalog.unit.":   {"minute", "image"},
 		"results.export.": {formatPDF, formatHTML, formatMarkdown, formatCSV, formatJSON, formatJSONL},
 		"modality.":       {"text", "image", "audio"},
+		"kind.":           endpointKinds,
 	}
 	sort.Strings(prefixes)
 	for _, p := range prefixes {
@@ -990,7 +991,7 @@ func TestCatalogImportTryAndAdd(t *testing.T) {
 	// Try it against a local OpenAI-compatible server.
 	srv := openAIServer(t)
 	c.list.Select(0)
-	c.tryKind.SetSelected(advisor.KindCompatible)
+	setKind(c.tryKind, advisor.KindCompatible)
 	c.tryURL.SetText(srv.URL + "/v1")
 	test.Tap(c.trySend)
 	h.waitFor("answer", func() bool { return c.tryAnswer.Text == "Paris" })
@@ -1011,7 +1012,7 @@ func TestEndpointEditorTestConnection(t *testing.T) {
 	l := h.a.live
 	l.editEndpoint(-1)
 	e := l.editor
-	e.kind.SetSelected(advisor.KindCompatible)
+	setKind(e.kind, advisor.KindCompatible)
 	e.name.SetText("local")
 	e.baseURL.SetText(srv.URL + "/v1")
 	e.model.SetText("fake-model")
@@ -1149,6 +1150,9 @@ func TestNothingCutOffAtMinimumSize(t *testing.T) {
 				}
 				h.settle()
 				h.a.win.Resize(minWindow)
+				if m := h.a.win.Content().MinSize(); m.Width > minWindow.Width || m.Height > minWindow.Height {
+					t.Errorf("%s needs %v, more than the minimum window %v", name, m, minWindow)
+				}
 				var bad []string
 				overflows(h.a.win.Content(), name, &bad)
 				for _, b := range bad {

@@ -243,9 +243,8 @@ func priceText(m advisor.Model) string {
 // tryBox sends a sample prompt to an endpoint serving the model.
 func (c *catalogScreen) tryBox(m advisor.Model) fyne.CanvasObject {
 	ep := endpointForModel(c.a, m.ID)
-	kinds := []string{advisor.KindOpenAI, advisor.KindAzure, advisor.KindCompatible}
-	c.tryKind = widget.NewSelect(kinds, nil)
-	c.tryKind.SetSelected(ep.Kind)
+	c.tryKind = newKindSelect(nil)
+	setKind(c.tryKind, ep.Kind)
 	c.tryURL = widget.NewEntry()
 	c.tryURL.SetPlaceHolder("http://127.0.0.1:11434/v1")
 	c.tryModel = widget.NewEntry()
@@ -274,7 +273,7 @@ func (c *catalogScreen) tryBox(m advisor.Model) fyne.CanvasObject {
 }
 
 func (c *catalogScreen) onTry() {
-	ep := advisor.Endpoint{Name: "try", Kind: c.tryKind.Selected, BaseURL: strings.TrimSpace(c.tryURL.Text),
+	ep := advisor.Endpoint{Name: "try", Kind: selectedKind(c.tryKind), BaseURL: strings.TrimSpace(c.tryURL.Text),
 		Model: strings.TrimSpace(c.tryModel.Text), APIKeyEnv: strings.TrimSpace(c.tryKeyEnv.Text)}
 	if c.selected != nil {
 		ep.CatalogID = c.selected.ID
@@ -327,7 +326,7 @@ func (c *catalogScreen) onAddToTest(m advisor.Model) {
 	if c.tryURL != nil && c.selected != nil && c.selected.ID == m.ID {
 		if u := strings.TrimSpace(c.tryURL.Text); u != "" {
 			ep.BaseURL = u
-			ep.Kind = c.tryKind.Selected
+			ep.Kind = selectedKind(c.tryKind)
 		}
 	}
 	c.a.candidates = append(c.a.candidates, ep)

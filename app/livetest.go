@@ -21,6 +21,39 @@ import (
 	"github.com/llm-advisor/llm-advisor/data"
 )
 
+// endpointKinds are the kinds of endpoint, in the order the editors offer them.
+var endpointKinds = []string{advisor.KindOpenAI, advisor.KindAzure, advisor.KindCompatible}
+
+func kindLabel(k string) string { return labelOr("kind."+k, k) }
+
+// newKindSelect offers the endpoint kinds by their plain names.
+func newKindSelect(changed func(kind string)) *widget.Select {
+	var s *widget.Select
+	s = widget.NewSelect(labelsOf(endpointKinds, kindLabel), func(string) {
+		if changed != nil {
+			changed(selectedKind(s))
+		}
+	})
+	return s
+}
+
+func selectedKind(s *widget.Select) string {
+	if i := s.SelectedIndex(); i >= 0 && i < len(endpointKinds) {
+		return endpointKinds[i]
+	}
+	return ""
+}
+
+func setKind(s *widget.Select, kind string) { s.SetSelectedIndex(indexOf(endpointKinds, kind)) }
+
+func labelsOf(values []string, label func(string) string) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = label(v)
+	}
+	return out
+}
+
 // localServer is a detected OpenAI-compatible server on this machine.
 type localServer = livetest.LocalServer
 
@@ -257,7 +290,7 @@ func (l *liveTestScreen) refreshCandidates() {
 		if where == "" {
 			where = lang.L("live.ep.no_url")
 		}
-		text := widget.NewLabel(fmt.Sprintf("%s · %s · %s · %s", ep.Name, ep.Kind, ep.Model, where))
+		text := widget.NewLabel(fmt.Sprintf("%s · %s · %s · %s", ep.Name, kindLabel(ep.Kind), ep.Model, where))
 		text.Truncation = fyne.TextTruncateEllipsis
 		edit := widget.NewButtonWithIcon(lang.L("btn.edit"), theme.DocumentCreateIcon(), func() { l.editEndpoint(i) })
 		remove := widget.NewButtonWithIcon(lang.L("btn.remove"), theme.DeleteIcon(), func() {
@@ -625,8 +658,7 @@ func (l *liveTestScreen) editEndpoint(i int) {
 	}
 	e := &endpointEditor{}
 	l.editor = e
-	kinds := []string{advisor.KindOpenAI, advisor.KindAzure, advisor.KindCompatible}
-	e.kind = widget.NewSelect(kinds, nil)
+	e.kind = newKindSelect(nil)
 	e.name = widget.NewEntry()
 	e.name.SetText(ep.Name)
 	e.baseURL = widget.NewEntry()
@@ -671,7 +703,7 @@ func (l *liveTestScreen) editEndpoint(i int) {
 		widget.NewFormItem("", container.NewVBox(e.testBtn, e.testResult)),
 	}
 	items[6].HintText = lang.L("live.ep.key.hint")
-	e.kind.OnChanged = func(k string) {
+	onKind := func(k string) {
 		if k == advisor.KindAzure {
 			urlItem.Text = lang.L("live.ep.azure_resource")
 			e.baseURL.SetPlaceHolder("https://my-resource.openai.azure.com")
@@ -691,7 +723,8 @@ func (l *liveTestScreen) editEndpoint(i int) {
 			e.dialog.Refresh()
 		}
 	}
-	e.kind.SetSelected(ep.Kind)
+	e.kind.OnChanged = func(string) { onKind(selectedKind(e.kind)) }
+	setKind(e.kind, ep.Kind)
 	e.dialog = dialog.NewForm(lang.L("live.ep.title"), lang.L("btn.save"), lang.L("btn.cancel"), items, func(ok bool) {
 		if !ok {
 			return
@@ -728,7 +761,7 @@ func (l *liveTestScreen) editEndpoint(i int) {
 // endpoint reads the editor into an endpoint, keeping fields it does not show.
 func (e *endpointEditor) endpoint(base advisor.Endpoint) (advisor.Endpoint, error) {
 	ep := base
-	ep.Kind = e.kind.Selected
+	ep.Kind = selectedKind(e.kind)
 	ep.Name = strings.TrimSpace(e.name.Text)
 	ep.BaseURL = strings.TrimSpace(e.baseURL.Text)
 	ep.Deployment = strings.TrimSpace(e.deployment.Text)
