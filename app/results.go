@@ -53,6 +53,7 @@ type resultsScreen struct {
 	model    *widget.Select
 	strategy *widget.Select
 	columns  []sideColumn
+	byCell   map[advisor.Cell]int // index in results of each endpoint × strategy × case (repeat 0)
 	status   *widget.Label
 	exports  map[string]*widget.Button
 	histList *fyne.Container
@@ -273,6 +274,12 @@ func runHistory(ctx context.Context, st *data.Store, runs []data.Run, cur int64,
 
 func (r *resultsScreen) show(res []advisor.Result, charts []report.Chart) {
 	r.results = res
+	r.byCell = make(map[advisor.Cell]int, len(res))
+	for i, x := range res {
+		if x.Repeat == 0 {
+			r.byCell[x.Cell()] = i
+		}
+	}
 	r.priced = map[string]bool{}
 	if r.run != nil {
 		for _, ep := range r.run.Plan.Endpoints {
@@ -396,15 +403,15 @@ func (r *resultsScreen) sideCell(id widget.TableCellID, o fyne.CanvasObject) {
 }
 
 func (r *resultsScreen) cellText(c sideColumn, caseIdx int) string {
-	for _, res := range r.results {
-		if res.Endpoint == c.endpoint && res.Strategy == c.strategy && res.Case == caseIdx && res.Repeat == 0 {
-			if res.ErrorClass != "" {
-				return "⚠ " + labelOr("error."+res.ErrorClass, res.ErrorClass)
-			}
-			return fmt.Sprintf("%s %.2f · %.0f ms\n%s", lang.L("run.score"), res.Score, res.LatencyMs, oneLine(res.Output, 160))
-		}
+	i, ok := r.byCell[advisor.Cell{Endpoint: c.endpoint, Strategy: c.strategy, Case: caseIdx}]
+	if !ok {
+		return "—"
 	}
-	return "—"
+	res := r.results[i]
+	if res.ErrorClass != "" {
+		return "⚠ " + labelOr("error."+res.ErrorClass, res.ErrorClass)
+	}
+	return fmt.Sprintf("%s %.2f · %.0f ms\n%s", lang.L("run.score"), res.Score, res.LatencyMs, oneLine(res.Output, 160))
 }
 
 // showHistory lists quality, latency and cost of every run of the decision.
