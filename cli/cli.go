@@ -47,6 +47,7 @@ func commands() []command {
 		{"catalog", "catalog [--task T] [--license L] [--open] [--name TEXT] [--json]", runCatalog},
 		{"test", "test --plan FILE [--db FILE] [--resume RUN] [--json]   run a live test", runTest},
 		{"report", "report --run ID|--decision ID --format pdf|html|md|csv|json|jsonl --out FILE [--db FILE]", runReport},
+		{"verdict", verdictUsage + "   accept or reject a generated image", runVerdict},
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -31,6 +32,19 @@ type testSummary struct {
 	Errors int          `json:"errors"`
 	Rows   []summaryRow `json:"summary"`
 	Notes  []string     `json:"notes,omitempty"`
+	// Images are the generated images, to be accepted or rejected with
+	// `llm-advisor verdict --result ID --accept|--reject`.
+	Images []imageRef `json:"images,omitempty"`
+}
+
+// imageRef is one generated image of a run.
+type imageRef struct {
+	ResultID int64  `json:"result_id"`
+	Endpoint string `json:"endpoint"`
+	Case     int    `json:"case"`
+	Repeat   int    `json:"repeat"`
+	Path     string `json:"path"`
+	Verdict  *bool  `json:"verdict,omitempty"`
 }
 
 // summaryRow is advisor's summary row plus what the table needs to be honest
@@ -116,7 +130,7 @@ func runTest(env Env) error {
 	fmt.Fprintf(env.Stderr, "run %d: %d requests (%d done before); interrupt with Ctrl+C, then continue with: llm-advisor test --resume %d\n",
 		run.ID, len(livetest.Cells(plan)), len(skip), run.ID)
 
-	prices := catalogPrices()
+	prices, unitPrices := catalogPrices(), catalogUnitPrices()
 	var notesMu sync.Mutex
 	var notes []string
 	prog := newProgressPrinter(env.Stderr)
@@ -131,8 +145,10 @@ func runTest(env Env) error {
 			notesMu.Unlock()
 			fmt.Fprintln(env.Stderr, "note: "+s)
 		},
-		OnProgress: prog.update,
-		Prices:     prices,
+		OnProgress:  prog.update,
+		Prices:      prices,
+		UnitPrices:  unitPrices,
+		ArtifactDir: filepath.Join(filepath.Dir(store.Path()), "images"),
 	}
 	stopBeat := heartbeat(ctx, store, run.ID)
 	final, runErr := livetest.Run(ctx, plan, run.ID, opt)
@@ -168,22 +184,8 @@ func runTest(env Env) error {
 		return err
 	}
 
-	sum := testSummary{RunID: run.ID, Status: status, Total: final.Total, Done: final.Done, Notes: notes}
-	for _, row := range advisor.Summarize(results) {
-		sr := summaryRow{SummaryRow: row, ErrorClasses: map[string]int{}}
-		for _, ep := range plan.Endpoints {
-			if ep.Name == row.Endpoint {
-				_, _, sr.PriceKnown = livetest.Pricing(ep, prices)
-			}
-		}
-		for _, r := range results {
-			if r.Endpoint == row.Endpoint && r.Strategy == row.Strategy && r.ErrorClass != "" {
-				sr.ErrorClasses[r.ErrorClass]++
-			}
-		}
-		sum.Errors += row.Errors
-		sum.Rows = append(sum.Rows, sr)
-	}
+	sum := summarize(run.ID, status, final, plan, results, prices, unitPrices)
+	sum.Notes = notes
 	if *asJSON {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
@@ -205,6 +207,42 @@ func runTest(env Env) error {
 	return nil
 }
 
+// summarize builds the summary of a run's results: advisor's rows, whether
+// each row's cost is known, its error classes and the run's images.
+func summarize(runID int64, status string, final livetest.Progress, plan advisor.Plan, results []advisor.Result,
+	prices func(string) (float64, float64, bool), unitPrices func(string) (string, float64, bool)) testSummary {
+	sum := testSummary{RunID: runID, Status: status, Total: final.Total, Done: final.Done}
+	endpoints := map[string]advisor.Endpoint{}
+	for _, s := range plan.Sets() {
+		for _, ep := range s.Endpoints {
+			endpoints[ep.Name] = ep
+		}
+	}
+	for _, row := range advisor.Summarize(results) {
+		sr := summaryRow{SummaryRow: row, ErrorClasses: map[string]int{}}
+		if ep, ok := endpoints[row.Endpoint]; ok {
+			sr.PriceKnown = livetest.PriceKnown(ep, row.Kind, prices, unitPrices)
+		}
+		for _, r := range results {
+			st := r.Strategy
+			if st == advisor.StrategyIndex {
+				st = advisor.StrategyEmbedding
+			}
+			if r.Endpoint == row.Endpoint && st == row.Strategy && r.Set == row.Set && r.ErrorClass != "" {
+				sr.ErrorClasses[r.ErrorClass]++
+			}
+		}
+		sum.Errors += row.Errors
+		sum.Rows = append(sum.Rows, sr)
+	}
+	for _, r := range results {
+		if r.Artifact != "" {
+			sum.Images = append(sum.Images, imageRef{ResultID: r.ID, Endpoint: r.Endpoint, Case: r.Case, Repeat: r.Repeat, Path: r.Artifact, Verdict: r.Verdict})
+		}
+	}
+	return sum
+}
+
 // catalogPrices looks up token prices of catalog models; nil when the
 // catalog cannot be loaded (costs are then unknown, and said so).
 func catalogPrices() func(string) (float64, float64, bool) {
@@ -218,6 +256,22 @@ func catalogPrices() func(string) (float64, float64, bool) {
 			return 0, 0, false
 		}
 		return m.PriceInPer1M, m.PriceOutPer1M, true
+	}
+}
+
+// catalogUnitPrices looks up the prices of catalog models priced per minute
+// of audio or per image; nil when the catalog cannot be loaded.
+func catalogUnitPrices() func(string) (string, float64, bool) {
+	e, err := advisor.NewEngine()
+	if err != nil {
+		return nil
+	}
+	return func(id string) (string, float64, bool) {
+		m, ok := e.Model(id)
+		if !ok || m.PriceUnit == "" {
+			return "", 0, false
+		}
+		return m.PriceUnit, m.PricePerUnit, true
 	}
 }
 
@@ -242,34 +296,124 @@ func heartbeat(ctx context.Context, store *data.Store, id int64) (stop func()) {
 }
 
 func printSummary(w io.Writer, s testSummary) {
-	fmt.Fprintf(w, "run %d: %s, %d of %d requests, %s\n\n", s.RunID, s.Status, s.Done, s.Total, plural(s.Errors, "error"))
-	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "endpoint\tmodel\tstrategy\treqs\terrors\tp50 ms\tp95 ms\tttft p50\ttok/s\tcost USD\tquality\tpassed\t")
-	var unpriced, failed []string
+	fmt.Fprintf(w, "run %d: %s, %d of %d requests, %s\n", s.RunID, s.Status, s.Done, s.Total, plural(s.Errors, "error"))
+	byKind := map[string][]summaryRow{}
 	for _, r := range s.Rows {
-		cost := fmt.Sprintf("%.4f", r.CostUSD)
+		byKind[r.Kind] = append(byKind[r.Kind], r)
+	}
+	var unpriced, failed []string
+	note := func(r summaryRow) (cost string) {
+		cost = fmt.Sprintf("%.4f", r.CostUSD)
 		if !r.PriceKnown {
 			cost = "no price"
-			unpriced = appendOnce(unpriced, r.Endpoint)
+			unpriced = appendOnce(unpriced, r.Endpoint+priceHint(r.Kind))
 		}
-		errs := strconv.Itoa(r.Errors)
 		if r.AllFailed {
-			errs += " ALL"
 			failed = append(failed, fmt.Sprintf("%s / %s (%s)", r.Endpoint, r.Strategy, classList(r.ErrorClasses)))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%.0f\t%.0f\t%.0f\t%.1f\t%s\t%.2f\t%.0f%%\t\n",
-			r.Endpoint, r.Model, r.Strategy, r.Requests, errs, r.LatencyP50, r.LatencyP95, r.TTFTP50, r.TokensPerSec, cost, r.Quality, r.PassRate*100)
+		return cost
 	}
-	tw.Flush()
+	errs := func(r summaryRow) string {
+		if r.AllFailed {
+			return strconv.Itoa(r.Errors) + " ALL"
+		}
+		return strconv.Itoa(r.Errors)
+	}
+	table := func(title, header string, rows []summaryRow, line func(summaryRow) string) {
+		if len(rows) == 0 {
+			return
+		}
+		fmt.Fprintln(w)
+		if title != "" {
+			fmt.Fprintln(w, title)
+		}
+		tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, header)
+		for _, r := range rows {
+			fmt.Fprintln(tw, line(r))
+		}
+		tw.Flush()
+	}
+	title := func(kind string) string {
+		if len(byKind) == 1 {
+			return ""
+		}
+		return kind + ":"
+	}
+	table(title("chat"), "set\tendpoint\tmodel\tstrategy\treqs\terrors\tp50 ms\tp95 ms\tttft p50\ttok/s\tcost USD\tquality\tpassed\t", byKind[advisor.CaseKindChat],
+		func(r summaryRow) string {
+			return fmt.Sprintf("%s\t%s\t%s\t%s\t%d\t%s\t%.0f\t%.0f\t%.0f\t%.1f\t%s\t%.2f\t%.0f%%\t",
+				setName(r.Set), r.Endpoint, r.Model, r.Strategy, r.Requests, errs(r), r.LatencyP50, r.LatencyP95, r.TTFTP50, r.TokensPerSec, note(r), r.Quality, r.PassRate*100)
+		})
+	table(title("embedding (search)"), "set\tendpoint\tmodel\tqueries\terrors\trecall@k\tMRR\tp50 ms\tdocs\tindex s\tcost USD\t", byKind[advisor.CaseKindEmbedding],
+		func(r summaryRow) string {
+			e := r.Embedding
+			return fmt.Sprintf("%s\t%s\t%s\t%d\t%s\t%.2f (k=%d)\t%.2f\t%.0f\t%d\t%.1f\t%s\t",
+				setName(r.Set), r.Endpoint, r.Model, r.Requests, errs(r), e.RecallAtK, e.K, e.MRR, r.LatencyP50, e.Documents, e.IndexMs/1000, note(r))
+		})
+	table(title("transcription"), "set\tendpoint\tmodel\tfiles\terrors\tWER\tRTF\taudio s\tp50 ms\tUSD/min\tcost USD\tpassed\t", byKind[advisor.CaseKindTranscription],
+		func(r summaryRow) string {
+			tr := r.Transcription
+			rtf, perMin := "n/a", "n/a"
+			if tr.Timed > 0 {
+				rtf = fmt.Sprintf("%.3f", tr.RTF)
+				if r.PriceKnown {
+					perMin = fmt.Sprintf("%.4f", tr.CostPerMin)
+				}
+			}
+			return fmt.Sprintf("%s\t%s\t%s\t%d\t%s\t%.3f\t%s\t%.1f\t%.0f\t%s\t%s\t%.0f%%\t",
+				setName(r.Set), r.Endpoint, r.Model, r.Requests, errs(r), tr.WER, rtf, tr.AudioSeconds, r.LatencyP50, perMin, note(r), r.PassRate*100)
+		})
+	table(title("image generation"), "set\tendpoint\tmodel\timages\terrors\ts/image\tUSD/image\tcost USD\trated\taccepted\t", byKind[advisor.CaseKindImage],
+		func(r summaryRow) string {
+			im := r.Image
+			perImage, accepted := "no price", "not rated"
+			if r.PriceKnown {
+				perImage = fmt.Sprintf("%.4f", im.CostPerImage)
+			}
+			if im.Rated > 0 {
+				accepted = fmt.Sprintf("%.0f%%", im.AcceptanceRate*100)
+			}
+			return fmt.Sprintf("%s\t%s\t%s\t%d\t%s\t%.1f\t%s\t%s\t%d of %d\t%s\t",
+				setName(r.Set), r.Endpoint, r.Model, im.Images, errs(r), im.SecondsPerImage, perImage, note(r), im.Rated, im.Images, accepted)
+		})
 	if len(failed) > 0 {
 		fmt.Fprintf(w, "\nEvery request failed for: %s\n", strings.Join(failed, "; "))
 	}
 	if len(unpriced) > 0 {
-		fmt.Fprintf(w, "\nNo price is known for %s: its cost is not counted (not free). Set price_in_per_1m and price_out_per_1m in the plan, or a catalog_id.\n", strings.Join(unpriced, ", "))
+		fmt.Fprintf(w, "\nNo price is known for %s: its cost is not counted (not free).\n", strings.Join(unpriced, ", "))
+	}
+	if len(s.Images) > 0 {
+		fmt.Fprintf(w, "\nImages (accept or reject each: llm-advisor verdict --result ID --accept|--reject):\n")
+		for _, im := range s.Images {
+			v := "not rated"
+			if im.Verdict != nil {
+				v = map[bool]string{true: "accepted", false: "rejected"}[*im.Verdict]
+			}
+			fmt.Fprintf(w, "  result %d  %s case %d repeat %d  %s  (%s)\n", im.ResultID, im.Endpoint, im.Case, im.Repeat, im.Path, v)
+		}
 	}
 	for _, n := range s.Notes {
 		fmt.Fprintln(w, "note: "+n)
 	}
+}
+
+// priceHint says which plan field prices an endpoint of a kind.
+func priceHint(kind string) string {
+	switch kind {
+	case advisor.CaseKindTranscription:
+		return " (set price_per_minute or a catalog_id)"
+	case advisor.CaseKindImage:
+		return " (set price_per_image or a catalog_id)"
+	}
+	return " (set price_in_per_1m and price_out_per_1m, or a catalog_id)"
+}
+
+func setName(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 func plural(n int, word string) string {
