@@ -303,11 +303,21 @@ func TestEmbeddingFolderBatchesAndMissingIDs(t *testing.T) {
 		t.Errorf("notes %q, want the skipped PDF named", notes)
 	}
 
-	// Bad relevant ids known only at run time fail their case alone.
-	os.Remove(filepath.Join(dir, "sub", "doc000.txt"))
+	// A relevant document with no text is known only when the documents are
+	// read: that query fails alone, with a plain message.
+	os.WriteFile(filepath.Join(dir, "sub", "doc000.txt"), []byte("  \n"), 0o644)
 	sink2 := &memSink{}
 	opt.Sink = sink2
-	if _, err := Run(context.Background(), p, 2, opt); err == nil || !strings.Contains(err.Error(), "doc000.txt") {
+	if _, err := Run(context.Background(), p, 2, opt); err != nil {
+		t.Fatal(err)
+	}
+	rs = sink2.all()
+	if rs[0].ErrorClass != "" || rs[1].ErrorClass != advisor.ErrBadRequest || !strings.Contains(rs[1].ErrorMessage, `"sub/doc000.txt" is not among the documents`) {
+		t.Errorf("results %+v", rs[:2])
+	}
+	// A file that went away is caught by Run's own validation.
+	os.Remove(filepath.Join(dir, "sub", "doc000.txt"))
+	if _, err := Run(context.Background(), p, 3, opt); err == nil || !strings.Contains(err.Error(), "doc000.txt") {
 		t.Fatalf("Run validates the plan too: %v", err)
 	}
 }
