@@ -20,6 +20,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
 	"github.com/llm-advisor/llm-advisor/advisor/livetest"
@@ -38,13 +39,14 @@ type harness struct {
 
 func newHarness(t *testing.T, language string) *harness {
 	t.Helper()
-	return newHarnessIn(t, language, t.TempDir())
+	return newHarnessIn(t, language, t.TempDir(), t.TempDir())
 }
 
-// newHarnessIn runs the App with its database in dir.
-func newHarnessIn(t *testing.T, language, dir string) *harness {
+// newHarnessIn runs the App with its database in dir and the user's
+// configuration (own rules and models) in cfg.
+func newHarnessIn(t *testing.T, language, dir, cfg string) *harness {
 	t.Helper()
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // no user rules or catalog from this machine
+	t.Setenv("XDG_CONFIG_HOME", cfg) // never the user rules or catalog of this machine
 	fa := test.NewTempApp(t)
 	fa.Preferences().SetString(prefDataFolder, dir)
 	fa.Preferences().SetString(prefLanguage, language)
@@ -851,7 +853,7 @@ func TestWindowCloseCancelsRun(t *testing.T) {
 
 	// Next start: the Results screen offers to finish the run, and finishing
 	// it runs only the missing cells.
-	h2 := newHarnessIn(t, "en", filepath.Dir(st.Path()))
+	h2 := newHarnessIn(t, "en", filepath.Dir(st.Path()), t.TempDir())
 	h2.a.show(screenResults)
 	rs := h2.a.results
 	h2.waitFor("results", func() bool { return rs.loaded })
@@ -1170,5 +1172,38 @@ func TestNothingCutOffAtMinimumSize(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestHomeListsProblemsOfUserFiles(t *testing.T) {
+	cfg := t.TempDir()
+	os.MkdirAll(filepath.Join(cfg, "llm-advisor"), 0o755)
+	os.WriteFile(filepath.Join(cfg, "llm-advisor", "rules.yaml"), []byte("rules:\n  - id: X1\n    when: 'no_such_answer == \"x\"'\n"), 0o600)
+	h := newHarnessIn(t, "en", t.TempDir(), cfg)
+	if len(h.a.engine.Problems()) == 0 {
+		t.Fatal("the engine found no problem in a broken rules file")
+	}
+	h.a.show(screenHome)
+	var found bool
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *widget.Label:
+			if strings.Contains(x.Text, "rules.yaml") {
+				found = true
+			}
+		case *fyne.Container:
+			for _, k := range x.Objects {
+				walk(k)
+			}
+		case fyne.Widget:
+			for _, k := range test.WidgetRenderer(x).Objects() {
+				walk(k)
+			}
+		}
+	}
+	walk(h.a.win.Content())
+	if !found {
+		t.Error("Home does not show the problem with rules.yaml")
 	}
 }

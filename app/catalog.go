@@ -40,6 +40,8 @@ type catalogScreen struct {
 	// Try it
 	tryKind   *widget.Select
 	tryURL    *widget.Entry
+	tryDeploy *widget.Entry
+	tryAPIVer *widget.Entry
 	tryModel  *widget.Entry
 	tryKeyEnv *widget.Entry
 	tryKey    *widget.Entry
@@ -247,6 +249,9 @@ func (c *catalogScreen) tryBox(m advisor.Model) fyne.CanvasObject {
 	setKind(c.tryKind, ep.Kind)
 	c.tryURL = widget.NewEntry()
 	c.tryURL.SetPlaceHolder("http://127.0.0.1:11434/v1")
+	c.tryDeploy = widget.NewEntry()
+	c.tryAPIVer = widget.NewEntry()
+	c.tryAPIVer.SetPlaceHolder("2024-10-21")
 	c.tryModel = widget.NewEntry()
 	c.tryModel.SetText(m.ID)
 	c.tryKeyEnv = widget.NewEntry()
@@ -264,6 +269,8 @@ func (c *catalogScreen) tryBox(m advisor.Model) fyne.CanvasObject {
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("live.ep.kind"), c.tryKind),
 		widget.NewFormItem(lang.L("live.ep.base_url"), c.tryURL),
+		widget.NewFormItem(lang.L("live.ep.deployment"), c.tryDeploy),
+		widget.NewFormItem(lang.L("live.ep.api_version"), c.tryAPIVer),
 		widget.NewFormItem(lang.L("live.ep.model"), c.tryModel),
 		widget.NewFormItem(lang.L("live.ep.key_env"), c.tryKeyEnv),
 		widget.NewFormItem(lang.L("live.ep.key"), c.tryKey),
@@ -275,6 +282,9 @@ func (c *catalogScreen) tryBox(m advisor.Model) fyne.CanvasObject {
 func (c *catalogScreen) onTry() {
 	ep := advisor.Endpoint{Name: "try", Kind: selectedKind(c.tryKind), BaseURL: strings.TrimSpace(c.tryURL.Text),
 		Model: strings.TrimSpace(c.tryModel.Text), APIKeyEnv: strings.TrimSpace(c.tryKeyEnv.Text)}
+	if ep.Kind == advisor.KindAzure {
+		ep.Deployment, ep.APIVersion = strings.TrimSpace(c.tryDeploy.Text), strings.TrimSpace(c.tryAPIVer.Text)
+	}
 	if c.selected != nil {
 		ep.CatalogID = c.selected.ID
 	}

@@ -40,6 +40,11 @@ func newHomeScreen(a *App) *homeScreen {
 	if !a.prefs.Bool(prefHintSeen) {
 		top = append(top, h.firstRunHint())
 	}
+	if a.engine != nil {
+		if probs := a.engine.Problems(); len(probs) > 0 {
+			top = append(top, problemsCard(probs))
+		}
+	}
 	top = append(top, heading(lang.L("home.recent")))
 	body := container.NewBorder(container.NewVBox(top...), nil, nil, nil, container.NewStack(h.list, container.NewVBox(h.empty)))
 	h.view = screen(lang.L("home.title"), container.NewHBox(catalog, settings, h.newButton), body, nil)
@@ -61,6 +66,18 @@ func (h *homeScreen) firstRunHint() fyne.CanvasObject {
 	})
 	card = widget.NewCard(lang.L("home.hint.title"), "", container.NewBorder(nil, nil, nil, container.NewVBox(got), steps))
 	return card
+}
+
+// problemsCard lists the errors of the user's own rules and catalog files:
+// those entries are left out and the built-in ones keep working.
+func problemsCard(probs []error) fyne.CanvasObject {
+	box := container.NewVBox()
+	for _, p := range probs {
+		l := wrapped("• " + p.Error())
+		l.Importance = widget.WarningImportance
+		box.Add(l)
+	}
+	return widget.NewCard(lang.L("home.problems"), lang.L("home.problems.sub"), box)
 }
 
 func (h *homeScreen) createRow() fyne.CanvasObject {
