@@ -162,3 +162,51 @@ func Try(ctx context.Context, ep advisor.Endpoint, key, prompt string) (advisor.
 	res.CostUSD = (float64(res.TokensIn)*in + float64(res.TokensOut)*out) / 1e6
 	return res, nil
 }
+
+// TestConnectionFor checks an endpoint the way a case of the kind would use
+// it, at no or negligible cost: chat sends TestConnection's one-token chat;
+// embedding embeds one word; transcription and image list the server's
+// models (GET /models) and check that the endpoint's model is among them
+// (when the server lists any; an Azure resource lists base models, not
+// deployments, so there the key and URL are all that is checked). The
+// error is a *CallError for a failed request.
+func TestConnectionFor(ctx context.Context, ep advisor.Endpoint, key, kind string) (time.Duration, error) {
+	rp := retryPolicy{Max: 1, Base: 500 * time.Millisecond, Cap: 2 * time.Second, MaxSafe: 2}
+	c := newClient(ep, key, defaultHTTPClient())
+	switch kind {
+	case "", advisor.CaseKindChat:
+		return TestConnection(ctx, ep, key)
+	case advisor.CaseKindEmbedding:
+		er := &endpointRunner{ep: ep, client: c, key: key}
+		e, ce := er.embedTexts(ctx, []string{"ping"}, connectTimeout, rp)
+		if ce != nil {
+			ce.Msg = scrub(ce.Msg, key)
+			return 0, ce
+		}
+		return e.latency(), nil
+	case advisor.CaseKindTranscription, advisor.CaseKindImage:
+		var list openai.ModelsList
+		t, ce := timedCall(ctx, connectTimeout, rp, func(actx context.Context) error {
+			var err error
+			list, err = c.ListModels(actx)
+			return err
+		})
+		if ce != nil {
+			ce.Msg = scrub(ce.Msg, key)
+			return 0, ce
+		}
+		if ep.Kind == advisor.KindAzure || len(list.Models) == 0 {
+			return t.latency(), nil
+		}
+		ids := make([]string, 0, len(list.Models))
+		for _, m := range list.Models {
+			if m.ID == ep.Model {
+				return t.latency(), nil
+			}
+			ids = append(ids, m.ID)
+		}
+		sort.Strings(ids)
+		return 0, &CallError{Class: advisor.ErrNotFound, Msg: fmt.Sprintf("the server does not offer the model %q (it offers: %s)", ep.Model, joinMax(ids, 8))}
+	}
+	return 0, fmt.Errorf("test connection: %q is not a kind; allowed: %v", kind, CaseKinds)
+}

@@ -119,7 +119,8 @@
 // except of gpt-image models, which always send it; a URL answer is
 // downloaded), saved as Options.ArtifactDir/run-<id>/<endpoint>-<case>-<repeat>.png
 // (or .jpg, .webp); cost at price_per_image, else the token usage at the
-// token prices. The image is unscored (Result.Unscored) until the user
+// token prices. Generating one image can take a minute or more: raise the
+// plan's timeout_seconds for slow models. The image is unscored (Result.Unscored) until the user
 // accepts or rejects it (data.Store.SetVerdict); summaries leave unrated
 // images out of the quality and count the acceptance rate over rated ones.
 package livetest

@@ -342,3 +342,37 @@ func BenchmarkRankDocuments1000(b *testing.B) {
 		}
 	}
 }
+
+func TestConnectionForKinds(t *testing.T) {
+	es := &embeddingServer{}
+	models := `{"object":"list","data":[{"id":"whisper-1","object":"model","created":1,"owned_by":"openai"},{"id":"dall-e-3","object":"model","created":1,"owned_by":"openai"}]}`
+	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/models" {
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, models)
+			return
+		}
+		es.ServeHTTP(w, r)
+	}))
+	ep := advisor.Endpoint{Name: "x", Kind: advisor.KindCompatible, BaseURL: srv.URL + "/v1"}
+	ctx := context.Background()
+	for _, tt := range []struct{ kind, model, want string }{
+		{advisor.CaseKindEmbedding, "bow", ""},
+		{advisor.CaseKindTranscription, "whisper-1", ""},
+		{advisor.CaseKindImage, "dall-e-3", ""},
+		{advisor.CaseKindImage, "dall-e-2", `the server does not offer the model "dall-e-2" (it offers: [dall-e-3 whisper-1])`},
+		{"video", "m", `"video" is not a kind`},
+	} {
+		ep.Model = tt.model
+		d, err := TestConnectionFor(ctx, ep, "", tt.kind)
+		switch {
+		case tt.want == "" && (err != nil || d <= 0):
+			t.Errorf("%s %s: %v %v", tt.kind, tt.model, d, err)
+		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("%s %s: %v, want %q", tt.kind, tt.model, err, tt.want)
+		}
+	}
+	if es.requests.Load() != 1 {
+		t.Errorf("%d embedding requests, want 1", es.requests.Load())
+	}
+}
