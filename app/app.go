@@ -71,9 +71,10 @@ type App struct {
 	work   sync.WaitGroup
 
 	// Set once by the loader goroutine, then only read on the UI goroutine.
-	engine *advisor.Engine
-	store  *data.Store
-	ready  bool
+	engine   *advisor.Engine
+	store    *data.Store
+	storeErr error // why the store did not open, shown on Home
+	ready    bool
 
 	drafts *draftSaver
 
@@ -206,6 +207,7 @@ func (a *App) load() {
 		a.ui(func() {
 			a.engine = eng
 			a.store = st
+			a.storeErr = err
 			a.ready = true
 			if eerr != nil {
 				a.showError(fail("err.engine", eerr))
@@ -232,8 +234,10 @@ func (a *App) reopenStore(path string) {
 		}
 		st, err := data.Open(ctx, path)
 		a.ui(func() {
+			a.storeErr = err
 			if err != nil {
 				a.showError(fail("err.open_store", err))
+				a.refresh()
 				return
 			}
 			a.store = st
@@ -387,6 +391,10 @@ func (a *App) showError(err error) {
 func (a *App) needStore() bool {
 	if a.store != nil {
 		return true
+	}
+	if a.storeErr != nil {
+		a.showError(fail("err.open_store", a.storeErr))
+		return false
 	}
 	a.showError(fail("err.no_store", errors.New("the database is not open yet")))
 	return false

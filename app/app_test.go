@@ -1217,3 +1217,31 @@ func TestHomeListsProblemsOfUserFiles(t *testing.T) {
 		t.Error("Home does not show the problem with rules.yaml")
 	}
 }
+
+func TestCorruptDatabaseSaysSoOnHome(t *testing.T) {
+	dir := t.TempDir()
+	junk := []byte("this is not a database, but someone's notes")
+	os.WriteFile(filepath.Join(dir, "advisor.db"), junk, 0o600)
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	fa := test.NewTempApp(t)
+	fa.Preferences().SetString(prefDataFolder, dir)
+	t.Cleanup(func() { applyLanguage("") })
+	h := &harness{t: t, fa: fa, q: make(chan func(), 64)}
+	h.a = newApp(fa, func(f func()) { h.q <- f })
+	h.waitFor("load", func() bool { return h.a.ready })
+	if h.a.store != nil || h.a.storeErr == nil {
+		t.Fatal("a junk file opened as a database")
+	}
+	if h.a.lastError != "Your data could not be opened." || !strings.Contains(h.a.home.empty.Text, "Settings") {
+		t.Errorf("error %q, home says %q", h.a.lastError, h.a.home.empty.Text)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "advisor.db")); string(b) != string(junk) {
+		t.Error("the file was changed")
+	}
+	// New decision explains instead of failing silently.
+	h.a.lastError = ""
+	test.Tap(h.a.home.newButton)
+	if h.a.lastError != "Your data could not be opened." {
+		t.Errorf("New decision without a database says %q", h.a.lastError)
+	}
+}

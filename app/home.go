@@ -120,6 +120,11 @@ func decisionTitle(d data.Decision) string {
 func (h *homeScreen) load() {
 	st := h.a.store
 	if st == nil {
+		if h.a.storeErr != nil {
+			h.empty.SetText(lang.L("home.no_store", map[string]any{"Detail": h.a.storeErr.Error()}))
+			h.empty.Importance = widget.DangerImportance
+			h.empty.Refresh()
+		}
 		return // refreshed when the store opens
 	}
 	h.a.goWork(func(ctx context.Context) {
