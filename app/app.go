@@ -7,7 +7,6 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"image/color"
 	"log"
 	"os"
@@ -20,7 +19,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -402,103 +400,3 @@ func (a *App) needStore() bool {
 
 // langCode is the language of engine and report texts: "en" or "pt-BR".
 func (a *App) langCode() string { return currentLang(a.prefs.String(prefLanguage)) }
-
-// heading is a bold title label.
-func heading(text string) *widget.Label {
-	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	l.SizeName = theme.SizeNameSubHeadingText
-	return l
-}
-
-// wrapped is a label that wraps words.
-func wrapped(text string) *widget.Label {
-	l := widget.NewLabel(text)
-	l.Wrapping = fyne.TextWrapWord
-	return l
-}
-
-// hint is a low-importance wrapped label (explanations under a field).
-func hint(text string) *widget.Label {
-	l := wrapped(text)
-	l.TextStyle.Italic = true
-	return l
-}
-
-// screen frames a screen: a title row, the body, an optional bottom bar.
-func screen(title string, actions fyne.CanvasObject, body fyne.CanvasObject, bottom fyne.CanvasObject) fyne.CanvasObject {
-	top := container.NewBorder(nil, nil, nil, actions, heading(title))
-	var b fyne.CanvasObject
-	if bottom != nil {
-		b = container.NewVBox(widget.NewSeparator(), bottom)
-	}
-	return container.NewPadded(container.NewBorder(container.NewVBox(top, widget.NewSeparator()), b, nil, nil, body))
-}
-
-func spacer() fyne.CanvasObject { return layout.NewSpacer() }
-
-func money(v float64) string {
-	switch {
-	case v == 0:
-		return "$0"
-	case v < 0.01:
-		return fmt.Sprintf("$%.4f", v)
-	case v < 100:
-		return fmt.Sprintf("$%.2f", v)
-	default:
-		return fmt.Sprintf("$%.0f", v)
-	}
-}
-
-// checkGrid is a set of check boxes laid out in columns, so long option
-// lists wrap instead of widening the screen. Values are what it reports.
-type checkGrid struct {
-	values    []string
-	checks    []*widget.Check
-	box       *fyne.Container
-	onChanged func(values []string)
-	setting   bool
-}
-
-func newCheckGrid(values []string, label func(string) string, cols int, changed func([]string)) *checkGrid {
-	g := &checkGrid{values: values, onChanged: changed, box: container.NewGridWithColumns(cols)}
-	for _, v := range values {
-		c := widget.NewCheck(label(v), func(bool) {
-			if !g.setting && g.onChanged != nil {
-				g.onChanged(g.Selected())
-			}
-		})
-		g.checks = append(g.checks, c)
-		g.box.Add(c)
-	}
-	return g
-}
-
-// Selected lists the checked values in their order.
-func (g *checkGrid) Selected() []string {
-	var out []string
-	for i, c := range g.checks {
-		if c.Checked {
-			out = append(out, g.values[i])
-		}
-	}
-	return out
-}
-
-// SetSelected checks exactly the given values and reports the change once.
-func (g *checkGrid) SetSelected(values []string) {
-	g.setting = true
-	for i, c := range g.checks {
-		c.SetChecked(contains(values, g.values[i]))
-	}
-	g.setting = false
-	if g.onChanged != nil {
-		g.onChanged(g.Selected())
-	}
-}
-
-// withMinHeight gives obj at least h of height (lists inside a scroll).
-func withMinHeight(obj fyne.CanvasObject, h float32) fyne.CanvasObject {
-	r := canvas.NewRectangle(color.Transparent)
-	r.SetMinSize(fyne.NewSize(0, h))
-	return container.NewStack(r, obj)
-}
