@@ -497,6 +497,29 @@ func TestTranslationsComplete(t *testing.T) {
 	}
 }
 
+func TestRecommendationFollowsLanguage(t *testing.T) {
+	h := newHarness(t, "en")
+	story, answers := scenario(t, "k1-eu-support-bot.json")
+	h.newDecision()
+	h.answerWizard(story, answers)
+	h.waitFor("recommendation", func() bool { return h.a.current == screenRecommendation && h.a.rec != nil && h.a.rec.rec != nil })
+	if h.a.rec.rec.Lang != "en" {
+		t.Fatalf("lang = %q", h.a.rec.rec.Lang)
+	}
+	h.a.show(screenSettings)
+	h.a.settings.language.SetSelectedIndex(2)
+	h.a.show(screenRecommendation)
+	h.waitFor("recommendation in Portuguese", func() bool { return h.a.rec.rec.Lang == "pt-BR" })
+	if h.a.rec.primary.Text != stepLabel(advisor.StepRAG) || !strings.Contains(h.a.rec.primary.Text, "RAG") {
+		t.Errorf("primary = %q", h.a.rec.primary.Text)
+	}
+	h.settle()
+	d, _ := h.a.store.Decision(context.Background(), h.a.decision.ID)
+	if d.Recommendation.Lang != "pt-BR" {
+		t.Errorf("stored recommendation in %q", d.Recommendation.Lang)
+	}
+}
+
 func TestLanguageSwitch(t *testing.T) {
 	h := newHarness(t, "en")
 	h.a.show(screenSettings)

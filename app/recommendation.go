@@ -50,6 +50,9 @@ func newRecommendationScreen(a *App) *recommendationScreen {
 		return r
 	}
 	r.rec = a.decision.Recommendation
+	if r.rec.Lang != "" && r.rec.Lang != a.langCode() {
+		r.translate()
+	}
 	r.changes = wrapped("")
 	r.changes.Importance = widget.SuccessImportance
 	r.changes.Hide()
@@ -250,6 +253,35 @@ func (r *recommendationScreen) renderChart() {
 			r.chart.Resource = fyne.NewStaticResource("shortlist.png", png)
 			r.chart.Show()
 			r.chart.Refresh()
+		})
+	})
+}
+
+// translate runs the engine again in the current language: the reasons and
+// plan texts are written by the engine, in the language of the run.
+func (r *recommendationScreen) translate() {
+	a := r.a
+	eng, st, code := a.engine, a.store, a.langCode()
+	if eng == nil {
+		return
+	}
+	d := *a.decision
+	a.goWork(func(ctx context.Context) {
+		rec, err := eng.Recommend(d.Answers, code)
+		if err == nil && st != nil {
+			d.Recommendation = rec
+			err = st.SaveDecision(ctx, &d)
+		}
+		a.ui(func() {
+			if err != nil {
+				a.showError(fail("err.recommend", err))
+				return
+			}
+			if a.decision == nil || a.decision.ID != d.ID || a.current != screenRecommendation {
+				return
+			}
+			a.decision = &d
+			a.show(screenRecommendation)
 		})
 	})
 }
