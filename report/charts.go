@@ -7,6 +7,8 @@ import (
 	"html"
 	"math"
 	"runtime"
+	"slices"
+	"sort"
 	"strings"
 	"sync"
 
@@ -133,6 +135,7 @@ func (s svgText) Text(body string, x, y int) { s.Renderer.Text(html.EscapeString
 type spec struct {
 	name, title string
 	build       func() chart.Chart
+	bars        *barData // the figures of a bar chart, nil for the others
 }
 
 type plotter struct {
@@ -141,27 +144,66 @@ type plotter struct {
 	lang   string
 	models *models
 	rows   []advisor.SummaryRow
-	cats   []string // strategies, plan order first
-	k      float64  // pixel scale of our own paddings
+	cats   []category // set × strategy, sets in order of appearance, the plan's strategy order within a set
+	k      float64    // pixel scale of our own paddings
+}
+
+// category is one group of bars: a strategy of a case set (a kind other
+// than chat has one strategy, the kind itself).
+type category struct{ set, strategy string }
+
+// label names a category on an axis: the strategy for the plan's own cases,
+// the set's name for a set of another kind, both for a chat set.
+func (c category) label() string {
+	switch {
+	case c.set == "":
+		return strategyLabel(c.strategy)
+	case c.strategy == advisor.StrategyEmbedding || c.strategy == advisor.StrategyTranscription || c.strategy == advisor.StrategyImage:
+		return c.set
+	}
+	return c.set + " · " + strategyLabel(c.strategy)
+}
+
+func (p *plotter) catIndex(r advisor.SummaryRow) int {
+	for i, c := range p.cats {
+		if c.set == r.Set && c.strategy == r.Strategy {
+			return i
+		}
+	}
+	return -1
 }
 
 func newPlotter(in Input, opt ChartOptions) *plotter {
 	p := &plotter{in: in, opt: opt, lang: in.Lang, models: newModels(in), rows: advisor.Summarize(in.Results), k: opt.DPI / 96}
-	seen := map[string]bool{}
+	var strategies []string
 	if in.Run != nil {
-		for _, s := range in.Run.Plan.Strategies {
-			if !seen[s] {
-				seen[s] = true
-				p.cats = append(p.cats, s)
-			}
-		}
+		strategies = in.Run.Plan.Strategies
 	}
+	var sets []string
+	seen := map[category]bool{}
 	for _, r := range p.rows {
-		if !seen[r.Strategy] {
-			seen[r.Strategy] = true
-			p.cats = append(p.cats, r.Strategy)
+		if indexOf(sets, r.Set) < 0 {
+			sets = append(sets, r.Set)
+		}
+		c := category{r.Set, r.Strategy}
+		if !seen[c] {
+			seen[c] = true
+			p.cats = append(p.cats, c)
 		}
 	}
+	rank := func(st string) int {
+		if i := indexOf(strategies, st); i >= 0 {
+			return i
+		}
+		return len(strategies)
+	}
+	sort.SliceStable(p.cats, func(i, j int) bool {
+		a, b := p.cats[i], p.cats[j]
+		if sa, sb := indexOf(sets, a.set), indexOf(sets, b.set); sa != sb {
+			return sa < sb
+		}
+		return rank(a.strategy) < rank(b.strategy)
+	})
 	return p
 }
 
@@ -172,6 +214,14 @@ func (p *plotter) specs() []spec {
 			out = append(out, spec{name: name, title: msg(p.lang, "chart."+name), build: build})
 		}
 	}
+	// addBars adds a bar chart when it has data: a value above zero, or any
+	// value at all when zero means something (a perfect word error rate).
+	addBars := func(name string, d *barData, zeroCounts bool, label func(float64) string, axis func(max float64) tickRange) {
+		if d == nil || (!zeroCounts && !(d.max > 0)) {
+			return
+		}
+		out = append(out, spec{name: name, title: msg(p.lang, "chart."+name), build: p.barChart(name, d, label, axis), bars: d})
+	}
 	lang := p.lang
 	msAxis := func(max float64) tickRange { return valueAxis(max, func(v, _ float64) string { return ms(lang, v) }) }
 	numAxis := func(max float64) tickRange {
@@ -179,16 +229,54 @@ func (p *plotter) specs() []spec {
 	}
 	usdAxis := func(max float64) tickRange { return valueAxis(max, usdTicks(lang)) }
 	pctAxis := func(float64) tickRange { return percentAxis(lang) }
-	add("latency", p.perStrategy("latency", func(r advisor.SummaryRow) float64 { return r.LatencyP50 }, func(r advisor.SummaryRow) float64 { return r.LatencyP95 }, nil, msAxis))
-	add("ttft", p.perStrategy("ttft", func(r advisor.SummaryRow) float64 { return r.TTFTP50 }, func(r advisor.SummaryRow) float64 { return r.TTFTP95 }, nil, msAxis))
-	add("throughput", p.perStrategy("throughput", func(r advisor.SummaryRow) float64 { return r.TokensPerSec }, nil, func(v float64) string { return num(lang, v, 0) }, numAxis))
-	add("cost_per_1k", p.perStrategy("cost_per_1k", func(r advisor.SummaryRow) float64 { return r.CostPer1K }, nil, func(v float64) string { return usd(lang, v) }, usdAxis))
-	add("quality", p.perStrategy("quality", func(r advisor.SummaryRow) float64 { return r.Quality * 100 }, nil, func(v float64) string { return num(lang, v, 0) + "%" }, pctAxis))
+	pctLabel := func(v float64) string { return num(lang, v, 0) + "%" }
+	every := func(advisor.SummaryRow) bool { return true }
+	chat := func(r advisor.SummaryRow) bool { return r.Kind == "" || r.Kind == advisor.CaseKindChat }
+	scored := func(r advisor.SummaryRow) bool { return chat(r) && r.Scored > 0 }
+	emb := func(r advisor.SummaryRow) bool {
+		return r.Kind == advisor.CaseKindEmbedding && r.Embedding != nil && r.Embedding.Queries > 0
+	}
+	tr := func(r advisor.SummaryRow) bool {
+		return r.Kind == advisor.CaseKindTranscription && r.Transcription != nil
+	}
+	img := func(r advisor.SummaryRow) bool {
+		return r.Kind == advisor.CaseKindImage && r.Image != nil && r.Image.Images > 0
+	}
+
+	// Latency and cost mean the same for every kind; time to first token
+	// and output speed only for chat, whose answers stream.
+	addBars("latency", p.bars(every, func(r advisor.SummaryRow) float64 { return r.LatencyP50 }, func(r advisor.SummaryRow) float64 { return r.LatencyP95 }), false, nil, msAxis)
+	addBars("ttft", p.bars(chat, func(r advisor.SummaryRow) float64 { return r.TTFTP50 }, func(r advisor.SummaryRow) float64 { return r.TTFTP95 }), false, nil, msAxis)
+	addBars("throughput", p.bars(chat, func(r advisor.SummaryRow) float64 { return r.TokensPerSec }, nil), false, func(v float64) string { return num(lang, v, 0) }, numAxis)
+	addBars("cost_per_1k", p.bars(every, func(r advisor.SummaryRow) float64 { return r.CostPer1K }, nil), false, func(v float64) string { return usd(lang, v) }, usdAxis)
+	addBars("quality", p.bars(scored, func(r advisor.SummaryRow) float64 { return r.Quality * 100 }, nil), false, pctLabel, pctAxis)
+	addBars("recall", p.bars(emb, func(r advisor.SummaryRow) float64 { return r.Embedding.RecallAtK * 100 }, nil), true, pctLabel, pctAxis)
+	addBars("mrr", p.bars(emb, func(r advisor.SummaryRow) float64 { return r.Embedding.MRR }, nil), true, func(v float64) string { return num(lang, v, 2) }, func(float64) tickRange { return unitAxis(lang) })
+	addBars("wer", p.bars(tr, func(r advisor.SummaryRow) float64 { return r.Transcription.WER * 100 }, nil), true, pctLabel, func(max float64) tickRange {
+		return valueAxis(max, func(v, _ float64) string { return num(lang, v, 0) + "%" })
+	})
+	addBars("seconds_per_image", p.bars(img, func(r advisor.SummaryRow) float64 { return r.Image.SecondsPerImage }, nil), false, func(v float64) string { return num(lang, v, 1) + " s" }, func(max float64) tickRange {
+		return valueAxis(max, func(v, step float64) string {
+			if step < 1 {
+				return num(lang, v, 1) + " s"
+			}
+			return num(lang, v, 0) + " s"
+		})
+	})
 	add("cost_quality", p.costQuality())
 	add("errors", p.errors())
 	add("shortlist_cost", p.shortlistCost())
 	add("history", p.history())
 	return out
+}
+
+// unitAxis is 0–1 with room above for value labels.
+func unitAxis(lang string) tickRange {
+	t := tickRange{&chart.ContinuousRange{Min: 0, Max: 1.08}, nil}
+	for v := 0.0; v <= 1.0001; v += 0.2 {
+		t.ticks = append(t.ticks, chart.Tick{Value: v, Label: num(lang, v, 1)})
+	}
+	return t
 }
 
 // ---- layout shared by every chart ----
@@ -503,64 +591,92 @@ func (s barSeries) Render(r chart.Renderer, cb chart.Box, xr, yr chart.Range, _ 
 	}
 }
 
-// perStrategy is a grouped bar chart: one group per strategy, one bar per
-// model. nil when no model has a value above zero.
-func (p *plotter) perStrategy(name string, value, high func(advisor.SummaryRow) float64, label func(float64) string, axis func(max float64) tickRange) func() chart.Chart {
-	type series struct {
-		id            string
-		values, highs []float64
-	}
-	var ss []*series
-	byID := map[string]*series{}
-	max := 0.0
+// barData is what a grouped bar chart shows: one group per category, one
+// bar per model (in the models' colour order), NaN where a model has no
+// value in a category.
+type barData struct {
+	cats   []string // category labels
+	series []barSet
+	max    float64 // the largest value (or high) drawn
+}
+
+type barSet struct {
+	id, label     string
+	values, highs []float64
+}
+
+// bars collects the rows that keep passes (and did not all fail) into a
+// bar chart's data; categories without any such row are left out. nil when
+// no row passes.
+func (p *plotter) bars(keep func(advisor.SummaryRow) bool, value, high func(advisor.SummaryRow) float64) *barData {
+	var kept []advisor.SummaryRow
+	used := make([]bool, len(p.cats))
 	for _, r := range p.rows {
-		if r.AllFailed {
+		if r.AllFailed || !keep(r) {
 			continue
 		}
+		kept = append(kept, r)
+		used[p.catIndex(r)] = true
+	}
+	if len(kept) == 0 {
+		return nil
+	}
+	slot := make([]int, len(p.cats))
+	d := &barData{}
+	for i, c := range p.cats {
+		slot[i] = -1
+		if used[i] {
+			slot[i] = len(d.cats)
+			d.cats = append(d.cats, c.label())
+		}
+	}
+	byID := map[string]*barSet{}
+	for _, r := range kept {
 		id := p.models.forEndpoint(r.Endpoint)
 		s := byID[id]
 		if s == nil {
-			s = &series{id: id, values: nanSlice(len(p.cats))}
+			s = &barSet{id: id, label: p.label(id), values: nanSlice(len(d.cats))}
 			if high != nil {
-				s.highs = nanSlice(len(p.cats))
+				s.highs = nanSlice(len(d.cats))
 			}
 			byID[id] = s
-			ss = append(ss, s)
 		}
-		ci := indexOf(p.cats, r.Strategy)
+		ci := slot[p.catIndex(r)]
 		v := value(r)
 		s.values[ci] = v
-		max = math.Max(max, v)
+		d.max = math.Max(d.max, v)
 		if high != nil {
 			s.highs[ci] = high(r)
-			max = math.Max(max, high(r))
+			d.max = math.Max(d.max, high(r))
 		}
-	}
-	if !(max > 0) {
-		return nil
 	}
 	// Colour order is the models' order, not the rows'.
-	ordered := make([]*series, 0, len(ss))
 	for _, id := range p.models.order {
 		if s := byID[id]; s != nil {
-			ordered = append(ordered, s)
+			d.series = append(d.series, *s)
+			delete(byID, id)
 		}
 	}
+	for _, r := range kept { // endpoints the models list does not know
+		if s := byID[p.models.forEndpoint(r.Endpoint)]; s != nil {
+			d.series = append(d.series, *s)
+			delete(byID, s.id)
+		}
+	}
+	return d
+}
+
+// barChart draws a barData: a grouped bar chart with the models' colours.
+func (p *plotter) barChart(name string, d *barData, label func(float64) string, axis func(max float64) tickRange) func() chart.Chart {
 	return func() chart.Chart {
 		var items []legendItem
-		for _, s := range ordered {
-			items = append(items, legendItem{label: p.models.label[s.id], color: p.models.color(s.id)})
+		for _, s := range d.series {
+			items = append(items, legendItem{label: s.label, color: p.models.color(s.id)})
 		}
 		c := p.frame(msg(p.lang, "chart."+name), items)
-		cats := make([]string, len(p.cats))
-		for i, s := range p.cats {
-			cats[i] = strategyLabel(s)
-		}
-		p.axes(&c, categoryAxis(p.fitLabels(cats)), axis(max))
-		for i, s := range ordered {
-			b := barSeries{p: p, name: p.models.label[s.id], color: p.models.color(s.id), slot: i, slots: len(ordered), values: s.values, highs: s.highs}
-			b.format = label
-			c.Series = append(c.Series, b)
+		p.axes(&c, categoryAxis(p.fitLabels(d.cats)), axis(d.max))
+		for i, s := range d.series {
+			c.Series = append(c.Series, barSeries{p: p, name: s.label, color: p.models.color(s.id), slot: i, slots: len(d.series), values: s.values, highs: s.highs, format: label})
 		}
 		return c
 	}
@@ -808,19 +924,24 @@ func (p *plotter) costQuality() func() chart.Chart {
 	}
 	byID := map[string]*pts{}
 	maxX := 0.0
+	var cats []int // categories with a point, for the shape legend
 	for _, r := range p.rows {
-		if r.AllFailed {
+		if r.AllFailed || r.Scored == 0 || (r.Kind != "" && r.Kind != advisor.CaseKindChat) {
 			continue
 		}
 		id := p.models.forEndpoint(r.Endpoint)
 		if byID[id] == nil {
 			byID[id] = &pts{}
 		}
+		ci := p.catIndex(r)
+		if !slices.Contains(cats, ci) {
+			cats = append(cats, ci)
+		}
 		b := byID[id]
 		b.xs = append(b.xs, r.CostPer1K)
 		b.ys = append(b.ys, r.Quality*100)
-		b.labels = append(b.labels, strategyLabel(r.Strategy))
-		b.shapes = append(b.shapes, indexOf(p.cats, r.Strategy))
+		b.labels = append(b.labels, p.cats[ci].label())
+		b.shapes = append(b.shapes, slices.Index(cats, ci))
 		maxX = math.Max(maxX, r.CostPer1K)
 	}
 	if !(maxX > 0) {
@@ -835,8 +956,8 @@ func (p *plotter) costQuality() func() chart.Chart {
 				items = append(items, legendItem{label: p.models.label[id], color: p.models.color(id)})
 			}
 		}
-		for i, st := range p.cats {
-			items = append(items, legendItem{label: strategyLabel(st), shape: i + 1})
+		for i, ci := range cats {
+			items = append(items, legendItem{label: p.cats[ci].label(), shape: i + 1})
 		}
 		c := p.frame(msg(p.lang, "chart.cost_quality"), items)
 		x := valueAxis(maxX, usdTicks(p.lang))

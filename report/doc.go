@@ -73,18 +73,21 @@ type firedView struct {
 type conflictView struct{ Between, Relaxation string }
 
 type runView struct {
-	Facts     []pair
-	Endpoints table
-	Results   table
-	NoResults string
-	FreeNote  string // every endpoint is free, so no cost charts
-	Cases     []caseView
-	CasesNote string
+	Facts       []pair
+	Endpoints   table
+	Results     []resultTable // one per kind of case
+	NoResults   string
+	FreeNote    string // every endpoint is free, so no cost charts
+	Cases       []caseView
+	CasesNote   string
+	Gallery     []galleryItem
+	GalleryNote string
 }
 
 type caseView struct {
-	Title, Input, Expected string
-	Outputs                table // model, strategy, score, output
+	Title   string
+	Facts   []pair // input and accepted answer, query and relevant ids, audio and reference…
+	Outputs table  // model, two figures, output
 }
 
 // buildView turns the input into the report's content.
@@ -233,8 +236,11 @@ func buildRun(in Input, lang string, lbl func(key, raw string) string, rows []ad
 		{msg(lang, "started"), date(lang, run.StartedAt)},
 		{msg(lang, "ended"), date(lang, run.EndedAt)},
 		{msg(lang, "strategies"), strings.Join(strategies, ", ")},
-		{msg(lang, "cases"), num(lang, float64(len(plan.Cases)), 0)},
+		{msg(lang, "cases"), num(lang, float64(plan.NumCases()), 0)},
 		{msg(lang, "repeats"), num(lang, float64(repeats), 0)},
+	}
+	if len(plan.CaseSets) > 0 {
+		rv.Facts = append(rv.Facts, pair{msg(lang, "case_sets"), setFact(lang, plan, red)})
 	}
 	if len(plan.FewShot) > 0 {
 		rv.Facts = append(rv.Facts, pair{msg(lang, "few_shot"), num(lang, float64(len(plan.FewShot)), 0)})
@@ -243,9 +249,11 @@ func buildRun(in Input, lang string, lbl func(key, raw string) string, rows []ad
 		rv.Facts = append(rv.Facts, pair{msg(lang, "documents"), red.clean(plan.Documents)})
 	}
 	checks := map[string]bool{}
-	for _, c := range plan.Cases {
-		for _, k := range c.Checks {
-			checks[k] = true
+	for _, set := range plan.Sets() {
+		for _, c := range set.Cases {
+			for _, k := range c.Checks {
+				checks[k] = true
+			}
 		}
 	}
 	if len(checks) > 0 {
@@ -259,7 +267,7 @@ func buildRun(in Input, lang string, lbl func(key, raw string) string, rows []ad
 	// Endpoints without keys: the key itself is never in a plan, and the
 	// name of its variable is of no use to a reader.
 	rv.Endpoints.Head = []string{msg(lang, "col.endpoint"), msg(lang, "col.kind"), msg(lang, "col.base_url"), msg(lang, "col.model")}
-	for _, e := range plan.Endpoints {
+	for _, e := range planEndpoints(plan) {
 		rv.Endpoints.Rows = append(rv.Endpoints.Rows, []string{red.clean(e.Name), e.Kind, red.clean(bareURL(e.BaseURL)), red.clean(e.Model)})
 	}
 
@@ -267,26 +275,13 @@ func buildRun(in Input, lang string, lbl func(key, raw string) string, rows []ad
 		rv.NoResults = msg(lang, "no_results")
 		return rv
 	}
-	rv.Results.Head = []string{msg(lang, "col.model"), msg(lang, "col.strategy"), msg(lang, "col.requests"), msg(lang, "col.errors"), msg(lang, "col.quality"), msg(lang, "col.pass"), msg(lang, "col.p50"), msg(lang, "col.p95"), msg(lang, "col.ttft"), msg(lang, "col.tps"), msg(lang, "col.cost1k")}
-	free := true
-	for _, r := range rows {
-		free = free && r.CostUSD == 0
-		q, p50, p95, ttft, tps, c1k := "–", "–", "–", "–", "–", "–"
-		if !r.AllFailed {
-			q, p50, p95, c1k = pct(lang, r.Quality), ms(lang, r.LatencyP50), ms(lang, r.LatencyP95), usd(lang, r.CostPer1K)
-			if r.TTFTP50 > 0 {
-				ttft = ms(lang, r.TTFTP50)
-			}
-			if r.TokensPerSec > 0 {
-				tps = num(lang, r.TokensPerSec, 0)
-			}
-		}
-		rv.Results.Rows = append(rv.Results.Rows, []string{red.clean(modelName(r)), strategyLabel(r.Strategy), num(lang, float64(r.Requests), 0), num(lang, float64(r.Errors), 0), q, pct(lang, r.PassRate), p50, p95, ttft, tps, c1k})
-	}
+	var free bool
+	rv.Results, free = resultTables(lang, rows, red)
 	if free {
 		rv.FreeNote = msg(lang, "free_all")
 	}
 	rv.Cases, rv.CasesNote = sideBySide(in, lang, red)
+	rv.Gallery, rv.GalleryNote = gallery(in, lang, red)
 	return rv
 }
 
@@ -299,7 +294,9 @@ func modelName(r advisor.SummaryRow) string {
 }
 
 // sideBySide lays out each case's outputs from every endpoint × strategy,
-// first repeat only, for the first sideBySideCases cases.
+// first repeat only, for the first sideBySideCases cases. Generated images
+// are left to the gallery, and an embedding set's indexing is no case's
+// output.
 func sideBySide(in Input, lang string, red *redactor) ([]caseView, string) {
 	type key struct {
 		c         int
@@ -309,6 +306,9 @@ func sideBySide(in Input, lang string, red *redactor) ([]caseView, string) {
 	var order []key
 	caseSet := map[int]bool{}
 	for _, r := range in.Results {
+		if r.Strategy == advisor.StrategyIndex || r.CaseKind() == advisor.CaseKindImage {
+			continue
+		}
 		k := key{r.Case, r.Endpoint, r.Strategy}
 		if old, ok := first[k]; ok && old.Repeat <= r.Repeat {
 			continue
@@ -338,7 +338,7 @@ func sideBySide(in Input, lang string, red *redactor) ([]caseView, string) {
 		return len(list)
 	}
 	var eps []string
-	for _, e := range plan.Endpoints {
+	for _, e := range planEndpoints(plan) {
 		eps = append(eps, e.Name)
 	}
 	sort.SliceStable(order, func(i, j int) bool {
@@ -351,19 +351,34 @@ func sideBySide(in Input, lang string, red *redactor) ([]caseView, string) {
 	var out []caseView
 	for _, c := range cases {
 		cv := caseView{Title: fmt.Sprintf("%s %d", msg(lang, "case"), c+1)}
-		if c >= 0 && c < len(plan.Cases) {
-			cv.Input = red.clean(plan.Cases[c].Input)
-			cv.Expected = red.clean(plan.Cases[c].Expected)
+		// The case's kind comes from the plan; a case the plan does not
+		// have (an edited plan) takes its results' kind.
+		kind := ""
+		if set, pc, ok := plan.CaseAt(c); ok {
+			kind = set.Kind
+			if set.Name != "" {
+				cv.Title += " — " + red.clean(set.Name)
+			}
+			cv.Facts = caseFacts(lang, kind, pc, red)
 		}
-		cv.Outputs.Head = []string{msg(lang, "col.model"), msg(lang, "col.strategy"), msg(lang, "col.score"), msg(lang, "col.output")}
+		for _, k := range order {
+			if k.c == c && kind == "" {
+				kind = first[k].CaseKind()
+			}
+		}
+		cv.Outputs.Head = outputHead(lang, kind)
 		for _, k := range order {
 			if k.c != c {
 				continue
 			}
 			r := first[k]
-			score, text := pct(lang, r.Score), ellipsis(strings.TrimSpace(red.clean(r.Output)), outputRunes)
+			a, b, text := outputCells(lang, kind, r, red)
+			text = ellipsis(text, outputRunes)
 			if r.ErrorClass != "" {
-				score = "–"
+				b = "–"
+				if kind == advisor.CaseKindEmbedding || kind == advisor.CaseKindTranscription {
+					a = "–"
+				}
 				text = msg(lang, "error") + ": " + msg(lang, "err."+r.ErrorClass)
 				if strings.HasPrefix(text, msg(lang, "error")+": err.") {
 					text = msg(lang, "error") + ": " + r.ErrorClass
@@ -373,7 +388,7 @@ func sideBySide(in Input, lang string, red *redactor) ([]caseView, string) {
 			if name == "" {
 				name = r.Endpoint
 			}
-			cv.Outputs.Rows = append(cv.Outputs.Rows, []string{red.clean(shortName(name, 28)), strategyLabel(r.Strategy), score, text})
+			cv.Outputs.Rows = append(cv.Outputs.Rows, []string{red.clean(shortName(name, 28)), a, b, text})
 		}
 		out = append(out, cv)
 	}
@@ -384,25 +399,60 @@ func sideBySide(in Input, lang string, red *redactor) ([]caseView, string) {
 // endpoints that failed completely, then the steps for the main strategy.
 func nextSteps(in Input, lang string, rows []advisor.SummaryRow) []string {
 	var out []string
-	var best *advisor.SummaryRow
+	var best, bestEmb, bestTr, bestImg *advisor.SummaryRow
+	unrated := 0
 	for i := range rows {
 		r := &rows[i]
 		if r.AllFailed {
 			continue
 		}
-		if best == nil || r.Quality > best.Quality ||
-			(r.Quality == best.Quality && (r.CostPer1K < best.CostPer1K || (r.CostPer1K == best.CostPer1K && r.LatencyP50 < best.LatencyP50))) {
-			best = r
+		switch r.Kind {
+		case advisor.CaseKindEmbedding:
+			if e := r.Embedding; e != nil && e.Queries > 0 && (bestEmb == nil || e.RecallAtK > bestEmb.Embedding.RecallAtK ||
+				(e.RecallAtK == bestEmb.Embedding.RecallAtK && e.MRR > bestEmb.Embedding.MRR)) {
+				bestEmb = r
+			}
+		case advisor.CaseKindTranscription:
+			if r.Transcription != nil && (bestTr == nil || r.Transcription.WER < bestTr.Transcription.WER) {
+				bestTr = r
+			}
+		case advisor.CaseKindImage:
+			if im := r.Image; im != nil {
+				unrated += im.Images - im.Rated
+				if im.Rated > 0 && (bestImg == nil || im.AcceptanceRate > bestImg.Image.AcceptanceRate) {
+					bestImg = r
+				}
+			}
+		default:
+			if r.Scored == 0 {
+				continue
+			}
+			if best == nil || r.Quality > best.Quality ||
+				(r.Quality == best.Quality && (r.CostPer1K < best.CostPer1K || (r.CostPer1K == best.CostPer1K && r.LatencyP50 < best.LatencyP50))) {
+				best = r
+			}
 		}
 	}
 	if best != nil {
 		out = append(out, msg(lang, "next.best", modelName(*best), strategyLabel(best.Strategy), pct(lang, best.Quality), ms(lang, best.LatencyP50), usd(lang, best.CostPer1K)))
 	}
+	if r := bestEmb; r != nil {
+		out = append(out, msg(lang, "next.best_embedding", modelName(*r), r.Embedding.K, pct(lang, r.Embedding.RecallAtK), num(lang, r.Embedding.MRR, 2)))
+	}
+	if r := bestTr; r != nil {
+		out = append(out, msg(lang, "next.best_transcription", modelName(*r), pct(lang, r.Transcription.WER)))
+	}
+	if r := bestImg; r != nil {
+		out = append(out, msg(lang, "next.best_image", modelName(*r), pct(lang, r.Image.AcceptanceRate), r.Image.Rated))
+	}
+	if unrated > 0 {
+		out = append(out, msg(lang, "next.rate_images", unrated))
+	}
 	for _, r := range rows {
 		if r.AllFailed {
 			cls := map[string]bool{}
 			for _, x := range in.Results {
-				if x.Endpoint == r.Endpoint && x.Strategy == r.Strategy && x.ErrorClass != "" {
+				if x.Endpoint == r.Endpoint && x.Strategy == r.Strategy && x.Set == r.Set && x.ErrorClass != "" {
 					cls[x.ErrorClass] = true
 				}
 			}
@@ -457,7 +507,7 @@ func newRedactor(in Input) *redactor {
 	var names []string
 	if in.Run != nil {
 		p := in.Run.Plan
-		for _, e := range p.Endpoints {
+		for _, e := range planEndpoints(p) {
 			names = append(names, e.APIKeyEnv)
 		}
 		for _, e := range []*advisor.Endpoint{p.Embedding, p.Judge} {

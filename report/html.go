@@ -29,10 +29,31 @@ func WriteHTML(w io.Writer, in Input) error {
 		// never runs scripts, whatever it contains.
 		imgs = append(imgs, img{c.Title, template.URL("data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString(c.SVG))})
 	}
+	// Generated images are embedded too, scaled down when large; one that
+	// is missing or unreadable shows its note instead.
+	type shot struct {
+		galleryItem
+		Src template.URL
+	}
+	var shots []shot
+	if v.Run != nil {
+		for _, g := range v.Run.Gallery {
+			sh := shot{galleryItem: g}
+			if !g.Missing {
+				if im, err := loadImage(g.File, htmlImageSide, true); err == nil {
+					sh.Src = template.URL("data:" + im.MIME + ";base64," + base64.StdEncoding.EncodeToString(im.Data))
+				} else {
+					sh.Note = g.Unreadable
+				}
+			}
+			shots = append(shots, sh)
+		}
+	}
 	data := struct {
 		*view
-		Charts []img
-	}{v, imgs}
+		Charts  []img
+		Gallery []shot
+	}{v, imgs, shots}
 	if err := htmlPage.Execute(w, data); err != nil {
 		return fmt.Errorf("report: html: %w", err)
 	}
@@ -57,6 +78,10 @@ td.out{white-space:pre-wrap;word-break:break-word}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.25em 1em}dl.facts dt{font-weight:bold}dl.facts dd{margin:0}
 figure{margin:1em 0}figure img{width:100%;height:auto;border:1px solid #eee}
 .gate{color:#555;font-style:italic}.id{font-family:monospace;color:#888;font-size:.85em}
+.gallery{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:1em;margin:1em 0}
+.gallery figure{margin:0;border:1px solid #e3e3e3;padding:.5em;font-size:.88em}.gallery figure img{width:auto;max-width:100%;height:auto;display:block;margin:0 auto .4em;border:0}
+.missing{background:#f6f6f6;color:#777;font-style:italic;padding:2em .5em;text-align:center;margin-bottom:.4em}
+.v-accepted{color:#2e7d32;font-weight:bold}.v-rejected{color:#c62828;font-weight:bold}.v-unrated{color:#777;font-style:italic}
 @media print{h2{page-break-after:avoid}figure,table{page-break-inside:avoid}}
 </style>
 </head>
@@ -103,15 +128,21 @@ figure{margin:1em 0}figure img{width:100%;height:auto;border:1px solid #eee}
 {{with .Run}}
 <h2>{{$.H "sec.results"}}</h2>
 {{if .NoResults}}<p>{{.NoResults}}</p>{{else}}
-<table><tr>{{range .Results.Head}}<th>{{.}}</th>{{end}}</tr>
-{{range .Results.Rows}}<tr>{{range $i, $c := .}}{{if lt $i 2}}<td>{{$c}}</td>{{else}}<td class="num">{{$c}}</td>{{end}}{{end}}</tr>
+{{range .Results}}{{if .Title}}<h3>{{.Title}}</h3>{{end}}
+{{$from := .NumFrom}}<table><tr>{{range .Head}}<th>{{.}}</th>{{end}}</tr>
+{{range .Rows}}<tr>{{range $i, $c := .}}{{if lt $i $from}}<td>{{$c}}</td>{{else}}<td class="num">{{$c}}</td>{{end}}{{end}}</tr>
 {{end}}</table>
+{{range .Notes}}<p class="note">{{.}}</p>{{end}}{{end}}
 {{if .FreeNote}}<p class="note">{{.FreeNote}}</p>{{end}}{{end}}
+{{if $.Gallery}}<h2>{{$.H "sec.gallery"}}</h2>
+{{if .GalleryNote}}<p class="note">{{.GalleryNote}}</p>{{end}}
+<div class="gallery">{{range $.Gallery}}<figure>{{if .Src}}<img src="{{.Src}}" alt="{{.Alt}}">{{else}}<div class="missing">{{.Note}}</div>{{end}}<figcaption><strong>{{.Model}}</strong>{{if .Prompt}}<br>{{.Prompt}}{{end}}<br><span class="muted">{{.Facts}}</span><br><span class="v-{{.VerdictKey}}">{{.Verdict}}</span></figcaption></figure>
+{{end}}</div>{{end}}
 {{if .Cases}}<h2>{{$.H "sec.outputs"}}</h2>
 {{if .CasesNote}}<p class="note">{{.CasesNote}}</p>{{end}}
 {{range .Cases}}<h3>{{.Title}}</h3>
-{{if .Input}}<p><strong>{{$.H "input"}}:</strong> {{.Input}}</p>{{end}}
-{{if .Expected}}<p><strong>{{$.H "expected"}}:</strong> {{.Expected}}</p>{{end}}
+{{range .Facts}}<p><strong>{{.Label}}:</strong> {{.Value}}</p>
+{{end}}
 <table><tr>{{range .Outputs.Head}}<th>{{.}}</th>{{end}}</tr>
 {{range .Outputs.Rows}}<tr><td>{{index . 0}}</td><td>{{index . 1}}</td><td class="num">{{index . 2}}</td><td class="out">{{index . 3}}</td></tr>
 {{end}}</table>

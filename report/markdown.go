@@ -12,9 +12,11 @@ import (
 var mdCharts = ChartOptions{PNG: true}
 
 // WriteMarkdown writes the report as dir/name.md with its charts as PNG files
-// beside it (name-<chart>.png), and returns the Markdown file's path. Text
-// from users and models is escaped, so an output cannot inject HTML into a
-// Markdown viewer. Each file is written atomically.
+// beside it (name-<chart>.png) and the run's generated images copied into
+// dir/name-images/, and returns the Markdown file's path. Text from users
+// and models is escaped, so an output cannot inject HTML into a Markdown
+// viewer. Each file is written atomically; an image that cannot be read is
+// noted in the report, never a reason to fail.
 func WriteMarkdown(dir, name string, in Input) (mainFile string, err error) {
 	v, err := buildView(in)
 	if err != nil {
@@ -35,6 +37,9 @@ func WriteMarkdown(dir, name string, in Input) (mainFile string, err error) {
 			return "", err
 		}
 		images[c.Name] = file
+	}
+	if v.Run != nil {
+		copyGallery(dir, name+"-images", v.Run.Gallery)
 	}
 	var b bytes.Buffer
 	writeMarkdown(&b, v, charts, images)
@@ -136,9 +141,37 @@ func writeMarkdown(b *bytes.Buffer, v *view, charts []Chart, images map[string]s
 		if r.NoResults != "" {
 			p("%s\n", r.NoResults)
 		} else {
-			mdTable(b, r.Results)
+			for i, t := range r.Results {
+				if i > 0 {
+					p("\n")
+				}
+				if t.Title != "" {
+					p("### %s\n\n", mdText(t.Title))
+				}
+				mdTable(b, t.table)
+				for _, n := range t.Notes {
+					p("\n_%s_\n", mdText(n))
+				}
+			}
 			if r.FreeNote != "" {
 				p("\n_%s_\n", r.FreeNote)
+			}
+		}
+		if len(r.Gallery) > 0 {
+			p("\n## %s\n\n", v.H("sec.gallery"))
+			if r.GalleryNote != "" {
+				p("_%s_\n\n", r.GalleryNote)
+			}
+			for i, g := range r.Gallery {
+				if i > 0 {
+					p("\n")
+				}
+				if g.Link != "" {
+					p("![%s](%s)\n\n", mdAlt(g.Alt), mdURL(g.Link))
+				} else {
+					p("_%s_\n\n", mdText(g.Note))
+				}
+				p("**%s** — %s — %s — **%s**\n", mdText(g.Model), mdText(g.Prompt), mdText(g.Facts), mdText(g.Verdict))
 			}
 		}
 		if len(r.Cases) > 0 {
@@ -147,12 +180,9 @@ func writeMarkdown(b *bytes.Buffer, v *view, charts []Chart, images map[string]s
 				p("_%s_\n\n", r.CasesNote)
 			}
 			for _, c := range r.Cases {
-				p("### %s\n\n", c.Title)
-				if c.Input != "" {
-					p("**%s:** %s\n\n", v.H("input"), mdText(c.Input))
-				}
-				if c.Expected != "" {
-					p("**%s:** %s\n\n", v.H("expected"), mdText(c.Expected))
+				p("### %s\n\n", mdText(c.Title))
+				for _, f := range c.Facts {
+					p("**%s:** %s\n\n", mdText(f.Label), mdText(f.Value))
 				}
 				mdTable(b, c.Outputs)
 				p("\n")
@@ -171,6 +201,43 @@ func writeMarkdown(b *bytes.Buffer, v *view, charts []Chart, images map[string]s
 		p("\n%s\n", v.NoRun)
 	}
 	mdList(b, v.H("sec.next"), v.Next)
+}
+
+// copyGallery copies the gallery's images into dir/sub and points each item
+// at its copy; an image that cannot be copied gets a note instead.
+func copyGallery(dir, sub string, items []galleryItem) {
+	used := map[string]bool{}
+	made := false
+	for i := range items {
+		g := &items[i]
+		if g.Missing {
+			continue
+		}
+		data, err := os.ReadFile(g.File)
+		if err == nil && !made {
+			err = os.MkdirAll(filepath.Join(dir, sub), 0o755)
+			made = err == nil
+		}
+		base := filepath.Base(g.File)
+		for n := 2; used[base]; n++ {
+			ext := filepath.Ext(g.File)
+			base = fmt.Sprintf("%s-%d%s", strings.TrimSuffix(filepath.Base(g.File), ext), n, ext)
+		}
+		if err == nil {
+			err = writeFileAtomic(filepath.Join(dir, sub, base), data)
+		}
+		if err != nil {
+			g.Missing, g.Note = true, g.Unreadable
+			continue
+		}
+		used[base] = true
+		g.Link = sub + "/" + base
+	}
+}
+
+// mdAlt escapes an image's alt text: no brackets to end it early.
+func mdAlt(s string) string {
+	return strings.NewReplacer("[", "(", "]", ")").Replace(mdText(s))
 }
 
 func mdList(b *bytes.Buffer, title string, items []string) {

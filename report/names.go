@@ -43,7 +43,7 @@ func newModels(in Input) *models {
 	m := &models{key: map[string]string{}, colors: map[string]int{}, label: map[string]string{}, full: map[string]string{}, byEP: map[string]string{}, byID: map[string]string{}, shared: map[string]bool{}}
 	var eps []advisor.Endpoint
 	if in.Run != nil {
-		eps = append(eps, in.Run.Plan.Endpoints...)
+		eps = append(eps, planEndpoints(in.Run.Plan)...)
 	}
 	seen := map[string]bool{}
 	for _, r := range in.Results {

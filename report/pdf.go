@@ -313,6 +313,100 @@ func (d *pdfDoc) chart(c Chart) {
 	d.f.SetY(d.f.GetY() + h + 4)
 }
 
+// gallery lays the generated images out three to a row, each scaled into a
+// square box with its model, prompt, latency and cost, and verdict below. A
+// missing or unreadable image leaves a grey box with its note.
+func (d *pdfDoc) gallery(items []galleryItem) {
+	const perRow, gap = 3, 5.0
+	w := (d.textW - gap*(perRow-1)) / perRow
+	box := w * 0.8
+	capH := 4*3.6 + 2
+	for start := 0; start < len(items); start += perRow {
+		row := items[start:min(start+perRow, len(items))]
+		d.room(box + capH + 3)
+		y := d.f.GetY()
+		for i, g := range row {
+			x := pdfMargin + float64(i)*(w+gap)
+			d.galleryCell(g, x, y, w, box)
+		}
+		d.f.SetXY(pdfMargin, y+box+capH+3)
+	}
+	d.f.Ln(1)
+}
+
+func (d *pdfDoc) galleryCell(g galleryItem, x, y, w, box float64) {
+	note := g.Note
+	shown := false
+	if !g.Missing {
+		if im, err := loadImage(g.File, pdfImageSide, false); err == nil {
+			d.imageCount++
+			name := fmt.Sprintf("img-%d", d.imageCount)
+			opt := fpdf.ImageOptions{ImageType: "JPG"}
+			d.f.RegisterImageOptionsReader(name, opt, bytes.NewReader(im.Data))
+			if d.f.Err() {
+				// A bad image must not spoil the whole document.
+				d.f.ClearError()
+				note = g.Unreadable
+			} else {
+				iw, ih := box, box
+				if im.W >= im.H {
+					ih = box * float64(im.H) / float64(im.W)
+				} else {
+					iw = box * float64(im.W) / float64(im.H)
+				}
+				d.f.ImageOptions(name, x+(w-iw)/2, y+(box-ih)/2, iw, ih, false, opt, 0, "")
+				shown = true
+			}
+		} else {
+			note = g.Unreadable
+		}
+	}
+	if !shown {
+		d.f.SetFillColor(244, 244, 244)
+		d.f.SetDrawColor(210, 210, 210)
+		d.f.SetLineWidth(0.2)
+		d.f.Rect(x, y, w, box, "FD")
+		d.font("", 8)
+		d.color(110, 110, 110)
+		d.f.SetXY(x+2, y+box/2-4)
+		d.f.MultiCell(w-4, 3.8, pdfSafe(note), "", "C", false)
+	}
+	line := func(s, style string, r, gr, b int) {
+		d.font(style, 7.5)
+		d.color(r, gr, b)
+		d.f.SetX(x)
+		d.f.CellFormat(w, 3.6, d.fit(pdfSafe(s), w-2*pdfPad), "", 1, "L", false, 0, "")
+	}
+	d.f.SetXY(x, y+box+1.5)
+	line(g.Model, "B", 34, 34, 34)
+	if g.Prompt != "" {
+		line(g.Prompt, "", 60, 60, 60)
+	}
+	line(g.Facts, "", 100, 100, 100)
+	switch g.VerdictKey {
+	case "accepted":
+		line(g.Verdict, "B", 46, 125, 50)
+	case "rejected":
+		line(g.Verdict, "B", 198, 40, 40)
+	default:
+		line(g.Verdict, "", 120, 120, 120)
+	}
+}
+
+// fit shortens s until it fits w millimetres in the current font.
+func (d *pdfDoc) fit(s string, w float64) string {
+	if d.f.GetStringWidth(s) <= w {
+		return s
+	}
+	r := []rune(s)
+	for n := len(r) - 1; n > 1; n-- {
+		if t := ellipsis(s, n); d.f.GetStringWidth(t) <= w {
+			return t
+		}
+	}
+	return ellipsis(s, 1)
+}
+
 func (d *pdfDoc) render(v *view, charts []Chart) {
 	f := d.f
 	f.AddPage()
@@ -410,11 +504,26 @@ func (d *pdfDoc) render(v *view, charts []Chart) {
 		if r.NoResults != "" {
 			d.para(r.NoResults)
 		} else {
-			right := map[int]bool{}
-			for i := 2; i < len(r.Results.Head); i++ {
-				right[i] = true
+			for _, t := range r.Results {
+				if t.Title != "" {
+					d.h3(t.Title)
+				}
+				right := map[int]bool{}
+				for i := t.NumFrom; i < len(t.Head); i++ {
+					right[i] = true
+				}
+				d.table(t.table, t.Widths, right, 7)
+				for _, n := range t.Notes {
+					d.note(n)
+				}
 			}
-			d.table(r.Results, []float64{40, 16.5, 18, 10.5, 15, 15, 13.5, 13.5, 13.5, 13, 13}, right, 7)
+		}
+		if len(r.Gallery) > 0 {
+			d.h2Keep(v.H("sec.gallery"), 80)
+			if r.GalleryNote != "" {
+				d.note(r.GalleryNote)
+			}
+			d.gallery(r.Gallery)
 		}
 		if len(r.Cases) > 0 {
 			d.h2Keep(v.H("sec.outputs"), 70)
@@ -424,11 +533,8 @@ func (d *pdfDoc) render(v *view, charts []Chart) {
 			for _, c := range r.Cases {
 				d.room(45) // a case's title, input and first outputs stay together
 				d.h3(c.Title)
-				if c.Input != "" {
-					d.para(v.H("input") + ": " + c.Input)
-				}
-				if c.Expected != "" {
-					d.para(v.H("expected") + ": " + c.Expected)
+				for _, f := range c.Facts {
+					d.para(f.Label + ": " + f.Value)
 				}
 				d.table(c.Outputs, []float64{2.6, 1.3, 1, 7}, map[int]bool{2: true}, 8)
 			}

@@ -38,9 +38,26 @@ type rawRow struct {
 	Checks            []advisor.CheckResult `json:"checks"`
 	StartedAt         string                `json:"started_at"`
 	EndedAt           string                `json:"ended_at"`
+	// The kinds of case beyond chat: the set, the kind, the saved file,
+	// the user's verdict on an image and the kind's own figures (null or
+	// empty when the result has none).
+	Set            string   `json:"set"`
+	Kind           string   `json:"kind"`
+	Artifact       string   `json:"artifact"`
+	Verdict        *bool    `json:"verdict"`
+	Unscored       bool     `json:"unscored"`
+	RecallAtK      *float64 `json:"recall_at_k"`
+	ReciprocalRank *float64 `json:"reciprocal_rank"`
+	K              *float64 `json:"k"`
+	WER            *float64 `json:"wer"`
+	AudioSeconds   *float64 `json:"audio_seconds"`
+	RTF            *float64 `json:"rtf"`
+	ImageBytes     *float64 `json:"image_bytes"`
+	Documents      *float64 `json:"documents"`
 }
 
-var csvHeader = []string{"run_id", "endpoint", "model", "strategy", "case", "repeat", "ttft_ms", "latency_ms", "queue_ms", "tokens_in", "tokens_out", "tokens_estimated", "cost_usd", "score", "passed", "error_class", "output", "error_message", "concurrency_at_send", "checks", "started_at", "ended_at"}
+var csvHeader = []string{"run_id", "endpoint", "model", "strategy", "case", "repeat", "ttft_ms", "latency_ms", "queue_ms", "tokens_in", "tokens_out", "tokens_estimated", "cost_usd", "score", "passed", "error_class", "output", "error_message", "concurrency_at_send", "checks", "started_at", "ended_at",
+	"set", "kind", "artifact", "verdict", "unscored", "recall_at_k", "reciprocal_rank", "k", "wer", "audio_seconds", "rtf", "image_bytes", "documents"}
 
 func toRaw(r advisor.Result, red *redactor) rawRow {
 	checks := slices.Clone(r.Checks)
@@ -56,7 +73,33 @@ func toRaw(r advisor.Result, red *redactor) rawRow {
 		TokensEstimated: r.TokensEstimated, CostUSD: r.CostUSD, Score: r.Score, Passed: r.Passed, ErrorClass: r.ErrorClass,
 		Output: red.clean(r.Output), ErrorMessage: red.clean(r.ErrorMessage), ConcurrencyAtSend: r.ConcurrencyAtSend,
 		Checks: checks, StartedAt: stamp(r.StartedAt), EndedAt: stamp(r.EndedAt),
+		Set: red.clean(r.Set), Kind: r.CaseKind(), Artifact: red.clean(r.Artifact), Verdict: r.Verdict, Unscored: r.Unscored,
+		RecallAtK: metric(r, advisor.MetricRecallAtK), ReciprocalRank: metric(r, advisor.MetricReciprocalRank), K: metric(r, advisor.MetricK),
+		WER: metric(r, advisor.MetricWER), AudioSeconds: metric(r, advisor.MetricAudioSeconds), RTF: metric(r, advisor.MetricRTF),
+		ImageBytes: metric(r, advisor.MetricImageBytes), Documents: metric(r, advisor.MetricDocuments),
 	}
+}
+
+// metric is one of the result's figures, nil when it has none.
+func metric(r advisor.Result, key string) *float64 {
+	if v, ok := r.Metrics[key]; ok {
+		return &v
+	}
+	return nil
+}
+
+func optFloat(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return ftoa(*v)
+}
+
+func optBool(v *bool) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.FormatBool(*v)
 }
 
 func stamp(t time.Time) string {
@@ -70,8 +113,13 @@ func ftoa(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 // WriteCSV writes one row per request with a header row: the contract's
 // columns first (run_id … output), then error_message, concurrency_at_send,
-// checks (as JSON), started_at and ended_at. Secrets found in the
-// environment are redacted from the texts.
+// checks (as JSON), started_at and ended_at, then the columns of the other
+// kinds of case: set, kind, artifact, verdict (true, false or empty while
+// unrated), unscored and the metrics recall_at_k, reciprocal_rank, k, wer,
+// audio_seconds, rtf, image_bytes and documents (empty when the result has
+// none). An embedding set's embedding-index rows are real requests with a
+// cost and stay in. Secrets found in the environment are redacted from the
+// texts.
 func WriteCSV(w io.Writer, results []advisor.Result) error {
 	red := secretsFrom(nil)
 	cw := csv.NewWriter(w)
@@ -89,6 +137,9 @@ func WriteCSV(w io.Writer, results []advisor.Result) error {
 			ftoa(x.TTFTMs), ftoa(x.LatencyMs), ftoa(x.QueueMs), strconv.Itoa(x.TokensIn), strconv.Itoa(x.TokensOut),
 			strconv.FormatBool(x.TokensEstimated), ftoa(x.CostUSD), ftoa(x.Score), strconv.FormatBool(x.Passed), x.ErrorClass,
 			x.Output, x.ErrorMessage, strconv.Itoa(x.ConcurrencyAtSend), string(checks), x.StartedAt, x.EndedAt,
+			x.Set, x.Kind, x.Artifact, optBool(x.Verdict), strconv.FormatBool(x.Unscored),
+			optFloat(x.RecallAtK), optFloat(x.ReciprocalRank), optFloat(x.K), optFloat(x.WER), optFloat(x.AudioSeconds),
+			optFloat(x.RTF), optFloat(x.ImageBytes), optFloat(x.Documents),
 		}
 		if err := cw.Write(rec); err != nil {
 			return fmt.Errorf("report: csv: %w", err)

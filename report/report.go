@@ -24,6 +24,10 @@ type Input struct {
 	Run            *RunInfo                // nil for a recommendation-only report
 	Results        []advisor.Result
 	History        []RunPoint // earlier runs of the same decision, oldest first
+	// ArtifactRoot is the folder that relative artifact paths (generated
+	// images) are relative to: the database's folder. Absolute paths are
+	// used as they are.
+	ArtifactRoot string
 }
 
 // RunInfo describes the live-test run whose results the report shows.
@@ -44,22 +48,30 @@ type RunPoint struct {
 }
 
 // HistoryPoint sums up one run's results as a point of the history chart, the
-// same way for every caller: quality and cost over successful requests, the
-// latency median through advisor.Percentile.
+// same way for every caller: quality over successful scored requests (an
+// image nobody rated has no score), cost over successful requests, the
+// latency median through advisor.Percentile. An embedding set's one-off
+// indexing counts in the cost only.
 func HistoryPoint(id int64, date time.Time, results []advisor.Result) RunPoint {
 	p := RunPoint{ID: id, Date: date}
 	var lat []float64
 	var score, cost float64
+	scored := 0
 	for _, r := range results {
 		cost += r.CostUSD
-		if r.ErrorClass != "" {
+		if r.ErrorClass != "" || r.Strategy == advisor.StrategyIndex {
 			continue
 		}
 		lat = append(lat, r.LatencyMs)
-		score += r.Score
+		if !r.Unscored {
+			scored++
+			score += r.Score
+		}
+	}
+	if scored > 0 {
+		p.Quality = score / float64(scored)
 	}
 	if n := len(lat); n > 0 {
-		p.Quality = score / float64(n)
 		p.CostPer1K = cost / float64(n) * 1000
 	}
 	p.LatencyP50 = advisor.Percentile(lat, 50)

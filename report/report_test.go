@@ -132,6 +132,7 @@ func TestMarkdownGolden(t *testing.T) {
 
 func TestCSVGolden(t *testing.T) {
 	in := small("en")
+	in.Results = append(in.Results, kindsResults()...)
 	var b bytes.Buffer
 	if err := WriteCSV(&b, in.Results); err != nil {
 		t.Fatal(err)
@@ -160,6 +161,7 @@ func TestCSVGolden(t *testing.T) {
 
 func TestJSONGolden(t *testing.T) {
 	in := small("en")
+	in.Results = append(in.Results, kindsResults()...)
 	var b bytes.Buffer
 	if err := WriteJSON(&b, in.Results); err != nil {
 		t.Fatal(err)

@@ -1,0 +1,377 @@
+package report
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/llm-advisor/llm-advisor/advisor"
+)
+
+// caseKinds is the order in which a report shows the kinds of case.
+var caseKinds = []string{advisor.CaseKindChat, advisor.CaseKindEmbedding, advisor.CaseKindTranscription, advisor.CaseKindImage}
+
+// galleryImages caps the images a report shows; the CSV and JSON exports
+// list every artifact.
+const galleryImages = 60
+
+// resultTable is one kind's summary table. The columns from NumFrom on hold
+// numbers (right-aligned); Widths are the PDF's relative column widths.
+type resultTable struct {
+	Title   string // the kind's name; empty when the run has chat cases only
+	Notes   []string
+	NumFrom int
+	Widths  []float64
+	table
+}
+
+// planEndpoints is every endpoint of the plan, the top-level ones first,
+// then those only a case set names, each name once.
+func planEndpoints(p advisor.Plan) []advisor.Endpoint {
+	seen := map[string]bool{}
+	var out []advisor.Endpoint
+	add := func(eps []advisor.Endpoint) {
+		for _, e := range eps {
+			if !seen[e.Name] {
+				seen[e.Name] = true
+				out = append(out, e)
+			}
+		}
+	}
+	add(p.Endpoints)
+	for _, s := range p.CaseSets {
+		add(s.Endpoints)
+	}
+	return out
+}
+
+func kindLabel(lang, kind string) string { return msg(lang, "kind."+kind) }
+
+// resultTables lays the summary rows out as one table per kind of case, in
+// caseKinds order. Every figure comes from advisor.Summarize; a figure that
+// cannot be known says so ("n/a", "not rated") instead of showing a zero.
+func resultTables(lang string, rows []advisor.SummaryRow, red *redactor) (tables []resultTable, free bool) {
+	byKind := map[string][]advisor.SummaryRow{}
+	free = true
+	for _, r := range rows {
+		k := r.Kind
+		if k == "" {
+			k = advisor.CaseKindChat
+		}
+		byKind[k] = append(byKind[k], r)
+		free = free && r.CostUSD == 0
+	}
+	onlyChat := len(byKind) == 1 && byKind[advisor.CaseKindChat] != nil
+	for _, kind := range caseKinds {
+		rs := byKind[kind]
+		if len(rs) == 0 {
+			continue
+		}
+		withSet := false
+		for _, r := range rs {
+			withSet = withSet || r.Set != ""
+		}
+		t := kindTable(lang, kind, rs, withSet, red)
+		if !onlyChat {
+			t.Title = kindLabel(lang, kind)
+		}
+		tables = append(tables, t)
+	}
+	return tables, free
+}
+
+func kindTable(lang, kind string, rs []advisor.SummaryRow, withSet bool, red *redactor) resultTable {
+	na := msg(lang, "na")
+	dash := "–"
+	var t resultTable
+	head := []string{msg(lang, "col.model")}
+	widths := []float64{34}
+	if withSet {
+		head = append(head, msg(lang, "col.set"))
+		widths = append(widths, 16)
+	}
+	lead := func(r advisor.SummaryRow) []string {
+		cells := []string{red.clean(modelName(r))}
+		if withSet {
+			cells = append(cells, red.clean(r.Set))
+		}
+		return cells
+	}
+	switch kind {
+	case advisor.CaseKindEmbedding:
+		head = append(head, msg(lang, "col.requests"), msg(lang, "col.errors"), msg(lang, "col.recall"), msg(lang, "col.mrr"), msg(lang, "col.p50"), msg(lang, "col.documents"), msg(lang, "col.index_s"), msg(lang, "col.cost"))
+		widths = append(widths, 14, 10, 16, 11, 14, 14, 14, 13)
+		for _, r := range rs {
+			e := r.Embedding
+			if e == nil {
+				e = &advisor.EmbeddingSummary{}
+			}
+			recall, mrr, p50 := dash, dash, dash
+			if e.Queries > 0 {
+				recall = pct(lang, e.RecallAtK)
+				if e.K > 0 {
+					recall += fmt.Sprintf(" (k=%d)", e.K)
+				}
+				mrr = num(lang, e.MRR, 2)
+				p50 = ms(lang, r.LatencyP50)
+			}
+			index := num(lang, e.IndexMs/1000, 1)
+			if e.IndexFailed {
+				index = msg(lang, "index_failed")
+			}
+			t.Rows = append(t.Rows, append(lead(r), num(lang, float64(r.Requests), 0), num(lang, float64(r.Errors), 0), recall, mrr, p50, num(lang, float64(e.Documents), 0), index, usd(lang, r.CostUSD)))
+		}
+		t.Notes = []string{msg(lang, "note.embedding"), msg(lang, "note.index_cost")}
+	case advisor.CaseKindTranscription:
+		head = append(head, msg(lang, "col.requests"), msg(lang, "col.errors"), msg(lang, "col.wer"), msg(lang, "col.rtf"), msg(lang, "col.audio_s"), msg(lang, "col.cost_min"), msg(lang, "col.p50"))
+		widths = append(widths, 14, 10, 12, 11, 13, 15, 14)
+		for _, r := range rs {
+			tr := r.Transcription
+			if tr == nil {
+				tr = &advisor.TranscriptionSummary{}
+			}
+			wer, rtf, perMin, p50 := dash, na, na, dash
+			if !r.AllFailed {
+				wer, p50 = pct(lang, tr.WER), ms(lang, r.LatencyP50)
+			}
+			if tr.Timed > 0 {
+				rtf = num(lang, tr.RTF, 2)
+				perMin = usd(lang, tr.CostPerMin)
+			}
+			t.Rows = append(t.Rows, append(lead(r), num(lang, float64(r.Requests), 0), num(lang, float64(r.Errors), 0), wer, rtf, num(lang, tr.AudioSeconds, 1), perMin, p50))
+		}
+		t.Notes = []string{msg(lang, "note.transcription")}
+	case advisor.CaseKindImage:
+		head = append(head, msg(lang, "col.requests"), msg(lang, "col.errors"), msg(lang, "col.s_image"), msg(lang, "col.cost_image"), msg(lang, "col.rated"), msg(lang, "col.acceptance"))
+		widths = append(widths, 14, 10, 15, 15, 14, 16)
+		for _, r := range rs {
+			im := r.Image
+			if im == nil {
+				im = &advisor.ImageSummary{}
+			}
+			sec, cost, acc := dash, dash, msg(lang, "not_rated")
+			if im.Images > 0 {
+				sec, cost = num(lang, im.SecondsPerImage, 1), usd(lang, im.CostPerImage)
+			}
+			if im.Rated > 0 {
+				acc = pct(lang, im.AcceptanceRate)
+			}
+			rated := msg(lang, "rated_of", im.Rated, im.Images)
+			t.Rows = append(t.Rows, append(lead(r), num(lang, float64(r.Requests), 0), num(lang, float64(r.Errors), 0), sec, cost, rated, acc))
+		}
+		t.Notes = []string{msg(lang, "note.image")}
+	default: // chat
+		head = append(head, msg(lang, "col.strategy"), msg(lang, "col.requests"), msg(lang, "col.errors"), msg(lang, "col.quality"), msg(lang, "col.pass"), msg(lang, "col.p50"), msg(lang, "col.p95"), msg(lang, "col.ttft"), msg(lang, "col.tps"), msg(lang, "col.cost1k"))
+		widths = []float64{40}
+		if withSet {
+			widths = append(widths, 16)
+		}
+		widths = append(widths, 16.5, 18, 10.5, 15, 15, 13.5, 13.5, 13.5, 13, 13)
+		for _, r := range rs {
+			q, p50, p95, ttft, tps, c1k := dash, dash, dash, dash, dash, dash
+			if !r.AllFailed {
+				p50, p95, c1k = ms(lang, r.LatencyP50), ms(lang, r.LatencyP95), usd(lang, r.CostPer1K)
+				if r.Scored > 0 {
+					q = pct(lang, r.Quality)
+				}
+				if r.TTFTP50 > 0 {
+					ttft = ms(lang, r.TTFTP50)
+				}
+				if r.TokensPerSec > 0 {
+					tps = num(lang, r.TokensPerSec, 0)
+				}
+			}
+			t.Rows = append(t.Rows, append(lead(r), strategyLabel(r.Strategy), num(lang, float64(r.Requests), 0), num(lang, float64(r.Errors), 0), q, pct(lang, r.PassRate), p50, p95, ttft, tps, c1k))
+		}
+		t.NumFrom = len(head) - 9
+	}
+	if t.NumFrom == 0 {
+		t.NumFrom = 1
+		if withSet {
+			t.NumFrom = 2
+		}
+	}
+	t.Head, t.Widths = head, widths
+	return t
+}
+
+// setFact lists the plan's case sets: "search — Search (embeddings), 3 cases".
+func setFact(lang string, p advisor.Plan, red *redactor) string {
+	var parts []string
+	for _, s := range p.CaseSets {
+		kind := s.Kind
+		if kind == "" {
+			kind = advisor.CaseKindChat
+		}
+		parts = append(parts, fmt.Sprintf("%s — %s, %s", red.clean(s.Name), kindLabel(lang, kind), msg(lang, "n_cases", len(s.Cases))))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// caseFacts are the lines shown above a case's outputs: the prompt and the
+// accepted answer for chat (and the picture sent with it), the query and
+// its relevant documents for embeddings, the audio file and the reference
+// for transcriptions, the prompt for images.
+func caseFacts(lang, kind string, c advisor.Case, red *redactor) []pair {
+	var out []pair
+	add := func(key, v string) {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, pair{msg(lang, key), red.clean(v)})
+		}
+	}
+	switch kind {
+	case advisor.CaseKindEmbedding:
+		add("query", c.Input)
+		add("relevant", strings.Join(c.Relevant, ", "))
+	case advisor.CaseKindTranscription:
+		add("audio", filepath.Base(filepath.FromSlash(c.Audio)))
+		add("reference", c.Expected)
+	case advisor.CaseKindImage:
+		add("prompt", c.Input)
+	default:
+		add("input", c.Input)
+		if c.Image != "" {
+			add("image_input", filepath.Base(filepath.FromSlash(c.Image)))
+		}
+		add("expected", c.Expected)
+	}
+	return out
+}
+
+// outputHead is the head of a case's outputs table for its kind.
+func outputHead(lang, kind string) []string {
+	switch kind {
+	case advisor.CaseKindEmbedding:
+		return []string{msg(lang, "col.model"), msg(lang, "col.recall"), msg(lang, "col.rr"), msg(lang, "col.top_ranked")}
+	case advisor.CaseKindTranscription:
+		return []string{msg(lang, "col.model"), msg(lang, "col.wer"), msg(lang, "col.rtf"), msg(lang, "col.transcript")}
+	}
+	return []string{msg(lang, "col.model"), msg(lang, "col.strategy"), msg(lang, "col.score"), msg(lang, "col.output")}
+}
+
+// outputCells are a successful result's middle columns and its text for its
+// kind.
+func outputCells(lang, kind string, r advisor.Result, red *redactor) (a, b, text string) {
+	figure := func(key string, format func(float64) string) string {
+		if v, ok := r.Metrics[key]; ok {
+			return format(v)
+		}
+		return "–"
+	}
+	switch kind {
+	case advisor.CaseKindEmbedding:
+		ids := strings.Join(strings.Fields(red.clean(r.Output)), ", ")
+		return figure(advisor.MetricRecallAtK, func(v float64) string { return pct(lang, v) }),
+			figure(advisor.MetricReciprocalRank, func(v float64) string { return num(lang, v, 2) }), ids
+	case advisor.CaseKindTranscription:
+		rtf := figure(advisor.MetricRTF, func(v float64) string { return num(lang, v, 2) })
+		if r.Metrics[advisor.MetricAudioSeconds] <= 0 {
+			rtf = msg(lang, "na")
+		}
+		return figure(advisor.MetricWER, func(v float64) string { return pct(lang, v) }), rtf, strings.TrimSpace(red.clean(r.Output))
+	}
+	return strategyLabel(r.Strategy), pct(lang, r.Score), strings.TrimSpace(red.clean(r.Output))
+}
+
+// galleryItem is one generated image with what the reader needs to judge
+// it. File is where the image should be; Missing says it is not there.
+type galleryItem struct {
+	Model, Prompt, Facts string
+	Verdict, VerdictKey  string // VerdictKey: accepted | rejected | unrated
+	Alt                  string
+	File                 string
+	Missing              bool
+	Note                 string // why the image is not shown
+	Unreadable           string // the note for an image that is there but cannot be read
+	Link                 string // Markdown: the copy beside the report
+}
+
+// gallery collects the run's generated images in case order, then plan
+// endpoint order, then repeat; at most galleryImages of them.
+func gallery(in Input, lang string, red *redactor) ([]galleryItem, string) {
+	var rs []advisor.Result
+	for _, r := range in.Results {
+		if r.Artifact != "" && r.ErrorClass == "" {
+			rs = append(rs, r)
+		}
+	}
+	if len(rs) == 0 {
+		return nil, ""
+	}
+	var eps []string
+	if in.Run != nil {
+		for _, e := range planEndpoints(in.Run.Plan) {
+			eps = append(eps, e.Name)
+		}
+	}
+	rank := func(v string) int {
+		if i := indexOf(eps, v); i >= 0 {
+			return i
+		}
+		return len(eps)
+	}
+	sort.SliceStable(rs, func(i, j int) bool {
+		a, b := rs[i], rs[j]
+		if a.Case != b.Case {
+			return a.Case < b.Case
+		}
+		if ra, rb := rank(a.Endpoint), rank(b.Endpoint); ra != rb {
+			return ra < rb
+		}
+		return a.Repeat < b.Repeat
+	})
+	note := ""
+	if len(rs) > galleryImages {
+		note = msg(lang, "gallery_limited", galleryImages, len(rs))
+		rs = rs[:galleryImages]
+	}
+	var out []galleryItem
+	for _, r := range rs {
+		name := r.Model
+		if name == "" {
+			name = r.Endpoint
+		}
+		it := galleryItem{Model: red.clean(shortName(name, 28))}
+		if in.Run != nil {
+			if _, c, ok := in.Run.Plan.CaseAt(r.Case); ok {
+				it.Prompt = ellipsis(strings.Join(strings.Fields(red.clean(c.Input)), " "), 90)
+			}
+		}
+		it.Facts = ms(lang, r.LatencyMs) + " · " + usd(lang, r.CostUSD)
+		switch {
+		case r.Verdict == nil:
+			it.VerdictKey = "unrated"
+			it.Verdict = msg(lang, "not_rated")
+		case *r.Verdict:
+			it.VerdictKey = "accepted"
+			it.Verdict = msg(lang, "accepted")
+		default:
+			it.VerdictKey = "rejected"
+			it.Verdict = msg(lang, "rejected")
+		}
+		it.Alt = it.Model
+		if it.Prompt != "" {
+			it.Alt += " — " + it.Prompt
+		}
+		it.File = artifactPath(in.ArtifactRoot, r.Artifact)
+		it.Unreadable = msg(lang, "unreadable_image", filepath.Base(r.Artifact))
+		if st, err := os.Stat(it.File); err != nil || !st.Mode().IsRegular() {
+			it.Missing = true
+			it.Note = msg(lang, "missing_image", filepath.Base(r.Artifact))
+		}
+		out = append(out, it)
+	}
+	return out, note
+}
+
+// artifactPath resolves a stored artifact path: absolute as is, else
+// relative to the database's folder (root).
+func artifactPath(root, p string) string {
+	p = filepath.FromSlash(p)
+	if filepath.IsAbs(p) || root == "" {
+		return p
+	}
+	return filepath.Join(root, p)
+}
