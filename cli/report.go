@@ -118,6 +118,13 @@ func runReport(env Env) error {
 // decision's earlier runs) or a decision alone from the store.
 func loadReportInput(ctx context.Context, store *data.Store, runID, decisionID int64, path string) (report.Input, error) {
 	in := report.Input{Generated: time.Now().UTC()}
+	// Generated images are saved beside the database; a stored relative
+	// path is relative to its folder.
+	if abs, err := filepath.Abs(path); err == nil {
+		in.ArtifactRoot = filepath.Dir(abs)
+	} else {
+		in.ArtifactRoot = filepath.Dir(path)
+	}
 	if runID != 0 {
 		run, err := store.Run(ctx, runID)
 		if errors.Is(err, data.ErrNotFound) {

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"os"
 	"os/exec"
@@ -222,5 +224,64 @@ func TestWriteAtomicKeepsOldFileOnFailure(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(out); string(b) != "new" {
 		t.Errorf("the file is %q", b)
+	}
+}
+
+// TestReportCommandImages: a generated image stored with a path relative to
+// the database's folder and one with an absolute path are both embedded in
+// the HTML report; a missing one is noted, not an error.
+func TestReportCommandImages(t *testing.T) {
+	dbDir := t.TempDir()
+	db := filepath.Join(dbDir, "advisor.db")
+	ctx := context.Background()
+	store, err := data.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := advisor.Plan{Name: "pictures", Kind: advisor.CaseKindImage,
+		Endpoints: []advisor.Endpoint{{Name: "painter", Kind: advisor.KindOpenAI, Model: "gpt-image-1"}},
+		Cases:     []advisor.Case{{Input: "a lighthouse"}, {Input: "a bicycle"}, {Input: "a door"}}}
+	run := &data.Run{Name: "pictures", Plan: p, Total: 3}
+	if err := store.CreateRun(ctx, run); err != nil {
+		t.Fatal(err)
+	}
+	pngFile := func(path string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		img := image.NewRGBA(image.Rect(0, 0, 3, 2))
+		var b bytes.Buffer
+		png.Encode(&b, img)
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pngFile(filepath.Join(dbDir, "images", "run-1", "painter-0-0.png"))
+	abs := filepath.Join(t.TempDir(), "painter-1-0.png")
+	pngFile(abs)
+	for c, art := range []string{"images/run-1/painter-0-0.png", abs, "images/run-1/painter-2-0.png"} {
+		r := &advisor.Result{RunID: run.ID, Endpoint: "painter", Model: "gpt-image-1", Strategy: advisor.StrategyImage, Kind: advisor.CaseKindImage,
+			Case: c, LatencyMs: 9000, Artifact: art, Unscored: true, StartedAt: time.Now().UTC(), EndedAt: time.Now().UTC()}
+		if err := store.SaveResult(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	store.Close()
+	out := filepath.Join(t.TempDir(), "r.html")
+	// Run from another folder: the relative path must not depend on it.
+	code, _, stderr := runCLI("report", "--run", fmt.Sprint(run.ID), "--format", "html", "--out", out, "--db", db, "--lang", "en")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(b, []byte(`<img src="data:image/png;base64,`)); n != 2 {
+		t.Errorf("%d images embedded, want 2", n)
+	}
+	if !bytes.Contains(b, []byte("missing image: painter-2-0.png")) || !bytes.Contains(b, []byte("not rated")) {
+		t.Error("the missing or the unrated image is not said")
 	}
 }
