@@ -82,6 +82,7 @@ type App struct {
 	current   string
 	rebuild   func() fyne.CanvasObject
 	onKey     func(*fyne.KeyEvent) // the current screen's Enter/Escape handler
+	focus     fyne.Focusable       // what the current screen wants focused once shown
 	shortcuts []fyne.Shortcut      // the current screen's shortcuts, removed when it goes
 	lastError string               // the sentence of the last error shown (tests read it)
 
@@ -313,8 +314,12 @@ func (a *App) show(name string) {
 		build = func() fyne.CanvasObject { a.settings = newSettingsScreen(a); return a.settings.view }
 	}
 	a.rebuild = build
+	a.focus = nil
 	a.content.Objects = []fyne.CanvasObject{build()}
 	a.content.Refresh()
+	if a.focus != nil {
+		a.win.Canvas().Focus(a.focus)
+	}
 }
 
 // addShortcut adds a shortcut for the current screen only.

@@ -19,6 +19,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -249,6 +250,22 @@ func TestWizardDraftSavedAndResumed(t *testing.T) {
 	if w.step != 1 {
 		t.Fatalf("Enter: step %d, want 1", w.step)
 	}
+	// Inside the use-case box: Escape goes back, Ctrl+Enter goes on, Enter is a new line.
+	w.showStep(0)
+	w.useCase.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierControl})
+	if w.step != 1 {
+		t.Fatalf("Ctrl+Enter in the text box: step %d, want 1", w.step)
+	}
+	if f := h.a.win.Canvas().Focused(); f != nil {
+		t.Errorf("after leaving step 1 the focus is still on %T: Enter would go to a hidden field", f)
+	}
+	w.showStep(0)
+	w.useCase.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if w.step != 0 || !strings.Contains(w.useCase.Text, "\n") {
+		t.Fatalf("Enter in the text box: step %d, text %q", w.step, w.useCase.Text)
+	}
+	w.useCase.SetText("Sort support tickets")
+	w.showStep(1)
 	h.settle()
 	id := h.a.decision.ID
 

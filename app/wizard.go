@@ -33,7 +33,7 @@ type wizardScreen struct {
 	next     *widget.Button
 
 	// One widget per question, built for every step up front so values survive navigation.
-	useCase    *widget.Entry
+	useCase    *wizardEntry
 	selects    map[string]*widget.Select // single-choice questions and the main task
 	extraTasks *checkGrid
 	steps      [][]fyne.CanvasObject
@@ -106,8 +106,7 @@ func (w *wizardScreen) question(q advisor.Question) fyne.CanvasObject {
 	var input fyne.CanvasObject
 	switch {
 	case q.Values == nil: // free text: the use case
-		w.useCase = widget.NewMultiLineEntry()
-		w.useCase.Wrapping = fyne.TextWrapWord
+		w.useCase = newWizardEntry(w.onNext, w.onBack)
 		w.useCase.SetMinRowsVisible(3)
 		w.useCase.SetPlaceHolder(lang.L("wizard.use_case.placeholder"))
 		w.useCase.SetText(w.answers.UseCase)
@@ -246,8 +245,16 @@ func (w *wizardScreen) showStep(i int) {
 	} else {
 		w.next.SetText(lang.L("btn.next"))
 	}
+	if w.a.wizard == w {
+		// The field that had focus may have left the screen with its step.
+		w.a.win.Canvas().Unfocus()
+	}
 	if i == 0 && w.useCase != nil {
-		w.a.win.Canvas().Focus(w.useCase)
+		if w.a.wizard == w {
+			w.a.win.Canvas().Focus(w.useCase)
+		} else {
+			w.a.focus = w.useCase // focused once the screen is in the window
+		}
 	}
 }
 
@@ -325,4 +332,39 @@ func (w *wizardScreen) onFinish() {
 			a.show(screenRecommendation)
 		})
 	})
+}
+
+// wizardEntry is the multi-line use-case box. A text box keeps Enter and
+// Escape for itself, so it hands the wizard's keys on: Ctrl+Enter goes to the
+// next step and Escape goes back, as everywhere else in the wizard.
+type wizardEntry struct {
+	widget.Entry
+	next, back func()
+}
+
+func newWizardEntry(next, back func()) *wizardEntry {
+	e := &wizardEntry{next: next, back: back}
+	e.MultiLine = true
+	e.Wrapping = fyne.TextWrapWord
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedShortcut takes Ctrl+Enter (Cmd+Enter on macOS) for Next.
+func (e *wizardEntry) TypedShortcut(s fyne.Shortcut) {
+	if cs, ok := s.(*desktop.CustomShortcut); ok && (cs.KeyName == fyne.KeyReturn || cs.KeyName == fyne.KeyEnter) &&
+		(cs.Modifier == fyne.KeyModifierControl || cs.Modifier == fyne.KeyModifierSuper) {
+		e.next()
+		return
+	}
+	e.Entry.TypedShortcut(s)
+}
+
+// TypedKey takes Escape for Back.
+func (e *wizardEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape {
+		e.back()
+		return
+	}
+	e.Entry.TypedKey(k)
 }
