@@ -540,6 +540,8 @@ type barSeries struct {
 	name          string
 	color         drawing.Color
 	slot, slots   int
+	slotAt        []int // per category: this series' slot and the number of
+	slotsAt       []int // slots, when models differ between categories
 	values, highs []float64
 	base          []float64
 	format        func(float64) string // value labels above the bars; nil for none
@@ -553,15 +555,24 @@ func (s barSeries) GetStyle() chart.Style {
 func (s barSeries) Validate() error { return nil }
 func (s barSeries) Render(r chart.Renderer, cb chart.Box, xr, yr chart.Range, _ chart.Style) {
 	slotW := float64(xr.Translate(1) - xr.Translate(0))
-	groupW := slotW * 0.8
-	barW := groupW / float64(s.slots)
-	gap := math.Min(barW*0.12, 6*s.p.k)
 	for i, v := range s.values {
 		if math.IsNaN(v) {
 			continue
 		}
+		slot, slots := s.slot, s.slots
+		if s.slotAt != nil {
+			slot, slots = s.slotAt[i], s.slotsAt[i]
+		}
+		// A group of one or two models' bars stays narrower than a full
+		// one; single-slot charts (stacked errors, shortlist) keep theirs.
+		groupW := slotW * 0.8
+		if s.slotAt != nil {
+			groupW = slotW * math.Min(0.8, 0.3*float64(slots))
+		}
+		barW := groupW / float64(slots)
+		gap := math.Min(barW*0.12, 6*s.p.k)
 		cx := float64(cb.Left + xr.Translate(float64(i)))
-		left := cx - groupW/2 + float64(s.slot)*barW + gap/2
+		left := cx - groupW/2 + float64(slot)*barW + gap/2
 		right := left + barW - gap
 		y0 := 0.0
 		if s.base != nil {
@@ -675,8 +686,21 @@ func (p *plotter) barChart(name string, d *barData, label func(float64) string, 
 		}
 		c := p.frame(msg(p.lang, "chart."+name), items)
 		p.axes(&c, categoryAxis(p.fitLabels(d.cats)), axis(d.max))
+		// Each group has a slot for each model with a value in it, so a
+		// set whose models are only its own gets wide, centred bars.
+		slots := make([]int, len(d.cats))
+		slotAt := make([][]int, len(d.series))
 		for i, s := range d.series {
-			c.Series = append(c.Series, barSeries{p: p, name: s.label, color: p.models.color(s.id), slot: i, slots: len(d.series), values: s.values, highs: s.highs, format: label})
+			slotAt[i] = make([]int, len(d.cats))
+			for ci, v := range s.values {
+				if !math.IsNaN(v) {
+					slotAt[i][ci] = slots[ci]
+					slots[ci]++
+				}
+			}
+		}
+		for i, s := range d.series {
+			c.Series = append(c.Series, barSeries{p: p, name: s.label, color: p.models.color(s.id), slotAt: slotAt[i], slotsAt: slots, values: s.values, highs: s.highs, format: label})
 		}
 		return c
 	}

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -42,6 +43,49 @@ func TestDumpReports(t *testing.T) {
 		h.Close()
 		if _, err := WriteMarkdown(dir, lang, in); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+func TestDumpKinds(t *testing.T) {
+	dir := os.Getenv("REPORT_DUMP")
+	if dir == "" {
+		t.Skip("set REPORT_DUMP to a folder to write the reports there")
+	}
+	root := t.TempDir()
+	tinyPNG(t, filepath.Join(root, "images", "run-12", "painter-6-0.png"), 1024, 1024)
+	for _, lang := range []string{"en", "pt-BR"} {
+		in := kindsFixture(lang, root)
+		// More images than one row, one of them wide, one rejected.
+		extra := in.Results[len(in.Results)-2]
+		for i := 0; i < 3; i++ {
+			r := extra
+			r.Repeat = i + 1
+			r.Artifact = filepath.Join(root, fmt.Sprintf("wide-%d.png", i))
+			r.Verdict = bptr(i != 1)
+			tinyPNG(t, r.Artifact, 1536, 1024)
+			in.Results = append(in.Results, r)
+		}
+		in.Run.Plan.Repeats = 4
+		f, _ := os.Create(filepath.Join(dir, "kinds-"+lang+".pdf"))
+		if err := WritePDF(f, in); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		h, _ := os.Create(filepath.Join(dir, "kinds-"+lang+".html"))
+		if err := WriteHTML(h, in); err != nil {
+			t.Fatal(err)
+		}
+		h.Close()
+		if _, err := WriteMarkdown(dir, "kinds-"+lang, in); err != nil {
+			t.Fatal(err)
+		}
+		cs, err := Charts(in, ChartOptions{PNG: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cs {
+			os.WriteFile(filepath.Join(dir, "kinds-"+lang+"-"+c.Name+".png"), c.PNG, 0o644)
 		}
 	}
 }

@@ -319,7 +319,7 @@ func (d *pdfDoc) chart(c Chart) {
 func (d *pdfDoc) gallery(items []galleryItem) {
 	const perRow, gap = 3, 5.0
 	w := (d.textW - gap*(perRow-1)) / perRow
-	box := w * 0.8
+	box := w * 0.75
 	capH := 4*3.6 + 2
 	for start := 0; start < len(items); start += perRow {
 		row := items[start:min(start+perRow, len(items))]
@@ -348,12 +348,18 @@ func (d *pdfDoc) galleryCell(g galleryItem, x, y, w, box float64) {
 				d.f.ClearError()
 				note = g.Unreadable
 			} else {
-				iw, ih := box, box
-				if im.W >= im.H {
-					ih = box * float64(im.H) / float64(im.W)
+				// Fit inside the frame, keeping the image's proportions.
+				const pad = 1.0
+				iw, ih := w-2*pad, box-2*pad
+				if float64(im.W)/float64(im.H) > iw/ih {
+					ih = iw * float64(im.H) / float64(im.W)
 				} else {
-					iw = box * float64(im.W) / float64(im.H)
+					iw = ih * float64(im.W) / float64(im.H)
 				}
+				d.f.SetFillColor(250, 250, 250)
+				d.f.SetDrawColor(220, 220, 220)
+				d.f.SetLineWidth(0.2)
+				d.f.Rect(x, y, w, box, "FD")
 				d.f.ImageOptions(name, x+(w-iw)/2, y+(box-ih)/2, iw, ih, false, opt, 0, "")
 				shown = true
 			}
