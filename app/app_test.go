@@ -495,6 +495,8 @@ func TestTranslationsComplete(t *testing.T) {
 		"results.export.": {formatPDF, formatHTML, formatMarkdown, formatCSV, formatJSON, formatJSONL},
 		"modality.":       {"text", "image", "audio"},
 		"kind.":           endpointKinds,
+		"casekind.":       caseKinds,
+		"live.kind.":      caseKinds,
 	}
 	sort.Strings(prefixes)
 	for _, p := range prefixes {

@@ -36,11 +36,15 @@ func problem(line int, key string, args map[string]any) caseProblem {
 	return caseProblem{Line: line, Key: key, Args: args}
 }
 
-// parseCases reads test cases from a CSV file (header with an "input"
+// parseCasesOf reads test cases from a CSV file (header with an "input"
 // column, optional "expected", "checks" separated by ; or |, "pattern") or a
 // JSONL file (one {"input","expected","checks","pattern"} object a line).
 // Bad rows are listed with their line number and left out; good ones are kept.
-func parseCases(name string, r io.Reader) ([]advisor.Case, []caseProblem, error) {
+//
+// Cases of other kinds: chat cases may name an "image", transcription cases
+// need an "audio" file and the reference transcript as "expected", embedding
+// queries list their "relevant" document ids.
+func parseCasesOf(kind, name string, r io.Reader) ([]advisor.Case, []caseProblem, error) {
 	b, err := io.ReadAll(r)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read %s: %w", name, err)
@@ -50,9 +54,9 @@ func parseCases(name string, r io.Reader) ([]advisor.Case, []caseProblem, error)
 	var bad []caseProblem
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".jsonl", ".ndjson", ".json":
-		cases, bad = parseJSONLCases(b)
+		cases, bad = parseJSONLCases(kind, b)
 	case ".csv", ".tsv", ".txt":
-		cases, bad, err = parseCSVCases(b, strings.EqualFold(filepath.Ext(name), ".tsv"))
+		cases, bad, err = parseCSVCases(kind, b, strings.EqualFold(filepath.Ext(name), ".tsv"))
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", name, err)
 		}
@@ -66,7 +70,7 @@ func parseCases(name string, r io.Reader) ([]advisor.Case, []caseProblem, error)
 	return cases, bad, nil
 }
 
-func parseCSVCases(b []byte, tab bool) ([]advisor.Case, []caseProblem, error) {
+func parseCSVCases(kind string, b []byte, tab bool) ([]advisor.Case, []caseProblem, error) {
 	cr := csv.NewReader(bytes.NewReader(b))
 	cr.FieldsPerRecord = -1
 	if tab {
@@ -80,9 +84,12 @@ func parseCSVCases(b []byte, tab bool) ([]advisor.Case, []caseProblem, error) {
 	for i, h := range header {
 		col[strings.ToLower(strings.TrimSpace(h))] = i
 	}
-	in, ok := col["input"]
-	if !ok {
-		return nil, nil, fmt.Errorf("the header row needs an \"input\" column; found: %s", strings.Join(header, ", "))
+	need := "input"
+	if kind == advisor.CaseKindTranscription {
+		need = "audio"
+	}
+	if _, ok := col[need]; !ok {
+		return nil, nil, fmt.Errorf("the header row needs an %q column; found: %s", need, strings.Join(header, ", "))
 	}
 	get := func(rec []string, name string) string {
 		if i, ok := col[name]; ok && i < len(rec) {
@@ -110,14 +117,12 @@ func parseCSVCases(b []byte, tab bool) ([]advisor.Case, []caseProblem, error) {
 			bad = append(bad, problem(line, "cases.bad.columns", map[string]any{"N": len(rec), "Header": len(header)}))
 			continue
 		}
-		c := advisor.Case{Expected: get(rec, "expected"), Pattern: get(rec, "pattern")}
-		if in < len(rec) {
-			c.Input = strings.TrimSpace(rec[in])
-		}
+		c := advisor.Case{Input: get(rec, "input"), Expected: get(rec, "expected"), Pattern: get(rec, "pattern"),
+			Image: get(rec, "image"), Audio: get(rec, "audio"), Relevant: splitList(get(rec, "relevant"))}
 		if checks := get(rec, "checks"); checks != "" {
-			c.Checks = strings.FieldsFunc(checks, func(r rune) bool { return r == ';' || r == '|' || r == ',' || r == ' ' })
+			c.Checks = splitList(checks)
 		}
-		if p, bad1 := caseProblemOf(c, line); bad1 {
+		if p, bad1 := caseProblemOf(kind, c, line); bad1 {
 			bad = append(bad, p)
 			continue
 		}
@@ -126,7 +131,7 @@ func parseCSVCases(b []byte, tab bool) ([]advisor.Case, []caseProblem, error) {
 	return cases, bad, nil
 }
 
-func parseJSONLCases(b []byte) ([]advisor.Case, []caseProblem) {
+func parseJSONLCases(kind string, b []byte) ([]advisor.Case, []caseProblem) {
 	var cases []advisor.Case
 	var bad []caseProblem
 	sc := bufio.NewScanner(bytes.NewReader(b))
@@ -146,7 +151,7 @@ func parseJSONLCases(b []byte) ([]advisor.Case, []caseProblem) {
 			continue
 		}
 		c.Input = strings.TrimSpace(c.Input)
-		if p, bad1 := caseProblemOf(c, line); bad1 {
+		if p, bad1 := caseProblemOf(kind, c, line); bad1 {
 			bad = append(bad, p)
 			continue
 		}
@@ -158,10 +163,49 @@ func parseJSONLCases(b []byte) ([]advisor.Case, []caseProblem) {
 	return cases, bad
 }
 
-// caseProblemOf says what is wrong with a case, if anything.
-func caseProblemOf(c advisor.Case, line int) (caseProblem, bool) {
+// splitList splits "a; b | c, d" into its items.
+func splitList(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == '|' || r == ',' || r == ' ' })
+}
+
+var (
+	audioFormats = []string{".wav", ".mp3", ".m4a"}
+	imageFormats = []string{".png", ".jpg", ".jpeg"}
+)
+
+// caseProblemOf says what is wrong with a case of a kind, if anything.
+func caseProblemOf(kind string, c advisor.Case, line int) (caseProblem, bool) {
+	switch kind {
+	case advisor.CaseKindTranscription:
+		if c.Audio == "" {
+			return problem(line, "cases.bad.no_audio", nil), true
+		}
+		if !contains(audioFormats, strings.ToLower(filepath.Ext(c.Audio))) {
+			return problem(line, "cases.bad.audio_format", map[string]any{"File": filepath.Base(c.Audio)}), true
+		}
+		if strings.TrimSpace(c.Expected) == "" {
+			return problem(line, "cases.bad.no_transcript", nil), true
+		}
+		return caseProblem{}, false
+	case advisor.CaseKindEmbedding:
+		if c.Input == "" {
+			return problem(line, "cases.bad.no_input", nil), true
+		}
+		if len(c.Relevant) == 0 {
+			return problem(line, "cases.bad.no_relevant", nil), true
+		}
+		return caseProblem{}, false
+	case advisor.CaseKindImage:
+		if c.Input == "" {
+			return problem(line, "cases.bad.no_input", nil), true
+		}
+		return caseProblem{}, false
+	}
 	if c.Input == "" {
 		return problem(line, "cases.bad.no_input", nil), true
+	}
+	if c.Image != "" && !contains(imageFormats, strings.ToLower(filepath.Ext(c.Image))) {
+		return problem(line, "cases.bad.image_format", map[string]any{"File": filepath.Base(c.Image)}), true
 	}
 	for _, ch := range c.Checks {
 		if !contains(allChecks, ch) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -72,7 +73,28 @@ type testSetup struct {
 	rubric      string
 	embedding   string // candidate name serving embeddings ("" = none)
 	embedModel  string
+	kind        string // what the cases test: chat, embedding, transcription or image
+	language    string // transcription: ISO-639-1 hint
+	imageSize   string // image: WIDTHxHEIGHT
 }
+
+// caseKinds are the kinds of test, in the order the setup offers them.
+var caseKinds = []string{advisor.CaseKindChat, advisor.CaseKindEmbedding, advisor.CaseKindTranscription, advisor.CaseKindImage}
+
+// kindFor is the kind of test that fits a recommended model type.
+func kindFor(modelType string) string {
+	switch modelType {
+	case advisor.TypeSpeechToText:
+		return advisor.CaseKindTranscription
+	case advisor.TypeImageGeneration:
+		return advisor.CaseKindImage
+	case advisor.TypeEmbedding:
+		return advisor.CaseKindEmbedding
+	}
+	return advisor.CaseKindChat
+}
+
+func caseKindLabel(k string) string { return labelOr("casekind."+k, k) }
 
 // liveTestScreen sets up a live test: candidates, examples, documents,
 // strategies and checks; Start creates the run and opens the run screen.
@@ -91,6 +113,9 @@ type liveTestScreen struct {
 	strategies  *checkGrid
 	checks      *checkGrid
 	detectedAdd []*widget.Button // one per detected model
+	kind        *widget.Select
+	language    *widget.Entry
+	imageSize   *widget.Entry
 	judge       *widget.Select
 	rubric      *widget.Entry
 	embedding   *widget.Select
@@ -119,9 +144,12 @@ type importPreview struct {
 func newLiveTestScreen(a *App) *liveTestScreen {
 	l := &liveTestScreen{a: a}
 	if a.setup == nil {
-		a.setup = &testSetup{strategies: []string{advisor.StrategyZeroShot, advisor.StrategyFewShot}, checks: []string{advisor.CheckContains}, concurrency: a.concurrency(), repeats: 1}
-		if rec := a.recommendation(); rec != nil && contains(rec.Strategy.Plan, advisor.StepRAG) {
-			a.setup.strategies = append(a.setup.strategies, advisor.StrategyRAG)
+		a.setup = &testSetup{strategies: []string{advisor.StrategyZeroShot, advisor.StrategyFewShot}, checks: []string{advisor.CheckContains}, concurrency: a.concurrency(), repeats: 1, kind: advisor.CaseKindChat}
+		if rec := a.recommendation(); rec != nil {
+			if contains(rec.Strategy.Plan, advisor.StepRAG) {
+				a.setup.strategies = append(a.setup.strategies, advisor.StrategyRAG)
+			}
+			a.setup.kind = kindFor(rec.Model.Type)
 		}
 	}
 	if len(a.candidates) == 0 && a.recommendation() != nil {
@@ -144,8 +172,12 @@ func newLiveTestScreen(a *App) *liveTestScreen {
 	addCase := widget.NewButtonWithIcon(lang.L("live.case.add"), theme.ContentAddIcon(), func() { l.editCase(-1) })
 	importBtn := widget.NewButtonWithIcon(lang.L("live.case.import"), theme.UploadIcon(), l.onImport)
 	listBox := withMinHeight(l.caseList, 240)
+	l.kind = widget.NewSelect(labelsOf(caseKinds, caseKindLabel), nil)
+	l.kind.SetSelectedIndex(indexOf(caseKinds, l.s.kind))
+	l.kind.OnChanged = func(string) { l.onKind(caseKinds[l.kind.SelectedIndex()]) }
+	kindRow := container.NewBorder(nil, nil, widget.NewLabelWithStyle(lang.L("live.kind"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, l.kind)
 	casesCard := widget.NewCard(lang.L("live.cases"), lang.L("live.cases.sub"),
-		container.NewVBox(container.NewHBox(addCase, importBtn, l.casesCount), listBox))
+		container.NewVBox(kindRow, hint(lang.L("live.kind."+l.s.kind)), container.NewHBox(addCase, importBtn, l.casesCount), listBox))
 	l.refreshCases()
 
 	// Few-shot examples
@@ -192,20 +224,39 @@ func newLiveTestScreen(a *App) *liveTestScreen {
 	l.embedModel.SetText(l.s.embedModel)
 	l.embedModel.OnChanged = func(v string) { l.s.embedModel = strings.TrimSpace(v) }
 	l.refreshHelpers()
-	form := widget.NewForm(
-		widget.NewFormItem(lang.L("live.documents"), container.NewBorder(nil, nil, nil, browse, l.documents)),
-		widget.NewFormItem(lang.L("live.strategies"), l.strategies.box),
-		widget.NewFormItem(lang.L("live.checks"), l.checks.box),
-		widget.NewFormItem(lang.L("live.judge"), l.judge),
-		widget.NewFormItem(lang.L("live.rubric"), l.rubric),
-		widget.NewFormItem(lang.L("live.embedding"), container.NewGridWithColumns(2, l.embedding, l.embedModel)),
-		widget.NewFormItem(lang.L("live.concurrency"), l.concurrency),
-		widget.NewFormItem(lang.L("live.repeats"), l.repeats),
-	)
-	form.Items[0].HintText = lang.L("live.documents.hint")
-	form.Items[2].HintText = lang.L("live.checks.hint")
-	form.Items[3].HintText = lang.L("live.judge.hint")
-	form.Items[5].HintText = lang.L("live.embedding.hint")
+	l.language = widget.NewEntry()
+	l.language.SetPlaceHolder("en")
+	l.language.SetText(l.s.language)
+	l.language.OnChanged = func(v string) { l.s.language = strings.TrimSpace(v) }
+	l.imageSize = widget.NewEntry()
+	l.imageSize.SetPlaceHolder("1024x1024")
+	l.imageSize.SetText(l.s.imageSize)
+	l.imageSize.OnChanged = func(v string) { l.s.imageSize = strings.TrimSpace(v) }
+	form := widget.NewForm()
+	item := func(key string, obj fyne.CanvasObject, hintKey string) {
+		it := widget.NewFormItem(lang.L(key), obj)
+		if hintKey != "" {
+			it.HintText = lang.L(hintKey)
+		}
+		form.AppendItem(it)
+	}
+	switch l.s.kind {
+	case advisor.CaseKindChat:
+		item("live.documents", container.NewBorder(nil, nil, nil, browse, l.documents), "live.documents.hint")
+		item("live.strategies", l.strategies.box, "")
+		item("live.checks", l.checks.box, "live.checks.hint")
+		item("live.judge", l.judge, "live.judge.hint")
+		item("live.rubric", l.rubric, "")
+		item("live.embedding", container.NewGridWithColumns(2, l.embedding, l.embedModel), "live.embedding.hint")
+	case advisor.CaseKindEmbedding:
+		item("live.documents", container.NewBorder(nil, nil, nil, browse, l.documents), "live.documents.embedding_hint")
+	case advisor.CaseKindTranscription:
+		item("live.language", l.language, "live.language.hint")
+	case advisor.CaseKindImage:
+		item("live.image_size", l.imageSize, "")
+	}
+	item("live.concurrency", l.concurrency, "")
+	item("live.repeats", l.repeats, "")
 	howCard := widget.NewCard(lang.L("live.how"), "", form)
 
 	l.problem = wrapped("")
@@ -215,7 +266,11 @@ func newLiveTestScreen(a *App) *liveTestScreen {
 	l.start.Importance = widget.HighImportance
 	bottom := container.NewBorder(nil, nil, nil, l.start, l.problem)
 
-	page := container.NewVBox(candCard, casesCard, fewCard, howCard)
+	page := container.NewVBox(candCard, casesCard)
+	if l.s.kind == advisor.CaseKindChat {
+		page.Add(fewCard)
+	}
+	page.Add(howCard)
 	if a.run != nil && !a.run.finished {
 		back := widget.NewButtonWithIcon(lang.L("live.running"), theme.MediaPlayIcon(), func() { a.show(screenRun) })
 		back.Importance = widget.WarningImportance
@@ -233,6 +288,39 @@ func (a *App) recommendation() *advisor.Recommendation {
 		return nil
 	}
 	return a.decision.Recommendation
+}
+
+// onKind switches what the examples test and rebuilds the setup for it.
+func (l *liveTestScreen) onKind(kind string) {
+	if kind == l.s.kind {
+		return
+	}
+	l.s.kind = kind
+	l.a.show(screenLiveTest)
+}
+
+// caseText is one case in a line, as its kind shows it.
+func caseText(kind string, i int, c advisor.Case) string {
+	txt := fmt.Sprintf("%d. ", i+1)
+	switch kind {
+	case advisor.CaseKindTranscription:
+		return txt + filepath.Base(c.Audio) + "  →  " + oneLine(c.Expected, 70)
+	case advisor.CaseKindEmbedding:
+		return txt + oneLine(c.Input, 80) + "  →  " + strings.Join(c.Relevant, ", ")
+	case advisor.CaseKindImage:
+		return txt + oneLine(c.Input, 120)
+	}
+	txt += oneLine(c.Input, 80)
+	if c.Image != "" {
+		txt += " [" + filepath.Base(c.Image) + "]"
+	}
+	if c.Expected != "" {
+		txt += "  →  " + oneLine(c.Expected, 50)
+	}
+	if len(c.Checks) > 0 {
+		txt += "  [" + strings.Join(c.Checks, ", ") + "]"
+	}
+	return txt
 }
 
 // refreshHelpers offers the candidates as judge and embedding endpoints.
@@ -357,14 +445,7 @@ func (l *liveTestScreen) createCaseRow() fyne.CanvasObject {
 func (l *liveTestScreen) updateCaseRow(i widget.ListItemID, o fyne.CanvasObject) {
 	c := l.s.cases[i]
 	row := o.(*fyne.Container)
-	txt := fmt.Sprintf("%d. %s", i+1, oneLine(c.Input, 80))
-	if c.Expected != "" {
-		txt += "  →  " + oneLine(c.Expected, 50)
-	}
-	if len(c.Checks) > 0 {
-		txt += "  [" + strings.Join(c.Checks, ", ") + "]"
-	}
-	row.Objects[0].(*widget.Label).SetText(txt)
+	row.Objects[0].(*widget.Label).SetText(caseText(l.s.kind, i, c))
 	btns := row.Objects[1].(*fyne.Container).Objects
 	btns[0].(*widget.Button).OnTapped = func() { l.editCase(i) }
 	btns[1].(*widget.Button).OnTapped = func() { l.removeCase(i) }
@@ -415,20 +496,55 @@ func (l *liveTestScreen) editCase(i int) {
 	checks.SetSelected(c.Checks)
 	pattern := widget.NewEntry()
 	pattern.SetText(c.Pattern)
-	items := []*widget.FormItem{
-		widget.NewFormItem(lang.L("live.case.input"), input),
-		widget.NewFormItem(lang.L("live.case.expected"), expected),
-		widget.NewFormItem(lang.L("live.checks"), checks.box),
-		widget.NewFormItem(lang.L("live.case.pattern"), pattern),
+	file := widget.NewEntry() // image (chat) or audio (transcription)
+	relevant := widget.NewEntry()
+	relevant.SetText(strings.Join(c.Relevant, ", "))
+	relevant.SetPlaceHolder("faq.md, pricing.md")
+	kind := l.s.kind
+	var items []*widget.FormItem
+	add := func(key string, obj fyne.CanvasObject, hintKey string) {
+		it := widget.NewFormItem(lang.L(key), obj)
+		if hintKey != "" {
+			it.HintText = lang.L(hintKey)
+		}
+		items = append(items, it)
 	}
-	items[2].HintText = lang.L("live.case.checks_hint")
+	switch kind {
+	case advisor.CaseKindTranscription:
+		file.SetText(c.Audio)
+		file.SetPlaceHolder("/path/to/interview.wav")
+		add("live.case.audio", file, "live.case.audio_hint")
+		add("live.case.transcript", expected, "")
+	case advisor.CaseKindEmbedding:
+		add("live.case.query", input, "")
+		add("live.case.relevant", relevant, "live.case.relevant_hint")
+	case advisor.CaseKindImage:
+		add("live.case.prompt", input, "")
+	default:
+		file.SetText(c.Image)
+		file.SetPlaceHolder("/path/to/photo.png")
+		add("live.case.input", input, "")
+		add("live.case.expected", expected, "")
+		add("live.checks", checks.box, "live.case.checks_hint")
+		add("live.case.pattern", pattern, "")
+		add("live.case.image", file, "live.case.image_hint")
+	}
 	d := dialog.NewForm(lang.L("live.case.title"), lang.L("btn.save"), lang.L("btn.cancel"), items, func(ok bool) {
 		if !ok {
 			return
 		}
-		nc := advisor.Case{Input: strings.TrimSpace(input.Text), Expected: strings.TrimSpace(expected.Text),
-			Checks: checks.Selected(), Pattern: strings.TrimSpace(pattern.Text)}
-		if p, bad := caseProblemOf(nc, 0); bad {
+		nc := advisor.Case{Input: strings.TrimSpace(input.Text), Expected: strings.TrimSpace(expected.Text)}
+		switch kind {
+		case advisor.CaseKindTranscription:
+			nc.Input, nc.Audio = "", strings.TrimSpace(file.Text)
+		case advisor.CaseKindEmbedding:
+			nc.Expected, nc.Relevant = "", splitList(relevant.Text)
+		case advisor.CaseKindImage:
+			nc.Expected = ""
+		default:
+			nc.Checks, nc.Pattern, nc.Image = checks.Selected(), strings.TrimSpace(pattern.Text), strings.TrimSpace(file.Text)
+		}
+		if p, bad := caseProblemOf(kind, nc, 0); bad {
 			l.a.showError(fail("err.case", fmt.Errorf("%s", p.Reason())))
 			return
 		}
@@ -439,7 +555,7 @@ func (l *liveTestScreen) editCase(i int) {
 			l.addCases(nc)
 		}
 	}, l.a.win)
-	d.Resize(fyne.NewSize(720, 460))
+	d.Resize(fyne.NewSize(720, 520))
 	d.Show()
 }
 
@@ -515,12 +631,13 @@ func (l *liveTestScreen) onImport() {
 
 // importFile parses a cases file off the UI goroutine and shows a preview.
 func (l *liveTestScreen) importFile(path string) {
+	kind := l.s.kind
 	l.a.goWork(func(ctx context.Context) {
 		f, err := os.Open(path)
 		var cases []advisor.Case
 		var bad []caseProblem
 		if err == nil {
-			cases, bad, err = parseCases(path, f)
+			cases, bad, err = parseCasesOf(kind, path, f)
 			f.Close()
 		}
 		l.a.ui(func() {
@@ -543,7 +660,7 @@ func (l *liveTestScreen) showPreview(p *importPreview) {
 			box.Add(hint(lang.L("live.import.more", map[string]any{"N": len(p.cases) - 5})))
 			break
 		}
-		box.Add(widget.NewLabel(oneLine(c.Input, 60) + "  →  " + oneLine(c.Expected, 40)))
+		box.Add(widget.NewLabel(caseText(l.s.kind, i, c)))
 	}
 	if len(p.bad) > 0 {
 		h := widget.NewLabelWithStyle(lang.L("live.import.bad", map[string]any{"N": len(p.bad)}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -591,11 +708,25 @@ func (l *liveTestScreen) plan() advisor.Plan {
 			p.Name = t + " · " + p.Name
 		}
 	}
+	chat := l.s.kind == "" || l.s.kind == advisor.CaseKindChat
+	if !chat {
+		p.Kind = l.s.kind
+		p.FewShot = nil
+		switch l.s.kind {
+		case advisor.CaseKindTranscription:
+			p.Language, p.Documents = l.s.language, ""
+		case advisor.CaseKindImage:
+			p.ImageSize, p.Documents = l.s.imageSize, ""
+		}
+	}
 	for _, c := range l.s.cases {
-		if len(c.Checks) == 0 {
+		if chat && len(c.Checks) == 0 {
 			c.Checks = append([]string(nil), l.s.checks...)
 		}
 		p.Cases = append(p.Cases, c)
+	}
+	if !chat {
+		return p
 	}
 	for _, ep := range l.a.candidates {
 		if l.s.judge != "" && ep.Name == l.s.judge {
@@ -645,8 +776,10 @@ type endpointEditor struct {
 	keyEnv     *widget.Entry
 	priceIn    *widget.Entry
 	priceOut   *widget.Entry
+	priceUnit  *widget.Entry // per minute of audio or per image, for those kinds
 	testBtn    *widget.Button
 	testResult *widget.Label
+	kindOfTest string
 	dialog     *dialog.FormDialog
 }
 
@@ -683,6 +816,15 @@ func (l *liveTestScreen) editEndpoint(i int) {
 	if ep.PriceOutPer1M != nil {
 		e.priceOut.SetText(strconv.FormatFloat(*ep.PriceOutPer1M, 'f', -1, 64))
 	}
+	e.priceUnit = widget.NewEntry()
+	switch {
+	case ep.PricePerMinute != nil:
+		e.priceUnit.SetText(strconv.FormatFloat(*ep.PricePerMinute, 'f', -1, 64))
+	case ep.PricePerImage != nil:
+		e.priceUnit.SetText(strconv.FormatFloat(*ep.PricePerImage, 'f', -1, 64))
+	}
+	e.priceUnit.SetPlaceHolder(lang.L("live.ep.price.placeholder"))
+	e.kindOfTest = l.s.kind
 	e.priceIn.SetPlaceHolder(lang.L("live.ep.price.placeholder"))
 	e.priceOut.SetPlaceHolder(lang.L("live.ep.price.placeholder"))
 	e.testResult = wrapped("")
@@ -700,8 +842,14 @@ func (l *liveTestScreen) editEndpoint(i int) {
 		widget.NewFormItem(lang.L("live.ep.key_env"), e.keyEnv),
 		widget.NewFormItem(lang.L("live.ep.price_in"), e.priceIn),
 		widget.NewFormItem(lang.L("live.ep.price_out"), e.priceOut),
-		widget.NewFormItem("", container.NewVBox(e.testBtn, e.testResult)),
 	}
+	switch l.s.kind {
+	case advisor.CaseKindTranscription:
+		items = append(items, widget.NewFormItem(lang.L("live.ep.price_minute"), e.priceUnit))
+	case advisor.CaseKindImage:
+		items = append(items, widget.NewFormItem(lang.L("live.ep.price_image"), e.priceUnit))
+	}
+	items = append(items, widget.NewFormItem("", container.NewVBox(e.testBtn, e.testResult)))
 	items[6].HintText = lang.L("live.ep.key.hint")
 	onKind := func(k string) {
 		if k == advisor.KindAzure {
@@ -781,7 +929,7 @@ func (e *endpointEditor) endpoint(base advisor.Endpoint) (advisor.Endpoint, erro
 		}
 		v, err := strconv.ParseFloat(s, 64)
 		if err != nil || v < 0 {
-			return nil, fmt.Errorf("%s: %q is not a price in USD per 1M tokens", field, s)
+			return nil, fmt.Errorf("%s: %q is not a price in USD", field, s)
 		}
 		return &v, nil
 	}
@@ -791,6 +939,16 @@ func (e *endpointEditor) endpoint(base advisor.Endpoint) (advisor.Endpoint, erro
 	}
 	if ep.PriceOutPer1M, err = price("price_out_per_1m", e.priceOut.Text); err != nil {
 		return ep, err
+	}
+	switch e.kindOfTest {
+	case advisor.CaseKindTranscription:
+		if ep.PricePerMinute, err = price("price_per_minute", e.priceUnit.Text); err != nil {
+			return ep, err
+		}
+	case advisor.CaseKindImage:
+		if ep.PricePerImage, err = price("price_per_image", e.priceUnit.Text); err != nil {
+			return ep, err
+		}
 	}
 	return ep, nil
 }

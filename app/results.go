@@ -85,7 +85,7 @@ func newResultsScreen(a *App) *resultsScreen {
 			o.(*widget.Label).SetText(lang.L(summaryHeaders[id.Col]))
 		}
 	}
-	widths := []float32{180, 230, 110, 70, 110, 110, 130, 90, 130, 90, 100}
+	widths := []float32{180, 230, 110, 70, 110, 110, 130, 90, 130, 90, 100, 320}
 	for i, w := range widths {
 		r.table.SetColumnWidth(i, w)
 	}
@@ -126,7 +126,7 @@ func newResultsScreen(a *App) *resultsScreen {
 }
 
 var summaryHeaders = []string{"results.col.endpoint", "results.col.strategy", "results.col.requests", "results.col.errors",
-	"results.col.p50", "results.col.p95", "results.col.ttft", "results.col.tps", "results.col.cost1k", "results.col.quality", "results.col.pass"}
+	"results.col.p50", "results.col.p95", "results.col.ttft", "results.col.tps", "results.col.cost1k", "results.col.quality", "results.col.pass", "results.col.details"}
 
 func (r *resultsScreen) summarySize() (int, int) { return len(r.summary), len(summaryHeaders) }
 
@@ -162,10 +162,25 @@ func (r *resultsScreen) summaryCell(id widget.TableCellID, o fyne.CanvasObject) 
 		v = fmt.Sprintf("%.0f%%", s.Quality*100)
 	case 10:
 		v = fmt.Sprintf("%.0f%%", s.PassRate*100)
+	case 11:
+		v = kindDetails(s)
 	}
 	l := o.(*widget.Label)
 	l.SetText(v)
 	l.Truncation = fyne.TextTruncateEllipsis
+}
+
+// kindDetails are the figures of an embedding, transcription or image row.
+func kindDetails(s advisor.SummaryRow) string {
+	switch {
+	case s.Embedding != nil:
+		return lang.L("results.details.embedding", map[string]any{"K": s.Embedding.K, "Recall": fmt.Sprintf("%.0f%%", s.Embedding.RecallAtK*100), "MRR": fmt.Sprintf("%.2f", s.Embedding.MRR)})
+	case s.Transcription != nil:
+		return lang.L("results.details.transcription", map[string]any{"WER": fmt.Sprintf("%.0f%%", s.Transcription.WER*100), "RTF": fmt.Sprintf("%.2f", s.Transcription.RTF), "Cost": money(s.Transcription.CostPerMin)})
+	case s.Image != nil:
+		return lang.L("results.details.image", map[string]any{"Accepted": s.Image.Accepted, "Rated": s.Image.Rated, "Images": s.Image.Images, "Seconds": fmt.Sprintf("%.1f", s.Image.SecondsPerImage)})
+	}
+	return ""
 }
 
 // loadRuns lists the decision's runs (every run when there is no decision).
