@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/advisor/livetest"
 	"github.com/llm-advisor/llm-advisor/data"
 	"github.com/llm-advisor/llm-advisor/report"
 )
@@ -137,7 +139,8 @@ func loadReportInput(ctx context.Context, store *data.Store, runID, decisionID i
 		if err != nil {
 			return in, err
 		}
-		in.Run = &report.RunInfo{ID: run.ID, Name: run.Name, Status: run.Status, StartedAt: run.StartedAt, EndedAt: run.EndedAt, Plan: run.Plan}
+		in.Run = &report.RunInfo{ID: run.ID, Name: run.Name, Status: run.Status, StartedAt: run.StartedAt, EndedAt: run.EndedAt, Plan: run.Plan,
+			Unpriced: unpriced(run.Plan)}
 		in.Results = results
 		in.Title = run.Name
 		decisionID = run.DecisionID
@@ -164,6 +167,22 @@ func loadReportInput(ctx context.Context, store *data.Store, runID, decisionID i
 		}
 	}
 	return in, nil
+}
+
+// unpriced names the plan's endpoints whose cost cannot be counted for the
+// kind of cases they serve (no price in the plan or the catalog), so the
+// report says "no price" rather than showing them as free.
+func unpriced(p advisor.Plan) map[string]bool {
+	prices, unitPrices := catalogPrices(), catalogUnitPrices()
+	out := map[string]bool{}
+	for _, s := range p.Sets() {
+		for _, ep := range s.Endpoints {
+			if !livetest.PriceKnown(ep, s.Kind, prices, unitPrices) {
+				out[ep.Name] = true
+			}
+		}
+	}
+	return out
 }
 
 // runHistory sums up the decision's runs that started before this one, oldest

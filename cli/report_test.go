@@ -284,4 +284,9 @@ func TestReportCommandImages(t *testing.T) {
 	if !bytes.Contains(b, []byte("missing image: painter-2-0.png")) || !bytes.Contains(b, []byte("not rated")) {
 		t.Error("the missing or the unrated image is not said")
 	}
+	// The endpoint has no price in the plan and no catalog id: its cost is
+	// unknown, not free.
+	if !bytes.Contains(b, []byte("no price")) {
+		t.Error("an unpriced endpoint's cost is not said to be unknown")
+	}
 }

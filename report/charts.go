@@ -248,7 +248,8 @@ func (p *plotter) specs() []spec {
 	addBars("latency", p.bars(every, func(r advisor.SummaryRow) float64 { return r.LatencyP50 }, func(r advisor.SummaryRow) float64 { return r.LatencyP95 }), false, nil, msAxis)
 	addBars("ttft", p.bars(chat, func(r advisor.SummaryRow) float64 { return r.TTFTP50 }, func(r advisor.SummaryRow) float64 { return r.TTFTP95 }), false, nil, msAxis)
 	addBars("throughput", p.bars(chat, func(r advisor.SummaryRow) float64 { return r.TokensPerSec }, nil), false, func(v float64) string { return num(lang, v, 0) }, numAxis)
-	addBars("cost_per_1k", p.bars(every, func(r advisor.SummaryRow) float64 { return r.CostPer1K }, nil), false, func(v float64) string { return usd(lang, v) }, usdAxis)
+	priced := func(r advisor.SummaryRow) bool { return !p.in.unpriced(r.Endpoint) }
+	addBars("cost_per_1k", p.bars(priced, func(r advisor.SummaryRow) float64 { return r.CostPer1K }, nil), false, func(v float64) string { return usd(lang, v) }, usdAxis)
 	addBars("quality", p.bars(scored, func(r advisor.SummaryRow) float64 { return r.Quality * 100 }, nil), false, pctLabel, pctAxis)
 	addBars("recall", p.bars(emb, func(r advisor.SummaryRow) float64 { return r.Embedding.RecallAtK * 100 }, nil), true, pctLabel, pctAxis)
 	addBars("mrr", p.bars(emb, func(r advisor.SummaryRow) float64 { return r.Embedding.MRR }, nil), true, func(v float64) string { return num(lang, v, 2) }, func(float64) tickRange { return unitAxis(lang) })
@@ -950,7 +951,7 @@ func (p *plotter) costQuality() func() chart.Chart {
 	maxX := 0.0
 	var cats []int // categories with a point, for the shape legend
 	for _, r := range p.rows {
-		if r.AllFailed || r.Scored == 0 || (r.Kind != "" && r.Kind != advisor.CaseKindChat) {
+		if r.AllFailed || r.Scored == 0 || (r.Kind != "" && r.Kind != advisor.CaseKindChat) || p.in.unpriced(r.Endpoint) {
 			continue
 		}
 		id := p.models.forEndpoint(r.Endpoint)

@@ -276,7 +276,7 @@ func buildRun(in Input, lang string, lbl func(key, raw string) string, rows []ad
 		return rv
 	}
 	var free bool
-	rv.Results, free = resultTables(lang, rows, red)
+	rv.Results, free = resultTables(lang, rows, in.unpriced, red)
 	if free {
 		rv.FreeNote = msg(lang, "free_all")
 	}
@@ -434,7 +434,11 @@ func nextSteps(in Input, lang string, rows []advisor.SummaryRow) []string {
 		}
 	}
 	if best != nil {
-		out = append(out, msg(lang, "next.best", modelName(*best), strategyLabel(best.Strategy), pct(lang, best.Quality), ms(lang, best.LatencyP50), usd(lang, best.CostPer1K)))
+		c := usd(lang, best.CostPer1K)
+		if in.unpriced(best.Endpoint) {
+			c = msg(lang, "no_price")
+		}
+		out = append(out, msg(lang, "next.best", modelName(*best), strategyLabel(best.Strategy), pct(lang, best.Quality), ms(lang, best.LatencyP50), c))
 	}
 	if r := bestEmb; r != nil {
 		out = append(out, msg(lang, "next.best_embedding", modelName(*r), r.Embedding.K, pct(lang, r.Embedding.RecallAtK), num(lang, r.Embedding.MRR, 2)))

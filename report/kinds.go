@@ -52,7 +52,7 @@ func kindLabel(lang, kind string) string { return msg(lang, "kind."+kind) }
 // resultTables lays the summary rows out as one table per kind of case, in
 // caseKinds order. Every figure comes from advisor.Summarize; a figure that
 // cannot be known says so ("n/a", "not rated") instead of showing a zero.
-func resultTables(lang string, rows []advisor.SummaryRow, red *redactor) (tables []resultTable, free bool) {
+func resultTables(lang string, rows []advisor.SummaryRow, unpriced func(string) bool, red *redactor) (tables []resultTable, free bool) {
 	byKind := map[string][]advisor.SummaryRow{}
 	free = true
 	for _, r := range rows {
@@ -73,7 +73,7 @@ func resultTables(lang string, rows []advisor.SummaryRow, red *redactor) (tables
 		for _, r := range rs {
 			withSet = withSet || r.Set != ""
 		}
-		t := kindTable(lang, kind, rs, withSet, red)
+		t := kindTable(lang, kind, rs, withSet, unpriced, red)
 		if !onlyChat {
 			t.Title = kindLabel(lang, kind)
 		}
@@ -82,9 +82,16 @@ func resultTables(lang string, rows []advisor.SummaryRow, red *redactor) (tables
 	return tables, free
 }
 
-func kindTable(lang, kind string, rs []advisor.SummaryRow, withSet bool, red *redactor) resultTable {
+func kindTable(lang, kind string, rs []advisor.SummaryRow, withSet bool, unpriced func(string) bool, red *redactor) resultTable {
 	na := msg(lang, "na")
 	dash := "–"
+	// cost formats a row's cost, or says the endpoint has no known price.
+	cost := func(r advisor.SummaryRow, v float64) string {
+		if unpriced(r.Endpoint) {
+			return msg(lang, "no_price")
+		}
+		return usd(lang, v)
+	}
 	var t resultTable
 	head := []string{msg(lang, "col.model")}
 	widths := []float64{34}
@@ -121,7 +128,7 @@ func kindTable(lang, kind string, rs []advisor.SummaryRow, withSet bool, red *re
 			if e.IndexFailed {
 				index = msg(lang, "index_failed")
 			}
-			t.Rows = append(t.Rows, append(lead(r), num(lang, float64(r.Requests), 0), num(lang, float64(r.Errors), 0), recall, mrr, p50, num(lang, float64(e.Documents), 0), index, usd(lang, r.CostUSD)))
+			t.Rows = append(t.Rows, append(lead(r), num(lang, float64(r.Requests), 0), num(lang, float64(r.Errors), 0), recall, mrr, p50, num(lang, float64(e.Documents), 0), index, cost(r, r.CostUSD)))
 		}
 		t.Notes = []string{msg(lang, "note.embedding"), msg(lang, "note.index_cost")}
 	case advisor.CaseKindTranscription:
@@ -138,7 +145,7 @@ func kindTable(lang, kind string, rs []advisor.SummaryRow, withSet bool, red *re
 			}
 			if tr.Timed > 0 {
 				rtf = num(lang, tr.RTF, 2)
-				perMin = usd(lang, tr.CostPerMin)
+				perMin = cost(r, tr.CostPerMin)
 			}
 			t.Rows = append(t.Rows, append(lead(r), num(lang, float64(r.Requests), 0), num(lang, float64(r.Errors), 0), wer, rtf, num(lang, tr.AudioSeconds, 1), perMin, p50))
 		}
@@ -151,15 +158,15 @@ func kindTable(lang, kind string, rs []advisor.SummaryRow, withSet bool, red *re
 			if im == nil {
 				im = &advisor.ImageSummary{}
 			}
-			sec, cost, acc := dash, dash, msg(lang, "not_rated")
+			sec, perImage, acc := dash, dash, msg(lang, "not_rated")
 			if im.Images > 0 {
-				sec, cost = num(lang, im.SecondsPerImage, 1), usd(lang, im.CostPerImage)
+				sec, perImage = num(lang, im.SecondsPerImage, 1), cost(r, im.CostPerImage)
 			}
 			if im.Rated > 0 {
 				acc = pct(lang, im.AcceptanceRate)
 			}
 			rated := msg(lang, "rated_of", im.Rated, im.Images)
-			t.Rows = append(t.Rows, append(lead(r), num(lang, float64(r.Requests), 0), num(lang, float64(r.Errors), 0), sec, cost, rated, acc))
+			t.Rows = append(t.Rows, append(lead(r), num(lang, float64(r.Requests), 0), num(lang, float64(r.Errors), 0), sec, perImage, rated, acc))
 		}
 		t.Notes = []string{msg(lang, "note.image")}
 	default: // chat
@@ -172,7 +179,7 @@ func kindTable(lang, kind string, rs []advisor.SummaryRow, withSet bool, red *re
 		for _, r := range rs {
 			q, p50, p95, ttft, tps, c1k := dash, dash, dash, dash, dash, dash
 			if !r.AllFailed {
-				p50, p95, c1k = ms(lang, r.LatencyP50), ms(lang, r.LatencyP95), usd(lang, r.CostPer1K)
+				p50, p95, c1k = ms(lang, r.LatencyP50), ms(lang, r.LatencyP95), cost(r, r.CostPer1K)
 				if r.Scored > 0 {
 					q = pct(lang, r.Quality)
 				}
@@ -339,7 +346,11 @@ func gallery(in Input, lang string, red *redactor) ([]galleryItem, string) {
 				it.Prompt = ellipsis(strings.Join(strings.Fields(red.clean(c.Input)), " "), 90)
 			}
 		}
-		it.Facts = ms(lang, r.LatencyMs) + " · " + usd(lang, r.CostUSD)
+		c := usd(lang, r.CostUSD)
+		if in.unpriced(r.Endpoint) {
+			c = msg(lang, "no_price")
+		}
+		it.Facts = ms(lang, r.LatencyMs) + " · " + c
 		switch {
 		case r.Verdict == nil:
 			it.VerdictKey = "unrated"

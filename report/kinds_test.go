@@ -482,3 +482,40 @@ func TestKindsRawExport(t *testing.T) {
 		t.Errorf("image object %v", last)
 	}
 }
+
+// TestUnpricedEndpoints: an endpoint without a known price says so in every
+// cost cell and stays out of the cost charts, instead of passing for free.
+func TestUnpricedEndpoints(t *testing.T) {
+	in := kindsFixture("en", t.TempDir())
+	in.Run.Unpriced = map[string]bool{"local-whisper": true, "emb-local": true, "openai": true}
+	v, err := buildView(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	noPrice := msg("en", "no_price")
+	seen := map[string]bool{}
+	for _, rt := range v.Run.Results {
+		for _, r := range rt.Rows {
+			for _, ep := range []string{"(local-whisper)", "(emb-local)", "(openai)", "(whisper)"} {
+				if strings.HasSuffix(r[0], ep) {
+					seen[ep] = slices.Contains(r, noPrice)
+				}
+			}
+		}
+	}
+	if !seen["(local-whisper)"] || !seen["(emb-local)"] || !seen["(openai)"] || seen["(whisper)"] {
+		t.Errorf("no-price cells by endpoint: %v", seen)
+	}
+	for _, s := range newPlotter(in, ChartOptions{}.normalized()).specs() {
+		if s.name == "cost_per_1k" {
+			for _, set := range s.bars.series {
+				if set.id == "nomic-embed-text" || set.id == "gpt-4o-mini-2024-07-18" {
+					t.Errorf("unpriced %s in the cost chart", set.id)
+				}
+			}
+		}
+		if s.name == "cost_quality" {
+			t.Error("a cost/quality chart of the only, unpriced, chat endpoint")
+		}
+	}
+}

@@ -106,6 +106,7 @@ var messages = map[string][2]string{ // key → {en, pt-BR}
 	"col.acceptance":     {"Acceptance", "Aceitação"},
 	"col.top_ranked":     {"Top-ranked documents", "Documentos mais bem colocados"},
 	"col.transcript":     {"Transcript", "Transcrição"},
+	"no_price":           {"no price", "sem preço"},
 	"na":                 {"n/a", "n/d"},
 	"not_rated":          {"not rated", "não avaliada"},
 	"accepted":           {"accepted", "aceita"},

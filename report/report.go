@@ -36,6 +36,15 @@ type RunInfo struct {
 	Name, Status       string
 	StartedAt, EndedAt time.Time
 	Plan               advisor.Plan
+	// Unpriced names the endpoints whose price is not known (see
+	// livetest.PriceKnown): their costs show as "no price" and stay out of
+	// the cost charts instead of passing for free. nil: every cost is known.
+	Unpriced map[string]bool
+}
+
+// unpriced reports whether the report must not show the endpoint's cost.
+func (in Input) unpriced(endpoint string) bool {
+	return in.Run != nil && in.Run.Unpriced[endpoint]
 }
 
 // RunPoint is one run of a decision on the history chart.
