@@ -37,14 +37,13 @@ func WriteHTML(w io.Writer, in Input) error {
 	}
 	var shots []shot
 	if v.Run != nil {
-		for _, g := range v.Run.Gallery {
+		loaded := loadGallery(v.Run.Gallery, htmlImageSide, true)
+		for i, g := range v.Run.Gallery {
 			sh := shot{galleryItem: g}
-			if !g.Missing {
-				if im, err := loadImage(g.File, htmlImageSide, true); err == nil {
-					sh.Src = template.URL("data:" + im.MIME + ";base64," + base64.StdEncoding.EncodeToString(im.Data))
-				} else {
-					sh.Note = g.Unreadable
-				}
+			if im := loaded[i]; im != nil {
+				sh.Src = template.URL("data:" + im.MIME + ";base64," + base64.StdEncoding.EncodeToString(im.Data))
+			} else if !g.Missing {
+				sh.Note = g.Unreadable
 			}
 			shots = append(shots, sh)
 		}

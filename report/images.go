@@ -9,6 +9,8 @@ import (
 	"image/jpeg"
 	_ "image/png"
 	"os"
+	"runtime"
+	"sync"
 
 	"golang.org/x/image/draw"
 	_ "golang.org/x/image/webp"
@@ -68,10 +70,35 @@ func loadImage(path string, maxSide int, keepOriginal bool) (loadedImage, error)
 	}
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
 	draw.Draw(dst, dst.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
-	draw.CatmullRom.Scale(dst, dst.Bounds(), src, sb, draw.Over, nil)
+	// BiLinear widens its kernel when shrinking, so it averages every
+	// source pixel like CatmullRom does, at about half the cost.
+	draw.BiLinear.Scale(dst, dst.Bounds(), src, sb, draw.Over, nil)
 	var out bytes.Buffer
 	if err := jpeg.Encode(&out, dst, &jpeg.Options{Quality: 85}); err != nil {
 		return loadedImage{}, fmt.Errorf("%s: %w", path, err)
 	}
 	return loadedImage{Data: out.Bytes(), MIME: "image/jpeg", W: w, H: h}, nil
+}
+
+// loadGallery loads the items' images on every core, in the items' order;
+// a missing or unreadable image has a nil entry.
+func loadGallery(items []galleryItem, maxSide int, keepOriginal bool) []*loadedImage {
+	out := make([]*loadedImage, len(items))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, g := range items {
+		if g.Missing {
+			continue
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if im, err := loadImage(g.File, maxSide, keepOriginal); err == nil {
+				out[i] = &im
+			}
+		}()
+	}
+	wg.Wait()
+	return out
 }

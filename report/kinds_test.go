@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"image"
+	"io"
 	"math"
 	"os"
 	"os/exec"
@@ -516,6 +517,27 @@ func TestUnpricedEndpoints(t *testing.T) {
 		}
 		if s.name == "cost_quality" {
 			t.Error("a cost/quality chart of the only, unpriced, chat endpoint")
+		}
+	}
+}
+
+// BenchmarkGalleryPDF renders a run with 24 generated 1024×1024 images
+// into the PDF: decoding, scaling and embedding dominate.
+func BenchmarkGalleryPDF(b *testing.B) {
+	root := b.TempDir()
+	in := kindsFixture("en", root)
+	img := filepath.Join(root, "big.png")
+	tinyPNG(&testing.T{}, img, 1024, 1024)
+	base := in.Results[len(in.Results)-1]
+	for i := 0; i < 24; i++ {
+		r := base
+		r.Repeat, r.Artifact = i+1, img
+		in.Results = append(in.Results, r)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := WritePDF(io.Discard, in); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -321,24 +321,25 @@ func (d *pdfDoc) gallery(items []galleryItem) {
 	w := (d.textW - gap*(perRow-1)) / perRow
 	box := w * 0.75
 	capH := 4*3.6 + 2
+	loaded := loadGallery(items, pdfImageSide, false)
 	for start := 0; start < len(items); start += perRow {
-		row := items[start:min(start+perRow, len(items))]
+		end := min(start+perRow, len(items))
 		d.room(box + capH + 3)
 		y := d.f.GetY()
-		for i, g := range row {
-			x := pdfMargin + float64(i)*(w+gap)
-			d.galleryCell(g, x, y, w, box)
+		for i := start; i < end; i++ {
+			x := pdfMargin + float64(i-start)*(w+gap)
+			d.galleryCell(items[i], loaded[i], x, y, w, box)
 		}
 		d.f.SetXY(pdfMargin, y+box+capH+3)
 	}
 	d.f.Ln(1)
 }
 
-func (d *pdfDoc) galleryCell(g galleryItem, x, y, w, box float64) {
+func (d *pdfDoc) galleryCell(g galleryItem, im *loadedImage, x, y, w, box float64) {
 	note := g.Note
 	shown := false
 	if !g.Missing {
-		if im, err := loadImage(g.File, pdfImageSide, false); err == nil {
+		if im != nil {
 			d.imageCount++
 			name := fmt.Sprintf("img-%d", d.imageCount)
 			opt := fpdf.ImageOptions{ImageType: "JPG"}
