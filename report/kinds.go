@@ -94,10 +94,10 @@ func kindTable(lang, kind string, rs []advisor.SummaryRow, withSet bool, unprice
 	}
 	var t resultTable
 	head := []string{msg(lang, "col.model")}
-	widths := []float64{34}
+	widths := []float64{30}
 	if withSet {
 		head = append(head, msg(lang, "col.set"))
-		widths = append(widths, 16)
+		widths = append(widths, 14)
 	}
 	lead := func(r advisor.SummaryRow) []string {
 		cells := []string{red.clean(modelName(r))}
@@ -109,7 +109,7 @@ func kindTable(lang, kind string, rs []advisor.SummaryRow, withSet bool, unprice
 	switch kind {
 	case advisor.CaseKindEmbedding:
 		head = append(head, msg(lang, "col.requests"), msg(lang, "col.errors"), msg(lang, "col.recall"), msg(lang, "col.mrr"), msg(lang, "col.p50"), msg(lang, "col.documents"), msg(lang, "col.index_s"), msg(lang, "col.cost"))
-		widths = append(widths, 14, 10, 16, 11, 14, 14, 14, 13)
+		widths = append(widths, 16, 10, 16, 10, 14, 16, 15, 17)
 		for _, r := range rs {
 			e := r.Embedding
 			if e == nil {
@@ -133,7 +133,7 @@ func kindTable(lang, kind string, rs []advisor.SummaryRow, withSet bool, unprice
 		t.Notes = []string{msg(lang, "note.embedding"), msg(lang, "note.index_cost")}
 	case advisor.CaseKindTranscription:
 		head = append(head, msg(lang, "col.requests"), msg(lang, "col.errors"), msg(lang, "col.wer"), msg(lang, "col.rtf"), msg(lang, "col.audio_s"), msg(lang, "col.cost_min"), msg(lang, "col.p50"))
-		widths = append(widths, 14, 10, 12, 11, 13, 15, 14)
+		widths = append(widths, 16, 10, 11, 10, 12, 17, 14)
 		for _, r := range rs {
 			tr := r.Transcription
 			if tr == nil {
@@ -152,7 +152,7 @@ func kindTable(lang, kind string, rs []advisor.SummaryRow, withSet bool, unprice
 		t.Notes = []string{msg(lang, "note.transcription")}
 	case advisor.CaseKindImage:
 		head = append(head, msg(lang, "col.requests"), msg(lang, "col.errors"), msg(lang, "col.s_image"), msg(lang, "col.cost_image"), msg(lang, "col.rated"), msg(lang, "col.acceptance"))
-		widths = append(widths, 14, 10, 15, 15, 14, 16)
+		widths = append(widths, 16, 10, 15, 15, 14, 16)
 		for _, r := range rs {
 			im := r.Image
 			if im == nil {
@@ -171,11 +171,11 @@ func kindTable(lang, kind string, rs []advisor.SummaryRow, withSet bool, unprice
 		t.Notes = []string{msg(lang, "note.image")}
 	default: // chat
 		head = append(head, msg(lang, "col.strategy"), msg(lang, "col.requests"), msg(lang, "col.errors"), msg(lang, "col.quality"), msg(lang, "col.pass"), msg(lang, "col.p50"), msg(lang, "col.p95"), msg(lang, "col.ttft"), msg(lang, "col.tps"), msg(lang, "col.cost1k"))
-		widths = []float64{40}
+		widths = []float64{38}
 		if withSet {
 			widths = append(widths, 16)
 		}
-		widths = append(widths, 16.5, 18, 10.5, 15, 15, 13.5, 13.5, 13.5, 13, 13)
+		widths = append(widths, 16.5, 18, 10.5, 15, 15, 13.5, 13.5, 13.5, 13, 15)
 		for _, r := range rs {
 			q, p50, p95, ttft, tps, c1k := dash, dash, dash, dash, dash, dash
 			if !r.AllFailed {

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/csv"
 	"encoding/json"
+	"html"
 	"image"
 	"io"
 	"math"
@@ -324,11 +325,12 @@ func TestGalleryImageEmbedded(t *testing.T) {
 	if err := WriteHTML(&b, in); err != nil {
 		t.Fatal(err)
 	}
-	html := b.String()
-	srcs := regexp.MustCompile(`<img src="data:image/png;base64,([^"]+)" alt="([^"]*)"`).FindAllStringSubmatch(html, -1)
+	page := b.String()
+	srcs := regexp.MustCompile(`<img src="data:image/png;base64,([^"]+)" alt="([^"]*)"`).FindAllStringSubmatch(page, -1)
 	var sizes []image.Point
 	for _, m := range srcs {
-		raw, err := base64.StdEncoding.DecodeString(m[1])
+		// An attribute may carry "+" as &#43;, which browsers decode.
+		raw, err := base64.StdEncoding.DecodeString(html.UnescapeString(m[1]))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -344,7 +346,7 @@ func TestGalleryImageEmbedded(t *testing.T) {
 	if !slices.Equal(sizes, []image.Point{{6, 4}, {5, 7}}) {
 		t.Errorf("embedded images %v, want the 6×4 and the 5×7 PNG", sizes)
 	}
-	if !strings.Contains(html, "a &lt;red&gt; bicycle &amp; a &#34;blue&#34; door") {
+	if !strings.Contains(page, "a &lt;red&gt; bicycle &amp; a &#34;blue&#34; door") {
 		t.Error("the escaped prompt is missing")
 	}
 

@@ -538,7 +538,9 @@ func (d *pdfDoc) render(v *view, charts []Chart) {
 				d.note(r.CasesNote)
 			}
 			for _, c := range r.Cases {
-				d.room(45) // a case's title, input and first outputs stay together
+				// A case's title, facts and the start of its outputs stay
+				// together (the table keeps its header with two rows).
+				d.room(12 + 6*float64(len(c.Facts)) + pdfCell*6 + 4)
 				d.h3(c.Title)
 				for _, f := range c.Facts {
 					d.para(f.Label + ": " + f.Value)
