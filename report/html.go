@@ -8,7 +8,8 @@ import (
 )
 
 // WriteHTML writes the report as one self-contained HTML page: the charts are
-// inline SVG data URIs and the style is in the page. html/template escapes
+// inline SVG data URIs, generated images inline data URIs (scaled down when
+// large) and the style is in the page. html/template escapes
 // every text, so model outputs (untrusted) and user texts cannot inject markup.
 func WriteHTML(w io.Writer, in Input) error {
 	v, err := buildView(in)

@@ -543,3 +543,93 @@ func BenchmarkGalleryPDF(b *testing.B) {
 		}
 	}
 }
+
+// TestKindsEdgeRuns renders runs of the other kinds at their edges in every
+// format: a plan of case sets only whose image requests all failed and
+// whose documents could not be embedded, and a plan whose top-level cases
+// are transcriptions, from before case sets (no Set).
+func TestKindsEdgeRuns(t *testing.T) {
+	failed := kindsFixture("pt-BR", t.TempDir())
+	failed.Run.Plan.Cases = nil
+	failed.Results = nil
+	for _, r := range kindsResults() {
+		switch {
+		case r.Kind == advisor.CaseKindChat:
+			continue
+		case r.Kind == advisor.CaseKindImage:
+			r = advisor.Result{RunID: 12, Endpoint: r.Endpoint, Model: r.Model, Strategy: r.Strategy, Set: r.Set, Kind: r.Kind, Case: r.Case - 2, ErrorClass: advisor.ErrTimeout}
+		case r.Strategy == advisor.StrategyIndex:
+			r.ErrorClass, r.Case = advisor.ErrServer, r.Case-2
+		default:
+			r.Case -= 2
+		}
+		failed.Results = append(failed.Results, r)
+	}
+
+	top := fixture("en", 0)
+	top.Run.Plan = advisor.Plan{Name: "calls", Kind: advisor.CaseKindTranscription,
+		Endpoints: []advisor.Endpoint{{Name: "whisper", Kind: advisor.KindOpenAI, Model: "whisper-1"}},
+		Cases:     []advisor.Case{{Audio: "a.wav", Expected: "hello there"}}}
+	top.Results = []advisor.Result{{RunID: 12, Endpoint: "whisper", Model: "whisper-1", Strategy: advisor.StrategyTranscription, Kind: advisor.CaseKindTranscription,
+		Output: "hello", LatencyMs: 800, Score: 0.5, Metrics: map[string]float64{advisor.MetricWER: 0.5, advisor.MetricAudioSeconds: 2, advisor.MetricRTF: 0.4}}}
+	top.History = nil
+
+	for name, in := range map[string]Input{"failed": failed, "top": top} {
+		t.Run(name, func(t *testing.T) {
+			charts, err := Charts(in, mdCharts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			names := map[string]bool{}
+			for _, c := range charts {
+				names[c.Name] = true
+			}
+			var b bytes.Buffer
+			if err := WritePDF(&b, in); err != nil {
+				t.Fatal(err)
+			}
+			b.Reset()
+			if err := WriteHTML(&b, in); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := WriteMarkdown(t.TempDir(), "r", in); err != nil {
+				t.Fatal(err)
+			}
+			v, err := buildView(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch name {
+			case "failed":
+				if names["seconds_per_image"] || !names["recall"] || !names["errors"] {
+					t.Errorf("charts %v", names)
+				}
+				if len(v.Run.Gallery) != 0 || strings.Contains(b.String(), msg("pt-BR", "sec.gallery")) {
+					t.Error("a gallery without images")
+				}
+				if !strings.Contains(b.String(), msg("pt-BR", "index_failed")) {
+					t.Error("the failed indexing is not said")
+				}
+			case "top":
+				if !names["wer"] || names["ttft"] || names["quality"] {
+					t.Errorf("charts %v", names)
+				}
+				if len(v.Run.Cases) != 1 || len(v.Run.Cases[0].Facts) != 2 || v.Run.Cases[0].Facts[0].Value != "a.wav" {
+					t.Errorf("side by side %+v", v.Run.Cases)
+				}
+			}
+		})
+	}
+}
+
+func TestHistoryPointKinds(t *testing.T) {
+	rs := []advisor.Result{
+		{LatencyMs: 100, Score: 1, CostUSD: 0.001},
+		{LatencyMs: 300, Unscored: true, CostUSD: 0.001},                  // an unrated image: no score
+		{Strategy: advisor.StrategyIndex, LatencyMs: 5000, CostUSD: 0.001}, // the indexing: cost only
+	}
+	p := HistoryPoint(1, t0, rs)
+	if p.Quality != 1 || p.LatencyP50 != 200 || p.CostPer1K != 1.5 {
+		t.Errorf("%+v", p)
+	}
+}

@@ -25,8 +25,9 @@ var pdfCharts = pdfChartsFull
 var pdfChartsFull = ChartOptions{Width: 1440, Height: 810, DPI: 150, PNG: true}
 
 // WritePDF writes the report as a PDF with the DejaVu Sans font embedded, so
-// every language's accents render. A decision without a run gives the
-// recommendation part alone.
+// every language's accents render. Generated images appear as thumbnails,
+// three to a row; one that is missing or unreadable leaves a note. A
+// decision without a run gives the recommendation part alone.
 func WritePDF(w io.Writer, in Input) error {
 	if err := loadFonts(); err != nil {
 		return err

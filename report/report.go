@@ -1,8 +1,11 @@
 // Package report turns a decision and its live-test results into evidence a
 // non-engineer can forward: charts (go-chart, PNG and SVG) and exports (PDF,
-// self-contained HTML, Markdown, CSV, JSON and a fine-tuning JSONL). It is the
-// only importer of go-chart and fpdf. It reads advisor types and nothing from
-// the database: callers load the data and build an Input.
+// self-contained HTML, Markdown, CSV, JSON and a fine-tuning JSONL). A run's
+// results are shown by kind of case — chat, embedding (recall@k, MRR),
+// transcription (WER, RTF) and image generation (a gallery of the generated
+// images with the user's verdicts). It is the only importer of go-chart and
+// fpdf. It reads advisor types and nothing from the database: callers load
+// the data and build an Input.
 package report
 
 import (
