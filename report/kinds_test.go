@@ -625,7 +625,7 @@ func TestKindsEdgeRuns(t *testing.T) {
 func TestHistoryPointKinds(t *testing.T) {
 	rs := []advisor.Result{
 		{LatencyMs: 100, Score: 1, CostUSD: 0.001},
-		{LatencyMs: 300, Unscored: true, CostUSD: 0.001},                  // an unrated image: no score
+		{LatencyMs: 300, Unscored: true, CostUSD: 0.001},                   // an unrated image: no score
 		{Strategy: advisor.StrategyIndex, LatencyMs: 5000, CostUSD: 0.001}, // the indexing: cost only
 	}
 	p := HistoryPoint(1, t0, rs)
