@@ -3,6 +3,9 @@ package app
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/binary"
+	"image"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -1285,5 +1288,118 @@ func TestCorruptDatabaseSaysSoOnHome(t *testing.T) {
 	test.Tap(h.a.home.newButton)
 	if h.a.lastError != "Your data could not be opened." {
 		t.Errorf("New decision without a database says %q", h.a.lastError)
+	}
+}
+
+// mediaServer speaks OpenAI's image generation and transcription endpoints.
+func mediaServer(t *testing.T) *httptest.Server {
+	var png1 bytes.Buffer
+	img := image.NewRGBA(image.Rect(0, 0, 4, 4))
+	png.Encode(&png1, img)
+	b64 := base64.StdEncoding.EncodeToString(png1.Bytes())
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/v1/images/generations":
+			fmt.Fprintf(w, `{"created":1,"data":[{"b64_json":%q}]}`, b64)
+		case "/v1/audio/transcriptions":
+			fmt.Fprint(w, `{"text":"Hello, world."}`)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// wav writes one second of 16 kHz mono silence.
+func wav(t *testing.T, path string) {
+	const rate, n = 16000, 16000
+	var b bytes.Buffer
+	le := func(v any) { binary.Write(&b, binary.LittleEndian, v) }
+	b.WriteString("RIFF")
+	le(uint32(36 + n*2))
+	b.WriteString("WAVEfmt ")
+	le(uint32(16))
+	le(uint16(1))
+	le(uint16(1))
+	le(uint32(rate))
+	le(uint32(rate * 2))
+	le(uint16(2))
+	le(uint16(16))
+	b.WriteString("data")
+	le(uint32(n * 2))
+	b.Write(make([]byte, n*2))
+	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestImageRunAndVerdict(t *testing.T) {
+	h := newHarness(t, "en")
+	srv := mediaServer(t)
+	h.a.candidates = []advisor.Endpoint{{Name: "painter", Kind: advisor.KindCompatible, BaseURL: srv.URL + "/v1", Model: "sd-turbo"}}
+	h.a.show(screenLiveTest)
+	h.a.live.kind.SetSelectedIndex(indexOf(caseKinds, advisor.CaseKindImage))
+	l := h.a.live // rebuilt for the kind
+	if l.s.kind != advisor.CaseKindImage || l.imageSize == nil {
+		t.Fatalf("kind %q", l.s.kind)
+	}
+	l.addCases(advisor.Case{Input: "A lighthouse at dawn, watercolour"})
+	test.Tap(l.start)
+	h.waitFor("run", func() bool { return h.a.run != nil && h.a.run.finished })
+	if h.a.run.state != advisor.RunDone || h.a.run.errCount != 0 {
+		t.Fatalf("run %q, %d errors (%s)", h.a.run.state, h.a.run.errCount, h.a.lastError)
+	}
+	test.Tap(h.a.run.results)
+	h.waitFor("results", func() bool { return h.a.results != nil && h.a.results.loaded })
+	rs := h.a.results
+	if len(rs.verdicts) != 1 {
+		t.Fatalf("%d images offered for a verdict", len(rs.verdicts))
+	}
+	var id int64
+	for k := range rs.verdicts {
+		id = k
+	}
+	if s := rs.summary[0]; s.Image == nil || s.Image.Rated != 0 {
+		t.Fatalf("summary before the verdict: %+v", s.Image)
+	}
+	test.Tap(rs.verdicts[id][0])
+	h.waitFor("verdict", func() bool { return rs.loaded && rs.summary[0].Image != nil && rs.summary[0].Image.Rated == 1 })
+	if rs.summary[0].Image.Accepted != 1 || !strings.Contains(kindDetails(rs.summary[0]), "1 of 1") {
+		t.Errorf("after accepting: %+v, %q", rs.summary[0].Image, kindDetails(rs.summary[0]))
+	}
+}
+
+func TestTranscriptionRunFromGUI(t *testing.T) {
+	h := newHarness(t, "en")
+	srv := mediaServer(t)
+	h.a.candidates = []advisor.Endpoint{{Name: "whisper", Kind: advisor.KindCompatible, BaseURL: srv.URL + "/v1", Model: "whisper-1"}}
+	h.a.show(screenLiveTest)
+	h.a.live.kind.SetSelectedIndex(indexOf(caseKinds, advisor.CaseKindTranscription))
+	l := h.a.live
+	dir := t.TempDir()
+	wav(t, filepath.Join(dir, "a.wav"))
+	csvPath := filepath.Join(dir, "audio.csv")
+	os.WriteFile(csvPath, []byte("audio,expected\n"+filepath.Join(dir, "a.wav")+",hello world\n"+filepath.Join(dir, "b.ogg")+",x\n"), 0o600)
+	l.importFile(csvPath)
+	h.waitFor("preview", func() bool { return l.preview != nil })
+	if len(l.preview.cases) != 1 || len(l.preview.bad) != 1 || !strings.Contains(l.preview.bad[0].Reason(), "b.ogg") {
+		t.Fatalf("import: %d good, bad %+v", len(l.preview.cases), l.preview.bad)
+	}
+	test.Tap(l.previewAdd)
+	test.Tap(l.start)
+	h.waitFor("run", func() bool { return h.a.run != nil && h.a.run.finished })
+	if h.a.run.state != advisor.RunDone || h.a.run.errCount != 0 {
+		t.Fatalf("run %q, %d errors (%s / %+v)", h.a.run.state, h.a.run.errCount, h.a.lastError, h.a.run.got)
+	}
+	test.Tap(h.a.run.results)
+	h.waitFor("results", func() bool { return h.a.results != nil && h.a.results.loaded })
+	s := h.a.results.summary[0]
+	if s.Transcription == nil || s.Transcription.WER != 0 {
+		t.Fatalf("transcription summary %+v", s.Transcription)
+	}
+	if got := kindDetails(s); !strings.HasPrefix(got, "word errors 0%") {
+		t.Errorf("details = %q", got)
 	}
 }

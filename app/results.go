@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -58,9 +59,11 @@ type resultsScreen struct {
 	exports  map[string]*widget.Button
 	histList *fyne.Container
 	tabs     *container.AppTabs
-	resume   *widget.Button  // finishes an interrupted, cancelled or failed run
-	loaded   bool            // the results of the selected run are in
-	priced   map[string]bool // endpoints with a known price (else cost shows as unknown, never $0)
+	gallery  *fyne.Container             // generated images with Accept / Reject
+	verdicts map[int64][2]*widget.Button // accept and reject button of each image result
+	resume   *widget.Button              // finishes an interrupted, cancelled or failed run
+	loaded   bool                        // the results of the selected run are in
+	priced   map[string]bool             // endpoints with a known price (else cost shows as unknown, never $0)
 	exported string
 }
 
@@ -95,6 +98,7 @@ func newResultsScreen(a *App) *resultsScreen {
 		return l
 	}, r.sideCell)
 	r.histList = container.NewVBox()
+	r.gallery = container.NewGridWrap(fyne.NewSize(300, 420))
 
 	bar := container.NewHBox()
 	for _, f := range []string{formatPDF, formatHTML, formatMarkdown, formatCSV, formatJSON, formatJSONL} {
@@ -111,6 +115,7 @@ func newResultsScreen(a *App) *resultsScreen {
 		container.NewTabItem(lang.L("results.tab.summary"), r.table),
 		container.NewTabItem(lang.L("results.tab.side"), container.NewBorder(sideTop, nil, nil, nil, r.sideBy)),
 		container.NewTabItem(lang.L("results.tab.history"), container.NewVScroll(r.histList)),
+		container.NewTabItem(lang.L("results.tab.images"), container.NewVScroll(r.gallery)),
 	)
 	r.resume = widget.NewButtonWithIcon(lang.L("results.resume"), theme.MediaPlayIcon(), func() {
 		if r.run != nil {
@@ -337,12 +342,78 @@ func (r *resultsScreen) show(res []advisor.Result, charts []report.Chart) {
 	r.model.SetSelectedIndex(0)
 	r.strategy.SetSelectedIndex(0)
 	r.refreshSide()
+	r.showImages()
 	for f, b := range r.exports {
 		if f == formatJSONL && !r.fineTuneOnPlan() {
 			continue
 		}
 		b.Enable()
 	}
+}
+
+// showImages lists the generated images, each with Accept and Reject: an
+// image has no quality score until the user judges it.
+func (r *resultsScreen) showImages() {
+	r.gallery.Objects = nil
+	r.verdicts = map[int64][2]*widget.Button{}
+	dir := ""
+	if r.a.store != nil {
+		dir = filepath.Dir(r.a.store.Path())
+	}
+	for _, res := range r.results {
+		if res.Kind != advisor.CaseKindImage || res.Artifact == "" || res.ErrorClass != "" {
+			continue
+		}
+		res := res
+		path := res.Artifact
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(dir, path)
+		}
+		img := canvas.NewImageFromFile(path)
+		img.FillMode = canvas.ImageFillContain
+		img.SetMinSize(fyne.NewSize(280, 260))
+		prompt := ""
+		if r.run != nil && res.Case < len(r.run.Plan.Cases) {
+			prompt = oneLine(r.run.Plan.Cases[res.Case].Input, 80)
+		}
+		verdict := lang.L("results.image.unrated")
+		if res.Verdict != nil && *res.Verdict {
+			verdict = lang.L("results.image.accepted")
+		} else if res.Verdict != nil {
+			verdict = lang.L("results.image.rejected")
+		}
+		accept := widget.NewButtonWithIcon(lang.L("results.image.accept"), theme.ConfirmIcon(), func() { r.onVerdict(res.ID, true) })
+		reject := widget.NewButtonWithIcon(lang.L("results.image.reject"), theme.CancelIcon(), func() { r.onVerdict(res.ID, false) })
+		r.verdicts[res.ID] = [2]*widget.Button{accept, reject}
+		caption := wrapped(fmt.Sprintf("#%d · %s · %s", res.Case+1, res.Endpoint, prompt))
+		r.gallery.Add(container.NewBorder(nil, container.NewVBox(caption, widget.NewLabel(verdict), container.NewGridWithColumns(2, accept, reject)), nil, nil, img))
+	}
+	if len(r.gallery.Objects) == 0 {
+		r.gallery.Add(hint(lang.L("results.image.none")))
+	}
+	r.gallery.Refresh()
+}
+
+// onVerdict records the user's verdict on an image and reloads the run.
+func (r *resultsScreen) onVerdict(id int64, accepted bool) {
+	st := r.a.store
+	if st == nil {
+		return
+	}
+	for _, b := range r.verdicts[id] {
+		b.Disable()
+	}
+	i := r.runSel.SelectedIndex()
+	r.a.goWork(func(ctx context.Context) {
+		err := st.SetVerdict(ctx, id, accepted)
+		r.a.ui(func() {
+			if err != nil {
+				r.a.showError(fail("err.verdict", err))
+				return
+			}
+			r.selectRun(i)
+		})
+	})
 }
 
 // fineTuneOnPlan: the fine-tuning dataset is offered only when the plan has fine-tuning.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -107,6 +108,8 @@ func (r *runScreen) begin() {
 		Keys:   a.keyLookup(),
 		Skip:   r.skip,
 		OnNote: func(n string) { a.ui(func() { r.onNote(n) }) },
+		// Generated images go beside the database, where reports find them.
+		ArtifactDir: filepath.Join(filepath.Dir(st.Path()), "images"),
 		OnProgress: func(p livetest.Progress) {
 			var last *advisor.Result
 			if p.Last != nil {
