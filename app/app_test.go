@@ -1403,3 +1403,31 @@ func TestTranscriptionRunFromGUI(t *testing.T) {
 		t.Errorf("details = %q", got)
 	}
 }
+
+func TestEmbeddingPlanFromSetup(t *testing.T) {
+	h := newHarness(t, "en")
+	h.a.candidates = []advisor.Endpoint{{Name: "emb", Kind: advisor.KindCompatible, BaseURL: "http://127.0.0.1:1/v1", Model: "nomic-embed-text"}}
+	h.a.show(screenLiveTest)
+	h.a.live.kind.SetSelectedIndex(indexOf(caseKinds, advisor.CaseKindEmbedding))
+	l := h.a.live
+	docs := t.TempDir()
+	os.WriteFile(filepath.Join(docs, "refunds.md"), []byte("Refunds take five days."), 0o600)
+	os.WriteFile(filepath.Join(docs, "shipping.md"), []byte("We ship worldwide."), 0o600)
+	l.documents.SetText(docs)
+	l.addCases(advisor.Case{Input: "how long do refunds take", Relevant: []string{"refunds.md"}})
+	p := l.plan()
+	livetest.Defaults(&p)
+	if err := livetest.ValidatePlan(p); err != nil {
+		t.Fatalf("embedding plan: %v", err)
+	}
+	if p.Kind != advisor.CaseKindEmbedding || len(p.Cases[0].Checks) != 0 || p.Documents != docs {
+		t.Errorf("plan kind %q, checks %v, documents %q", p.Kind, p.Cases[0].Checks, p.Documents)
+	}
+	// A document that is not in the folder is caught before the run.
+	l.addCases(advisor.Case{Input: "x", Relevant: []string{"nowhere.md"}})
+	p = l.plan()
+	livetest.Defaults(&p)
+	if err := livetest.ValidatePlan(p); err == nil || !strings.Contains(err.Error(), "nowhere.md") {
+		t.Errorf("missing document: %v", err)
+	}
+}
