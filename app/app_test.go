@@ -1431,3 +1431,20 @@ func TestEmbeddingPlanFromSetup(t *testing.T) {
 		t.Errorf("missing document: %v", err)
 	}
 }
+
+func TestShortlistNeverShowsASilentZero(t *testing.T) {
+	newHarness(t, "en")
+	text := func(s advisor.Shortlisted) string {
+		row := shortlistRow(s)[0].(*fyne.Container)
+		return row.Objects[1].(*widget.Label).Text
+	}
+	if got := text(advisor.Shortlisted{ID: "llama", SelfHosted: true}); got != "no API cost — needs your hardware" {
+		t.Errorf("self-hosted: %q", got)
+	}
+	if got := text(advisor.Shortlisted{ID: "x"}); got != "price unknown" {
+		t.Errorf("unpriced: %q", got)
+	}
+	if got := text(advisor.Shortlisted{ID: "y", CostKnown: true, MonthlyCostUSD: 12.5}); got != "about $12.50 a month" {
+		t.Errorf("priced: %q", got)
+	}
+}

@@ -207,25 +207,51 @@ func (r *recommendationScreen) shortlistCard() fyne.CanvasObject {
 		r.shortlist.Add(wrapped(lang.L("rec.shortlist.none")))
 	}
 	for _, s := range r.rec.Shortlist {
-		name := s.Name
-		if name == "" {
-			name = s.ID
-		}
-		n := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		cost := widget.NewLabel(lang.L("rec.shortlist.month", map[string]any{"Cost": money(s.MonthlyCostUSD)}))
-		r.shortlist.Add(container.NewBorder(nil, nil, nil, cost, n))
-		if s.Why != "" {
-			r.shortlist.Add(hint(s.Why))
-		}
+		r.shortlist.Objects = append(r.shortlist.Objects, shortlistRow(s)...)
 	}
 	if r.rec.CostAssumptions != "" {
 		r.shortlist.Add(hint(lang.L("rec.cost_assumptions") + " " + r.rec.CostAssumptions))
+	}
+	// The further model types the use case needs, each with its own models.
+	for _, also := range r.rec.AlsoShortlist {
+		if len(also.Shortlist) == 0 {
+			continue
+		}
+		r.shortlist.Add(widget.NewSeparator())
+		r.shortlist.Add(widget.NewLabelWithStyle(lang.L("rec.also_for", map[string]any{"Type": typeLabel(also.Type)}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		for _, s := range also.Shortlist {
+			r.shortlist.Objects = append(r.shortlist.Objects, shortlistRow(s)...)
+		}
 	}
 	r.chart = canvas.NewImageFromResource(nil)
 	r.chart.FillMode = canvas.ImageFillContain
 	r.chart.SetMinSize(fyne.NewSize(560, 280))
 	r.chart.Hide()
 	return widget.NewCard(lang.L("rec.shortlist"), lang.L("rec.shortlist.sub"), container.NewVBox(r.shortlist, r.chart))
+}
+
+// shortlistRow is a model's name, its monthly cost — never a silent $0:
+// self-hosted models say they need hardware, unpriced ones say so — and why.
+func shortlistRow(s advisor.Shortlisted) []fyne.CanvasObject {
+	name := s.Name
+	if name == "" {
+		name = s.ID
+	}
+	n := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	var costText string
+	switch {
+	case s.SelfHosted:
+		costText = lang.L("rec.shortlist.self_hosted")
+	case !s.CostKnown && s.MonthlyCostUSD == 0:
+		costText = lang.L("rec.shortlist.no_price")
+	default:
+		costText = lang.L("rec.shortlist.month", map[string]any{"Cost": money(s.MonthlyCostUSD)})
+	}
+	out := []fyne.CanvasObject{container.NewBorder(nil, nil, nil, widget.NewLabel(costText), n)}
+	if s.Why != "" {
+		out = append(out, hint(s.Why))
+	}
+	return out
 }
 
 // renderChart draws the shortlist cost chart off the UI goroutine.
