@@ -123,10 +123,14 @@ func (h *harness) newDecision() {
 	h.waitFor("wizard", func() bool { return h.a.current == screenWizard && h.a.wizard != nil && h.a.wizard.useCase != nil })
 }
 
-// scenario reads a scenario file of ../shared/scenarios.
+// scenario reads a scenario file of ../shared/scenarios, or the copy in
+// testdata/ when the shared folder is not beside the checkout (CI).
 func scenario(t *testing.T, name string) (story string, answers map[string]any) {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "..", "shared", "scenarios", name))
+	if err != nil {
+		b, err = os.ReadFile(filepath.Join("testdata", name))
+	}
 	if err != nil {
 		t.Skipf("scenario %s not available: %v", name, err)
 	}
