@@ -231,6 +231,17 @@ func TestWizardScenarioShowsRecommendation(t *testing.T) {
 			t.Errorf("candidate %d = %+v, want catalog id %s", i, h.a.candidates[i], s.ID)
 		}
 	}
+	// The recommendation alone exports as a report.
+	var pdf bytes.Buffer
+	if err := writeExport(&pdf, formatPDF, r.reportInput()); err != nil || !strings.HasPrefix(pdf.String(), "%PDF") {
+		t.Errorf("recommendation PDF: %v, %.10q", err, pdf.String())
+	}
+	md := t.TempDir()
+	r.a.exportMarkdown(md, r.reportInput(), func(err error) { r.exportDone(err, formatMarkdown) })
+	h.waitFor("markdown", func() bool { return r.exported.Text != "" })
+	if got, _ := filepath.Glob(filepath.Join(md, "*.md")); len(got) != 1 {
+		t.Errorf("markdown: %v (%s)", got, h.a.lastError)
+	}
 	if !contains(h.a.setup.strategies, advisor.StrategyRAG) {
 		t.Errorf("a plan with RAG should preselect the rag strategy: %v", h.a.setup.strategies)
 	}

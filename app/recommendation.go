@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -37,7 +38,9 @@ type recommendationScreen struct {
 	testThis  *widget.Button
 	scroll    *container.Scroll
 	listCard  fyne.CanvasObject // the shortlist card (screenshots scroll to it)
-	lastDiff  []string          // what changed in the recommendation after the last relaxation
+	lastDiff  []string
+	exports   map[string]*widget.Button // recommendation-only report: PDF, HTML, Markdown
+	exported  *widget.Label             // what changed in the recommendation after the last relaxation
 }
 
 func newRecommendationScreen(a *App) *recommendationScreen {
@@ -79,7 +82,17 @@ func newRecommendationScreen(a *App) *recommendationScreen {
 		body.Add(listCard(lang.L("rec.assumptions"), r.rec.Assumptions, widget.MediumImportance))
 	}
 	r.scroll = container.NewVScroll(body)
-	r.view = screen(lang.L("rec.title"), container.NewHBox(edit, r.testThis), r.scroll, nil)
+	exportBar := container.NewHBox(widget.NewLabel(lang.L("results.export")))
+	r.exports = map[string]*widget.Button{}
+	for _, f := range []string{formatPDF, formatHTML, formatMarkdown} {
+		f := f
+		b := widget.NewButtonWithIcon(lang.L("results.export."+f), theme.DocumentSaveIcon(), func() { r.onExport(f) })
+		r.exports[f] = b
+		exportBar.Add(b)
+	}
+	r.exported = widget.NewLabel("")
+	exportBar.Add(r.exported)
+	r.view = screen(lang.L("rec.title"), container.NewHBox(edit, r.testThis), r.scroll, exportBar)
 	r.renderChart()
 	return r
 }
@@ -281,6 +294,25 @@ func (r *recommendationScreen) renderChart() {
 			r.chart.Refresh()
 		})
 	})
+}
+
+// reportInput is the recommendation-only report of the decision.
+func (r *recommendationScreen) reportInput() report.Input {
+	d := r.a.decision
+	return report.Input{Title: decisionTitle(*d), Generated: time.Now().UTC(), Lang: r.a.langCode(),
+		UseCase: d.Answers.UseCase, Answers: d.Answers, Recommendation: r.rec}
+}
+
+func (r *recommendationScreen) onExport(format string) {
+	r.a.exportDialog(format, r.reportInput(), func(err error) { r.exportDone(err, format) })
+}
+
+func (r *recommendationScreen) exportDone(err error, format string) {
+	if err != nil {
+		r.a.showError(fail("err.export", err))
+		return
+	}
+	r.exported.SetText(lang.L("results.exported", map[string]any{"Format": strings.ToUpper(format)}))
 }
 
 // translate runs the engine again in the current language: the reasons and

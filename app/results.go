@@ -12,9 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -535,34 +533,7 @@ func (r *resultsScreen) onExport(format string) {
 	if !r.loaded {
 		return
 	}
-	in := r.input(r.results)
-	if format == formatMarkdown {
-		d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
-			if err != nil {
-				r.a.showError(fail("err.export", err))
-				return
-			}
-			if u != nil {
-				r.exportMarkdown(u.Path(), in)
-			}
-		}, r.a.win)
-		d.Resize(fyne.NewSize(800, 560))
-		d.Show()
-		return
-	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			r.a.showError(fail("err.export", err))
-			return
-		}
-		if w != nil {
-			r.exportTo(w, format, in)
-		}
-	}, r.a.win)
-	d.SetFileName(exportName(in) + "." + format)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{"." + format}))
-	d.Resize(fyne.NewSize(800, 560))
-	d.Show()
+	r.a.exportDialog(format, r.input(r.results), func(err error) { r.exportDone(err, format) })
 }
 
 func exportName(in report.Input) string {
@@ -575,13 +546,7 @@ func exportName(in report.Input) string {
 
 // exportTo writes one format to w off the UI goroutine.
 func (r *resultsScreen) exportTo(w io.WriteCloser, format string, in report.Input) {
-	r.a.goWork(func(context.Context) {
-		err := writeExport(w, format, in)
-		if cerr := w.Close(); err == nil {
-			err = cerr
-		}
-		r.a.ui(func() { r.exportDone(err, format) })
-	})
+	r.a.exportTo(w, format, in, func(err error) { r.exportDone(err, format) })
 }
 
 func writeExport(w io.Writer, format string, in report.Input) error {
@@ -604,10 +569,7 @@ func writeExport(w io.Writer, format string, in report.Input) error {
 }
 
 func (r *resultsScreen) exportMarkdown(dir string, in report.Input) {
-	r.a.goWork(func(context.Context) {
-		_, err := report.WriteMarkdown(dir, exportName(in), in)
-		r.a.ui(func() { r.exportDone(err, formatMarkdown) })
-	})
+	r.a.exportMarkdown(dir, in, func(err error) { r.exportDone(err, formatMarkdown) })
 }
 
 func (r *resultsScreen) exportDone(err error, format string) {
