@@ -80,7 +80,6 @@ type App struct {
 	nav       map[string]*widget.Button
 	content   *fyne.Container
 	current   string
-	rebuild   func() fyne.CanvasObject
 	onKey     func(*fyne.KeyEvent) // the current screen's Enter/Escape handler
 	focus     fyne.Focusable       // what the current screen wants focused once shown
 	shortcuts []fyne.Shortcut      // the current screen's shortcuts, removed when it goes
@@ -105,9 +104,8 @@ type App struct {
 	run      *runScreen
 	results  *resultsScreen
 
-	// hooks for tests
-	detect     func(ctx context.Context) []localServer
-	engineOpts []advisor.Option
+	// detect finds local OpenAI-compatible servers (tests replace it).
+	detect func(ctx context.Context) []localServer
 }
 
 // New builds the application's main window on a Fyne app. The database and
@@ -187,9 +185,8 @@ func (a *App) dataPath() (string, error) {
 // load opens the store and the rules engine off the UI goroutine.
 func (a *App) load() {
 	path, perr := a.dataPath()
-	opts := a.engineOpts
 	a.goWork(func(ctx context.Context) {
-		eng, eerr := advisor.NewEngine(opts...)
+		eng, eerr := advisor.NewEngine()
 		var st *data.Store
 		err := perr
 		if err == nil {
@@ -313,7 +310,6 @@ func (a *App) show(name string) {
 	case screenSettings:
 		build = func() fyne.CanvasObject { a.settings = newSettingsScreen(a); return a.settings.view }
 	}
-	a.rebuild = build
 	a.focus = nil
 	a.content.Objects = []fyne.CanvasObject{build()}
 	a.content.Refresh()
