@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"image"
@@ -23,6 +24,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -747,6 +749,13 @@ func TestLiveTestRunFromGUI(t *testing.T) {
 		if !strings.HasPrefix(strings.TrimSpace(buf.String()), prefix) {
 			t.Errorf("%s export starts with %.40q", format, buf.String())
 		}
+	}
+	// Deleting the run removes it and its results.
+	runID := rs.run.ID
+	rs.deleteRun(runID)
+	h.waitFor("run deleted", func() bool { return h.a.results != rs && h.a.results.status.Text == lang.L("results.none") })
+	if _, err := h.a.store.Run(context.Background(), runID); !errors.Is(err, data.ErrNotFound) {
+		t.Errorf("deleted run still there: %v", err)
 	}
 	mdDir := t.TempDir()
 	rs.exportMarkdown(mdDir, in)

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -60,6 +61,7 @@ type resultsScreen struct {
 	gallery  *fyne.Container             // generated images with Accept / Reject
 	verdicts map[int64][2]*widget.Button // accept and reject button of each image result
 	resume   *widget.Button              // finishes an interrupted, cancelled or failed run
+	remove   *widget.Button              // deletes the selected run and its results
 	loaded   bool                        // the results of the selected run are in
 	priced   map[string]bool             // endpoints with a known price (else cost shows as unknown, never $0)
 	exported string
@@ -121,7 +123,9 @@ func newResultsScreen(a *App) *resultsScreen {
 		}
 	})
 	r.resume.Hide()
-	top := container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel(lang.L("results.run")), r.resume, r.runSel), r.status)
+	r.remove = widget.NewButtonWithIcon(lang.L("results.delete"), theme.DeleteIcon(), r.onDelete)
+	r.remove.Disable()
+	top := container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel(lang.L("results.run")), container.NewHBox(r.resume, r.remove), r.runSel), r.status)
 	bottom := container.NewBorder(nil, nil, widget.NewLabel(lang.L("results.export")), nil, container.NewHScroll(bar))
 	r.view = screen(lang.L("results.title"), nil, container.NewBorder(top, nil, nil, nil, r.tabs), bottom)
 	r.loadRuns()
@@ -237,6 +241,7 @@ func (r *resultsScreen) selectRun(i int) {
 	run := r.runs[i]
 	r.run = &run
 	r.loaded = false
+	r.remove.Enable()
 	if run.Status == advisor.RunInterrupted || run.Status == advisor.RunCancelled || run.Status == advisor.RunFailed {
 		r.resume.Show()
 	} else {
@@ -410,6 +415,36 @@ func (r *resultsScreen) onVerdict(id int64, accepted bool) {
 				return
 			}
 			r.selectRun(i)
+		})
+	})
+}
+
+// onDelete deletes the selected run after asking.
+func (r *resultsScreen) onDelete() {
+	if r.run == nil {
+		return
+	}
+	run := *r.run
+	dialog.ShowConfirm(lang.L("results.delete.title"), lang.L("results.delete.confirm", map[string]any{"ID": run.ID}), func(ok bool) {
+		if ok {
+			r.deleteRun(run.ID)
+		}
+	}, r.a.win)
+}
+
+func (r *resultsScreen) deleteRun(id int64) {
+	st := r.a.store
+	r.a.goWork(func(ctx context.Context) {
+		err := st.DeleteRun(ctx, id)
+		r.a.ui(func() {
+			if err != nil {
+				r.a.showError(fail("err.delete_run", err))
+				return
+			}
+			if r.a.lastRun == id {
+				r.a.lastRun = 0
+			}
+			r.a.show(screenResults)
 		})
 	})
 }
