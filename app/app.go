@@ -213,7 +213,7 @@ func (a *App) load() {
 				}
 			}
 			if err != nil {
-				a.showError(fail("err.open_store", err))
+				a.offerOtherFolder(err)
 			}
 			a.refresh()
 		})

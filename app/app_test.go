@@ -1308,6 +1308,7 @@ func TestCorruptDatabaseSaysSoOnHome(t *testing.T) {
 	if b, _ := os.ReadFile(filepath.Join(dir, "advisor.db")); string(b) != string(junk) {
 		t.Error("the file was changed")
 	}
+
 	// New decision explains instead of failing silently.
 	h.a.lastError = ""
 	test.Tap(h.a.home.newButton)

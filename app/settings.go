@@ -31,6 +31,7 @@ type settingsScreen struct {
 	concurrency *widget.Entry
 	folder      *widget.Entry
 	folderNote  *widget.Label
+	about       *aboutCard
 }
 
 var (
@@ -85,8 +86,9 @@ func newSettingsScreen(a *App) *settingsScreen {
 		widget.NewFormItem(lang.L("settings.folder"), container.NewBorder(nil, nil, nil, container.NewHBox(browse, apply, reset), s.folder)),
 	)
 	form.Items[2].HintText = lang.L("settings.concurrency.hint")
-	about := hint(lang.L("settings.keys_note"))
-	s.view = screen(lang.L("settings.title"), nil, container.NewVScroll(container.NewVBox(form, s.folderNote, widget.NewSeparator(), about)), nil)
+	keys := hint(lang.L("settings.keys_note"))
+	s.about = newAboutCard(a)
+	s.view = screen(lang.L("settings.title"), nil, container.NewVScroll(container.NewVBox(form, s.folderNote, widget.NewSeparator(), keys, widget.NewSeparator(), s.about.view)), nil)
 	return s
 }
 
