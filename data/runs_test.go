@@ -129,7 +129,7 @@ func TestPlanKeysNeverStored(t *testing.T) {
 	s := newStore(t)
 	p := fullPlan()
 	p.Endpoints[0].BaseURL = "https://bob:sk-SECRET-in-userinfo@api.example.com/v1?api-key=sk-SECRET-in-query&region=eu"
-	p.Endpoints[1].APIKeyEnv = "sk-proj-SECRET-pasted-in-the-wrong-field"
+	p.Endpoints[1].APIKeyEnv = "sk-proj-FAKE-pasted-here"
 	p.Judge.BaseURL = "https://judge.example.com/v1?access_token=SECRET-token"
 	original := fullPlan()
 	original.Endpoints[0].BaseURL = p.Endpoints[0].BaseURL

@@ -43,6 +43,27 @@ func timedCall(ctx context.Context, timeout time.Duration, rp retryPolicy, f fun
 	return t, ce
 }
 
+// settle ends a measured request of a case that is not chat: it frees the
+// concurrency slot and stamps the result's times and latency. A failure is
+// recorded as the result; settle then reports false, as it does when the
+// run was cancelled (the cell stays undone, for a resume).
+func (r *run) settle(ctx context.Context, er *endpointRunner, res *advisor.Result, t timed, ce *CallError) bool {
+	r.release()
+	if ctx.Err() != nil {
+		return false
+	}
+	res.StartedAt, res.EndedAt = wallClock(t.wrote).UTC(), wallClock(t.ended).UTC()
+	if ce != nil {
+		res.ErrorClass, res.ErrorMessage = ce.Class, scrub(ce.Msg, er.key)
+		er.brk.observe(res.ErrorClass, res.ErrorMessage)
+		r.record(ctx, res)
+		return false
+	}
+	er.brk.observe("", "")
+	res.LatencyMs = ms(t.latency())
+	return true
+}
+
 // embedded is one /v1/embeddings request's vectors and usage.
 type embedded struct {
 	vecs      [][]float32
@@ -270,19 +291,9 @@ func (r *run) doQuery(ctx context.Context, er *endpointRunner, set int, c adviso
 		return
 	}
 	e, ce := er.embedTexts(ctx, []string{c.Input}, r.timeout, r.rp)
-	r.release()
-	if ctx.Err() != nil {
+	if !r.settle(ctx, er, res, e.timed, ce) {
 		return
 	}
-	res.StartedAt, res.EndedAt = wallClock(e.wrote).UTC(), wallClock(e.ended).UTC()
-	if ce != nil {
-		res.ErrorClass, res.ErrorMessage = ce.Class, scrub(ce.Msg, er.key)
-		er.brk.observe(res.ErrorClass, res.ErrorMessage)
-		r.record(ctx, res)
-		return
-	}
-	er.brk.observe("", "")
-	res.LatencyMs = ms(e.latency())
 	res.TokensIn, res.TokensEstimated = e.tokens, e.estimated
 	res.CostUSD = float64(e.tokens) * er.priceIn / 1e6
 	k := r.sets[set].TopK

@@ -41,19 +41,9 @@ func (r *run) doImage(ctx context.Context, er *endpointRunner, set advisor.CaseS
 	if ce == nil {
 		img, ce = imageBytes(ctx, r.opt.httpClient(), resp)
 	}
-	r.release()
-	if ctx.Err() != nil {
+	if !r.settle(ctx, er, res, t, ce) {
 		return
 	}
-	res.StartedAt, res.EndedAt = wallClock(t.wrote).UTC(), wallClock(t.ended).UTC()
-	if ce != nil {
-		res.ErrorClass, res.ErrorMessage = ce.Class, scrub(ce.Msg, er.key)
-		er.brk.observe(res.ErrorClass, res.ErrorMessage)
-		r.record(ctx, res)
-		return
-	}
-	er.brk.observe("", "")
-	res.LatencyMs = ms(t.latency())
 	ext := imageExt(img)
 	if ext == "" {
 		res.ErrorClass, res.ErrorMessage = advisor.ErrBadResponse, "the server's image is not a PNG, JPEG or WebP file"

@@ -35,19 +35,9 @@ func (r *run) doTranscription(ctx context.Context, er *endpointRunner, set advis
 		// gpt-4o-transcribe and others take json only.
 		resp, t, ce = transcribe(ctx, er, f, set.Language, openai.AudioResponseFormatJSON, r)
 	}
-	r.release()
-	if ctx.Err() != nil {
+	if !r.settle(ctx, er, res, t, ce) {
 		return
 	}
-	res.StartedAt, res.EndedAt = wallClock(t.wrote).UTC(), wallClock(t.ended).UTC()
-	if ce != nil {
-		res.ErrorClass, res.ErrorMessage = ce.Class, scrub(ce.Msg, er.key)
-		er.brk.observe(res.ErrorClass, res.ErrorMessage)
-		r.record(ctx, res)
-		return
-	}
-	er.brk.observe("", "")
-	res.LatencyMs = ms(t.latency())
 	res.Output = resp.Text
 	wer := advisor.WER(c.Expected, resp.Text)
 	res.Metrics = map[string]float64{advisor.MetricWER: wer}
