@@ -162,8 +162,10 @@ func TestPlanKeysNeverStored(t *testing.T) {
 		if err != nil && !os.IsNotExist(err) {
 			t.Fatal(err)
 		}
-		if bytes.Contains(b, []byte("SECRET")) {
-			t.Errorf("%s contains a key", filepath.Base(f))
+		for _, secret := range []string{"SECRET", "FAKE-pasted"} {
+			if bytes.Contains(b, []byte(secret)) {
+				t.Errorf("%s contains a key (%s)", filepath.Base(f), secret)
+			}
 		}
 	}
 }
