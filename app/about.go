@@ -151,18 +151,7 @@ func (a *App) offerOtherFolder(err error) {
 
 // chooseDataFolder asks for a folder and opens (or creates) the database there.
 func (a *App) chooseDataFolder() {
-	d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
-		if err != nil {
-			a.showError(fail("err.folder", err))
-			return
-		}
-		if u == nil {
-			return
-		}
-		a.useDataFolder(u.Path())
-	}, a.win)
-	d.Resize(fyne.NewSize(800, 560))
-	d.Show()
+	a.pickFolder("err.folder", a.useDataFolder)
 }
 
 // useDataFolder keeps the data in dir from now on and opens (or creates) the

@@ -9,9 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -345,21 +343,7 @@ func (c *catalogScreen) onAddToTest(m advisor.Model) {
 }
 
 func (c *catalogScreen) onImport() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			c.a.showError(fail("err.import_models", err))
-			return
-		}
-		if r == nil {
-			return
-		}
-		path := r.URI().Path()
-		_ = r.Close()
-		c.importFile(path)
-	}, c.a.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".yaml", ".yml", ".json"}))
-	d.Resize(fyne.NewSize(800, 560))
-	d.Show()
+	c.a.pickFile("err.import_models", []string{".yaml", ".yml", ".json"}, c.importFile)
 }
 
 // importFile reads models from a file off the UI goroutine and adds them to the engine.

@@ -16,17 +16,7 @@ import (
 // folder: the .md file and its chart images go side by side.
 func (a *App) exportDialog(format string, in report.Input, done func(error)) {
 	if format == formatMarkdown {
-		d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
-			if err != nil {
-				a.showError(fail("err.export", err))
-				return
-			}
-			if u != nil {
-				a.exportMarkdown(u.Path(), in, done)
-			}
-		}, a.win)
-		d.Resize(fyne.NewSize(800, 560))
-		d.Show()
+		a.pickFolder("err.export", func(dir string) { a.exportMarkdown(dir, in, done) })
 		return
 	}
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
@@ -40,7 +30,7 @@ func (a *App) exportDialog(format string, in report.Input, done func(error)) {
 	}, a.win)
 	d.SetFileName(exportName(in) + "." + format)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{"." + format}))
-	d.Resize(fyne.NewSize(800, 560))
+	d.Resize(dialogSize)
 	d.Show()
 }
 

@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -598,35 +597,11 @@ func (l *liveTestScreen) onAddExample() {
 }
 
 func (l *liveTestScreen) onBrowseDocs() {
-	d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
-		if err != nil {
-			l.a.showError(fail("err.folder", err))
-			return
-		}
-		if u != nil {
-			l.documents.SetText(u.Path())
-		}
-	}, l.a.win)
-	d.Resize(fyne.NewSize(800, 560))
-	d.Show()
+	l.a.pickFolder("err.folder", l.documents.SetText)
 }
 
 func (l *liveTestScreen) onImport() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			l.a.showError(fail("err.import_cases", err))
-			return
-		}
-		if r == nil {
-			return
-		}
-		path := r.URI().Path()
-		_ = r.Close()
-		l.importFile(path)
-	}, l.a.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv", ".tsv", ".jsonl", ".ndjson"}))
-	d.Resize(fyne.NewSize(800, 560))
-	d.Show()
+	l.a.pickFile("err.import_cases", []string{".csv", ".tsv", ".jsonl", ".ndjson"}, l.importFile)
 }
 
 // importFile parses a cases file off the UI goroutine and shows a preview.

@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -118,19 +117,7 @@ func (s *settingsScreen) onLanguage(code string) {
 }
 
 func (s *settingsScreen) onBrowse() {
-	d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
-		if err != nil {
-			s.a.showError(fail("err.folder", err))
-			return
-		}
-		if u == nil {
-			return
-		}
-		s.folder.SetText(u.Path())
-		s.onFolder(u.Path())
-	}, s.a.win)
-	d.Resize(fyne.NewSize(800, 560))
-	d.Show()
+	s.a.pickFolder("err.folder", s.onFolder) // onFolder shows the path it settles on
 }
 
 // onFolder moves the database to another folder ("" = the default place).
