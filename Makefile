@@ -3,6 +3,10 @@
 
 BIN      := bin/llm-advisor
 TAGS     := sqlite_fts5
+# The app uses fyne.Do for every update from a goroutine (FyneApp.toml: fyneDo),
+# so the shipped build says so, as `fyne build` would; `make debug` leaves the
+# tag out and Fyne then logs any widget touched off the UI goroutine.
+APP_TAGS := $(TAGS),migrated_fynedo
 export GOFLAGS := -buildvcs=false -tags=$(TAGS)
 export CGO_ENABLED := 1
 
@@ -26,7 +30,7 @@ deps:
 	@go mod download
 
 build: deps
-	go build -o $(BIN) .
+	go build -tags $(APP_TAGS) -o $(BIN) .
 
 run: build
 	./$(BIN)
@@ -46,7 +50,8 @@ lint: deps
 
 # A debug build leaves out migrated_fynedo so Fyne logs widgets touched off the UI goroutine.
 debug: deps
-	go build -tags $(TAGS),debug -o $(BIN)-debug .
+	go build -tags $(TAGS) -race -o $(BIN)-debug .
+	@echo "Run ./$(BIN)-debug: Fyne logs any widget touched off the UI goroutine, and the race detector reports data races."
 
 # Packaging with Fyne's own tool (fyne.io/tools), pinned and installed on demand.
 FYNE_TOOL_VERSION := v1.7.4

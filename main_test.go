@@ -37,7 +37,8 @@ func TestGUISmoke(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		bin += ".exe"
 	}
-	build := exec.Command("go", "build", "-o", bin, ".")
+	// The binary as `make build` ships it (tags from the Makefile).
+	build := exec.Command("go", "build", "-tags", "sqlite_fts5,migrated_fynedo", "-o", bin, ".")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
