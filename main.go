@@ -10,6 +10,9 @@ import (
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
+	// Before Fyne reads the locale: "C.UTF-8" means English, not an error.
+	_ "github.com/llm-advisor/llm-advisor/internal/clocale"
+
 	"github.com/llm-advisor/llm-advisor/app"
 	"github.com/llm-advisor/llm-advisor/assets"
 	"github.com/llm-advisor/llm-advisor/cli"

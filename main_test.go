@@ -12,6 +12,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -33,15 +35,7 @@ func TestGUISmoke(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "llm-advisor")
-	if runtime.GOOS == "windows" {
-		bin += ".exe"
-	}
-	// The binary as `make build` ships it (tags from the Makefile).
-	build := exec.Command("go", "build", "-tags", "sqlite_fts5,migrated_fynedo", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := appBinary(t)
 
 	display := startXvfb(t)
 	home := filepath.Join(dir, "home")
@@ -99,6 +93,67 @@ func TestGUISmoke(t *testing.T) {
 	t.Logf("screenshot: %s (%d colours)", out, shot.colours())
 	if err := cmd.Process.Signal(syscall.Signal(0)); err != nil {
 		t.Fatalf("app is no longer running after painting its window: %v\n%s", err, logs.String())
+	}
+}
+
+var (
+	binOnce sync.Once
+	binPath string
+	binErr  error
+)
+
+// appBinary builds the binary as `make build` ships it (tags from the
+// Makefile), once for every test of the package.
+func appBinary(t *testing.T) string {
+	t.Helper()
+	binOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "llm-advisor-bin")
+		if err != nil {
+			binErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "llm-advisor")
+		if runtime.GOOS == "windows" {
+			binPath += ".exe"
+		}
+		out, err := exec.Command("go", "build", "-tags", "sqlite_fts5,migrated_fynedo", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			binErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if binErr != nil {
+		t.Fatal(binErr)
+	}
+	return binPath
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
+}
+
+// TestCLIQuietInCLocale: in the C.UTF-8 locale of containers and CI, a
+// command prints its answer and nothing on stderr (Fyne used to log that it
+// cannot parse the locale).
+func TestCLIQuietInCLocale(t *testing.T) {
+	bin := appBinary(t)
+	for _, loc := range []string{"C.UTF-8", "C", "POSIX", "en_US.UTF-8", "pt_BR.UTF-8"} {
+		cmd := exec.Command(bin, "catalog", "--type", "speech-to-text")
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		cmd.Env = append(os.Environ(), "LANG="+loc, "LC_ALL=", "LC_MESSAGES=", "LANGUAGE=", "XDG_CONFIG_HOME="+t.TempDir())
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("LANG=%s: %v\n%s", loc, err, stderr.String())
+		}
+		if stderr.Len() > 0 {
+			t.Errorf("LANG=%s: stderr not empty:\n%s", loc, stderr.String())
+		}
+		if !strings.Contains(stdout.String(), "whisper") {
+			t.Errorf("LANG=%s: no speech-to-text model listed:\n%s", loc, stdout.String())
+		}
 	}
 }
 
