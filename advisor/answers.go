@@ -280,6 +280,16 @@ func (a Answers) Get(key string) []string {
 	return nil
 }
 
+// Empty reports whether no question is answered (not even the use case).
+func (a Answers) Empty() bool {
+	for _, q := range Questions {
+		if len(a.Get(q.Key)) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // MainTask is the first task, or "" when the task is unknown.
 func (a Answers) MainTask() string {
 	if len(a.Task) == 0 {

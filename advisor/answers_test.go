@@ -31,3 +31,22 @@ func TestParseAnswersScenarioFile(t *testing.T) {
 		t.Error("answers that is not an object was accepted")
 	}
 }
+
+func TestAnswersEmpty(t *testing.T) {
+	if !(Answers{}).Empty() {
+		t.Error("no answers is not empty")
+	}
+	for _, q := range Questions {
+		var a Answers
+		v := "text"
+		if q.Values != nil {
+			v = q.Values[0]
+		}
+		if err := a.Set(q.Key, []string{v}); err != nil {
+			t.Fatal(err)
+		}
+		if a.Empty() {
+			t.Errorf("answers with only %s set count as empty", q.Key)
+		}
+	}
+}

@@ -110,8 +110,13 @@ func buildView(in Input) (*view, error) {
 	}
 	v.UseCase = red.clean(firstNonEmpty(in.UseCase, in.Answers.UseCase))
 
-	// The answers in wizard order, each with its plain-language label.
+	// The answers in wizard order, each with its plain-language label. A
+	// live test run without a decision (from a plan file) has none: the
+	// section is left out rather than listing "I don't know" for everything.
 	for _, q := range advisor.Questions {
+		if in.Recommendation == nil && in.Answers.Empty() {
+			break
+		}
 		if q.Key == "use_case" {
 			continue
 		}
@@ -168,6 +173,8 @@ func buildView(in Input) (*view, error) {
 			}
 		}
 		v.Rec = r
+	} else if len(v.Answers) == 0 && in.Run != nil {
+		v.NoRec = msg(lang, "no_decision")
 	} else {
 		v.NoRec = msg(lang, "no_rec")
 	}

@@ -90,8 +90,8 @@ figure{margin:1em 0}figure img{width:100%;height:auto;border:1px solid #eee}
 <p class="muted">{{.H "generated"}}: {{.Generated}}</p>
 {{if .UseCase}}<h2>{{.H "sec.use_case"}}</h2>
 <p>{{.UseCase}}</p>{{end}}
-<h2>{{.H "sec.answers"}}</h2>
-<dl class="facts">{{range .Answers}}<dt>{{.Label}}</dt><dd>{{.Value}}</dd>{{end}}</dl>
+{{if .Answers}}<h2>{{.H "sec.answers"}}</h2>
+<dl class="facts">{{range .Answers}}<dt>{{.Label}}</dt><dd>{{.Value}}</dd>{{end}}</dl>{{end}}
 <h2>{{.H "sec.rec"}}</h2>
 {{with .Rec}}
 <dl class="facts">{{range .Facts}}<dt>{{.Label}}</dt><dd>{{.Value}}</dd>{{end}}</dl>

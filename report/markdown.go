@@ -57,11 +57,14 @@ func writeMarkdown(b *bytes.Buffer, v *view, charts []Chart, images map[string]s
 	if v.UseCase != "" {
 		p("## %s\n\n%s\n\n", v.H("sec.use_case"), mdText(v.UseCase))
 	}
-	p("## %s\n\n", v.H("sec.answers"))
-	for _, a := range v.Answers {
-		p("- **%s:** %s\n", mdText(a.Label), mdText(a.Value))
+	if len(v.Answers) > 0 {
+		p("## %s\n\n", v.H("sec.answers"))
+		for _, a := range v.Answers {
+			p("- **%s:** %s\n", mdText(a.Label), mdText(a.Value))
+		}
+		p("\n")
 	}
-	p("\n## %s\n\n", v.H("sec.rec"))
+	p("## %s\n\n", v.H("sec.rec"))
 	if r := v.Rec; r != nil {
 		for _, f := range r.Facts {
 			p("- **%s:** %s\n", mdText(f.Label), mdText(f.Value))

@@ -27,6 +27,7 @@ var messages = map[string][2]string{ // key → {en, pt-BR}
 	"sec.outputs":      {"Outputs side by side", "Respostas lado a lado"},
 	"sec.next":         {"Next steps", "Próximos passos"},
 	"no_rec":           {"No recommendation was saved for this report.", "Nenhuma recomendação foi salva para este relatório."},
+	"no_decision":      {"This live test was run from a plan file, without a decision: there are no answers or recommendation to show.", "Este teste ao vivo foi executado a partir de um arquivo de plano, sem uma decisão: não há respostas nem recomendação para mostrar."},
 	"no_run":           {"No live test has been run yet: this report holds the recommendation alone.", "Nenhum teste ao vivo foi executado ainda: este relatório contém apenas a recomendação."},
 	"no_results":       {"The run has no results yet.", "A execução ainda não tem resultados."},
 	"dont_know":        {"I don't know", "Não sei"},

@@ -426,8 +426,10 @@ func (d *pdfDoc) render(v *view, charts []Chart) {
 		d.h2(v.H("sec.use_case"))
 		d.para(v.UseCase)
 	}
-	d.h2(v.H("sec.answers"))
-	d.facts(v.Answers)
+	if len(v.Answers) > 0 {
+		d.h2(v.H("sec.answers"))
+		d.facts(v.Answers)
+	}
 
 	d.h2(v.H("sec.rec"))
 	if r := v.Rec; r != nil {

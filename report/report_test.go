@@ -755,3 +755,38 @@ func TestEdgeRuns(t *testing.T) {
 		})
 	}
 }
+
+// A live test run from a plan file has no decision: its report leaves the
+// answers out instead of listing "I don't know" for every question, and
+// says why there is no recommendation.
+func TestRunWithoutDecision(t *testing.T) {
+	in := small("en")
+	in.Answers, in.Recommendation, in.UseCase, in.History = advisor.Answers{}, nil, "", nil
+	var md bytes.Buffer
+	v, err := buildView(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeMarkdown(&md, v, nil, nil)
+	var html bytes.Buffer
+	if err := WriteHTML(&html, in); err != nil {
+		t.Fatal(err)
+	}
+	for name, out := range map[string]string{"markdown": md.String(), "html": html.String()} {
+		if strings.Contains(out, "Your answers") || strings.Contains(out, "I don&#39;t know") || strings.Contains(out, "I don't know") {
+			t.Errorf("%s lists answers for a run without a decision", name)
+		}
+		if !strings.Contains(out, "without a decision") {
+			t.Errorf("%s does not say the run has no decision", name)
+		}
+	}
+	// With a decision the answers are there, unknown ones included.
+	in = small("en")
+	in.Answers.Volume = ""
+	v, _ = buildView(in)
+	md.Reset()
+	writeMarkdown(&md, v, nil, nil)
+	if !strings.Contains(md.String(), "Your answers") || !strings.Contains(md.String(), "I don't know") {
+		t.Error("a decision's answers are missing")
+	}
+}
