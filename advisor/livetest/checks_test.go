@@ -244,8 +244,8 @@ func TestChunkFolder(t *testing.T) {
 	if short == nil || short.Text != "Refunds take five days." {
 		t.Errorf("short.txt chunk %+v", short)
 	}
-	if len(skipped) != 1 || skipped[0] != "manual.pdf" {
-		t.Errorf("skipped %v, want [manual.pdf]", skipped)
+	if len(skipped) != 1 || !strings.HasPrefix(skipped[0], "manual.pdf (") {
+		t.Errorf("skipped %v, want manual.pdf with its reason", skipped)
 	}
 }
 

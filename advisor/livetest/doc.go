@@ -96,7 +96,7 @@
 // per strategy and endpoint; a case of another kind one per endpoint, whose
 // strategy is the kind. Resuming works across sets like within one.
 //
-// Embedding: the set's documents (.txt and .md files of the folder, id = the
+// Embedding: the set's documents (.txt, .md and, with poppler's pdftotext, .pdf files of the folder, id = the
 // name relative to it, or the corpus items) are cut like the rag documents
 // and embedded once per endpoint through /v1/embeddings, EmbedBatch pieces a
 // request; that work is its own result (strategy embedding-index, case the

@@ -162,7 +162,7 @@ func (r *run) corpus(set int) *lazyCorpus {
 			var skipped []string
 			lc.chunks, skipped, lc.err = ScanFolder(s.Documents)
 			if len(skipped) > 0 {
-				r.opt.note("embedding set %q: %d file(s) not read (only .txt and .md are): %s", s.Name, len(skipped), joinMax(skipped, 5))
+				r.opt.note("embedding set %q: %d file(s) not read (.txt, .md and PDF with a text layer are): %s", s.Name, len(skipped), joinMax(skipped, 5))
 			}
 		}
 		for _, c := range lc.chunks {

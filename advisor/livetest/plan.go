@@ -529,7 +529,7 @@ func quoteList(xs []string) string {
 }
 
 // documentIDs lists the ids of the documents an embedding set reads from a
-// folder: the .txt and .md files, relative to it.
+// folder: the .txt and .md files (and PDFs when pdftotext is installed), relative to it.
 func documentIDs(dir string) (map[string]bool, error) {
 	st, err := os.Stat(dir)
 	if err != nil {

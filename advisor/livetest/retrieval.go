@@ -21,19 +21,30 @@ const (
 )
 
 // ChunkFolder reads the .txt and .md files under dir (sub-folders included,
-// hidden ones skipped) and cuts them into chunks of about 400 words that
-// overlap by 50. Source is the file name relative to dir, with forward
-// slashes. PDF files are not read: no maintained pure-Go library extracts
-// their text well; ScanFolder reports them as skipped.
+// hidden ones skipped), and PDF files when poppler's pdftotext is installed,
+// and cuts them into chunks of about 400 words that overlap by 50. Source is
+// the file name relative to dir, with forward slashes. ScanFolder reports
+// the files it could not read.
 func ChunkFolder(dir string) ([]advisor.Chunk, error) {
 	chunks, _, err := ScanFolder(dir)
 	return chunks, err
 }
 
-// ScanFolder is ChunkFolder that also returns the files it skipped (PDFs
-// and other formats it cannot read), relative to dir.
+// ScanFolder is ChunkFolder that also returns the files it skipped (other
+// formats, PDFs without pdftotext or without a text layer), relative to dir;
+// a skipped PDF carries the reason in brackets.
 func ScanFolder(dir string) (chunks []advisor.Chunk, skipped []string, err error) {
+	var unreadable []string
 	skipped, err = walkDocuments(dir, func(rel, path string) error {
+		if isPDF(rel) {
+			text, perr := pdfText(path)
+			if perr != nil {
+				unreadable = append(unreadable, rel+" ("+perr.Error()+")")
+				return nil
+			}
+			chunks = append(chunks, chunkText(rel, text)...)
+			return nil
+		}
 		b, err := os.ReadFile(path)
 		if err != nil {
 			return err
@@ -44,12 +55,15 @@ func ScanFolder(dir string) (chunks []advisor.Chunk, skipped []string, err error
 	if err != nil {
 		return nil, nil, err
 	}
-	return chunks, skipped, nil
+	return chunks, append(skipped, unreadable...), nil
 }
 
-// walkDocuments calls fn for every .txt and .md file under dir (hidden files
-// and folders left out) with its name relative to dir (forward slashes) and
-// its path, and returns the other files it met.
+func isPDF(name string) bool { return strings.EqualFold(filepath.Ext(name), ".pdf") }
+
+// walkDocuments calls fn for every .txt and .md file under dir (and .pdf
+// when pdftotext is installed; hidden files and folders left out) with its
+// name relative to dir (forward slashes) and its path, and returns the other
+// files it met.
 func walkDocuments(dir string, fn func(rel, path string) error) (skipped []string, err error) {
 	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -72,6 +86,11 @@ func walkDocuments(dir string, fn func(rel, path string) error) (skipped []strin
 		rel = filepath.ToSlash(rel)
 		switch strings.ToLower(filepath.Ext(name)) {
 		case ".txt", ".md", ".markdown":
+		case ".pdf":
+			if pdfTool() == "" {
+				skipped = append(skipped, rel+" (PDF: install poppler-utils for pdftotext)")
+				return nil
+			}
 		default:
 			skipped = append(skipped, rel)
 			return nil

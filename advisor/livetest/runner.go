@@ -288,7 +288,7 @@ func Run(ctx context.Context, p advisor.Plan, runID int64, opt Options) (Progres
 				return prog, err
 			}
 			if len(skipped) > 0 {
-				opt.note("rag: %d file(s) not read (only .txt and .md are; PDF text is not extracted): %s", len(skipped), joinMax(skipped, 5))
+				opt.note("rag: %d file(s) not read (.txt, .md and PDF with a text layer are): %s", len(skipped), joinMax(skipped, 5))
 			}
 			if len(chunks) == 0 {
 				opt.note("rag: no .txt or .md text in %s; the rag prompts will have no passages", dir)
