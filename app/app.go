@@ -36,6 +36,7 @@ const (
 	prefConcurrency = "concurrency" // default concurrency of a live test
 	prefDataFolder  = "data_folder" // folder of advisor.db; "" = data.DefaultPath()
 	prefHintSeen    = "first_run_hint_seen"
+	prefDraftStep   = "draft_step" // + ".<decision id>": the wizard step a draft was left on
 )
 
 // Screen names, used by the navigation and to rebuild the current screen

@@ -270,6 +270,29 @@ func TestWizardDraftSavedAndResumed(t *testing.T) {
 	if w.step != 1 {
 		t.Fatalf("Enter: step %d, want 1", w.step)
 	}
+	// Right after picking an answer the drop-down keeps the focus, and a
+	// focused widget gets every key: Enter and Escape must still reach the wizard.
+	sel := w.selects["residency"]
+	h.a.win.Canvas().Focus(sel)
+	sel.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if w.step != 2 {
+		t.Fatalf("Enter on a focused drop-down: step %d, want 2", w.step)
+	}
+	w.showStep(1)
+	h.a.win.Canvas().Focus(sel)
+	sel.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if w.step != 0 {
+		t.Fatalf("Escape on a focused drop-down: step %d, want 0", w.step)
+	}
+	w.showStep(1)
+	sel.TypedKey(&fyne.KeyEvent{Name: fyne.KeyRight}) // the arrows still change the answer
+	if sel.Selected == valueLabel("residency", "eu") {
+		t.Errorf("Right on a drop-down did not change the answer")
+	}
+	sel.SetSelected(valueLabel("residency", "eu"))
+	if w.useCase.AcceptsTab() {
+		t.Errorf("Tab in the use-case box types a tab instead of moving to the next question")
+	}
 	// Inside the use-case box: Escape goes back, Ctrl+Enter goes on, Enter is a new line.
 	w.showStep(0)
 	w.useCase.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierControl})
@@ -298,6 +321,9 @@ func TestWizardDraftSavedAndResumed(t *testing.T) {
 	h.a.home.onOpen(id)
 	h.waitFor("wizard reopened", func() bool { return h.a.current == screenWizard && h.a.wizard != w })
 	w2 := h.a.wizard
+	if w2.step != 1 {
+		t.Errorf("the draft reopened on step %d, want 1 where it was left", w2.step)
+	}
 	if w2.useCase.Text != "Sort support tickets" {
 		t.Errorf("use case = %q", w2.useCase.Text)
 	}

@@ -211,6 +211,7 @@ func (h *homeScreen) deleteDecision(id int64) {
 				h.a.showError(fail("err.delete", err))
 				return
 			}
+			h.a.prefs.RemoveValue(draftStepKey(id))
 			if h.a.decision != nil && h.a.decision.ID == id {
 				h.a.decision = nil
 			}

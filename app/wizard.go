@@ -34,14 +34,14 @@ type wizardScreen struct {
 
 	// One widget per question, built for every step up front so values survive navigation.
 	useCase    *wizardEntry
-	selects    map[string]*widget.Select // single-choice questions and the main task
+	selects    map[string]*wizardSelect // single-choice questions and the main task
 	extraTasks *checkGrid
 	steps      [][]fyne.CanvasObject
 	loading    bool // true while widgets are being filled from the answers
 }
 
 func newWizardScreen(a *App) *wizardScreen {
-	w := &wizardScreen{a: a, selects: map[string]*widget.Select{}}
+	w := &wizardScreen{a: a, selects: map[string]*wizardSelect{}}
 	if a.decision == nil {
 		w.view = screen(lang.L("wizard.title"), nil, container.NewCenter(container.NewVBox(
 			wrapped(lang.L("wizard.no_decision")),
@@ -87,16 +87,26 @@ func newWizardScreen(a *App) *wizardScreen {
 	w.scroll = container.NewVScroll(w.body)
 	top := container.NewVBox(w.progress, w.title, w.intro)
 	keys := hint(lang.L("wizard.keys"))
-	bottom := container.NewBorder(nil, nil, w.back, w.next, container.NewVBox(w.problem, keys))
+	// Centred, so the buttons keep their height when the text beside them wraps.
+	bottom := container.NewBorder(nil, nil, container.NewCenter(w.back), container.NewCenter(w.next), container.NewVBox(w.problem, keys))
 	w.view = screen(lang.L("wizard.title"), nil, container.NewBorder(top, nil, nil, nil, w.scroll), bottom)
 	a.onKey = w.onKey
 	// Inside a text box or a list Enter and Escape belong to the field:
 	// Ctrl+Enter and Alt+Left work everywhere.
 	a.addShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { w.onNext() })
 	a.addShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyLeft, Modifier: fyne.KeyModifierAlt}, func(fyne.Shortcut) { w.onBack() })
-	w.showStep(0)
+	// A draft opens on the step where it was left (the use case first, if it
+	// is still empty).
+	start := 0
+	if strings.TrimSpace(w.answers.UseCase) != "" {
+		start = min(max(a.prefs.Int(draftStepKey(a.decision.ID)), 0), len(advisor.Groups)-1)
+	}
+	w.showStep(start)
 	return w
 }
+
+// draftStepKey is the preference that remembers the wizard step of a draft.
+func draftStepKey(id int64) string { return fmt.Sprintf("%s.%d", prefDraftStep, id) }
 
 // question builds one question: its text, why we ask, and the choice.
 func (w *wizardScreen) question(q advisor.Question) fyne.CanvasObject {
@@ -151,12 +161,12 @@ func (w *wizardScreen) question(q advisor.Question) fyne.CanvasObject {
 
 // choice is a drop-down with "I don't know" first (the default) and the
 // labels of every allowed value.
-func (w *wizardScreen) choice(key string, values []string, set func(value string)) *widget.Select {
+func (w *wizardScreen) choice(key string, values []string, set func(value string)) *wizardSelect {
 	labels := []string{dontKnow()}
 	for _, v := range values {
 		labels = append(labels, valueLabel(key, v))
 	}
-	s := widget.NewSelect(labels, nil)
+	s := newWizardSelect(labels, w.onKey)
 	s.PlaceHolder = dontKnow()
 	cur := w.answers.Get(key)
 	s.SetSelectedIndex(0)
@@ -228,6 +238,9 @@ func titleFrom(useCase string) string {
 
 func (w *wizardScreen) showStep(i int) {
 	w.step = i
+	if w.a.decision != nil {
+		w.a.prefs.SetInt(draftStepKey(w.a.decision.ID), i)
+	}
 	g := advisor.Groups[i]
 	w.title.SetText(groupTitle(g))
 	w.intro.SetText(groupIntro(g))
@@ -360,6 +373,9 @@ func (e *wizardEntry) TypedShortcut(s fyne.Shortcut) {
 	e.Entry.TypedShortcut(s)
 }
 
+// AcceptsTab is false, so Tab moves on to the next question as in any form.
+func (e *wizardEntry) AcceptsTab() bool { return false }
+
 // TypedKey takes Escape for Back.
 func (e *wizardEntry) TypedKey(k *fyne.KeyEvent) {
 	if k.Name == fyne.KeyEscape {
@@ -367,4 +383,33 @@ func (e *wizardEntry) TypedKey(k *fyne.KeyEvent) {
 		return
 	}
 	e.Entry.TypedKey(k)
+}
+
+// wizardSelect is a drop-down that, once an answer is picked and it keeps the
+// focus, hands Enter and Escape to the wizard: a focused widget gets every key,
+// so a plain Select would swallow them and the keys shown under the questions
+// would do nothing right after the user chose an answer.
+type wizardSelect struct {
+	widget.Select
+	onKey func(*fyne.KeyEvent)
+}
+
+func newWizardSelect(options []string, onKey func(*fyne.KeyEvent)) *wizardSelect {
+	s := &wizardSelect{onKey: onKey}
+	s.Options = options
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+// TypedKey passes Enter and Escape to the wizard; the arrows and Space still
+// change or open the list.
+func (s *wizardSelect) TypedKey(k *fyne.KeyEvent) {
+	switch k.Name {
+	case fyne.KeyReturn, fyne.KeyEnter, fyne.KeyEscape:
+		if s.onKey != nil {
+			s.onKey(k)
+		}
+		return
+	}
+	s.Select.TypedKey(k)
 }
