@@ -459,6 +459,15 @@ func TestImportCasesWithBadRows(t *testing.T) {
 	if l.casesCount.Text != "2 examples" {
 		t.Errorf("count label = %q", l.casesCount.Text)
 	}
+	l.removeCase(0)
+	if l.casesCount.Text != "1 example" {
+		t.Errorf("count label with one example = %q", l.casesCount.Text)
+	}
+	l.addCases(l.s.cases[0])
+	// The example editor's text boxes wrap and leave Tab to move to the next field.
+	if tb := newTextBox(2); tb.AcceptsTab() || tb.Wrapping != fyne.TextWrapWord {
+		t.Errorf("text box: AcceptsTab %v, wrapping %v", tb.AcceptsTab(), tb.Wrapping)
+	}
 
 	// JSONL: a bad line is listed, good ones kept.
 	jpath := filepath.Join(t.TempDir(), "cases.jsonl")
@@ -1140,6 +1149,18 @@ func TestEndpointEditorTestConnection(t *testing.T) {
 	h.waitFor("refusal", func() bool { return strings.HasPrefix(e.testResult.Text, "It did not answer:") })
 	if !strings.Contains(e.testResult.Text, "401") {
 		t.Errorf("refusal = %q", e.testResult.Text)
+	}
+
+	// Nothing listening at the address: say so and what to check, not the
+	// network library's "dial tcp …: connect: connection refused".
+	dead := httptest.NewServer(http.NotFoundHandler())
+	deadURL := dead.URL + "/v1"
+	dead.Close()
+	e.baseURL.SetText(deadURL)
+	test.Tap(e.testBtn)
+	h.waitFor("no server", func() bool { return e.testBtn.Disabled() == false && strings.Contains(e.testResult.Text, deadURL) })
+	if got := e.testResult.Text; strings.Contains(got, "dial tcp") || !strings.Contains(got, "port") {
+		t.Errorf("no server at the address: %q", got)
 	}
 
 	ep, err := e.endpoint(advisor.Endpoint{})

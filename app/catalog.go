@@ -43,7 +43,7 @@ type catalogScreen struct {
 	tryModel  *widget.Entry
 	tryKeyEnv *widget.Entry
 	tryKey    *widget.Entry
-	tryPrompt *widget.Entry
+	tryPrompt *textBox
 	trySend   *widget.Button
 	tryAnswer *widget.Label
 	tryStats  *widget.Label
@@ -148,7 +148,11 @@ func (c *catalogScreen) applyFilter() {
 		f.License = c.licenses[i]
 	}
 	c.models = advisor.FilterCatalog(c.a.engine.Catalog(), f)
-	c.count.SetText(lang.L("catalog.count", map[string]any{"N": len(c.models)}))
+	if len(c.models) == 1 {
+		c.count.SetText(lang.L("catalog.count.one"))
+	} else {
+		c.count.SetText(lang.L("catalog.count", map[string]any{"N": len(c.models)}))
+	}
 	c.list.UnselectAll()
 	c.list.Refresh()
 }
@@ -257,8 +261,7 @@ func (c *catalogScreen) tryBox(m advisor.Model) fyne.CanvasObject {
 	c.tryKeyEnv.SetPlaceHolder("OPENAI_API_KEY")
 	c.tryKey = widget.NewPasswordEntry()
 	c.tryKey.SetPlaceHolder(lang.L("catalog.try.key.placeholder"))
-	c.tryPrompt = widget.NewMultiLineEntry()
-	c.tryPrompt.SetMinRowsVisible(2)
+	c.tryPrompt = newTextBox(2)
 	c.tryPrompt.SetText(lang.L("catalog.try.sample"))
 	c.tryAnswer = wrapped("")
 	c.tryStats = widget.NewLabel("")
@@ -306,7 +309,7 @@ func (c *catalogScreen) onTry() {
 		c.a.ui(func() {
 			c.trySend.Enable()
 			if err != nil {
-				c.tryAnswer.SetText(lang.L("catalog.try.failed") + " " + err.Error())
+				c.tryAnswer.SetText(callFailure("catalog.try.failed", ep, err))
 				c.tryAnswer.Importance = widget.DangerImportance
 				c.tryAnswer.Refresh()
 				return

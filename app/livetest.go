@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -116,7 +118,7 @@ type liveTestScreen struct {
 	language    *widget.Entry
 	imageSize   *widget.Entry
 	judge       *widget.Select
-	rubric      *widget.Entry
+	rubric      *textBox
 	embedding   *widget.Select
 	embedModel  *widget.Entry
 	scroll      *container.Scroll
@@ -212,8 +214,7 @@ func newLiveTestScreen(a *App) *liveTestScreen {
 		}
 	}
 	l.judge = widget.NewSelect(nil, func(string) { l.s.judge = l.candidateAt(l.judge.SelectedIndex()) })
-	l.rubric = widget.NewMultiLineEntry()
-	l.rubric.SetMinRowsVisible(2)
+	l.rubric = newTextBox(2)
 	l.rubric.SetText(l.s.rubric)
 	l.rubric.SetPlaceHolder(lang.L("live.rubric.placeholder"))
 	l.rubric.OnChanged = func(v string) { l.s.rubric = strings.TrimSpace(v) }
@@ -461,7 +462,11 @@ func oneLine(s string, n int) string {
 }
 
 func (l *liveTestScreen) refreshCases() {
-	l.casesCount.SetText(lang.L("live.cases.count", map[string]any{"N": len(l.s.cases)}))
+	if len(l.s.cases) == 1 {
+		l.casesCount.SetText(lang.L("live.cases.count.one"))
+	} else {
+		l.casesCount.SetText(lang.L("live.cases.count", map[string]any{"N": len(l.s.cases)}))
+	}
 	l.caseList.Refresh()
 }
 
@@ -485,11 +490,9 @@ func (l *liveTestScreen) editCase(i int) {
 	if i >= 0 {
 		c = l.s.cases[i]
 	}
-	input := widget.NewMultiLineEntry()
-	input.SetMinRowsVisible(3)
+	input := newTextBox(3)
 	input.SetText(c.Input)
-	expected := widget.NewMultiLineEntry()
-	expected.SetMinRowsVisible(2)
+	expected := newTextBox(2)
 	expected.SetText(c.Expected)
 	checks := newCheckGrid(allChecks, checkLabel, 1, nil)
 	checks.SetSelected(c.Checks)
@@ -556,6 +559,13 @@ func (l *liveTestScreen) editCase(i int) {
 	}, l.a.win)
 	d.Resize(fyne.NewSize(720, 520))
 	d.Show()
+	// The first field takes the keys at once, as in any form.
+	switch kind {
+	case advisor.CaseKindTranscription:
+		l.a.win.Canvas().Focus(file)
+	default:
+		l.a.win.Canvas().Focus(input)
+	}
 }
 
 func (l *liveTestScreen) refreshExamples() {
@@ -578,10 +588,8 @@ func (l *liveTestScreen) refreshExamples() {
 }
 
 func (l *liveTestScreen) onAddExample() {
-	input := widget.NewMultiLineEntry()
-	input.SetMinRowsVisible(3)
-	output := widget.NewMultiLineEntry()
-	output.SetMinRowsVisible(3)
+	input := newTextBox(3)
+	output := newTextBox(3)
 	d := dialog.NewForm(lang.L("live.fewshot.title"), lang.L("btn.save"), lang.L("btn.cancel"), []*widget.FormItem{
 		widget.NewFormItem(lang.L("live.case.input"), input),
 		widget.NewFormItem(lang.L("live.fewshot.output"), output),
@@ -594,6 +602,7 @@ func (l *liveTestScreen) onAddExample() {
 	}, l.a.win)
 	d.Resize(fyne.NewSize(640, 400))
 	d.Show()
+	l.a.win.Canvas().Focus(input)
 }
 
 func (l *liveTestScreen) onBrowseDocs() {
@@ -951,7 +960,7 @@ func (l *liveTestScreen) onTestConnection(e *endpointEditor) {
 			e.testBtn.Enable()
 			if err != nil {
 				e.testResult.Importance = widget.DangerImportance
-				e.testResult.SetText(lang.L("live.ep.test_failed") + " " + err.Error())
+				e.testResult.SetText(callFailure("live.ep.test_failed", ep, err))
 				return
 			}
 			e.testResult.Importance = widget.SuccessImportance
@@ -979,4 +988,21 @@ func startRun(a *App, p advisor.Plan, done func()) {
 			a.run.begin()
 		})
 	})
+}
+
+// callFailure says in plain words why a test call failed. When nothing
+// answered at the address at all (no server, wrong port, unknown host) it
+// says so and what to check, instead of the network library's own words
+// ("dial tcp 127.0.0.1:1234: connect: connection refused"), which are logged.
+func callFailure(prefixKey string, ep advisor.Endpoint, err error) string {
+	var ce *livetest.CallError
+	if errors.As(err, &ce) && ce.Class == advisor.ErrConnection && ce.Status == 0 {
+		log.Printf("llm-advisor: %s: %v", ep.Name, err)
+		where := ep.BaseURL
+		if where == "" && ep.Kind == advisor.KindOpenAI {
+			where = "https://api.openai.com/v1"
+		}
+		return lang.L("live.ep.unreachable", map[string]any{"URL": where})
+	}
+	return lang.L(prefixKey) + " " + err.Error()
 }

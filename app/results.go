@@ -312,7 +312,11 @@ func (r *resultsScreen) show(res []advisor.Result, charts []report.Chart) {
 	}
 	r.summary = advisor.Summarize(res)
 	r.loaded = true
-	r.status.SetText(lang.L("results.count", map[string]any{"N": len(res), "Runs": len(r.runs)}))
+	if len(r.runs) == 1 {
+		r.status.SetText(lang.L("results.count.one_run", map[string]any{"N": len(res)}))
+	} else {
+		r.status.SetText(lang.L("results.count", map[string]any{"N": len(res), "Runs": len(r.runs)}))
+	}
 	r.table.Refresh()
 	r.charts.Objects = nil
 	r.images = nil

@@ -113,3 +113,22 @@ func withMinHeight(obj fyne.CanvasObject, h float32) fyne.CanvasObject {
 	r.SetMinSize(fyne.NewSize(0, h))
 	return container.NewStack(r, obj)
 }
+
+// textBox is a multi-line text field for forms: it wraps at word boundaries
+// and leaves Tab to move to the next field (a plain multi-line entry types a
+// tab character, so a keyboard user could never reach the field below).
+type textBox struct {
+	widget.Entry
+}
+
+func newTextBox(rows int) *textBox {
+	e := &textBox{}
+	e.MultiLine = true
+	e.Wrapping = fyne.TextWrapWord
+	e.ExtendBaseWidget(e)
+	e.SetMinRowsVisible(rows)
+	return e
+}
+
+// AcceptsTab is false: Tab moves the focus on.
+func (e *textBox) AcceptsTab() bool { return false }
