@@ -149,6 +149,9 @@ const shutdownWait = 5 * time.Second
 // shutdown cancels every piece of background work, waits for it (a bounded
 // time: every result is already committed) and closes the store.
 func (a *App) shutdown() {
+	if a.current == screenLiveTest {
+		a.saveSetupDraft()
+	}
 	a.cancel()
 	done := make(chan struct{})
 	go func() { a.work.Wait(); close(done) }()
@@ -278,6 +281,9 @@ func (a *App) layout() fyne.CanvasObject {
 
 // show switches to a screen, building it fresh.
 func (a *App) show(name string) {
+	if a.current == screenLiveTest && name != screenLiveTest {
+		a.saveSetupDraft() // what was typed in the setup's text fields
+	}
 	a.onKey = nil
 	for _, sc := range a.shortcuts {
 		a.win.Canvas().RemoveShortcut(sc)

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -1519,5 +1520,53 @@ func TestShortlistNeverShowsASilentZero(t *testing.T) {
 	}
 	if got := text(advisor.Shortlisted{ID: "y", CostKnown: true, MonthlyCostUSD: 12.5}); got != "about $12.50 a month" {
 		t.Errorf("priced: %q", got)
+	}
+}
+
+// The endpoints and examples typed in the live-test setup survive closing
+// the app before the test was started; a deleted decision takes them along.
+func TestLiveTestSetupSurvivesRestart(t *testing.T) {
+	dir, cfg := t.TempDir(), t.TempDir()
+	h := newHarnessIn(t, "en", dir, cfg)
+	h.newDecision()
+	id := h.a.decision.ID
+	h.a.show(screenLiveTest)
+	l := h.a.live
+	h.a.candidates = append(h.a.candidates, advisor.Endpoint{Name: "local", Kind: advisor.KindCompatible, BaseURL: "http://127.0.0.1:9/v1", Model: "m", APIKeyEnv: "LOCAL_KEY"})
+	l.refreshCandidates()
+	l.addCases(advisor.Case{Input: "Where is my order?", Expected: "tracking"}, advisor.Case{Input: "Refunds?", Expected: "30 days", Checks: []string{advisor.CheckExact}})
+	l.documents.SetText("/srv/help-center")
+	h.a.show(screenHome) // leaving the screen keeps the text fields too
+	h.settle()
+
+	h2 := newHarnessIn(t, "en", dir, cfg)
+	h2.a.show(screenHome)
+	h2.a.home.onOpen(id)
+	h2.waitFor("draft reopened", func() bool { return h2.a.current == screenWizard && h2.a.decision != nil && h2.a.decision.ID == id })
+	h2.a.show(screenLiveTest)
+	s := h2.a.setup
+	if len(s.cases) != 2 || s.cases[1].Expected != "30 days" || s.cases[1].Checks[0] != advisor.CheckExact {
+		t.Errorf("cases after a restart = %+v", s.cases)
+	}
+	if len(h2.a.candidates) != 1 || h2.a.candidates[0].BaseURL != "http://127.0.0.1:9/v1" || h2.a.candidates[0].APIKeyEnv != "LOCAL_KEY" {
+		t.Errorf("candidates after a restart = %+v", h2.a.candidates)
+	}
+	if s.documents != "/srv/help-center" || h2.a.live.documents.Text != "/srv/help-center" {
+		t.Errorf("documents after a restart = %q", s.documents)
+	}
+	if h2.a.live.casesCount.Text != "2 examples" {
+		t.Errorf("the screen shows %q", h2.a.live.casesCount.Text)
+	}
+
+	path := h2.a.setupDraftPath(id)
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("no saved setup: %v", err)
+	}
+	h2.a.show(screenHome)
+	h2.waitFor("decisions listed", func() bool { return h2.a.home.loaded })
+	h2.a.home.deleteDecision(id)
+	h2.waitFor("deleted", func() bool { return len(h2.a.home.decisions) == 0 })
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the setup of a deleted decision is still on disk: %v", err)
 	}
 }

@@ -212,6 +212,7 @@ func (h *homeScreen) deleteDecision(id int64) {
 				return
 			}
 			h.a.prefs.RemoveValue(draftStepKey(id))
+			h.a.removeSetupDraft(id)
 			if h.a.decision != nil && h.a.decision.ID == id {
 				h.a.decision = nil
 			}

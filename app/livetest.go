@@ -144,7 +144,7 @@ type importPreview struct {
 
 func newLiveTestScreen(a *App) *liveTestScreen {
 	l := &liveTestScreen{a: a}
-	if a.setup == nil {
+	if a.setup == nil && !a.loadSetupDraft() {
 		a.setup = &testSetup{strategies: []string{advisor.StrategyZeroShot, advisor.StrategyFewShot}, checks: []string{advisor.CheckContains}, concurrency: a.concurrency(), repeats: 1, kind: advisor.CaseKindChat}
 		if rec := a.recommendation(); rec != nil {
 			if contains(rec.Strategy.Plan, advisor.StepRAG) {
@@ -365,6 +365,7 @@ func (l *liveTestScreen) relayout() {
 }
 
 func (l *liveTestScreen) refreshCandidates() {
+	defer l.a.saveSetupDraft()
 	l.candidates.Objects = nil
 	if len(l.a.candidates) == 0 {
 		l.candidates.Add(hint(lang.L("live.candidates.none")))
@@ -462,6 +463,7 @@ func oneLine(s string, n int) string {
 }
 
 func (l *liveTestScreen) refreshCases() {
+	defer l.a.saveSetupDraft()
 	if len(l.s.cases) == 1 {
 		l.casesCount.SetText(lang.L("live.cases.count.one"))
 	} else {
@@ -569,6 +571,7 @@ func (l *liveTestScreen) editCase(i int) {
 }
 
 func (l *liveTestScreen) refreshExamples() {
+	defer l.a.saveSetupDraft()
 	l.fewShotList.Objects = nil
 	if len(l.s.fewShot) == 0 {
 		l.fewShotList.Add(hint(lang.L("live.fewshot.none")))
