@@ -1570,3 +1570,29 @@ func TestLiveTestSetupSurvivesRestart(t *testing.T) {
 		t.Errorf("the setup of a deleted decision is still on disk: %v", err)
 	}
 }
+
+// A setup the run would refuse names the part of the screen to fix, in
+// plain words, not the plan file's field.
+func TestLiveTestProblemNamesTheSection(t *testing.T) {
+	h := newHarness(t, "en")
+	h.newDecision()
+	h.a.show(screenLiveTest)
+	l := h.a.live
+	h.a.candidates = []advisor.Endpoint{{Name: "local", Kind: advisor.KindCompatible, BaseURL: "http://127.0.0.1:9/v1", Model: "m"}}
+	l.refreshCandidates()
+	l.s.strategies = []string{advisor.StrategyZeroShot, advisor.StrategyFewShot}
+	l.s.fewShot = nil
+	l.addCases(advisor.Case{Input: "q", Expected: "a"})
+	l.onStart()
+	got := l.problem.Text
+	if !l.problem.Visible() || strings.Contains(got, "few_shot") || !strings.Contains(got, "Few-shot examples") || !strings.Contains(got, strategyLabel(advisor.StrategyFewShot)) {
+		t.Errorf("few-shot without examples: %q", got)
+	}
+	l.s.strategies = []string{advisor.StrategyZeroShot}
+	l.s.cases = nil
+	l.refreshCases()
+	l.onStart()
+	if got := l.problem.Text; strings.Contains(got, "cases:") || !strings.Contains(got, "Your examples") {
+		t.Errorf("no cases: %q", got)
+	}
+}

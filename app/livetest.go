@@ -742,7 +742,7 @@ func (l *liveTestScreen) onStart() {
 	p := l.plan()
 	livetest.Defaults(&p)
 	if err := livetest.ValidatePlan(p); err != nil {
-		l.problem.SetText(lang.L("live.invalid") + " " + err.Error())
+		l.problem.SetText(planProblem(err))
 		l.problem.Show()
 		return
 	}
@@ -1008,4 +1008,29 @@ func callFailure(prefixKey string, ep advisor.Endpoint, err error) string {
 		return lang.L("live.ep.unreachable", map[string]any{"URL": where})
 	}
 	return lang.L(prefixKey) + " " + err.Error()
+}
+
+// planProblem says why the test cannot start, naming the part of this screen
+// to fix instead of the plan file's field ("few_shot: …").
+func planProblem(err error) string {
+	var pe *livetest.PlanError
+	if !errors.As(err, &pe) {
+		return lang.L("live.invalid") + " " + err.Error()
+	}
+	field := pe.Field
+	if i := strings.IndexAny(field, "[."); i >= 0 {
+		field = field[:i]
+	}
+	if field == "few_shot" {
+		return lang.L("live.invalid.few_shot", map[string]any{"Strategy": strategyLabel(advisor.StrategyFewShot)})
+	}
+	section := map[string]string{
+		"endpoints": "live.candidates", "cases": "live.cases", "strategies": "live.strategies",
+		"judge": "live.judge", "rubric": "live.rubric", "embedding": "live.embedding",
+		"concurrency": "live.concurrency", "kind": "live.kind", "similarity_threshold": "live.checks",
+	}[field]
+	if section == "" {
+		return lang.L("live.invalid") + " " + err.Error()
+	}
+	return lang.L("live.invalid") + " " + lang.L(section) + " — " + pe.Msg
 }
