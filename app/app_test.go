@@ -460,6 +460,9 @@ func TestImportCasesWithBadRows(t *testing.T) {
 	if l.casesCount.Text != "2 examples" {
 		t.Errorf("count label = %q", l.casesCount.Text)
 	}
+	if got := caseText(advisor.CaseKindChat, 1, l.s.cases[1]); strings.Contains(got, "exact") || !strings.Contains(got, checkLabel(advisor.CheckExact)) {
+		t.Errorf("an example's checks are shown as %q, want their labels", got)
+	}
 	l.removeCase(0)
 	if l.casesCount.Text != "1 example" {
 		t.Errorf("count label with one example = %q", l.casesCount.Text)

@@ -318,7 +318,11 @@ func caseText(kind string, i int, c advisor.Case) string {
 		txt += "  →  " + oneLine(c.Expected, 50)
 	}
 	if len(c.Checks) > 0 {
-		txt += "  [" + strings.Join(c.Checks, ", ") + "]"
+		names := make([]string, len(c.Checks))
+		for i, ch := range c.Checks {
+			names[i] = labelOr("check."+ch, ch) // in the user's words, not the file's
+		}
+		txt += "  [" + strings.Join(names, ", ") + "]"
 	}
 	return txt
 }
