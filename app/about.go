@@ -138,7 +138,7 @@ func (a *App) offerOtherFolder(err error) {
 	msg.Wrapping = fyne.TextWrapWord
 	detail := widget.NewLabel(err.Error())
 	detail.Wrapping = fyne.TextWrapWord
-	detail.Importance = widget.LowImportance
+	detail.TextStyle.Italic = true
 	d := dialog.NewCustomConfirm(lang.L("err.title"), lang.L("btn.choose_folder"), lang.L("btn.not_now"),
 		container.NewVBox(sentence, msg, detail), func(choose bool) {
 			if choose {

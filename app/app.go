@@ -383,7 +383,7 @@ func (a *App) showError(err error) {
 	a.lastError = sentence
 	detail := widget.NewLabel(err.Error())
 	detail.Wrapping = fyne.TextWrapWord
-	detail.Importance = widget.LowImportance
+	detail.TextStyle.Italic = true
 	msg := widget.NewLabel(sentence)
 	msg.Wrapping = fyne.TextWrapWord
 	msg.TextStyle.Bold = true

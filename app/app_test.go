@@ -1599,3 +1599,23 @@ func TestLiveTestProblemNamesTheSection(t *testing.T) {
 		t.Errorf("no cases: %q", got)
 	}
 }
+
+// Secondary text (a decision's status and date, a rule's strength, counts)
+// stays readable: a LowImportance label is drawn in the disabled colour,
+// which is nearly invisible on both themes.
+func TestNoFaintLabels(t *testing.T) {
+	h := newHarness(t, "en")
+	story, answers := scenario(t, "k1-eu-support-bot.json")
+	h.newDecision()
+	h.answerWizard(story, answers)
+	h.waitFor("recommendation", func() bool { return h.a.current == screenRecommendation && h.a.rec != nil && h.a.rec.rec != nil })
+	for _, name := range []string{screenRecommendation, screenHome, screenCatalog, screenSettings} {
+		h.a.show(name)
+		h.settle()
+		for _, o := range test.LaidOutObjects(h.a.win.Content()) {
+			if l, ok := o.(*widget.Label); ok && l.Importance == widget.LowImportance && l.Visible() && l.Text != "" {
+				t.Errorf("%s: %q is drawn in the faint disabled colour", name, l.Text)
+			}
+		}
+	}
+}

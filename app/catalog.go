@@ -86,7 +86,7 @@ func newCatalogScreen(a *App) *catalogScreen {
 	c.license = widget.NewSelect(licenseLabels, func(string) { c.applyFilter() })
 	c.openOnly = widget.NewCheck(lang.L("catalog.open_only"), func(bool) { c.applyFilter() })
 	c.count = widget.NewLabel("")
-	c.count.Importance = widget.LowImportance
+	c.count.TextStyle.Italic = true
 	c.notice = widget.NewLabel("")
 	c.notice.Importance = widget.SuccessImportance
 	c.notice.Hide()
@@ -265,7 +265,7 @@ func (c *catalogScreen) tryBox(m advisor.Model) fyne.CanvasObject {
 	c.tryPrompt.SetText(lang.L("catalog.try.sample"))
 	c.tryAnswer = wrapped("")
 	c.tryStats = widget.NewLabel("")
-	c.tryStats.Importance = widget.LowImportance
+	c.tryStats.TextStyle.Italic = true
 	c.trySend = widget.NewButtonWithIcon(lang.L("catalog.try.send"), theme.MailSendIcon(), c.onTry)
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("live.ep.kind"), c.tryKind),

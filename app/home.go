@@ -84,7 +84,7 @@ func (h *homeScreen) createRow() fyne.CanvasObject {
 	title := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Truncation = fyne.TextTruncateEllipsis
 	meta := widget.NewLabel("")
-	meta.Importance = widget.LowImportance
+	meta.TextStyle.Italic = true // secondary text; LowImportance draws in the faint disabled colour
 	open := widget.NewButtonWithIcon(lang.L("btn.open"), theme.FolderOpenIcon(), nil)
 	dup := widget.NewButtonWithIcon(lang.L("btn.duplicate"), theme.ContentCopyIcon(), nil)
 	del := widget.NewButtonWithIcon(lang.L("btn.delete"), theme.DeleteIcon(), nil)

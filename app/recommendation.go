@@ -154,7 +154,7 @@ func (r *recommendationScreen) whyCard() fyne.CanvasObject {
 		head := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		head.Wrapping = fyne.TextWrapWord
 		strength := widget.NewLabel(labelOr("strength."+f.Strength, f.Strength) + " · " + f.ID)
-		strength.Importance = widget.LowImportance
+		strength.TextStyle.Italic = true
 		row := container.NewVBox(container.NewBorder(nil, nil, nil, strength, head), wrapped(f.Because))
 		for _, src := range strings.Fields(f.Source) {
 			if u, err := url.Parse(src); err == nil && u.Scheme != "" {
