@@ -399,6 +399,11 @@ func TestConflictRelaxationAppliedOnlyWhenPressed(t *testing.T) {
 		if !sameAnswers(h.a.decision.Answers, ans) {
 			t.Fatal("answers changed before pressing")
 		}
+		for i, head := range r.conflictHeads {
+			if strings.Contains(head.Text, "q.") || !strings.Contains(head.Text, rec.Conflicts[i].Between[0]) {
+				t.Errorf("%s: conflict %d is headed %q, want its sides %q", f, i, head.Text, rec.Conflicts[i].Between)
+			}
+		}
 		test.Tap(r.conflicts[0])
 		h.waitFor("re-run", func() bool { return h.a.rec != r })
 		for k, v := range c.Relax {

@@ -27,20 +27,21 @@ type recommendationScreen struct {
 	view fyne.CanvasObject
 	rec  *advisor.Recommendation
 
-	modelType *widget.Label
-	primary   *widget.Label
-	plan      *fyne.Container
-	fired     *fyne.Container
-	conflicts []*widget.Button // one per conflict with a change of answers
-	changes   *widget.Label    // what the last relaxation changed (old → new answers)
-	shortlist *fyne.Container
-	chart     *canvas.Image
-	testThis  *widget.Button
-	scroll    *container.Scroll
-	listCard  fyne.CanvasObject // the shortlist card (screenshots scroll to it)
-	lastDiff  []string
-	exports   map[string]*widget.Button // recommendation-only report: PDF, HTML, Markdown
-	exported  *widget.Label             // what changed in the recommendation after the last relaxation
+	modelType     *widget.Label
+	primary       *widget.Label
+	plan          *fyne.Container
+	fired         *fyne.Container
+	conflicts     []*widget.Button // one per conflict with a change of answers
+	conflictHeads []*widget.Label  // one per conflict: the answers that pull apart
+	changes       *widget.Label    // what the last relaxation changed (old → new answers)
+	shortlist     *fyne.Container
+	chart         *canvas.Image
+	testThis      *widget.Button
+	scroll        *container.Scroll
+	listCard      fyne.CanvasObject // the shortlist card (screenshots scroll to it)
+	lastDiff      []string
+	exports       map[string]*widget.Button // recommendation-only report: PDF, HTML, Markdown
+	exported      *widget.Label             // what changed in the recommendation after the last relaxation
 }
 
 func newRecommendationScreen(a *App) *recommendationScreen {
@@ -183,10 +184,12 @@ func (r *recommendationScreen) conflictsCard() fyne.CanvasObject {
 	for _, c := range r.rec.Conflicts {
 		c := c
 		var between []string
-		for _, k := range c.Between {
-			between = append(between, questionShort(k))
+		for _, b := range c.Between {
+			between = append(between, conflictSide(b))
 		}
 		head := widget.NewLabelWithStyle(strings.Join(between, " ↔ "), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		head.Wrapping = fyne.TextWrapWord
+		r.conflictHeads = append(r.conflictHeads, head)
 		row := container.NewVBox(head, wrapped(c.Relaxation))
 		if len(c.Relax) > 0 {
 			var changes []string
@@ -468,4 +471,16 @@ func endpointForModel(a *App, id string) advisor.Endpoint {
 		}
 	}
 	return ep
+}
+
+// conflictSide is one side of a conflict. The engine gives it in the user's
+// language already ("no hardware available"); a bare question key ("residency")
+// is shown as that question's short label.
+func conflictSide(b string) string {
+	for _, q := range advisor.Questions {
+		if q.Key == b {
+			return questionShort(b)
+		}
+	}
+	return b
 }
