@@ -1624,3 +1624,40 @@ func TestNoFaintLabels(t *testing.T) {
 		}
 	}
 }
+
+// "Test this" fills the candidates from the shortlist only the first time:
+// pressing it again, in this session or after a restart, keeps the endpoints
+// the user edited.
+func TestTestThisKeepsEditedEndpoints(t *testing.T) {
+	dir, cfg := t.TempDir(), t.TempDir()
+	h := newHarnessIn(t, "en", dir, cfg)
+	story, answers := scenario(t, "k1-eu-support-bot.json")
+	h.newDecision()
+	id := h.a.decision.ID
+	h.answerWizard(story, answers)
+	h.waitFor("recommendation", func() bool { return h.a.current == screenRecommendation && h.a.rec != nil && h.a.rec.rec != nil })
+	h.a.rec.onTestThis()
+	n := len(h.a.candidates)
+	if n == 0 || n != len(h.a.rec.rec.Shortlist) {
+		t.Fatalf("first Test this: %d candidates for a shortlist of %d", n, len(h.a.rec.rec.Shortlist))
+	}
+	h.a.candidates[0].BaseURL = "http://127.0.0.1:9/v1"
+	h.a.live.refreshCandidates()
+
+	h.a.show(screenRecommendation)
+	h.a.rec.onTestThis()
+	if len(h.a.candidates) != n || h.a.candidates[0].BaseURL != "http://127.0.0.1:9/v1" {
+		t.Errorf("Test this again: %d candidates, first %+v", len(h.a.candidates), h.a.candidates[0])
+	}
+	h.a.show(screenHome)
+	h.settle()
+
+	h2 := newHarnessIn(t, "en", dir, cfg)
+	h2.a.show(screenHome)
+	h2.a.home.onOpen(id)
+	h2.waitFor("recommendation", func() bool { return h2.a.current == screenRecommendation && h2.a.rec != nil && h2.a.rec.rec != nil })
+	h2.a.rec.onTestThis()
+	if len(h2.a.candidates) != n || h2.a.candidates[0].BaseURL != "http://127.0.0.1:9/v1" {
+		t.Errorf("Test this after a restart: %d candidates, first %+v", len(h2.a.candidates), h2.a.candidates[0])
+	}
+}

@@ -1038,3 +1038,19 @@ func planProblem(err error) string {
 	}
 	return lang.L("live.invalid") + " " + lang.L(section) + " — " + pe.Msg
 }
+
+// mergeCandidates is first followed by the endpoints of more whose names are
+// not in first yet.
+func mergeCandidates(first, more []advisor.Endpoint) []advisor.Endpoint {
+	out := append([]advisor.Endpoint(nil), first...)
+	for _, ep := range more {
+		dup := false
+		for _, have := range out {
+			dup = dup || have.Name == ep.Name
+		}
+		if !dup {
+			out = append(out, ep)
+		}
+	}
+	return out
+}

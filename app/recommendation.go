@@ -187,7 +187,8 @@ func (r *recommendationScreen) conflictsCard() fyne.CanvasObject {
 		for _, b := range c.Between {
 			between = append(between, conflictSide(b))
 		}
-		head := widget.NewLabelWithStyle(strings.Join(between, " ↔ "), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		// " × " as in the report: "↔" falls back to a colour emoji.
+		head := widget.NewLabelWithStyle(strings.Join(between, " × "), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		head.Wrapping = fyne.TextWrapWord
 		r.conflictHeads = append(r.conflictHeads, head)
 		row := container.NewVBox(head, wrapped(c.Relaxation))
@@ -445,9 +446,12 @@ func diffRecommendations(old, cur *advisor.Recommendation) []string {
 	return out
 }
 
-// onTestThis opens the live-test setup with the shortlist as candidates.
+// onTestThis opens the live-test setup: the shortlist becomes the candidates
+// the first time; after that the endpoints the user edited are kept.
 func (r *recommendationScreen) onTestThis() {
-	r.a.candidates = candidatesFromShortlist(r.a, r.rec)
+	if r.a.setup == nil && !r.a.hasSetupDraft() {
+		r.a.candidates = mergeCandidates(candidatesFromShortlist(r.a, r.rec), r.a.candidates)
+	}
 	r.a.show(screenLiveTest)
 }
 

@@ -108,19 +108,23 @@ func (a *App) loadSetupDraft() bool {
 	if a.setup.kind == "" {
 		a.setup.kind = advisor.CaseKindChat
 	}
-	// Candidates added meanwhile (from the catalog) come after the saved ones.
-	var cands []advisor.Endpoint
-	for _, ep := range d.Candidates {
-		dup := false
-		for _, have := range a.candidates {
-			dup = dup || have.Name == ep.Name
-		}
-		if !dup {
-			cands = append(cands, ep)
-		}
-	}
-	a.candidates = append(cands, a.candidates...)
+	// The saved endpoints keep the user's edits; models added from the
+	// catalog meanwhile come after them.
+	a.candidates = mergeCandidates(d.Candidates, a.candidates)
 	return true
+}
+
+// hasSetupDraft reports whether the current decision has a saved setup.
+func (a *App) hasSetupDraft() bool {
+	if a.decision == nil {
+		return false
+	}
+	path := a.setupDraftPath(a.decision.ID)
+	if path == "" {
+		return false
+	}
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // removeSetupDraft forgets the saved setup of a deleted decision.
