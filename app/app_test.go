@@ -1177,7 +1177,7 @@ func TestEndpointEditorTestConnection(t *testing.T) {
 		t.Errorf("endpoint = %+v, %v", ep, err)
 	}
 	e.priceOut.SetText("cheap")
-	if _, err := e.endpoint(advisor.Endpoint{}); err == nil || !strings.Contains(err.Error(), "price_out_per_1m") {
+	if _, err := e.endpoint(advisor.Endpoint{}); err == nil || !strings.Contains(err.Error(), "Price out (USD / 1M tokens)") || !strings.Contains(err.Error(), "cheap") {
 		t.Errorf("a bad price gives %v", err)
 	}
 }

@@ -911,33 +911,34 @@ func (e *endpointEditor) endpoint(base advisor.Endpoint) (advisor.Endpoint, erro
 		ep.Name = ep.Model
 	}
 	if ep.Name == "" {
-		return ep, fmt.Errorf("name: give the endpoint a name or a model")
+		return ep, errors.New(lang.L("live.ep.no_name"))
 	}
-	price := func(field, s string) (*float64, error) {
+	// A bad price names the field as the form shows it, in the user's language.
+	price := func(labelKey, s string) (*float64, error) {
 		s = strings.TrimSpace(s)
 		if s == "" {
 			return nil, nil
 		}
 		v, err := strconv.ParseFloat(s, 64)
 		if err != nil || v < 0 {
-			return nil, fmt.Errorf("%s: %q is not a price in USD", field, s)
+			return nil, errors.New(lang.L("live.ep.bad_price", map[string]any{"Field": lang.L(labelKey), "Value": s}))
 		}
 		return &v, nil
 	}
 	var err error
-	if ep.PriceInPer1M, err = price("price_in_per_1m", e.priceIn.Text); err != nil {
+	if ep.PriceInPer1M, err = price("live.ep.price_in", e.priceIn.Text); err != nil {
 		return ep, err
 	}
-	if ep.PriceOutPer1M, err = price("price_out_per_1m", e.priceOut.Text); err != nil {
+	if ep.PriceOutPer1M, err = price("live.ep.price_out", e.priceOut.Text); err != nil {
 		return ep, err
 	}
 	switch e.kindOfTest {
 	case advisor.CaseKindTranscription:
-		if ep.PricePerMinute, err = price("price_per_minute", e.priceUnit.Text); err != nil {
+		if ep.PricePerMinute, err = price("live.ep.price_minute", e.priceUnit.Text); err != nil {
 			return ep, err
 		}
 	case advisor.CaseKindImage:
-		if ep.PricePerImage, err = price("price_per_image", e.priceUnit.Text); err != nil {
+		if ep.PricePerImage, err = price("live.ep.price_image", e.priceUnit.Text); err != nil {
 			return ep, err
 		}
 	}
