@@ -10,8 +10,10 @@ import (
 	"flag"
 	"fmt"
 	"image"
+	"image/color"
 	"image/png"
 	"io/fs"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -27,6 +29,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
@@ -1659,5 +1662,39 @@ func TestTestThisKeepsEditedEndpoints(t *testing.T) {
 	h2.a.rec.onTestThis()
 	if len(h2.a.candidates) != n || h2.a.candidates[0].BaseURL != "http://127.0.0.1:9/v1" {
 		t.Errorf("Test this after a restart: %d candidates, first %+v", len(h2.a.candidates), h2.a.candidates[0])
+	}
+}
+
+// Warning and success text (the recommendation's warnings, "answers
+// changed", "it answered in …") is readable on both themes: a contrast of at
+// least 4.5:1 with the background, as WCAG asks of body text.
+func TestStatusColoursReadable(t *testing.T) {
+	fa := test.NewTempApp(t)
+	lum := func(c color.Color) float64 {
+		r, g, b, _ := c.RGBA()
+		ch := func(v uint32) float64 {
+			x := float64(v) / 0xffff
+			if x <= 0.03928 {
+				return x / 12.92
+			}
+			return math.Pow((x+0.055)/1.055, 2.4)
+		}
+		return 0.2126*ch(r) + 0.7152*ch(g) + 0.0722*ch(b)
+	}
+	contrast := func(a, b color.Color) float64 {
+		la, lb := lum(a), lum(b)
+		if la < lb {
+			la, lb = lb, la
+		}
+		return (la + 0.05) / (lb + 0.05)
+	}
+	for _, pref := range []string{"light", "dark"} {
+		applyTheme(fa, pref)
+		th := fa.Settings().Theme()
+		for _, n := range []fyne.ThemeColorName{theme.ColorNameWarning, theme.ColorNameSuccess} {
+			if c := contrast(th.Color(n, 0), th.Color(theme.ColorNameBackground, 0)); c < 4.5 {
+				t.Errorf("%s theme: %s text has a contrast of %.1f:1 with the background", pref, n, c)
+			}
+		}
 	}
 }

@@ -140,25 +140,45 @@ func currentLang(pref string) string {
 	return "en"
 }
 
-// variantTheme is the default theme locked to light or dark.
-type variantTheme struct {
+// appTheme is Fyne's default theme, locked to light or dark when lock is
+// set, with darker warning and success colours on the light variant: the
+// default orange and green are used for text here (warnings, "answers
+// changed", "it answered") and are hard to read on white.
+type appTheme struct {
 	fyne.Theme
+	lock    bool
 	variant fyne.ThemeVariant
 }
 
-func (t variantTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
-	return t.Theme.Color(n, t.variant)
+var (
+	lightWarning = color.NRGBA{R: 0xa1, G: 0x4a, B: 0x00, A: 0xff} // dark amber
+	lightSuccess = color.NRGBA{R: 0x1b, G: 0x6e, B: 0x30, A: 0xff} // dark green
+)
+
+func (t appTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	if t.lock {
+		v = t.variant
+	}
+	if v == theme.VariantLight {
+		switch n {
+		case theme.ColorNameWarning:
+			return lightWarning
+		case theme.ColorNameSuccess:
+			return lightSuccess
+		}
+	}
+	return t.Theme.Color(n, v)
 }
 
 // applyTheme sets the theme preference: "" follows the system.
 func applyTheme(a fyne.App, pref string) {
 	switch pref {
 	case "light":
-		a.Settings().SetTheme(variantTheme{theme.DefaultTheme(), theme.VariantLight})
+		a.Settings().SetTheme(appTheme{theme.DefaultTheme(), true, theme.VariantLight})
 	case "dark":
-		a.Settings().SetTheme(variantTheme{theme.DefaultTheme(), theme.VariantDark})
+		a.Settings().SetTheme(appTheme{theme.DefaultTheme(), true, theme.VariantDark})
 	default:
-		a.Settings().SetTheme(theme.DefaultTheme())
+		a.Settings().SetTheme(appTheme{Theme: theme.DefaultTheme()})
 	}
 }
 
