@@ -1698,3 +1698,14 @@ func TestStatusColoursReadable(t *testing.T) {
 		}
 	}
 }
+
+func TestETAText(t *testing.T) {
+	setupTranslations()
+	applyLanguage("en")
+	defer applyLanguage("")
+	for d, want := range map[time.Duration]string{400 * time.Millisecond: "about 1s left", 90 * time.Second: "about 1m30s left", 2600 * time.Millisecond: "about 3s left"} {
+		if got := etaText(d); got != want {
+			t.Errorf("etaText(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

@@ -194,7 +194,7 @@ func (r *runScreen) updateCounts(p livetest.Progress) {
 	}
 	r.counts.SetText(lang.L("run.done_of", map[string]any{"Done": r.done, "Total": total}))
 	if p.ETA > 0 && !r.finished {
-		r.eta.SetText(lang.L("run.eta", map[string]any{"ETA": p.ETA.Round(time.Second).String()}))
+		r.eta.SetText(etaText(p.ETA))
 	} else {
 		r.eta.SetText("")
 	}
@@ -302,4 +302,14 @@ func resumeRun(a *App, run data.Run) {
 			a.run.begin()
 		})
 	})
+}
+
+// etaText is the time left, in whole seconds and never "0s" while work is
+// still going on.
+func etaText(d time.Duration) string {
+	d = d.Round(time.Second)
+	if d < time.Second {
+		d = time.Second
+	}
+	return lang.L("run.eta", map[string]any{"ETA": d.String()})
 }
