@@ -35,6 +35,7 @@ var ruleCases = map[string][2][]string{
 	"M7b":  {{"task", "summarize"}, {"task", "chat_qa"}},
 	"M8":   {{"task", "code"}, {"task", "write"}},
 	"M1":   {{"task", "speech_to_text"}, {"task", "summarize"}},
+	"S1b":  {{"task", "speech_to_text"}, {"task", "summarize"}},
 	"M2":   {{"task", "text_to_image"}, {"task", "write"}},
 	"M3":   {{"task", "image_understanding"}, {"task", "summarize"}},
 	"M4":   {{"task", "search_similar"}, {"task", "chat_qa"}},
@@ -173,6 +174,24 @@ func TestRulesHaveBothLanguagesAndSources(t *testing.T) {
 		}
 		if r.Title.EN == r.Title.PT || r.Reason.EN == r.Reason.PT {
 			t.Errorf("%s: the pt-BR text is a copy of the English one", r.ID)
+		}
+	}
+}
+
+// A model that is not a chat model gets a first step that fits it, not
+// "3–5 examples in the prompt".
+func TestFirstStepFitsTheModelType(t *testing.T) {
+	e := newTestEngine(t)
+	for task, want := range map[string]string{"speech_to_text": "word error rate", "text_to_image": "judge 20+", "chat_qa": "few-shot"} {
+		rec, err := e.Recommend(ans(t, "task", task), LangEN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rec.Steps) == 0 || rec.Steps[0].Step != StepPrompting {
+			t.Fatalf("%s: steps %+v", task, rec.Steps)
+		}
+		if !strings.Contains(rec.Steps[0].Detail, want) {
+			t.Errorf("%s: first step %q does not mention %q", task, rec.Steps[0].Detail, want)
 		}
 	}
 }
