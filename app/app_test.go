@@ -350,6 +350,9 @@ func TestWizardDraftSavedAndResumed(t *testing.T) {
 	for _, d := range h.a.home.decisions {
 		if d.ID != id {
 			copyID = d.ID
+			if !strings.HasSuffix(d.Title, " "+lang.L("home.copy_mark")) {
+				t.Errorf("copy titled %q, want the translated copy mark", d.Title)
+			}
 		}
 	}
 	h.a.home.deleteDecision(copyID)

@@ -182,8 +182,9 @@ func (h *homeScreen) onOpen(id int64) {
 
 func (h *homeScreen) onDuplicate(id int64) {
 	st := h.a.store
+	mark := lang.L("home.copy_mark")
 	h.a.goWork(func(ctx context.Context) {
-		_, err := st.DuplicateDecision(ctx, id)
+		_, err := st.DuplicateDecision(ctx, id, mark)
 		h.a.ui(func() {
 			if err != nil {
 				h.a.showError(fail("err.duplicate", err))

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
@@ -162,13 +163,17 @@ func (s *Store) DeleteDecision(ctx context.Context, id int64) error {
 }
 
 // DuplicateDecision copies a decision's answers and recommendation into a new
-// draft titled "<title> (copy)" and returns its id. Runs are not copied.
-func (s *Store) DuplicateDecision(ctx context.Context, id int64) (int64, error) {
+// draft titled "<title> <mark>" and returns its id; mark is the caller's word
+// for a copy in the user's language ("(copy)" when empty). Runs are not copied.
+func (s *Store) DuplicateDecision(ctx context.Context, id int64, mark string) (int64, error) {
+	if mark = strings.TrimSpace(mark); mark == "" {
+		mark = "(copy)"
+	}
 	t := formatTime(now())
 	var newID int64
 	err := s.w.QueryRowContext(ctx, `INSERT INTO decisions (title, answers, recommendation, status, created_at, updated_at)
-		SELECT CASE WHEN title = '' THEN '(copy)' ELSE title || ' (copy)' END, answers, recommendation, 'draft', ?, ? FROM decisions WHERE id = ?
-		RETURNING id`, t, t, id).Scan(&newID)
+		SELECT CASE WHEN title = '' THEN ? ELSE title || ' ' || ? END, answers, recommendation, 'draft', ?, ? FROM decisions WHERE id = ?
+		RETURNING id`, mark, mark, t, t, id).Scan(&newID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("duplicate decision %d: %w", id, ErrNotFound)
 	}

@@ -153,7 +153,7 @@ func TestDuplicateDecision(t *testing.T) {
 	if err := s.CreateRun(ctx, run); err != nil {
 		t.Fatal(err)
 	}
-	id, err := s.DuplicateDecision(ctx, d.ID)
+	id, err := s.DuplicateDecision(ctx, d.ID, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,8 +171,16 @@ func TestDuplicateDecision(t *testing.T) {
 	if err != nil || len(runs) != 0 {
 		t.Errorf("copy has runs %v, %v; want none", runs, err)
 	}
-	if _, err := s.DuplicateDecision(ctx, 9999); !errors.Is(err, ErrNotFound) {
+	if _, err := s.DuplicateDecision(ctx, 9999, ""); !errors.Is(err, ErrNotFound) {
 		t.Errorf("duplicate of a missing decision: %v", err)
+	}
+	// The caller names the copy in the user's language.
+	id, err = s.DuplicateDecision(ctx, d.ID, "(cópia)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err := s.Decision(ctx, id); err != nil || c.Title != "Invoices (cópia)" {
+		t.Errorf("Portuguese copy: %+v, %v", c, err)
 	}
 }
 
