@@ -2,6 +2,7 @@ package livetest
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -163,8 +164,31 @@ func isDial(err error) bool {
 // url.Error adds.
 func netReason(err error) string {
 	var ue *url.Error
+	addr := ""
 	if errors.As(err, &ue) {
+		if u, perr := url.Parse(ue.URL); perr == nil {
+			addr = u.Host
+		}
 		err = ue.Err
+	}
+	var dns *net.DNSError
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Addr != nil {
+		addr = opErr.Addr.String()
+	}
+	switch {
+	case errors.As(err, &dns):
+		return fmt.Sprintf("the host name %q was not found (check the address)", dns.Name)
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return fmt.Sprintf("nothing is listening at %s (is the server running, and is the port right?)", addr)
+	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH):
+		return fmt.Sprintf("%s cannot be reached from this computer (check the network or VPN)", addr)
+	case errors.Is(err, syscall.ECONNRESET):
+		return "the server closed the connection"
+	}
+	var certErr *tls.CertificateVerificationError
+	if errors.As(err, &certErr) {
+		return "the server's security certificate was not accepted (" + certErr.Err.Error() + ")"
 	}
 	return err.Error()
 }
