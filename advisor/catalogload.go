@@ -91,16 +91,7 @@ func parseYAMLAny(file string, b []byte) (*yaml.Node, error) {
 }
 
 func parseModel(file string, n *yaml.Node) (Model, error) {
-	id := ""
-	if v := mapValue(n, "id"); v != nil {
-		id = v.Value
-	}
-	fail := func(line int, err error) error {
-		if line == 0 {
-			line = n.Line
-		}
-		return &LoadError{File: file, Line: line, Kind: "model", ID: id, Err: err}
-	}
+	fail := entryError(file, "model", n)
 	if n.Kind != yaml.MappingNode {
 		return Model{}, fail(0, fmt.Errorf("a model must be a mapping"))
 	}

@@ -242,17 +242,24 @@ func lineOf(n *yaml.Node, key string) int {
 	return n.Line
 }
 
-func parseRule(file string, n *yaml.Node) (*rule, error) {
+// entryError reports an error in one entry (a rule or a model) of a YAML
+// file: at the given line, or the entry's own line when it is 0, naming the
+// file, the kind of entry and its id.
+func entryError(file, kind string, n *yaml.Node) func(line int, err error) error {
 	id := ""
 	if v := mapValue(n, "id"); v != nil {
 		id = v.Value
 	}
-	fail := func(line int, err error) error {
+	return func(line int, err error) error {
 		if line == 0 {
 			line = n.Line
 		}
-		return &LoadError{File: file, Line: line, Kind: "rule", ID: id, Err: err}
+		return &LoadError{File: file, Line: line, Kind: kind, ID: id, Err: err}
 	}
+}
+
+func parseRule(file string, n *yaml.Node) (*rule, error) {
+	fail := entryError(file, "rule", n)
 	if n.Kind != yaml.MappingNode {
 		return nil, fail(0, fmt.Errorf("a rule must be a mapping"))
 	}
