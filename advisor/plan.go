@@ -126,6 +126,12 @@ type Endpoint struct {
 	// generation (USD per image) endpoints.
 	PricePerMinute *float64 `json:"price_per_minute,omitempty" yaml:"price_per_minute,omitempty"`
 	PricePerImage  *float64 `json:"price_per_image,omitempty" yaml:"price_per_image,omitempty"`
+
+	// Connections (issue 12): a models.dev provider id (openai, anthropic,
+	// google, groq, ...) in place of kind and base_url; the live test fills
+	// in the provider's OpenAI-compatible base URL and key variable, and the
+	// catalog's prices when none are given.
+	Provider string `json:"provider,omitempty" yaml:"provider,omitempty"`
 }
 
 // Example is one input with the answer the user would accept (few-shot turns).

@@ -13,3 +13,10 @@ var Rules embed.FS
 //
 //go:embed catalog/*.yaml
 var Catalog embed.FS
+
+// Providers holds the curated facts about the providers the live test can
+// connect to (assets/providers/providers.yaml): OpenAI-compatible base URL,
+// key variables, where the facts come from, and Ollama tags of open models.
+//
+//go:embed providers/providers.yaml
+var Providers []byte

@@ -186,7 +186,8 @@ func yamlTypeName(t string) string {
 // Defaults fills in what a plan leaves out: concurrency 4, repeats 1,
 // max_tokens 256, a 60 s timeout, top_k 4, similarity threshold 0.8, the
 // zero-shot strategy, and each endpoint's kind (openai-compatible when it has
-// a base URL, openai otherwise). A case with an expected answer and no checks
+// a base URL, openai otherwise; an endpoint naming a provider gets that
+// provider's kind, base URL and key variable, see ResolveEndpoint). A case with an expected answer and no checks
 // gets the contains check.
 func Defaults(p *advisor.Plan) {
 	if p.Concurrency <= 0 {
@@ -211,6 +212,7 @@ func Defaults(p *advisor.Plan) {
 		p.Strategies = []string{advisor.StrategyZeroShot}
 	}
 	defKind := func(ep *advisor.Endpoint) {
+		*ep = ResolveEndpoint(*ep)
 		if ep.Kind == "" {
 			if ep.BaseURL != "" {
 				ep.Kind = advisor.KindCompatible
@@ -584,6 +586,11 @@ func validateChecks(f string, c advisor.Case, bad func(field, format string, arg
 }
 
 func validateEndpoint(f string, ep advisor.Endpoint, bad func(field, format string, args ...any)) {
+	if ep.Provider != "" {
+		if _, ok := ProviderByID(ep.Provider); !ok {
+			bad(f+".provider", "%q is not a provider this version knows; allowed: %s", ep.Provider, strings.Join(ProviderIDs(), ", "))
+		}
+	}
 	if !contains(Kinds, ep.Kind) {
 		bad(f+".kind", "%q is not allowed; allowed: %s", ep.Kind, strings.Join(Kinds, ", "))
 	}
