@@ -35,8 +35,49 @@ type Model struct {
 	BAA         bool     `json:"baa,omitempty"`           // a HIPAA BAA is available for the managed service
 	Languages   string   `json:"languages,omitempty"`     // english_only | few | many
 
-	Status       string `json:"status"`                  // active | retiring | shut_down | legacy
+	Status       string `json:"status"`                  // active | preview | deprecated | retired (retiring, shut_down and legacy are read as deprecated/retired)
 	ShutdownDate string `json:"shutdown_date,omitempty"` // YYYY-MM-DD
 	Description  string `json:"description"`
 	Source       string `json:"source"`
+
+	// Catalog from models.dev (issue 12). What models.dev says about the
+	// model and who serves it; the curated overlay adds what it lacks.
+	ProviderID           string        `json:"provider_id,omitempty"` // models.dev provider id: openai, azure, groq, …
+	APIModel             string        `json:"api_model,omitempty"`   // the model id in that provider's API
+	Family               string        `json:"family,omitempty"`
+	ReleaseDate          string        `json:"release_date,omitempty"`
+	LastUpdated          string        `json:"last_updated,omitempty"`
+	Knowledge            string        `json:"knowledge,omitempty"` // training cut-off
+	InputTokens          int           `json:"input_tokens,omitempty"`
+	OutputTokens         int           `json:"output_tokens,omitempty"`
+	ToolCall             bool          `json:"tool_call,omitempty"`
+	StructuredOutput     bool          `json:"structured_output,omitempty"`
+	ReasoningModel       bool          `json:"reasoning,omitempty"`
+	Attachment           bool          `json:"attachment,omitempty"`
+	PriceCacheReadPer1M  float64       `json:"price_cache_read_per_1m,omitempty"`  // cached input tokens
+	PriceCacheWritePer1M float64       `json:"price_cache_write_per_1m,omitempty"` // writing the prompt cache
+	PriceBatchInPer1M    float64       `json:"price_batch_in_per_1m,omitempty"`    // Batch API, when the provider has one
+	PriceBatchOutPer1M   float64       `json:"price_batch_out_per_1m,omitempty"`
+	Benchmarks           []Benchmark   `json:"benchmarks,omitempty"`
+	WeightsLinks         []WeightsLink `json:"weights_links,omitempty"`
+	LicenseClass         string        `json:"license_class,omitempty"` // commercial | non-commercial | non-production
+	FineTune             []string      `json:"fine_tune,omitempty"`     // where it can be fine-tuned: a provider id, or "self" (open weights, your own hardware)
+	FineTuneNote         string        `json:"fine_tune_note,omitempty"`
+	Countries            []string      `json:"countries,omitempty"`    // ISO 3166-1 alpha-2 codes where a managed deployment can keep data
+	LanguageList         []string      `json:"language_list,omitempty"` // BCP 47 primary codes the maker states it supports
+	ParamsB              float64       `json:"params_b,omitempty"`      // total parameters, billions
+	ActiveParamsB        float64       `json:"active_params_b,omitempty"`
+	KVCacheKBPerToken    float64       `json:"kv_cache_kb_per_token,omitempty"` // KV cache at 16-bit, KiB per token of context
+	Successor            string        `json:"successor,omitempty"`
+	LifecycleSource      string        `json:"lifecycle_source,omitempty"` // where the status and shutdown date are stated
+	Reseller             bool          `json:"reseller,omitempty"`         // a router that passes requests on to other providers
+	FromModelsDev        bool          `json:"from_models_dev,omitempty"`
+	Standalone           bool          `json:"standalone,omitempty"` // curated only: models.dev is not expected to list it
 }
+
+// Licence classes: what a licence allows a business to do with the model.
+const (
+	LicenseCommercial    = "commercial"
+	LicenseNonCommercial = "non-commercial"
+	LicenseNonProduction = "non-production"
+)

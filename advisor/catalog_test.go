@@ -8,9 +8,10 @@ import (
 func TestCatalogIntegrity(t *testing.T) {
 	e := newTestEngine(t)
 	cat := e.Catalog()
-	if len(cat) < 35 {
-		t.Errorf("%d models, want at least 35", len(cat))
+	if len(cat) < 500 {
+		t.Errorf("%d models, want at least 500 (models.dev plus the curated entries)", len(cat))
 	}
+	dated := 0
 	ids := map[string]bool{}
 	types := map[string]int{}
 	for _, m := range cat {
@@ -28,15 +29,26 @@ func TestCatalogIntegrity(t *testing.T) {
 		if m.Description == "" || m.Source == "" || m.License == "" || len(m.Tasks) == 0 {
 			t.Errorf("%s: description, source, licence and tasks are required", m.ID)
 		}
-		if (m.Status == StatusRetiring || m.Status == StatusShutDown) && m.ShutdownDate == "" {
-			t.Errorf("%s: %s without a shutdown date", m.ID, m.Status)
+		// A lifecycle fact the curated files add must say where it is stated.
+		if (m.ShutdownDate != "" || m.Successor != "") && m.LifecycleSource == "" {
+			t.Errorf("%s: shutdown date or successor without lifecycle_source", m.ID)
 		}
 		if selfHostable(m) && m.MinMemoryGB <= 0 {
 			t.Errorf("%s: self-hostable without min_memory_gb", m.ID)
 		}
-		if contains(m.Hosting, HostingManaged) && m.PriceUnit == PriceTokens && m.PriceInPer1M <= 0 {
-			t.Errorf("%s: managed service without a token price", m.ID)
+		if !m.FromModelsDev && contains(m.Hosting, HostingManaged) && m.PriceUnit == PriceTokens && m.PriceInPer1M <= 0 {
+			t.Errorf("%s: curated managed service without a token price", m.ID)
 		}
+		if m.PriceInPer1M > 0 || m.PricePerUnit > 0 {
+			dated++
+		}
+	}
+	if dated < 500 {
+		t.Errorf("%d models with a dated price, want at least 500", dated)
+	}
+	chk := e.CatalogCheck()
+	if len(chk.Unmatched) > 0 || len(chk.Refused) > 0 {
+		t.Errorf("curated entries that match nothing: %v; refused: %v", chk.Unmatched, chk.Refused)
 	}
 	for _, ty := range ModelTypes {
 		if types[ty] == 0 {

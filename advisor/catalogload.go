@@ -18,11 +18,27 @@ import (
 
 // Lifecycle states of a catalog model.
 const (
-	StatusActive   = "active"
-	StatusRetiring = "retiring"
-	StatusShutDown = "shut_down"
+	StatusActive     = "active"
+	StatusPreview    = "preview"
+	StatusDeprecated = "deprecated" // announced for retirement; may still have a shutdown date ahead
+	StatusRetired    = "retired"    // shut down: can no longer be called
+
+	// Older names, still read in catalog files.
+	StatusRetiring = StatusDeprecated
+	StatusShutDown = StatusRetired
 	StatusLegacy   = "legacy"
 )
+
+// normStatus maps the older status names onto the contract's.
+func normStatus(s string) string {
+	switch s {
+	case "retiring", StatusLegacy:
+		return StatusDeprecated
+	case "shut_down":
+		return StatusRetired
+	}
+	return s
+}
 
 // Price units of a catalog model.
 const (
@@ -91,6 +107,20 @@ func parseYAMLAny(file string, b []byte) (*yaml.Node, error) {
 }
 
 func parseModel(file string, n *yaml.Node) (Model, error) {
+	m, err := decodeModel(file, n)
+	if err != nil {
+		return Model{}, err
+	}
+	if err := validateModel(m); err != nil {
+		return Model{}, entryError(file, "model", n)(lineOf(n, err.field), err)
+	}
+	m.Status = normStatus(m.Status)
+	return m, nil
+}
+
+// decodeModel reads one model entry without checking that it is complete
+// (a curated entry may only add to a models.dev model).
+func decodeModel(file string, n *yaml.Node) (Model, error) {
 	fail := entryError(file, "model", n)
 	if n.Kind != yaml.MappingNode {
 		return Model{}, fail(0, fmt.Errorf("a model must be a mapping"))
@@ -117,9 +147,6 @@ func parseModel(file string, n *yaml.Node) (Model, error) {
 			line = lineOf(n, te.Field)
 		}
 		return Model{}, fail(line, err)
-	}
-	if err := validateModel(m); err != nil {
-		return Model{}, fail(lineOf(n, err.field), err)
 	}
 	return m, nil
 }
@@ -164,8 +191,16 @@ func validateModel(m Model) *fieldError {
 	if err := oneOf("weights", m.Weights, []string{WeightsOpen, WeightsProprietary}); err != nil {
 		return err
 	}
-	if err := oneOf("status", m.Status, []string{StatusActive, StatusRetiring, StatusShutDown, StatusLegacy}); err != nil {
+	if err := oneOf("status", m.Status, []string{StatusActive, StatusPreview, StatusDeprecated, StatusRetired, "retiring", "shut_down", StatusLegacy}); err != nil {
 		return err
+	}
+	if m.LicenseClass != "" {
+		if err := oneOf("license_class", m.LicenseClass, []string{LicenseCommercial, LicenseNonCommercial, LicenseNonProduction}); err != nil {
+			return err
+		}
+	}
+	if m.Successor != "" && m.Status == StatusActive && m.ShutdownDate == "" {
+		return bad("successor", "an active model without a shutdown date has no successor; set status or shutdown_date")
 	}
 	if m.SizeTier != "" {
 		if err := oneOf("size_tier", m.SizeTier, modelFields["size_tier"]); err != nil {
@@ -183,7 +218,7 @@ func validateModel(m Model) *fieldError {
 			return bad("shutdown_date", "%q is not YYYY-MM-DD", m.ShutdownDate)
 		}
 	}
-	if (m.Status == StatusRetiring || m.Status == StatusShutDown) && m.ShutdownDate == "" {
+	if (m.Status == "retiring" || m.Status == "shut_down") && m.ShutdownDate == "" {
 		return bad("shutdown_date", "a %s model needs its shutdown date", m.Status)
 	}
 	if len(m.Hosting) == 0 {

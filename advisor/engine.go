@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
@@ -26,6 +27,12 @@ type Engine struct {
 
 	mu      sync.RWMutex
 	catalog []Model
+
+	// Catalog from models.dev (issue 12).
+	catInfo   CatalogInfo
+	check     CatalogCheck
+	providers []Provider
+	today     string // YYYY-MM-DD: the day lifecycle and price age are judged on
 }
 
 type engineConfig struct {
@@ -37,6 +44,28 @@ type engineConfig struct {
 	userDirSet  bool
 	rulesFiles  []string
 	catalogFile []string
+
+	dataDir    string // where the last good models.dev copy is kept
+	dataDirSet bool
+	modelsDev  *ModelsDev
+	today      string
+}
+
+// WithDataDir reads the last good models.dev catalog from dir instead of
+// DataDir(); an empty dir uses the bundled copy only.
+func WithDataDir(dir string) Option {
+	return func(c *engineConfig) { c.dataDir, c.dataDirSet = dir, true }
+}
+
+// WithModelsDev uses d as the models.dev catalog (tests, and a refresh that
+// was just checked).
+func WithModelsDev(d *ModelsDev) Option {
+	return func(c *engineConfig) { c.modelsDev = d }
+}
+
+// WithToday judges lifecycle and price age on day (YYYY-MM-DD) instead of today.
+func WithToday(day string) Option {
+	return func(c *engineConfig) { c.today = day }
 }
 
 // Option configures NewEngine.
@@ -79,15 +108,51 @@ func NewEngine(opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("built-in rules: %w", err)
 	}
-	cat, err := loadCatalogFS(c.catalogFS, c.catalogDir)
-	if err != nil {
-		return nil, fmt.Errorf("built-in catalog: %w", err)
-	}
-	e := &Engine{catalog: cat}
 	if !c.userDirSet {
 		if d, err := UserDir(); err == nil {
 			c.userDir = d
 		}
+	}
+	if !c.dataDirSet && !c.userDirSet {
+		if d, err := DataDir(); err == nil {
+			c.dataDir = d
+		}
+	}
+	e := &Engine{today: c.today}
+	if e.today == "" {
+		e.today = time.Now().UTC().Format("2006-01-02")
+	}
+	md := c.modelsDev
+	if md == nil && c.dataDir != "" {
+		// The last good refresh wins over the bundled copy; a copy that no
+		// longer reads is reported and the bundled one used.
+		d, err := LoadModelsDevCopy(c.dataDir)
+		if err != nil {
+			e.problems = append(e.problems, &LoadError{File: filepath.Join(c.dataDir, ModelsDevFile), Err: err})
+		}
+		md = d
+	}
+	if md == nil {
+		d, err := bundledModelsDev(c.catalogFS, c.catalogDir)
+		if err != nil {
+			return nil, fmt.Errorf("built-in models.dev catalog: %w", err)
+		}
+		md = d
+	}
+	ovs, err := loadOverlaysFS(c.catalogFS, c.catalogDir)
+	if err != nil {
+		return nil, fmt.Errorf("built-in catalog: %w", err)
+	}
+	var mdModels []Model
+	if md != nil {
+		mdModels = md.toModels()
+		e.providers = md.ProviderList()
+		e.catInfo = CatalogInfo{AsOf: md.AsOf, Source: md.Source, FetchedAt: md.FetchedAt, Providers: len(md.Providers), Models: md.Models()}
+	}
+	e.catalog = mergeCatalog(mdModels, ovs, &e.check)
+	if len(e.check.Refused) > 0 && md != nil && md.Source == "bundled" {
+		r := e.check.Refused[0]
+		return nil, fmt.Errorf("built-in catalog: %s:%d: %s: %s", r.File, r.Line, r.ID, r.Problem)
 	}
 	var rulesFiles, catalogFiles []string
 	if c.userDir != "" {
@@ -123,13 +188,20 @@ func NewEngine(opts ...Option) (*Engine, error) {
 			}
 			continue
 		}
-		ms, err := ParseCatalog(p, b)
+		ovs, err := parseOverlays(p, b)
 		if err != nil {
 			e.problems = append(e.problems, err)
 			continue
 		}
-		e.AddModels(ms...)
+		var userCheck CatalogCheck
+		e.catalog = mergeCatalog(e.catalog, ovs, &userCheck)
+		for _, r := range userCheck.Refused {
+			e.problems = append(e.problems, &LoadError{File: p, Line: r.Line, Kind: "model", ID: r.ID, Err: fmt.Errorf("%s", r.Problem)})
+		}
 	}
+	applyLifecycle(e.catalog, e.today)
+	e.catInfo.Catalog = len(e.catalog)
+	e.catInfo.Stale = StaleOn(e.catInfo.AsOf, e.today)
 	sortRules(set.rules)
 	e.rules = set.rules
 	e.assumptions = set.assumptions
@@ -149,6 +221,33 @@ func checkUserIDs(s *ruleSet) error {
 
 // Problems lists the user files that could not be used (each a *LoadError).
 func (e *Engine) Problems() []error { return append([]error(nil), e.problems...) }
+
+// CatalogInfo says where the models.dev part of the catalog comes from and how old it is.
+func (e *Engine) CatalogInfo() CatalogInfo {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.catInfo
+}
+
+// CatalogCheck is what merging the curated entries into models.dev found (`catalog --check`).
+func (e *Engine) CatalogCheck() CatalogCheck { return e.check }
+
+// Providers lists the models.dev providers of the catalog (id, name, key
+// variables, OpenAI-compatible base URL, docs), by id.
+func (e *Engine) Providers() []Provider { return append([]Provider(nil), e.providers...) }
+
+// Provider returns the models.dev provider with the given id.
+func (e *Engine) Provider(id string) (Provider, bool) {
+	for _, p := range e.providers {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return Provider{}, false
+}
+
+// Today is the day (YYYY-MM-DD) the engine judges lifecycle and price age on.
+func (e *Engine) Today() string { return e.today }
 
 // Catalog returns a copy of the model catalog.
 func (e *Engine) Catalog() []Model {
@@ -174,6 +273,7 @@ func (e *Engine) AddModels(ms ...Model) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for _, m := range ms {
+		m.Status = m.StatusOn(e.today)
 		replaced := false
 		for i := range e.catalog {
 			if e.catalog[i].ID == m.ID {

@@ -44,7 +44,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"recommend", "recommend --answers FILE [--json]          print the recommendation", runRecommend},
-		{"catalog", "catalog [--task T] [--license L] [--open] [--name TEXT] [--json]", runCatalog},
+		{"catalog", "catalog [--task T] [--license L] [--open] [--name TEXT] [--json] | --refresh [--from FILE|URL] | --check", runCatalog},
 		{"test", "test --plan FILE [--db FILE] [--resume RUN] [--json]   run a live test", runTest},
 		{"report", "report --run ID|--decision ID --format pdf|html|md|csv|json|jsonl --out FILE [--db FILE]", runReport},
 		{"verdict", verdictUsage + "   accept or reject a generated image", runVerdict},

@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/mattn/go-sqlite3"
+
+	"github.com/llm-advisor/llm-advisor/advisor"
 )
 
 // ErrNotFound is returned (wrapped) when a decision or run does not exist.
@@ -39,7 +41,7 @@ var ErrFolderNotWritable = errors.New("cannot write to the folder")
 const applicationID = 0x4C4C4D41
 
 // EnvDB is the environment variable that overrides the database path.
-const EnvDB = "LLM_ADVISOR_DB"
+const EnvDB = advisor.EnvDB
 
 // timeLayout stores timestamps as fixed-width UTC text, which sorts in time order.
 const timeLayout = "2006-01-02T15:04:05.000000000Z"
@@ -64,26 +66,11 @@ func DefaultPath() (string, error) {
 	if p := os.Getenv(EnvDB); p != "" {
 		return p, nil
 	}
-	var base string
-	switch runtime.GOOS {
-	case "windows", "darwin", "ios", "plan9":
-		dir, err := os.UserConfigDir()
-		if err != nil {
-			return "", fmt.Errorf("find the user data folder: %w", err)
-		}
-		base = dir
-	default:
-		if x := os.Getenv("XDG_DATA_HOME"); x != "" && filepath.IsAbs(x) {
-			base = x
-		} else {
-			home, err := os.UserHomeDir()
-			if err != nil {
-				return "", fmt.Errorf("find the user data folder: %w", err)
-			}
-			base = filepath.Join(home, ".local", "share")
-		}
+	dir, err := advisor.DataDir()
+	if err != nil {
+		return "", err
 	}
-	return filepath.Join(base, "llm-advisor", "advisor.db"), nil
+	return filepath.Join(dir, "advisor.db"), nil
 }
 
 // dsn adds the connection pragmas to a file path. go-sqlite3 reads the
