@@ -63,6 +63,35 @@ type Plan struct {
 	// endpoints; their cases follow the top-level ones in the run's case
 	// numbering (see Plan.Sets).
 	CaseSets []CaseSet `json:"case_sets,omitempty" yaml:"case_sets,omitempty"`
+
+	// The verdict (issue 11): the acceptance criteria the run is judged by,
+	// and the strategy ladder (zero-shot first; later strategies only for
+	// the endpoints whose earlier rung missed the quality bar).
+	Acceptance     *Acceptance `json:"acceptance,omitempty" yaml:"acceptance,omitempty"`
+	StrategyLadder bool        `json:"strategy_ladder,omitempty" yaml:"strategy_ladder,omitempty"`
+}
+
+// Acceptance is a plan's acceptance criteria (contract, "Plan: acceptance
+// criteria"); every field is optional. Sources says where each derived value
+// came from (field name → the answer and rule behind it), so screens and
+// reports can show why a target is what it is.
+type Acceptance struct {
+	MinQuality       *float64 `json:"min_quality,omitempty" yaml:"min_quality,omitempty"`                 // share of cases that must pass, 0..1
+	FirstAnswerP95Ms *float64 `json:"first_answer_p95_ms,omitempty" yaml:"first_answer_p95_ms,omitempty"` // p95 of the time until the answer starts
+	TotalP95Ms       *float64 `json:"total_p95_ms,omitempty" yaml:"total_p95_ms,omitempty"`               // p95 of end-to-end time
+	MaxMonthlyUSD    *float64 `json:"max_monthly_usd,omitempty" yaml:"max_monthly_usd,omitempty"`         // at VolumePerDay, from measured tokens
+	VolumePerDay     *float64 `json:"volume_per_day,omitempty" yaml:"volume_per_day,omitempty"`
+	// Sources explains the derived fields; never read from a plan file's
+	// meaning, only shown.
+	Sources []AcceptanceSource `json:"sources,omitempty" yaml:"sources,omitempty"`
+}
+
+// AcceptanceSource is why one acceptance field has its value.
+type AcceptanceSource struct {
+	Field  string `json:"field" yaml:"field"`
+	Answer string `json:"answer" yaml:"answer"` // answer key=value it came from
+	Why    string `json:"why" yaml:"why"`
+	Source string `json:"source,omitempty" yaml:"source,omitempty"`
 }
 
 // Case kinds: what a case set tests.
