@@ -81,6 +81,9 @@ type Acceptance struct {
 	TotalP95Ms       *float64 `json:"total_p95_ms,omitempty" yaml:"total_p95_ms,omitempty"`               // p95 of end-to-end time
 	MaxMonthlyUSD    *float64 `json:"max_monthly_usd,omitempty" yaml:"max_monthly_usd,omitempty"`         // at VolumePerDay, from measured tokens
 	VolumePerDay     *float64 `json:"volume_per_day,omitempty" yaml:"volume_per_day,omitempty"`
+	// LocalOnly: only endpoints on the user's own machines may be picked
+	// (from deployment or residency answers that keep data in-house).
+	LocalOnly *bool `json:"local_only,omitempty" yaml:"local_only,omitempty"`
 	// Sources explains the derived fields; never read from a plan file's
 	// meaning, only shown.
 	Sources []AcceptanceSource `json:"sources,omitempty" yaml:"sources,omitempty"`

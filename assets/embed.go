@@ -20,3 +20,9 @@ var Catalog embed.FS
 //
 //go:embed providers/providers.yaml
 var Providers []byte
+
+// Acceptance holds the derivation of a live test's acceptance criteria from
+// the decision's answers (assets/acceptance/*.yaml).
+//
+//go:embed acceptance/*.yaml
+var Acceptance embed.FS

@@ -44,6 +44,7 @@ var texts = map[string][2]string{
 	"fail." + FailTotal:       {"the total time", "o tempo total"},
 	"fail." + FailCost:        {"the monthly budget", "o orçamento mensal"},
 	"fail." + FailErrors:      {"the error limit (under 5%)", "o limite de erros (menos de 5%)"},
+	"fail." + FailHosting:     {"running on your own machines", "rodar nas suas próprias máquinas"},
 	"misses":                  {" It misses %s.", " Não cumpre %s."},
 	"note.volume": {"No daily volume was given: monthly costs assume %s requests a day.",
 		"Nenhum volume diário foi informado: os custos mensais supõem %s requisições por dia."},

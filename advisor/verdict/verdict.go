@@ -15,6 +15,7 @@ type Criteria struct {
 	TotalP95Ms       *float64 `json:"total_p95_ms"`
 	MaxMonthlyUSD    *float64 `json:"max_monthly_usd"`
 	VolumePerDay     *float64 `json:"volume_per_day"`
+	LocalOnly        *bool    `json:"local_only,omitempty"` // only endpoints on the user's machines
 }
 
 // FromAcceptance is a plan's acceptance block as criteria.
@@ -23,7 +24,7 @@ func FromAcceptance(a *advisor.Acceptance) Criteria {
 		return Criteria{}
 	}
 	return Criteria{MinQuality: a.MinQuality, FirstAnswerP95Ms: a.FirstAnswerP95Ms, TotalP95Ms: a.TotalP95Ms,
-		MaxMonthlyUSD: a.MaxMonthlyUSD, VolumePerDay: a.VolumePerDay}
+		MaxMonthlyUSD: a.MaxMonthlyUSD, VolumePerDay: a.VolumePerDay, LocalOnly: a.LocalOnly}
 }
 
 // DefaultVolumePerDay is the volume a monthly cost is computed at when the
@@ -40,6 +41,7 @@ const (
 	FailTotal       = "total_latency"
 	FailCost        = "cost"
 	FailErrors      = "errors"
+	FailHosting     = "hosting" // a cloud endpoint where only local ones may be used
 )
 
 // Comparisons against the best eligible candidate.
@@ -141,7 +143,10 @@ type Input struct {
 	// PriceKnown says whether an endpoint's cost figures mean anything; nil:
 	// every price is known.
 	PriceKnown func(endpoint string) bool
-	Lang       string // en (default) or pt-BR
+	// IsLocal says whether an endpoint runs on the user's own machines (for
+	// Criteria.LocalOnly); nil: none does.
+	IsLocal func(endpoint string) bool
+	Lang    string // en (default) or pt-BR
 }
 
 // Compute judges every candidate of the run against the criteria and picks
@@ -163,7 +168,8 @@ func Compute(in Input) Verdict {
 		measure(&cands[i], in, vol)
 	}
 	for i := range cands {
-		judge(&cands[i], in.Criteria)
+		local := in.IsLocal != nil && in.IsLocal(cands[i].Endpoint)
+		judge(&cands[i], in.Criteria, local)
 	}
 	compare(cands)
 	for i := range cands {
@@ -347,7 +353,7 @@ func shareAbove(xs []float64, t float64) float64 {
 // by the p95 when the requests support one, otherwise by the share of the
 // measured requests slower than the target (more than 5 % slower is a miss).
 // A cost cap with no price known is a miss: the cost cannot be shown to fit.
-func judge(c *Candidate, cr Criteria) {
+func judge(c *Candidate, cr Criteria, local bool) {
 	latencyMiss := func(p95 *float64, over *float64, target *float64) bool {
 		if target == nil {
 			return false
@@ -377,6 +383,9 @@ func judge(c *Candidate, cr Criteria) {
 	}
 	if c.ErrorRate >= MaxErrorRate || c.ok == 0 {
 		c.Fails = append(c.Fails, FailErrors)
+	}
+	if cr.LocalOnly != nil && *cr.LocalOnly && !local {
+		c.Fails = append(c.Fails, FailHosting)
 	}
 	c.Eligible = len(c.Fails) == 0
 }

@@ -317,3 +317,18 @@ func contains(xs []string, s string) bool {
 	}
 	return false
 }
+
+// Local only: a cloud endpoint cannot be picked however well it does.
+func TestLocalOnly(t *testing.T) {
+	yes := true
+	v := Compute(Input{Results: results(40,
+		model{name: "cloud", right: firstK(40), cost: 0.0001},
+		model{name: "local", right: firstK(30)}),
+		Criteria: Criteria{LocalOnly: &yes}, IsLocal: func(ep string) bool { return ep == "local" }})
+	if c := cand(t, v, "cloud"); !contains(c.Fails, FailHosting) || c.VsBest != VsBetter {
+		t.Errorf("cloud: fails %v vs %s", c.Fails, c.VsBest)
+	}
+	if v.Pick == nil || v.Pick.Endpoint != "local" {
+		t.Errorf("pick %+v, want local", v.Pick)
+	}
+}

@@ -1,0 +1,216 @@
+package advisor
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"sync"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/llm-advisor/llm-advisor/assets"
+)
+
+// AcceptanceRule derives one acceptance field from one answer
+// (assets/acceptance/*.yaml). A nil value in Values means "no limit".
+type AcceptanceRule struct {
+	ID     string         `yaml:"id"`
+	Field  string         `yaml:"field"`
+	Answer string         `yaml:"answer"`
+	Values map[string]any `yaml:"values"`
+	Why    string         `yaml:"why"`
+	Source string         `yaml:"source"`
+}
+
+var acceptanceFields = map[string]bool{"min_quality": true, "first_answer_p95_ms": true, "total_p95_ms": true,
+	"max_monthly_usd": true, "volume_per_day": true, "local_only": true}
+
+var (
+	acceptanceOnce  sync.Once
+	acceptanceRules []AcceptanceRule
+	acceptanceErr   error
+)
+
+// AcceptanceRules are the built-in derivations, validated on load: every
+// field and answer key must exist and every value must be one of the
+// answer's values.
+func AcceptanceRules() ([]AcceptanceRule, error) {
+	acceptanceOnce.Do(func() {
+		names, err := fs.Glob(assets.Acceptance, "acceptance/*.yaml")
+		if err != nil {
+			acceptanceErr = err
+			return
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			b, err := fs.ReadFile(assets.Acceptance, n)
+			if err != nil {
+				acceptanceErr = err
+				return
+			}
+			var rs []AcceptanceRule
+			if err := yaml.Unmarshal(b, &rs); err != nil {
+				acceptanceErr = fmt.Errorf("%s: %w", n, err)
+				return
+			}
+			for _, r := range rs {
+				if err := validateAcceptanceRule(r); err != nil {
+					acceptanceErr = fmt.Errorf("%s: %s: %w", n, r.ID, err)
+					return
+				}
+			}
+			acceptanceRules = append(acceptanceRules, rs...)
+		}
+	})
+	return acceptanceRules, acceptanceErr
+}
+
+func validateAcceptanceRule(r AcceptanceRule) error {
+	if !acceptanceFields[r.Field] {
+		return fmt.Errorf("unknown field %q", r.Field)
+	}
+	q, ok := QuestionByKey(r.Answer)
+	if !ok {
+		return fmt.Errorf("unknown answer key %q", r.Answer)
+	}
+	for v := range r.Values {
+		if q.Values != nil && !contains(q.Values, v) {
+			return fmt.Errorf("answer %s has no value %q", r.Answer, v)
+		}
+	}
+	if r.Why == "" || r.Source == "" {
+		return fmt.Errorf("every derivation needs a why and a source")
+	}
+	return nil
+}
+
+// DeriveAcceptance fills the fields the plan's acceptance leaves out from
+// the decision's answers, by AcceptanceRules, and records each derived
+// field's source. A field the plan sets is never changed. A monthly budget
+// given as an amount (budget_monthly_amount, in the answers' currency at
+// their exchange_rate) wins over the band. Nil when nothing is set at all.
+func DeriveAcceptance(plan *Acceptance, a Answers) (*Acceptance, error) {
+	rules, err := AcceptanceRules()
+	if err != nil {
+		return plan, err
+	}
+	out := &Acceptance{}
+	if plan != nil {
+		c := *plan
+		c.Sources = append([]AcceptanceSource(nil), plan.Sources...)
+		out = &c
+	}
+	set := func(field string) bool {
+		switch field {
+		case "min_quality":
+			return out.MinQuality != nil
+		case "first_answer_p95_ms":
+			return out.FirstAnswerP95Ms != nil
+		case "total_p95_ms":
+			return out.TotalP95Ms != nil
+		case "max_monthly_usd":
+			return out.MaxMonthlyUSD != nil
+		case "volume_per_day":
+			return out.VolumePerDay != nil
+		case "local_only":
+			return out.LocalOnly != nil
+		}
+		return false
+	}
+	done := map[string]bool{}
+	if !set("max_monthly_usd") {
+		if usd, src, ok := budgetAmountUSD(a); ok {
+			out.MaxMonthlyUSD = &usd
+			out.Sources = append(out.Sources, AcceptanceSource{Field: "max_monthly_usd", Answer: src,
+				Why: "The monthly budget you gave, compared with each model's monthly cost at your volume, from the tokens and prices this test measured.", Source: "decision-guidance §3.3"})
+			done["max_monthly_usd"] = true
+		}
+	}
+	for _, r := range rules {
+		if done[r.Field] || set(r.Field) {
+			continue
+		}
+		vals := a.Get(r.Answer)
+		if len(vals) == 0 {
+			continue
+		}
+		v, ok := r.Values[vals[0]]
+		if !ok {
+			continue
+		}
+		done[r.Field] = true
+		if v == nil {
+			continue // no limit for this answer
+		}
+		switch r.Field {
+		case "local_only":
+			b, ok := v.(bool)
+			if !ok {
+				return plan, fmt.Errorf("acceptance %s: %s must be true or false", r.ID, vals[0])
+			}
+			out.LocalOnly = &b
+		default:
+			x, err := toFloat(v)
+			if err != nil {
+				return plan, fmt.Errorf("acceptance %s: %s: %w", r.ID, vals[0], err)
+			}
+			switch r.Field {
+			case "min_quality":
+				out.MinQuality = &x
+			case "first_answer_p95_ms":
+				out.FirstAnswerP95Ms = &x
+			case "total_p95_ms":
+				out.TotalP95Ms = &x
+			case "max_monthly_usd":
+				out.MaxMonthlyUSD = &x
+			case "volume_per_day":
+				out.VolumePerDay = &x
+			}
+		}
+		out.Sources = append(out.Sources, AcceptanceSource{Field: r.Field, Answer: r.Answer + "=" + vals[0], Why: r.Why, Source: r.Source})
+	}
+	if out.MinQuality == nil && out.FirstAnswerP95Ms == nil && out.TotalP95Ms == nil && out.MaxMonthlyUSD == nil &&
+		out.VolumePerDay == nil && out.LocalOnly == nil {
+		return nil, nil
+	}
+	return out, nil
+}
+
+// budgetAmountUSD reads budget_monthly_amount and exchange_rate from the
+// answers when they exist (contract additions), as USD.
+func budgetAmountUSD(a Answers) (float64, string, bool) {
+	b, err := json.Marshal(a)
+	if err != nil {
+		return 0, "", false
+	}
+	var m map[string]any
+	if json.Unmarshal(b, &m) != nil {
+		return 0, "", false
+	}
+	amt, ok := m["budget_monthly_amount"].(float64)
+	if !ok || amt < 0 {
+		return 0, "", false
+	}
+	rate := 1.0
+	if r, ok := m["exchange_rate"].(float64); ok && r > 0 {
+		rate = r
+	}
+	cur, _ := m["currency"].(string)
+	src := "budget_monthly_amount=" + strconv.FormatFloat(amt, 'f', -1, 64)
+	if cur != "" && cur != "USD" {
+		src += " " + cur + " at " + strconv.FormatFloat(rate, 'f', -1, 64) + " per USD"
+	}
+	return amt / rate, src, true
+}
+
+func toFloat(v any) (float64, error) {
+	switch x := v.(type) {
+	case int:
+		return float64(x), nil
+	case float64:
+		return x, nil
+	}
+	return 0, fmt.Errorf("not a number: %v", v)
+}
