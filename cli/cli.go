@@ -45,8 +45,9 @@ func commands() []command {
 	return []command{
 		{"recommend", "recommend --answers FILE [--json]          print the recommendation", runRecommend},
 		{"catalog", "catalog [--task T] [--license L] [--open] [--name TEXT] [--json] | --refresh [--from FILE|URL] | --check", runCatalog},
-		{"test", "test --plan FILE [--db FILE] [--resume RUN] [--json]   run a live test", runTest},
+		{"test", testUsage + "   run a live test", runTest},
 		{"report", "report --run ID|--decision ID --format pdf|html|md|csv|json|jsonl --out FILE [--db FILE]", runReport},
+		{"compare", compareUsage + "   the verdict of a run: which candidate to pick and why", runCompare},
 		{"verdict", verdictUsage + "   accept or reject a generated image", runVerdict},
 	}
 }

@@ -19,7 +19,9 @@ import (
 	"time"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/advisor/ladder"
 	"github.com/llm-advisor/llm-advisor/advisor/livetest"
+	"github.com/llm-advisor/llm-advisor/advisor/verdict"
 	"github.com/llm-advisor/llm-advisor/data"
 )
 
@@ -35,6 +37,10 @@ type testSummary struct {
 	// Images are the generated images, to be accepted or rejected with
 	// `llm-advisor verdict --result ID --accept|--reject`.
 	Images []imageRef `json:"images,omitempty"`
+	// Verdict is the run's verdict, the object `compare --json` prints;
+	// Ladder what the strategy ladder did per endpoint (strategy_ladder).
+	Verdict *verdict.Verdict `json:"verdict,omitempty"`
+	Ladder  []ladder.Step    `json:"ladder,omitempty"`
 }
 
 // imageRef is one generated image of a run.
@@ -55,7 +61,9 @@ type summaryRow struct {
 	ErrorClasses map[string]int `json:"error_classes,omitempty"`
 }
 
-// runTest is `test --plan FILE [--db FILE] [--resume RUN] [--json]`.
+const testUsage = "test --plan FILE [--answers FILE] [--dry-run] [--db FILE] [--resume RUN] [--json]"
+
+// runTest is `test --plan FILE [--answers FILE] [--dry-run] [--db FILE] [--resume RUN] [--json]`.
 func runTest(env Env) error {
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -63,14 +71,22 @@ func runTest(env Env) error {
 	dbPath := fs.String("db", "", "database file (default: the user's data folder; LLM_ADVISOR_DB overrides)")
 	resume := fs.Int64("resume", 0, "finish the missing requests of run RUN")
 	asJSON := fs.Bool("json", false, "print one JSON object")
+	answersPath := fs.String("answers", "", "answers file (JSON): fills the acceptance criteria the plan leaves out")
+	dryRun := fs.Bool("dry-run", false, "print the pre-flight estimate (requests, tokens, cost, duration) and send nothing")
 	if err := fs.Parse(env.Args); err != nil {
-		return usagef("%v; usage: test --plan FILE [--db FILE] [--resume RUN] [--json]", err)
+		return usagef("%v; usage: %s", err, testUsage)
 	}
 	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q; usage: test --plan FILE [--db FILE] [--resume RUN] [--json]", fs.Arg(0))
+		return usagef("unexpected argument %q; usage: %s", fs.Arg(0), testUsage)
 	}
 	if (*planPath == "") == (*resume == 0) {
 		return usagef("give either --plan FILE or --resume RUN")
+	}
+	if *dryRun && *planPath == "" {
+		return usagef("--dry-run needs --plan FILE")
+	}
+	if *answersPath != "" && *planPath == "" {
+		return usagef("--answers goes with --plan FILE (a resumed run keeps its stored acceptance)")
 	}
 
 	var plan advisor.Plan
@@ -80,6 +96,20 @@ func runTest(env Env) error {
 			return usagef("plan %s: %v", *planPath, err)
 		}
 		plan = p
+	}
+	if *answersPath != "" {
+		a, err := readAnswers(*answersPath)
+		if err != nil {
+			return err
+		}
+		acc, err := advisor.DeriveAcceptance(plan.Acceptance, a)
+		if err != nil {
+			return err
+		}
+		plan.Acceptance = acc
+	}
+	if *dryRun {
+		return printEstimate(env, plan, *asJSON)
 	}
 	path := *dbPath
 	if path == "" {
@@ -151,7 +181,11 @@ func runTest(env Env) error {
 		ArtifactDir: filepath.Join(filepath.Dir(store.Path()), "images"),
 	}
 	stopBeat := heartbeat(ctx, store, run.ID)
-	final, runErr := livetest.Run(ctx, plan, run.ID, opt)
+	lang := Lang()
+	cr := verdict.FromAcceptance(plan.Acceptance)
+	final, runErr := ladder.Run(ctx, plan, run.ID, opt,
+		func(ctx context.Context) ([]advisor.Result, error) { return store.Results(ctx, run.ID) },
+		func(rs []advisor.Result) verdict.Verdict { return computeVerdict(run.ID, plan, rs, cr, lang) })
 	stopBeat()
 	prog.finish(final)
 
@@ -186,6 +220,11 @@ func runTest(env Env) error {
 
 	sum := summarize(run.ID, status, final, plan, results, prices, unitPrices)
 	sum.Notes = notes
+	v := computeVerdict(run.ID, plan, results, cr, lang)
+	sum.Verdict = &v
+	if plan.StrategyLadder {
+		sum.Ladder = ladder.Steps(plan, results, prices)
+	}
 	if *asJSON {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
@@ -194,6 +233,9 @@ func runTest(env Env) error {
 		}
 	} else {
 		printSummary(env.Stdout, sum)
+		fmt.Fprintln(env.Stdout)
+		printVerdict(env.Stdout, v)
+		printLadder(env.Stdout, sum.Ladder)
 	}
 
 	switch {

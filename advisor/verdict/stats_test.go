@@ -3,6 +3,8 @@ package verdict
 import (
 	"math"
 	"testing"
+
+	"github.com/llm-advisor/llm-advisor/advisor"
 )
 
 func near(t *testing.T, what string, got, want, tol float64) {
@@ -160,5 +162,19 @@ func TestCasesToClear(t *testing.T) {
 	}
 	if CasesToClear(0.8, 0.8, MaxCasesAdvice) != 0 {
 		t.Error("a rate equal to the bar can be cleared")
+	}
+}
+
+func TestLocalEndpoint(t *testing.T) {
+	for url, want := range map[string]bool{
+		"http://127.0.0.1:11434/v1": true, "http://localhost:1234/v1": true, "http://192.168.1.20:8080/v1": true,
+		"http://gpu-box.local/v1": true, "https://api.together.xyz/v1": false, "http://[::1]:8000/v1": true,
+	} {
+		if got := LocalEndpoint(advisor.Endpoint{Kind: advisor.KindCompatible, BaseURL: url}); got != want {
+			t.Errorf("%s local = %v, want %v", url, got, want)
+		}
+	}
+	if LocalEndpoint(advisor.Endpoint{Kind: advisor.KindOpenAI}) {
+		t.Error("OpenAI is local")
 	}
 }

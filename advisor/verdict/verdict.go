@@ -651,3 +651,26 @@ func isWarmup(r advisor.Result) bool { return false }
 func firstAnswerMs(r advisor.Result) float64 { return r.TTFTMs }
 
 func round2(x float64) float64 { return math.Round(x*100) / 100 }
+
+// Climbers are the endpoints whose candidate with the given strategy missed
+// the quality bar while meeting every other limit: the strategy ladder tries
+// their next strategy. With a bar, missing it means a pass rate below it;
+// without one, being significantly worse than the best. An endpoint that is
+// too slow, too dear, failing or not allowed does not climb: a longer prompt
+// would not fix that.
+func Climbers(v Verdict, strategy string) map[string]bool {
+	out := map[string]bool{}
+	for _, c := range v.Candidates {
+		if c.Strategy != strategy || !c.operational() || c.ok == 0 {
+			continue
+		}
+		if v.Criteria.MinQuality != nil {
+			if c.Quality < *v.Criteria.MinQuality {
+				out[c.Endpoint] = true
+			}
+		} else if c.VsBest == VsWorse {
+			out[c.Endpoint] = true
+		}
+	}
+	return out
+}
