@@ -243,6 +243,7 @@ func (p *plotter) specs() []spec {
 		return r.Kind == advisor.CaseKindImage && r.Image != nil && r.Image.Images > 0
 	}
 
+	add("verdict", p.verdictChart())
 	// Latency and cost mean the same for every kind; time to first token
 	// and output speed only for chat, whose answers stream.
 	addBars("latency", p.bars(every, func(r advisor.SummaryRow) float64 { return r.LatencyP50 }, func(r advisor.SummaryRow) float64 { return r.LatencyP95 }), false, nil, msAxis)

@@ -40,7 +40,10 @@ type view struct {
 	NoRec     string
 	Run       *runView
 	NoRun     string
-	Next      []string
+	Verdict   *verdictView // the run's verdict, the report's first page
+
+	mdVerdictChart *Chart // the Markdown writer's verdict chart
+	Next           []string
 }
 
 // H is a heading or label of the report in its language.
@@ -182,6 +185,7 @@ func buildView(in Input) (*view, error) {
 	rows := advisor.Summarize(in.Results)
 	if in.Run != nil {
 		v.Run = buildRun(in, lang, lbl, rows, red)
+		v.Verdict = buildVerdict(in, lang, red)
 	} else {
 		v.NoRun = msg(lang, "no_run")
 	}
@@ -440,12 +444,16 @@ func nextSteps(in Input, lang string, rows []advisor.SummaryRow) []string {
 			}
 		}
 	}
+	// The chat result is the verdict's pick, never "the best" by quality
+	// alone: a model that got everything wrong is no next step.
 	if best != nil {
-		c := usd(lang, best.CostPer1K)
-		if in.unpriced(best.Endpoint) {
-			c = msg(lang, "no_price")
+		if vd := verdictFor(in); vd != nil {
+			if vd.Pick != nil {
+				out = append(out, msg(lang, "next.pick", vd.Pick.Endpoint, strategyLabel(vd.Pick.Strategy), vd.Pick.Reason))
+			} else {
+				out = append(out, msg(lang, "next.no_pick", vd.Summary))
+			}
 		}
-		out = append(out, msg(lang, "next.best", modelName(*best), strategyLabel(best.Strategy), pct(lang, best.Quality), ms(lang, best.LatencyP50), c))
 	}
 	if r := bestEmb; r != nil {
 		out = append(out, msg(lang, "next.best_embedding", modelName(*r), r.Embedding.K, pct(lang, r.Embedding.RecallAtK), num(lang, r.Embedding.MRR, 2)))

@@ -25,6 +25,11 @@ func WriteHTML(w io.Writer, in Input) error {
 		Src   template.URL
 	}
 	var imgs []img
+	vc, charts := splitVerdictChart(charts)
+	var vimg *img
+	if vc != nil {
+		vimg = &img{vc.Title, template.URL("data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString(vc.SVG))}
+	}
 	for _, c := range charts {
 		// The SVG is our own rendering with its texts escaped; an <img>
 		// never runs scripts, whatever it contains.
@@ -51,9 +56,10 @@ func WriteHTML(w io.Writer, in Input) error {
 	}
 	data := struct {
 		*view
-		Charts  []img
-		Gallery []shot
-	}{v, imgs, shots}
+		Charts       []img
+		Gallery      []shot
+		VerdictChart *img
+	}{v, imgs, shots, vimg}
 	if err := htmlPage.Execute(w, data); err != nil {
 		return fmt.Errorf("report: html: %w", err)
 	}
@@ -82,12 +88,32 @@ figure{margin:1em 0}figure img{width:100%;height:auto;border:1px solid #eee}
 .gallery figure{margin:0;border:1px solid #e3e3e3;padding:.5em;font-size:.88em}.gallery figure img{width:auto;max-width:100%;height:auto;display:block;margin:0 auto .4em;border:0}
 .missing{background:#f6f6f6;color:#777;font-style:italic;padding:2em .5em;text-align:center;margin-bottom:.4em}
 .v-accepted{color:#2e7d32;font-weight:bold}.v-rejected{color:#c62828;font-weight:bold}.v-unrated{color:#777;font-style:italic}
-@media print{h2{page-break-after:avoid}figure,table{page-break-inside:avoid}}
+.headline{font-size:1.3em;font-weight:bold}.picked{color:#1b5e20}.nopick{color:#b71c1c}
+@media print{section.verdict{page-break-after:always}h2{page-break-after:avoid}figure,table{page-break-inside:avoid}}
 </style>
 </head>
 <body>
 <h1>{{.Title}}</h1>
 <p class="muted">{{.H "generated"}}: {{.Generated}}</p>
+{{with .Verdict}}<section class="verdict">
+<h2>{{$.H "sec.verdict"}}</h2>
+<p class="headline {{if .Picked}}picked{{else}}nopick{{end}}">{{.Headline}}</p>
+<p>{{.Reason}}</p>
+<h3>{{$.H "verdict.options"}}</h3>
+<table><tr>{{range .Candidates.Head}}<th>{{.}}</th>{{end}}</tr>
+{{range .Candidates.Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
+{{end}}</table>
+{{with $.VerdictChart}}<figure><img src="{{.Src}}" alt="{{.Title}}"></figure>{{end}}
+<h3>{{$.H "verdict.criteria"}}</h3>
+<table><tr>{{range .Criteria.Head}}<th>{{.}}</th>{{end}}</tr>
+{{range .Criteria.Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
+{{end}}</table>
+<h3>{{$.H "verdict.compare"}}</h3>
+<ul>{{range .Sentences}}<li>{{.}}</li>{{end}}</ul>
+<p class="note">{{.Detectable}}</p>
+{{range .Notes}}<p class="note">{{.}}</p>{{end}}
+<p class="note">{{.Method}}</p>
+</section>{{end}}
 {{if .UseCase}}<h2>{{.H "sec.use_case"}}</h2>
 <p>{{.UseCase}}</p>{{end}}
 {{if .Answers}}<h2>{{.H "sec.answers"}}</h2>

@@ -42,6 +42,10 @@ func WriteMarkdown(dir, name string, in Input) (mainFile string, err error) {
 		copyGallery(dir, name+"-images", v.Run.Gallery)
 	}
 	var b bytes.Buffer
+	vc, charts := splitVerdictChart(charts)
+	if v.Verdict != nil {
+		v.mdVerdictChart = vc
+	}
 	writeMarkdown(&b, v, charts, images)
 	mainFile = filepath.Join(dir, name+".md")
 	if err := writeFileAtomic(mainFile, b.Bytes()); err != nil {
@@ -54,6 +58,9 @@ func writeMarkdown(b *bytes.Buffer, v *view, charts []Chart, images map[string]s
 	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
 	p("# %s\n\n", mdText(v.Title))
 	p("_%s: %s_\n\n", v.H("generated"), v.Generated)
+	if v.Verdict != nil {
+		mdVerdict(b, v, v.mdVerdictChart, images)
+	}
 	if v.UseCase != "" {
 		p("## %s\n\n%s\n\n", v.H("sec.use_case"), mdText(v.UseCase))
 	}

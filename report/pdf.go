@@ -41,6 +41,8 @@ func WritePDF(w io.Writer, in Input) error {
 		return err
 	}
 	d := newPDF(v, in.Generated)
+	vc, charts := splitVerdictChart(charts)
+	d.verdictChart = vc
 	d.render(v, charts)
 	if err := d.f.Output(w); err != nil {
 		return fmt.Errorf("report: pdf: %w", err)
@@ -56,6 +58,8 @@ type pdfDoc struct {
 	lang       string
 	tableHead  func() // redraws the current table's header after a page break
 	imageCount int
+
+	verdictChart *Chart // drawn with the verdict on the first page
 }
 
 func newPDF(v *view, generated time.Time) *pdfDoc {
@@ -422,6 +426,10 @@ func (d *pdfDoc) render(v *view, charts []Chart) {
 	d.font("", 9)
 	d.color(100, 100, 100)
 	f.CellFormat(0, 6, pdfSafe(v.H("generated")+": "+v.Generated), "", 1, "L", false, 0, "")
+	if v.Verdict != nil {
+		d.renderVerdict(v, d.verdictChart)
+		f.AddPage()
+	}
 	if v.UseCase != "" {
 		d.h2(v.H("sec.use_case"))
 		d.para(v.UseCase)

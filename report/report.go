@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/advisor/verdict"
 )
 
 // Input is everything a report shows. Only Title, Lang and either the
@@ -31,6 +32,9 @@ type Input struct {
 	// images) are relative to: the database's folder. Absolute paths are
 	// used as they are.
 	ArtifactRoot string
+	// Verdict is the run's verdict; nil: computed from Results with the
+	// run's stored acceptance criteria.
+	Verdict *verdict.Verdict
 }
 
 // RunInfo describes the live-test run whose results the report shows.

@@ -382,7 +382,7 @@ func TestChartsHaveDataAndStableColours(t *testing.T) {
 			t.Errorf("%s has no title", c.Name)
 		}
 	}
-	want := []string{"latency", "ttft", "throughput", "cost_per_1k", "quality", "cost_quality", "errors", "shortlist_cost", "history"}
+	want := []string{"verdict", "latency", "ttft", "throughput", "cost_per_1k", "quality", "cost_quality", "errors", "shortlist_cost", "history"}
 	if !slices.Equal(names, want) {
 		t.Errorf("charts %v, want %v", names, want)
 	}

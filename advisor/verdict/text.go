@@ -24,6 +24,7 @@ var texts = map[string][2]string{
 	"pick.tied": {"%s is the cheapest option that is not clearly worse than the best one, %s (%s): it passed %s of %s examples, and a gap of %s on this many examples could be chance.",
 		"%s é a opção mais barata que não é claramente pior que a melhor, %s (%s): acertou %s de %s exemplos, e uma diferença de %s com tão poucos exemplos pode ser acaso."},
 	"cost":           {" It would cost about %s a month at %s requests a day.", " Custaria cerca de %s por mês com %s requisições por dia."},
+	"cost.free":      {" It costs nothing per request (no price: it runs on your machines).", " Não custa nada por requisição (sem preço: roda nas suas máquinas)."},
 	"cost.unknown":   {" Its price is unknown, so its monthly cost is not counted.", " O preço é desconhecido, então o custo mensal não foi calculado."},
 	"none":           {"No option meets every criterion.", "Nenhuma opção cumpre todos os critérios."},
 	"change.quality": {"Lowering the quality bar to %s would admit %s.", "Baixar o mínimo de qualidade para %s admitiria %s."},
@@ -189,6 +190,9 @@ func (w lang) list(xs []string) string {
 func costPart(w lang, c Candidate, vol float64) string {
 	if c.MonthlyUSD == nil {
 		return w.f("cost.unknown")
+	}
+	if *c.MonthlyUSD == 0 {
+		return w.f("cost.free")
 	}
 	return w.f("cost", money(w, *c.MonthlyUSD), fmtInt(w, int(math.Round(vol))))
 }
