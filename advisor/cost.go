@@ -3,6 +3,8 @@ package advisor
 import (
 	"fmt"
 	"math"
+
+	"github.com/llm-advisor/llm-advisor/locale"
 )
 
 // usage is the traffic behind a monthly cost estimate (decision-guidance §3.3).
@@ -206,22 +208,7 @@ func costAssumptions(a Answers, u usage, mainType, lang string) string {
 }
 
 // fmtInt writes 30000 as "30,000" (en) or "30.000" (pt-BR).
-func fmtInt(f float64, lang string) string {
-	n := int64(math.Round(f))
-	s := fmt.Sprintf("%d", n)
-	sep := ","
-	if lang == LangPT {
-		sep = "."
-	}
-	var out []byte
-	for i, c := range []byte(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			out = append(out, sep...)
-		}
-		out = append(out, c)
-	}
-	return string(out)
-}
+func fmtInt(f float64, lang string) string { return locale.For(lang).Number(f, 0) }
 
 // hardwareGB is the memory the hardware answer offers for model weights.
 func hardwareGB(h string) float64 {

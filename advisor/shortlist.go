@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/llm-advisor/llm-advisor/locale"
 )
 
 // maxShortlist is how many models the shortlist shows.
@@ -283,8 +285,8 @@ func (r *run) why(c candidate, want ModelChoice, a Answers) string {
 			add("runs on your hardware; no API cost", "roda no seu hardware; sem custo de API")
 		}
 	} else if c.ok {
-		add(fmt.Sprintf("about USD %s a month at your volume (prices as of %s)", money(c.usd), m.PriceAsOf),
-			fmt.Sprintf("cerca de US$ %s por mês no seu volume (preços de %s)", moneyPT(c.usd), m.PriceAsOf))
+		add(fmt.Sprintf("about %s a month at your volume (prices as of %s)", locale.For(LangEN).Money(c.usd), m.PriceAsOf),
+			fmt.Sprintf("cerca de %s por mês no seu volume (preços de %s)", locale.For(LangPT).Money(c.usd), m.PriceAsOf))
 	} else {
 		add("no list price in the catalog: check the provider", "sem preço de tabela no catálogo: consulte o fornecedor")
 	}
@@ -302,18 +304,4 @@ func (r *run) why(c candidate, want ModelChoice, a Answers) string {
 		add("retiring "+m.ShutdownDate, "será desligado em "+m.ShutdownDate)
 	}
 	return strings.Join(parts, "; ")
-}
-
-func money(v float64) string {
-	if v >= 100 {
-		return fmtInt(v, LangEN)
-	}
-	return fmt.Sprintf("%.2f", v)
-}
-
-func moneyPT(v float64) string {
-	if v >= 100 {
-		return fmtInt(v, LangPT)
-	}
-	return strings.Replace(fmt.Sprintf("%.2f", v), ".", ",", 1)
 }

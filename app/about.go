@@ -121,7 +121,7 @@ func formatBytes(n int64) string {
 		div *= unit
 		exp++
 	}
-	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "KMGTPE"[exp])
+	return fmt.Sprintf("%s %cB", numbers().Number(float64(n)/float64(div), 1), "KMGTPE"[exp])
 }
 
 // offerOtherFolder explains that the database could not be opened where it

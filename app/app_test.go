@@ -129,16 +129,16 @@ func (h *harness) newDecision() {
 	h.waitFor("wizard", func() bool { return h.a.current == screenWizard && h.a.wizard != nil && h.a.wizard.useCase != nil })
 }
 
-// scenario reads a scenario file of ../shared/scenarios, or the copy in
-// testdata/ when the shared folder is not beside the checkout (CI).
+// scenarioDir is the repository's copy of shared/scenarios (testdata/shared,
+// kept equal to ../shared by TestSharedCopiesMatch).
+var scenarioDir = filepath.Join("..", "testdata", "shared", "scenarios")
+
+// scenario reads a scenario file of the repository's copy of shared/scenarios.
 func scenario(t *testing.T, name string) (story string, answers map[string]any) {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "shared", "scenarios", name))
+	b, err := os.ReadFile(filepath.Join(scenarioDir, name))
 	if err != nil {
-		b, err = os.ReadFile(filepath.Join("testdata", name))
-	}
-	if err != nil {
-		t.Skipf("scenario %s not available: %v", name, err)
+		t.Fatalf("scenario %s: %v", name, err)
 	}
 	var s struct {
 		Story   string         `json:"story"`
@@ -365,9 +365,8 @@ func TestWizardDraftSavedAndResumed(t *testing.T) {
 func TestConflictRelaxationAppliedOnlyWhenPressed(t *testing.T) {
 	h := newHarness(t, "en")
 	// Find a scenario with a conflict whose relaxation changes answers.
-	files, _ := filepath.Glob(filepath.Join("..", "..", "shared", "scenarios", "*.json"))
-	copies, _ := filepath.Glob(filepath.Join("testdata", "k*.json")) // when ../shared is absent
-	for _, f := range append(files, copies...) {
+	files, _ := filepath.Glob(filepath.Join(scenarioDir, "*.json"))
+	for _, f := range files {
 		b, _ := os.ReadFile(f)
 		var s struct {
 			Answers json.RawMessage `json:"answers"`
@@ -422,7 +421,7 @@ func TestConflictRelaxationAppliedOnlyWhenPressed(t *testing.T) {
 		}
 		return
 	}
-	t.Skip("no scenario gives a conflict with a change of answers")
+	t.Fatalf("no scenario of %s gives a conflict with a change of answers", scenarioDir)
 }
 
 func sameAnswers(a, b advisor.Answers) bool {

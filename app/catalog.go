@@ -148,11 +148,7 @@ func (c *catalogScreen) applyFilter() {
 		f.License = c.licenses[i]
 	}
 	c.models = advisor.FilterCatalog(c.a.engine.Catalog(), f)
-	if len(c.models) == 1 {
-		c.count.SetText(lang.L("catalog.count.one"))
-	} else {
-		c.count.SetText(lang.L("catalog.count", map[string]any{"N": len(c.models)}))
-	}
+	c.count.SetText(countText("catalog.count", len(c.models)))
 	c.list.UnselectAll()
 	c.list.Refresh()
 }
@@ -317,7 +313,7 @@ func (c *catalogScreen) onTry() {
 			c.tryAnswer.Importance = widget.MediumImportance
 			c.tryAnswer.SetText(res.Output)
 			c.tryStats.SetText(lang.L("catalog.try.stats", map[string]any{
-				"Latency": fmt.Sprintf("%.0f", res.LatencyMs), "TTFT": fmt.Sprintf("%.0f", res.TTFTMs),
+				"Latency": numbers().Number(res.LatencyMs, 0), "TTFT": numbers().Number(res.TTFTMs, 0),
 				"In": res.TokensIn, "Out": res.TokensOut,
 			}))
 		})

@@ -153,22 +153,22 @@ func (r *resultsScreen) summaryCell(id widget.TableCellID, o fyne.CanvasObject) 
 	case 3:
 		v = fmt.Sprint(s.Errors)
 	case 4:
-		v = fmt.Sprintf("%.0f ms", s.LatencyP50)
+		v = numbers().Number(s.LatencyP50, 0) + " ms"
 	case 5:
-		v = fmt.Sprintf("%.0f ms", s.LatencyP95)
+		v = numbers().Number(s.LatencyP95, 0) + " ms"
 	case 6:
-		v = fmt.Sprintf("%.0f ms", s.TTFTP50)
+		v = numbers().Number(s.TTFTP50, 0) + " ms"
 	case 7:
-		v = fmt.Sprintf("%.1f", s.TokensPerSec)
+		v = numbers().Number(s.TokensPerSec, 1)
 	case 8:
 		v = money(s.CostPer1K)
 		if !r.priced[s.Endpoint] {
 			v = lang.L("results.cost_unknown")
 		}
 	case 9:
-		v = fmt.Sprintf("%.0f%%", s.Quality*100)
+		v = numbers().Percent(s.Quality)
 	case 10:
-		v = fmt.Sprintf("%.0f%%", s.PassRate*100)
+		v = numbers().Percent(s.PassRate)
 	case 11:
 		v = kindDetails(s)
 	}
@@ -181,11 +181,11 @@ func (r *resultsScreen) summaryCell(id widget.TableCellID, o fyne.CanvasObject) 
 func kindDetails(s advisor.SummaryRow) string {
 	switch {
 	case s.Embedding != nil:
-		return lang.L("results.details.embedding", map[string]any{"K": s.Embedding.K, "Recall": fmt.Sprintf("%.0f%%", s.Embedding.RecallAtK*100), "MRR": fmt.Sprintf("%.2f", s.Embedding.MRR)})
+		return lang.L("results.details.embedding", map[string]any{"K": s.Embedding.K, "Recall": numbers().Percent(s.Embedding.RecallAtK), "MRR": numbers().Number(s.Embedding.MRR, 2)})
 	case s.Transcription != nil:
-		return lang.L("results.details.transcription", map[string]any{"WER": fmt.Sprintf("%.0f%%", s.Transcription.WER*100), "RTF": fmt.Sprintf("%.2f", s.Transcription.RTF), "Cost": money(s.Transcription.CostPerMin)})
+		return lang.L("results.details.transcription", map[string]any{"WER": numbers().Percent(s.Transcription.WER), "RTF": numbers().Number(s.Transcription.RTF, 2), "Cost": money(s.Transcription.CostPerMin)})
 	case s.Image != nil:
-		return lang.L("results.details.image", map[string]any{"Accepted": s.Image.Accepted, "Rated": s.Image.Rated, "Images": s.Image.Images, "Seconds": fmt.Sprintf("%.1f", s.Image.SecondsPerImage)})
+		return lang.L("results.details.image", map[string]any{"Accepted": s.Image.Accepted, "Rated": s.Image.Rated, "Images": s.Image.Images, "Seconds": numbers().Number(s.Image.SecondsPerImage, 1)})
 	}
 	return ""
 }
@@ -534,7 +534,7 @@ func (r *resultsScreen) cellText(c sideColumn, caseIdx int) string {
 	if res.ErrorClass != "" {
 		return "⚠ " + labelOr("error."+res.ErrorClass, res.ErrorClass)
 	}
-	return fmt.Sprintf("%s %.2f · %.0f ms\n%s", lang.L("run.score"), res.Score, res.LatencyMs, oneLine(res.Output, 160))
+	return fmt.Sprintf("%s %s · %s ms\n%s", lang.L("run.score"), numbers().Number(res.Score, 2), numbers().Number(res.LatencyMs, 0), oneLine(res.Output, 160))
 }
 
 // showHistory lists quality, latency and cost of every run of the decision.
@@ -546,7 +546,7 @@ func (r *resultsScreen) showHistory() {
 	for _, p := range r.history {
 		r.histList.Add(widget.NewLabel(lang.L("results.history.row", map[string]any{
 			"ID": p.ID, "Date": p.Date.Local().Format("2006-01-02 15:04"),
-			"Quality": fmt.Sprintf("%.0f%%", p.Quality*100), "P50": fmt.Sprintf("%.0f", p.LatencyP50), "Cost": money(p.CostPer1K),
+			"Quality": numbers().Percent(p.Quality), "P50": numbers().Number(p.LatencyP50, 0), "Cost": money(p.CostPer1K),
 		})))
 	}
 	r.histList.Refresh()

@@ -92,7 +92,7 @@ func resultLine(res advisor.Result) string {
 	if res.ErrorClass != "" {
 		return head + " · " + labelOr("error."+res.ErrorClass, res.ErrorClass) + " — " + oneLine(res.ErrorMessage, 80)
 	}
-	return fmt.Sprintf("%s · %.0f ms · %s %.2f · %s", head, res.LatencyMs, lang.L("run.score"), res.Score, oneLine(res.Output, 80))
+	return fmt.Sprintf("%s · %s ms · %s %s · %s", head, numbers().Number(res.LatencyMs, 0), lang.L("run.score"), numbers().Number(res.Score, 2), oneLine(res.Output, 80))
 }
 
 // begin runs the test off the UI goroutine; each progress report becomes one UI update.
@@ -198,7 +198,7 @@ func (r *runScreen) updateCounts(p livetest.Progress) {
 	} else {
 		r.eta.SetText("")
 	}
-	r.errors.SetText(lang.L("run.errors", map[string]any{"N": r.errCount}))
+	r.errors.SetText(countText("run.errors", r.errCount))
 	if r.errCount > 0 {
 		r.errors.Importance = widget.DangerImportance
 		r.errors.Refresh()
@@ -258,14 +258,17 @@ func (a *App) catalogPrices() func(string) (float64, float64, bool) {
 
 // keyLookup finds an endpoint's key: typed this session, else the OS keyring
 // or the environment (livetest.LookupKey). The embedding endpoint of a plan is
-// a candidate renamed "<name> embeddings" and uses that candidate's key.
+// made from a candidate (advisor.EmbeddingEndpoint) and uses that candidate's key.
 func (a *App) keyLookup() func(advisor.Endpoint) (string, error) {
 	keys := map[string]string{}
 	for k, v := range a.sessionKeys {
 		keys[k] = v
 	}
 	return func(ep advisor.Endpoint) (string, error) {
-		base := strings.TrimSuffix(ep.Name, " embeddings")
+		base, ok := advisor.EmbeddingCandidate(ep.Name)
+		if !ok {
+			base = ep.Name
+		}
 		if k := keys[ep.Name]; k != "" {
 			return k, nil
 		}

@@ -1,15 +1,17 @@
 package app
 
 import (
-	"fmt"
 	"image/color"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/llm-advisor/llm-advisor/locale"
 )
 
 // Small building blocks every screen uses.
@@ -47,17 +49,23 @@ func screen(title string, actions fyne.CanvasObject, body fyne.CanvasObject, bot
 
 func spacer() fyne.CanvasObject { return layout.NewSpacer() }
 
-func money(v float64) string {
-	switch {
-	case v == 0:
-		return "$0"
-	case v < 0.01:
-		return fmt.Sprintf("$%.4f", v)
-	case v < 100:
-		return fmt.Sprintf("$%.2f", v)
-	default:
-		return fmt.Sprintf("$%.0f", v)
+// numbers formats figures in the language the screens are shown in (the
+// "app.locale" text of the active translation, so numbers and words never
+// disagree): "$1,234.56" / "US$ 1.234,56".
+func numbers() locale.Formatter { return locale.For(lang.L("app.locale")) }
+
+// money is an amount in US dollars as the screens show money.
+func money(usd float64) string { return numbers().Money(usd) }
+
+// countText is a translated count: key+".one" for exactly one, else key with
+// N written with the language's thousands separator ("1 erro", "1.234 erros").
+func countText(key string, n int) string {
+	if n == 1 {
+		if s := lang.L(key + ".one"); s != key+".one" {
+			return s
+		}
 	}
+	return lang.L(key, map[string]any{"N": numbers().Int(n)})
 }
 
 // checkGrid is a set of check boxes laid out in columns, so long option

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/locale"
 )
 
 // newEngine loads the rules engine with the user's overrides; a broken user
@@ -252,11 +253,5 @@ func writeRecommendation(w io.Writer, rec *advisor.Recommendation) {
 	}
 }
 
-// usd formats a monthly cost: "USD 72.00" / "US$ 72,00".
-func usd(lang string, v float64) string {
-	s := fmt.Sprintf("%.2f", v)
-	if lang == "pt-BR" {
-		return "US$ " + strings.Replace(s, ".", ",", 1)
-	}
-	return "USD " + s
-}
+// usd formats a monthly cost as every screen does: "$72.00" / "US$ 72,00".
+func usd(lang string, v float64) string { return locale.For(lang).Money(v) }

@@ -23,6 +23,7 @@ import (
 	"github.com/llm-advisor/llm-advisor/advisor/livetest"
 	"github.com/llm-advisor/llm-advisor/advisor/verdict"
 	"github.com/llm-advisor/llm-advisor/data"
+	"github.com/llm-advisor/llm-advisor/locale"
 )
 
 // testSummary is what `test --json` prints.
@@ -345,7 +346,7 @@ func printSummary(w io.Writer, s testSummary) {
 	}
 	var unpriced, failed []string
 	note := func(r summaryRow) (cost string) {
-		cost = fmt.Sprintf("%.4f", r.CostUSD)
+		cost = en.Money(r.CostUSD)
 		if !r.PriceKnown {
 			cost = "no price"
 			unpriced = appendOnce(unpriced, r.Endpoint+priceHint(r.Kind))
@@ -382,36 +383,36 @@ func printSummary(w io.Writer, s testSummary) {
 		}
 		return kind + ":"
 	}
-	table(title("chat"), "set\tendpoint\tmodel\tstrategy\treqs\terrors\tp50 ms\tp95 ms\tttft p50\ttok/s\tcost USD\tquality\tpassed\t", byKind[advisor.CaseKindChat],
+	table(title("chat"), "set\tendpoint\tmodel\tstrategy\treqs\terrors\tp50 ms\tp95 ms\tttft p50\ttok/s\tcost\tquality\tpassed\t", byKind[advisor.CaseKindChat],
 		func(r summaryRow) string {
 			return fmt.Sprintf("%s\t%s\t%s\t%s\t%d\t%s\t%.0f\t%.0f\t%.0f\t%.1f\t%s\t%.2f\t%.0f%%\t",
 				setName(r.Set), r.Endpoint, r.Model, r.Strategy, r.Requests, errs(r), r.LatencyP50, r.LatencyP95, r.TTFTP50, r.TokensPerSec, note(r), r.Quality, r.PassRate*100)
 		})
-	table(title("embedding (search)"), "set\tendpoint\tmodel\tqueries\terrors\trecall@k\tMRR\tp50 ms\tdocs\tindex s\tcost USD\t", byKind[advisor.CaseKindEmbedding],
+	table(title("embedding (search)"), "set\tendpoint\tmodel\tqueries\terrors\trecall@k\tMRR\tp50 ms\tdocs\tindex s\tcost\t", byKind[advisor.CaseKindEmbedding],
 		func(r summaryRow) string {
 			e := r.Embedding
 			return fmt.Sprintf("%s\t%s\t%s\t%d\t%s\t%.2f (k=%d)\t%.2f\t%.0f\t%d\t%.1f\t%s\t",
 				setName(r.Set), r.Endpoint, r.Model, r.Requests, errs(r), e.RecallAtK, e.K, e.MRR, r.LatencyP50, e.Documents, e.IndexMs/1000, note(r))
 		})
-	table(title("transcription"), "set\tendpoint\tmodel\tfiles\terrors\tWER\tRTF\taudio s\tp50 ms\tUSD/min\tcost USD\tpassed\t", byKind[advisor.CaseKindTranscription],
+	table(title("transcription"), "set\tendpoint\tmodel\tfiles\terrors\tWER\tRTF\taudio s\tp50 ms\tper min\tcost\tpassed\t", byKind[advisor.CaseKindTranscription],
 		func(r summaryRow) string {
 			tr := r.Transcription
 			rtf, perMin := "n/a", "n/a"
 			if tr.Timed > 0 {
 				rtf = fmt.Sprintf("%.3f", tr.RTF)
 				if r.PriceKnown {
-					perMin = fmt.Sprintf("%.4f", tr.CostPerMin)
+					perMin = en.Money(tr.CostPerMin)
 				}
 			}
 			return fmt.Sprintf("%s\t%s\t%s\t%d\t%s\t%.3f\t%s\t%.1f\t%.0f\t%s\t%s\t%.0f%%\t",
 				setName(r.Set), r.Endpoint, r.Model, r.Requests, errs(r), tr.WER, rtf, tr.AudioSeconds, r.LatencyP50, perMin, note(r), r.PassRate*100)
 		})
-	table(title("image generation"), "set\tendpoint\tmodel\timages\terrors\ts/image\tUSD/image\tcost USD\trated\taccepted\t", byKind[advisor.CaseKindImage],
+	table(title("image generation"), "set\tendpoint\tmodel\timages\terrors\ts/image\tper image\tcost\trated\taccepted\t", byKind[advisor.CaseKindImage],
 		func(r summaryRow) string {
 			im := r.Image
 			perImage, accepted := "no price", "not rated"
 			if r.PriceKnown {
-				perImage = fmt.Sprintf("%.4f", im.CostPerImage)
+				perImage = en.Money(im.CostPerImage)
 			}
 			if im.Rated > 0 {
 				accepted = fmt.Sprintf("%.0f%%", im.AcceptanceRate*100)
@@ -458,12 +459,11 @@ func setName(s string) string {
 	return s
 }
 
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
+// plural is n and an English word, "1 error" / "2 errors".
+func plural(n int, word string) string { return en.Count(n, word, word+"s") }
+
+// en formats the test summary's figures (it is written in English).
+var en = locale.For(locale.EN)
 
 func appendOnce(xs []string, s string) []string {
 	for _, x := range xs {

@@ -26,13 +26,18 @@ import (
 	"github.com/llm-advisor/llm-advisor/data"
 )
 
-// TestCLIChild is not a test: the durability test runs the test binary
-// again with LLM_ADVISOR_CLI_CHILD=1 and the CLI's arguments after "--", so
-// this function becomes the real command line (no GUI build needed).
-func TestCLIChild(t *testing.T) {
-	if os.Getenv("LLM_ADVISOR_CLI_CHILD") != "1" {
-		t.Skip("only runs as a child process")
+// TestMain lets the durability tests run the test binary again as the real
+// command line (no GUI build needed): with LLM_ADVISOR_CLI_CHILD=1 the
+// binary runs the CLI's arguments after "--" instead of the tests.
+func TestMain(m *testing.M) {
+	if os.Getenv("LLM_ADVISOR_CLI_CHILD") == "1" {
+		cliChild()
 	}
+	os.Exit(m.Run())
+}
+
+// cliChild runs the arguments after "--" as the command line and exits.
+func cliChild() {
 	args := os.Args
 	for i, a := range args {
 		if a == "--" {
@@ -205,7 +210,7 @@ func TestKillAndResume(t *testing.T) {
 	plan := ltWritePlan(t, dir, srv.URL, cases, "")
 	db := filepath.Join(dir, "kill.db")
 
-	child := exec.Command(os.Args[0], "-test.run=^TestCLIChild$", "--", "test", "--plan", plan, "--db", db)
+	child := exec.Command(os.Args[0], "--", "test", "--plan", plan, "--db", db)
 	child.Env = append(os.Environ(), "LLM_ADVISOR_CLI_CHILD=1")
 	stderr, _ := child.StderrPipe()
 	if err := child.Start(); err != nil {
@@ -263,7 +268,7 @@ func TestKillAndResume(t *testing.T) {
 	}
 
 	hang.Store(false)
-	resume := exec.Command(os.Args[0], "-test.run=^TestCLIChild$", "--", "test", "--resume", strconv.FormatInt(runID, 10), "--db", db, "--json")
+	resume := exec.Command(os.Args[0], "--", "test", "--resume", strconv.FormatInt(runID, 10), "--db", db, "--json")
 	resume.Env = append(os.Environ(), "LLM_ADVISOR_CLI_CHILD=1")
 	var out, errb bytes.Buffer
 	resume.Stdout, resume.Stderr = &out, &errb
@@ -329,7 +334,7 @@ func TestInterruptMarksCancelled(t *testing.T) {
 	dir := t.TempDir()
 	plan := ltWritePlan(t, dir, srv.URL, 10, "")
 	db := filepath.Join(dir, "int.db")
-	child := exec.Command(os.Args[0], "-test.run=^TestCLIChild$", "--", "test", "--plan", plan, "--db", db, "--json")
+	child := exec.Command(os.Args[0], "--", "test", "--plan", plan, "--db", db, "--json")
 	child.Env = append(os.Environ(), "LLM_ADVISOR_CLI_CHILD=1")
 	var out, errb bytes.Buffer
 	child.Stdout, child.Stderr = &out, &errb

@@ -18,11 +18,17 @@ import (
 // until it is killed (TestKilledProcessLosesNoSavedResult).
 const envKillChild = "LLM_ADVISOR_DATA_KILL_CHILD"
 
-func TestKillChildHelper(t *testing.T) {
-	path := os.Getenv(envKillChild)
-	if path == "" {
-		t.Skip("only run as the child of TestKilledProcessLosesNoSavedResult")
+// TestMain runs the test binary as that live test when envKillChild names
+// a database, and the tests otherwise.
+func TestMain(m *testing.M) {
+	if path := os.Getenv(envKillChild); path != "" {
+		killChild(path)
 	}
+	os.Exit(m.Run())
+}
+
+// killChild saves results into the database at path until it is killed.
+func killChild(path string) {
 	ctx := context.Background()
 	s, err := Open(ctx, path)
 	if err != nil {
@@ -48,7 +54,7 @@ func TestKillChildHelper(t *testing.T) {
 
 func TestKilledProcessLosesNoSavedResult(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "advisor.db")
-	cmd := exec.Command(os.Args[0], "-test.run=^TestKillChildHelper$")
+	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), envKillChild+"="+path)
 	out, err := cmd.StdoutPipe()
 	if err != nil {

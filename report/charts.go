@@ -15,6 +15,7 @@ import (
 	"github.com/golang/freetype/truetype"
 	"github.com/llm-advisor/llm-advisor/advisor"
 	"github.com/llm-advisor/llm-advisor/assets"
+	"github.com/llm-advisor/llm-advisor/locale"
 	chart "github.com/wcharczuk/go-chart/v2"
 	"github.com/wcharczuk/go-chart/v2/drawing"
 	"golang.org/x/image/font"
@@ -460,10 +461,7 @@ func usdTicks(lang string) func(v, step float64) string {
 				break
 			}
 		}
-		if isPT(lang) {
-			return "US$ " + num(lang, v, dec)
-		}
-		return "$" + num(lang, v, dec)
+		return locale.For(lang).MoneyDec(v, dec)
 	}
 }
 

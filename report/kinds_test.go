@@ -135,7 +135,7 @@ func TestKindsSummaryTables(t *testing.T) {
 		{advisor.CaseKindTranscription, "whisper-1", "col.wer", "15%"},
 		{advisor.CaseKindTranscription, "whisper-1", "col.rtf", "0.15"},
 		{advisor.CaseKindTranscription, "whisper-1", "col.audio_s", "10.0"},
-		{advisor.CaseKindTranscription, "whisper-1", "col.cost_min", "$0.00600"},
+		{advisor.CaseKindTranscription, "whisper-1", "col.cost_min", "$0.0060"},
 		{advisor.CaseKindTranscription, "faster-whisper", "col.errors", "1"},
 		// median of 12 s and 18 s; one image rated, and accepted
 		{advisor.CaseKindImage, "gpt-image-1", "col.s_image", "15.0"},

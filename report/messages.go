@@ -2,7 +2,8 @@ package report
 
 import (
 	"fmt"
-	"strings"
+
+	"github.com/llm-advisor/llm-advisor/locale"
 )
 
 // messages are the report's own words in English and Brazilian Portuguese.
@@ -245,4 +246,4 @@ func msg(lang, key string, args ...any) string {
 	return s
 }
 
-func isPT(lang string) bool { return strings.HasPrefix(strings.ToLower(lang), "pt") }
+func isPT(lang string) bool { return locale.IsPT(lang) }

@@ -20,16 +20,14 @@ import (
 	"github.com/llm-advisor/llm-advisor/advisor"
 )
 
-const fixtureDir = "../../../shared/fixtures/llamacpp"
+// fixtureDir is the repository's copy of shared/fixtures/llamacpp (kept
+// equal to ../shared by TestSharedCopiesMatch in the repository root).
+const fixtureDir = "../../testdata/shared/fixtures/llamacpp"
 
-// fixture reads a recorded llama.cpp exchange; the test is skipped when the
-// fixtures are not checked out next to the project.
+// fixture reads a recorded llama.cpp exchange.
 func fixture(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(fixtureDir, name))
-	if os.IsNotExist(err) {
-		t.Skipf("fixture %s not present", name)
-	}
 	if err != nil {
 		t.Fatal(err)
 	}

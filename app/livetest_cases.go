@@ -1,0 +1,271 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/llm-advisor/llm-advisor/advisor"
+)
+
+// The examples (cases) part of the live-test setup: the list, the editor
+// and importing a cases file with a preview of its good and bad rows.
+
+// caseKinds are the kinds of test, in the order the setup offers them.
+var caseKinds = []string{advisor.CaseKindChat, advisor.CaseKindEmbedding, advisor.CaseKindTranscription, advisor.CaseKindImage}
+
+// kindFor is the kind of test that fits a recommended model type.
+func kindFor(modelType string) string {
+	switch modelType {
+	case advisor.TypeSpeechToText:
+		return advisor.CaseKindTranscription
+	case advisor.TypeImageGeneration:
+		return advisor.CaseKindImage
+	case advisor.TypeEmbedding:
+		return advisor.CaseKindEmbedding
+	}
+	return advisor.CaseKindChat
+}
+
+func caseKindLabel(k string) string { return labelOr("casekind."+k, k) }
+
+// importPreview is a parsed cases file: the good rows and the bad ones.
+type importPreview struct {
+	file  string
+	cases []advisor.Case
+	bad   []caseProblem
+}
+
+// caseText is one case in a line, as its kind shows it.
+func caseText(kind string, i int, c advisor.Case) string {
+	txt := fmt.Sprintf("%d. ", i+1)
+	switch kind {
+	case advisor.CaseKindTranscription:
+		return txt + filepath.Base(c.Audio) + "  →  " + oneLine(c.Expected, 70)
+	case advisor.CaseKindEmbedding:
+		return txt + oneLine(c.Input, 80) + "  →  " + strings.Join(c.Relevant, ", ")
+	case advisor.CaseKindImage:
+		return txt + oneLine(c.Input, 120)
+	}
+	txt += oneLine(c.Input, 80)
+	if c.Image != "" {
+		txt += " [" + filepath.Base(c.Image) + "]"
+	}
+	if c.Expected != "" {
+		txt += "  →  " + oneLine(c.Expected, 50)
+	}
+	if len(c.Checks) > 0 {
+		names := make([]string, len(c.Checks))
+		for i, ch := range c.Checks {
+			names[i] = labelOr("check."+ch, ch) // in the user's words, not the file's
+		}
+		txt += "  [" + strings.Join(names, ", ") + "]"
+	}
+	return txt
+}
+
+func (l *liveTestScreen) createCaseRow() fyne.CanvasObject {
+	text := widget.NewLabel("")
+	text.Truncation = fyne.TextTruncateEllipsis
+	edit := widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), nil)
+	remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), nil)
+	return container.NewBorder(nil, nil, nil, container.NewHBox(edit, remove), text)
+}
+
+func (l *liveTestScreen) updateCaseRow(i widget.ListItemID, o fyne.CanvasObject) {
+	c := l.s.cases[i]
+	row := o.(*fyne.Container)
+	row.Objects[0].(*widget.Label).SetText(caseText(l.s.kind, i, c))
+	btns := row.Objects[1].(*fyne.Container).Objects
+	btns[0].(*widget.Button).OnTapped = func() { l.editCase(i) }
+	btns[1].(*widget.Button).OnTapped = func() { l.removeCase(i) }
+}
+
+// oneLine shortens s to n runes on one line, never cutting a character.
+func oneLine(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
+
+func (l *liveTestScreen) refreshCases() {
+	defer l.a.saveSetupDraft()
+	l.casesCount.SetText(countText("live.cases.count", len(l.s.cases)))
+	l.caseList.Refresh()
+}
+
+func (l *liveTestScreen) removeCase(i int) {
+	if i < 0 || i >= len(l.s.cases) {
+		return
+	}
+	l.s.cases = append(l.s.cases[:i:i], l.s.cases[i+1:]...)
+	l.refreshCases()
+}
+
+// addCases appends cases and refreshes the list.
+func (l *liveTestScreen) addCases(cs ...advisor.Case) {
+	l.s.cases = append(l.s.cases, cs...)
+	l.refreshCases()
+}
+
+// editCase opens the case editor (i < 0 adds a case).
+func (l *liveTestScreen) editCase(i int) {
+	var c advisor.Case
+	if i >= 0 {
+		c = l.s.cases[i]
+	}
+	input := newTextBox(3)
+	input.SetText(c.Input)
+	expected := newTextBox(2)
+	expected.SetText(c.Expected)
+	checks := newCheckGrid(allChecks, checkLabel, 1, nil)
+	checks.SetSelected(c.Checks)
+	pattern := widget.NewEntry()
+	pattern.SetText(c.Pattern)
+	file := widget.NewEntry() // image (chat) or audio (transcription)
+	relevant := widget.NewEntry()
+	relevant.SetText(strings.Join(c.Relevant, ", "))
+	relevant.SetPlaceHolder("faq.md, pricing.md")
+	kind := l.s.kind
+	var items []*widget.FormItem
+	add := func(key string, obj fyne.CanvasObject, hintKey string) {
+		it := widget.NewFormItem(lang.L(key), obj)
+		if hintKey != "" {
+			it.HintText = lang.L(hintKey)
+		}
+		items = append(items, it)
+	}
+	switch kind {
+	case advisor.CaseKindTranscription:
+		file.SetText(c.Audio)
+		file.SetPlaceHolder("/path/to/interview.wav")
+		add("live.case.audio", file, "live.case.audio_hint")
+		add("live.case.transcript", expected, "")
+	case advisor.CaseKindEmbedding:
+		add("live.case.query", input, "")
+		add("live.case.relevant", relevant, "live.case.relevant_hint")
+	case advisor.CaseKindImage:
+		add("live.case.prompt", input, "")
+	default:
+		file.SetText(c.Image)
+		file.SetPlaceHolder("/path/to/photo.png")
+		add("live.case.input", input, "")
+		add("live.case.expected", expected, "")
+		add("live.checks", checks.box, "live.case.checks_hint")
+		add("live.case.pattern", pattern, "")
+		add("live.case.image", file, "live.case.image_hint")
+	}
+	d := dialog.NewForm(lang.L("live.case.title"), lang.L("btn.save"), lang.L("btn.cancel"), items, func(ok bool) {
+		if !ok {
+			return
+		}
+		nc := advisor.Case{Input: strings.TrimSpace(input.Text), Expected: strings.TrimSpace(expected.Text)}
+		switch kind {
+		case advisor.CaseKindTranscription:
+			nc.Input, nc.Audio = "", strings.TrimSpace(file.Text)
+		case advisor.CaseKindEmbedding:
+			nc.Expected, nc.Relevant = "", splitList(relevant.Text)
+		case advisor.CaseKindImage:
+			nc.Expected = ""
+		default:
+			nc.Checks, nc.Pattern, nc.Image = checks.Selected(), strings.TrimSpace(pattern.Text), strings.TrimSpace(file.Text)
+		}
+		if p, bad := caseProblemOf(kind, nc, 0); bad {
+			l.a.showError(fail("err.case", fmt.Errorf("%s", p.Reason())))
+			return
+		}
+		if i >= 0 && i < len(l.s.cases) {
+			l.s.cases[i] = nc
+			l.refreshCases()
+		} else {
+			l.addCases(nc)
+		}
+	}, l.a.win)
+	d.Resize(fyne.NewSize(720, 520))
+	d.Show()
+	// The first field takes the keys at once, as in any form.
+	switch kind {
+	case advisor.CaseKindTranscription:
+		l.a.win.Canvas().Focus(file)
+	default:
+		l.a.win.Canvas().Focus(input)
+	}
+}
+
+func (l *liveTestScreen) onImport() {
+	l.a.pickFile("err.import_cases", []string{".csv", ".tsv", ".jsonl", ".ndjson"}, l.importFile)
+}
+
+// importFile parses a cases file off the UI goroutine and shows a preview.
+func (l *liveTestScreen) importFile(path string) {
+	kind := l.s.kind
+	l.a.goWork(func(ctx context.Context) {
+		f, err := os.Open(path)
+		var cases []advisor.Case
+		var bad []caseProblem
+		if err == nil {
+			cases, bad, err = parseCasesOf(kind, path, f)
+			f.Close()
+		}
+		l.a.ui(func() {
+			if err != nil {
+				l.a.showError(fail("err.import_cases", err))
+				return
+			}
+			l.showPreview(&importPreview{file: path, cases: cases, bad: bad})
+		})
+	})
+}
+
+// showPreview lists the first good rows and every bad row with its reason;
+// "Add" keeps the good rows.
+func (l *liveTestScreen) showPreview(p *importPreview) {
+	l.preview = p
+	box := container.NewVBox(widget.NewLabelWithStyle(lang.L("live.import.good", map[string]any{"N": len(p.cases)}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	for i, c := range p.cases {
+		if i == 5 {
+			box.Add(hint(lang.L("live.import.more", map[string]any{"N": len(p.cases) - 5})))
+			break
+		}
+		box.Add(widget.NewLabel(caseText(l.s.kind, i, c)))
+	}
+	if len(p.bad) > 0 {
+		h := widget.NewLabelWithStyle(lang.L("live.import.bad", map[string]any{"N": len(p.bad)}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		h.Importance = widget.DangerImportance
+		box.Add(h)
+		for _, b := range p.bad {
+			l := wrapped(lang.L("live.import.line", map[string]any{"Line": b.Line, "Reason": b.Reason()}))
+			l.Importance = widget.WarningImportance
+			box.Add(l)
+		}
+	}
+	l.previewAdd = widget.NewButtonWithIcon(lang.L("live.import.add", map[string]any{"N": len(p.cases)}), theme.ConfirmIcon(), nil)
+	l.previewAdd.Importance = widget.HighImportance
+	if len(p.cases) == 0 {
+		l.previewAdd.Disable()
+	}
+	cancel := widget.NewButton(lang.L("btn.cancel"), nil)
+	content := container.NewBorder(nil, container.NewHBox(spacer(), cancel, l.previewAdd), nil, nil, container.NewVScroll(box))
+	d := dialog.NewCustomWithoutButtons(lang.L("live.import.title"), content, l.a.win)
+	l.previewAdd.OnTapped = func() {
+		l.addCases(p.cases...)
+		l.preview = nil
+		d.Hide()
+	}
+	cancel.OnTapped = func() { l.preview = nil; d.Hide() }
+	l.previewDlg = d
+	d.Resize(fyne.NewSize(760, 520))
+	d.Show()
+}

@@ -1,0 +1,130 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2/lang"
+
+	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/advisor/livetest"
+	"github.com/llm-advisor/llm-advisor/data"
+)
+
+// Turning the live-test setup into a plan and starting the run.
+
+// plan builds the live-test plan from the screen.
+func (l *liveTestScreen) plan() advisor.Plan {
+	p := advisor.Plan{
+		Name:        lang.L("live.plan_name", map[string]any{"Date": time.Now().Format("2006-01-02 15:04")}),
+		Endpoints:   append([]advisor.Endpoint(nil), l.a.candidates...),
+		Strategies:  append([]string(nil), l.s.strategies...),
+		FewShot:     append([]advisor.Example(nil), l.s.fewShot...),
+		Documents:   l.s.documents,
+		Concurrency: l.s.concurrency,
+		Repeats:     l.s.repeats,
+	}
+	if l.a.decision != nil {
+		p.DecisionID = l.a.decision.ID
+		if t := l.a.decision.Title; t != "" {
+			p.Name = t + " · " + p.Name
+		}
+	}
+	chat := l.s.kind == "" || l.s.kind == advisor.CaseKindChat
+	if !chat {
+		p.Kind = l.s.kind
+		p.FewShot = nil
+		switch l.s.kind {
+		case advisor.CaseKindTranscription:
+			p.Language, p.Documents = l.s.language, ""
+		case advisor.CaseKindImage:
+			p.ImageSize, p.Documents = l.s.imageSize, ""
+		}
+	}
+	for _, c := range l.s.cases {
+		if chat && len(c.Checks) == 0 {
+			c.Checks = append([]string(nil), l.s.checks...)
+		}
+		p.Cases = append(p.Cases, c)
+	}
+	if !chat {
+		return p
+	}
+	for _, ep := range l.a.candidates {
+		if l.s.judge != "" && ep.Name == l.s.judge {
+			j := ep
+			p.Judge = &j
+			p.Rubric = l.s.rubric
+		}
+		if l.s.embedding != "" && ep.Name == l.s.embedding {
+			e := advisor.EmbeddingEndpoint(ep, l.s.embedModel)
+			p.Embedding = &e
+		}
+	}
+	return p
+}
+
+// onStart validates the plan, creates the run and starts it.
+func (l *liveTestScreen) onStart() {
+	if !l.a.needStore() {
+		return
+	}
+	p := l.plan()
+	livetest.Defaults(&p)
+	if err := livetest.ValidatePlan(p); err != nil {
+		l.problem.SetText(planProblem(err))
+		l.problem.Show()
+		return
+	}
+	l.problem.Hide()
+	l.start.Disable()
+	startRun(l.a, p, func() { l.start.Enable() })
+}
+
+// startRun creates the run in the store and runs it with the run screen
+// showing progress. done is called on the UI goroutine once the run is created.
+func startRun(a *App, p advisor.Plan, done func()) {
+	st := a.store
+	run := &data.Run{DecisionID: p.DecisionID, Name: p.Name, Plan: p, Templates: livetest.Templates(p), Total: len(livetest.Cells(p))}
+	a.goWork(func(ctx context.Context) {
+		err := st.CreateRun(ctx, run)
+		a.ui(func() {
+			done()
+			if err != nil {
+				a.showError(fail("err.create_run", err))
+				return
+			}
+			a.lastRun = run.ID
+			a.run = newRunScreen(a, run)
+			a.show(screenRun)
+			a.run.begin()
+		})
+	})
+}
+
+// planProblem says why the test cannot start, naming the part of this screen
+// to fix instead of the plan file's field ("few_shot: …").
+func planProblem(err error) string {
+	var pe *livetest.PlanError
+	if !errors.As(err, &pe) {
+		return lang.L("live.invalid") + " " + err.Error()
+	}
+	field := pe.Field
+	if i := strings.IndexAny(field, "[."); i >= 0 {
+		field = field[:i]
+	}
+	if field == "few_shot" {
+		return lang.L("live.invalid.few_shot", map[string]any{"Strategy": strategyLabel(advisor.StrategyFewShot)})
+	}
+	section := map[string]string{
+		"endpoints": "live.candidates", "cases": "live.cases", "strategies": "live.strategies",
+		"judge": "live.judge", "rubric": "live.rubric", "embedding": "live.embedding",
+		"concurrency": "live.concurrency", "kind": "live.kind", "similarity_threshold": "live.checks",
+	}[field]
+	if section == "" {
+		return lang.L("live.invalid") + " " + err.Error()
+	}
+	return lang.L("live.invalid") + " " + lang.L(section) + " — " + pe.Msg
+}
