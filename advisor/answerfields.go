@@ -1,5 +1,10 @@
 package advisor
 
+import (
+	"fmt"
+	"math"
+)
+
 // answerPtr returns the field of a single-valued answer key without
 // reflection (the engine reads and fills answers on every Recommend); nil for
 // "task" and unknown keys.
@@ -33,8 +38,6 @@ func answerPtr(a *Answers, key string) *string {
 		return &a.BudgetBuild
 	case "sensitivity":
 		return &a.Sensitivity
-	case "regulation":
-		return &a.Regulation
 	case "residency":
 		return &a.Residency
 	case "deployment":
@@ -57,14 +60,49 @@ func answerPtr(a *Answers, key string) *string {
 		return &a.Lifecycle
 	case "eval_set":
 		return &a.EvalSet
+	case "residency_country":
+		return &a.ResidencyCountry
+	case "currency":
+		return &a.Currency
+	case "exchange_rate_date":
+		return &a.ExchangeRateDate
+	case "build_or_buy":
+		return &a.BuildOrBuy
+	case "agent_actions":
+		return &a.AgentActions
+	case "structured_output":
+		return &a.StructuredOutput
+	}
+	return nil
+}
+
+// listPtr is the field of a list answer key; nil for the others.
+func listPtr(a *Answers, key string) *[]string {
+	switch key {
+	case "task":
+		return &a.Task
+	case "regulation":
+		return (*[]string)(&a.Regulation)
+	case "cloud_already":
+		return (*[]string)(&a.CloudAlready)
+	case "language_list":
+		return (*[]string)(&a.LanguageList)
 	}
 	return nil
 }
 
 // answered reports whether key has an answer.
 func answered(a *Answers, key string) bool {
-	if key == "task" {
-		return len(a.Task) > 0
+	if l := listPtr(a, key); l != nil {
+		return len(*l) > 0
+	}
+	switch key {
+	case "exchange_rate":
+		return a.ExchangeRate > 0
+	case "budget_monthly_amount":
+		return a.BudgetMonthlyAmount != nil
+	case "budget_build_amount":
+		return a.BudgetBuildAmount != nil
 	}
 	p := answerPtr(a, key)
 	return p != nil && *p != ""
@@ -72,32 +110,48 @@ func answered(a *Answers, key string) bool {
 
 // setAnswer stores one value (already checked against the vocabulary at load).
 func setAnswer(a *Answers, key, value string) {
-	if key == "task" {
-		a.Task = []string{value}
+	if l := listPtr(a, key); l != nil {
+		*l = []string{value}
 		return
 	}
 	if p := answerPtr(a, key); p != nil {
 		*p = value
+		return
 	}
+	_ = a.Set(key, []string{value})
 }
 
-// validateAnswers is Answers.Validate without reflection.
+// validateAnswers is Answers.Validate without reflection for the common keys.
 func validateAnswers(a *Answers) error {
 	for _, q := range Questions {
-		if q.Values == nil {
-			continue
-		}
-		if q.Key == "task" {
-			for _, v := range a.Task {
-				if !contains(q.Values, v) {
-					return &AnswerError{Key: q.Key, Value: v, Allowed: q.Values}
+		if l := listPtr(a, q.Key); l != nil {
+			for i, v := range *l {
+				n, err := normValue(q, v)
+				if err != nil {
+					return err
 				}
+				(*l)[i] = n
+			}
+			if q.Key != "task" {
+				*l = dropNone(q, *l)
 			}
 			continue
 		}
-		if p := answerPtr(a, q.Key); p != nil && *p != "" && !contains(q.Values, *p) {
-			return &AnswerError{Key: q.Key, Value: *p, Allowed: q.Values}
+		if p := answerPtr(a, q.Key); p != nil && *p != "" && q.Kind != KindText {
+			n, err := normValue(q, *p)
+			if err != nil {
+				return err
+			}
+			*p = n
 		}
+	}
+	for key, n := range map[string]*float64{"budget_monthly_amount": a.BudgetMonthlyAmount, "budget_build_amount": a.BudgetBuildAmount} {
+		if n != nil && (*n < 0 || math.IsNaN(*n) || math.IsInf(*n, 0)) {
+			return &AnswerError{Key: key, Value: fmt.Sprintf("%v must be 0 or more", *n)}
+		}
+	}
+	if a.ExchangeRate < 0 || math.IsNaN(a.ExchangeRate) || math.IsInf(a.ExchangeRate, 0) {
+		return &AnswerError{Key: "exchange_rate", Value: fmt.Sprintf("%v must be more than 0", a.ExchangeRate)}
 	}
 	return nil
 }

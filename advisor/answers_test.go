@@ -1,7 +1,9 @@
 package advisor
 
 import (
+	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -38,15 +40,82 @@ func TestAnswersEmpty(t *testing.T) {
 	}
 	for _, q := range Questions {
 		var a Answers
-		v := "text"
-		if q.Values != nil {
-			v = q.Values[0]
-		}
-		if err := a.Set(q.Key, []string{v}); err != nil {
+		if err := a.Set(q.Key, q.Sample()); err != nil {
 			t.Fatal(err)
 		}
 		if a.Empty() {
 			t.Errorf("answers with only %s set count as empty", q.Key)
 		}
+	}
+}
+
+// The contract's "More answers": every new key parses, is checked, and
+// reads back; a stored string for a key that became a list still reads.
+func TestMoreAnswers(t *testing.T) {
+	a, err := ParseAnswersBytes([]byte(`{"regulation": ["lgpd", "none", "pci_dss"], "residency": "country", "residency_country": "br",
+		"currency": "BRL", "exchange_rate": 5.4, "exchange_rate_date": "2026-11-30", "budget_monthly_amount": 2000, "budget_build_amount": 0,
+		"cloud_already": ["azure", "m365"], "build_or_buy": "either", "language_list": ["pt-br", "en"],
+		"agent_actions": "irreversible", "structured_output": "json_schema"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Regulation) != 2 || !a.HasRegulation("lgpd") || a.HasRegulation("none") {
+		t.Errorf("regulation = %v (none left out beside a real law)", a.Regulation)
+	}
+	if a.ResidencyCountry != "BR" || a.ExchangeRate != 5.4 || a.BudgetMonthlyAmount == nil || *a.BudgetMonthlyAmount != 2000 ||
+		a.BudgetBuildAmount == nil || *a.BudgetBuildAmount != 0 {
+		t.Errorf("country/rate/amounts = %q %v %v %v", a.ResidencyCountry, a.ExchangeRate, a.BudgetMonthlyAmount, a.BudgetBuildAmount)
+	}
+	if got := a.Get("language_list"); len(got) != 2 || got[0] != "pt-BR" {
+		t.Errorf("language_list = %v, want canonical BCP 47 [pt-BR en]", got)
+	}
+	if got := a.Get("budget_build_amount"); len(got) != 1 || got[0] != "0" {
+		t.Errorf("a build budget of 0 is an answer, got %v", got)
+	}
+	var back Answers
+	b, _ := json.Marshal(a)
+	if err := json.Unmarshal(b, &back); err != nil || !reflect.DeepEqual(back, a) {
+		t.Errorf("round trip: %v\n%+v\n%+v", err, back, a)
+	}
+	// A decision saved when regulation was one string still loads.
+	var old Answers
+	if err := json.Unmarshal([]byte(`{"regulation": "gdpr"}`), &old); err != nil || !old.HasRegulation("gdpr") {
+		t.Errorf("old regulation string: %v %v", old.Regulation, err)
+	}
+
+	for _, c := range []struct{ json, key, says string }{
+		{`{"residency_country": "Brasil"}`, "residency_country", "ISO 3166-1"},
+		{`{"residency_country": "XX"}`, "residency_country", "ISO 3166-1"},
+		{`{"language_list": ["português"]}`, "language_list", "BCP 47"},
+		{`{"exchange_rate": 0}`, "exchange_rate", "more than 0"},
+		{`{"exchange_rate": "cinco"}`, "exchange_rate", "not a number"},
+		{`{"budget_monthly_amount": -5}`, "budget_monthly_amount", "0 or more"},
+		{`{"currency": "GBP"}`, "currency", "USD, BRL, EUR"},
+		{`{"regulation": ["lgpd", "sox"]}`, "regulation", "eu_ai_act"},
+		{`{"cloud_already": "oracle"}`, "cloud_already", "google_workspace"},
+		{`{"agent_actions": "everything"}`, "agent_actions", "irreversible"},
+		{`{"exchange_rate_date": "30/11/2026"}`, "exchange_rate_date", "YYYY-MM-DD"},
+	} {
+		_, err := ParseAnswersBytes([]byte(c.json))
+		var ae *AnswerError
+		if !errors.As(err, &ae) || ae.Key != c.key || !strings.Contains(err.Error(), c.says) {
+			t.Errorf("%s: %v; want an error on %s saying %q", c.json, err, c.key, c.says)
+		}
+	}
+}
+
+// Question.Asked leaves out the questions that only matter for one answer.
+func TestQuestionAsked(t *testing.T) {
+	q, _ := QuestionByKey("residency_country")
+	if q.Asked(Answers{}) || !q.Asked(Answers{Residency: "country"}) {
+		t.Error("residency_country is asked only for residency = country")
+	}
+	r, _ := QuestionByKey("exchange_rate")
+	if r.Asked(Answers{}) || r.Asked(Answers{Currency: "USD"}) || !r.Asked(Answers{Currency: "BRL"}) {
+		t.Error("exchange_rate is asked only for a currency other than USD")
+	}
+	ag, _ := QuestionByKey("agent_actions")
+	if ag.Asked(Answers{Task: []string{"chat_qa"}}) || !ag.Asked(Answers{Task: []string{"chat_qa", "agent"}}) {
+		t.Error("agent_actions is asked when agent is one of the tasks")
 	}
 }

@@ -108,13 +108,29 @@ func TestShortlistNeverEmptyForCommonConstraints(t *testing.T) {
 	}
 }
 
-// answerPtr must cover every key of the vocabulary, in step with Answers.Get.
+// answerPtr (single values) and listPtr (lists) must cover every key of the
+// vocabulary but the numbers, in step with Answers.Get; answered must see
+// every key once set.
 func TestAnswerPtrCoversVocabulary(t *testing.T) {
 	for _, q := range Questions {
-		if q.Key == "task" {
+		var a Answers
+		if err := a.Set(q.Key, q.Sample()); err != nil {
+			t.Fatal(err)
+		}
+		if !answered(&a, q.Key) {
+			t.Errorf("answered(%q) is false after Set", q.Key)
+		}
+		if q.Kind == KindNumber {
 			continue
 		}
-		var a Answers
+		if l := listPtr(&a, q.Key); l != nil {
+			*l = []string{"x"}
+			if got := a.Get(q.Key); len(got) != 1 || got[0] != "x" {
+				t.Errorf("listPtr(%q) is not that key's field", q.Key)
+			}
+			continue
+		}
+		a = Answers{}
 		p := answerPtr(&a, q.Key)
 		if p == nil {
 			t.Errorf("answerPtr misses %q", q.Key)

@@ -386,6 +386,7 @@ func (e *Engine) Recommend(a Answers, lang string) (*Recommendation, error) {
 		r.buildShortlist(eff)
 	}
 	r.finishPlan()
+	r.finishMoney(eff)
 	rec.Warnings = append(rec.Warnings, r.slWarnings...)
 	rec.CostAssumptions = costAssumptions(eff, usageFor(eff).withPlan(eff, r.plan[StepRAG].in), rec.Model.Type, lang)
 	return rec, nil
@@ -402,6 +403,8 @@ func (r *run) initEnv() {
 	r.env.PlanHas = func(step string) bool { s, ok := r.plan[step]; return ok && s.in }
 	r.env.HasTask = func(t string) bool { return contains(r.env.Tasks, t) }
 	r.env.BudgetBandFor = budgetBandFor
+	r.env.HasLanguage = func(l string) bool { return hasLanguage(r.env.LanguageList, l) }
+	r.env.OnlyLanguage = func(l string) bool { return onlyLanguage(r.env.LanguageList, l) }
 }
 
 // assume fills unknown answers with the conservative assumptions, in order;
@@ -409,6 +412,19 @@ func (r *run) initEnv() {
 func (r *run) assume(a Answers) (Answers, error) {
 	eff := a
 	eff.Task = append([]string(nil), a.Task...)
+	// An exact amount wins over the band of the same name (contract
+	// Additions); it is converted to USD at the user's rate (or the dated
+	// default, said as an assumption).
+	money := MoneyOf(eff)
+	if !money.IsUSD() && money.Default && (eff.BudgetMonthlyAmount != nil || eff.BudgetBuildAmount != nil || eff.Currency != "") {
+		r.rec.Assumptions = append(r.rec.Assumptions, rateAssumption(money, r.lang))
+	}
+	if eff.BudgetMonthlyAmount != nil {
+		eff.BudgetMonthly = budgetBandFor(money.ToUSD(*eff.BudgetMonthlyAmount))
+	}
+	if eff.BudgetBuildAmount != nil {
+		eff.BudgetBuild = budgetBuildBandFor(money.ToUSD(*eff.BudgetBuildAmount))
+	}
 	r.env.setAnswers(eff)
 	for _, as := range r.e.assumptions {
 		if answered(&eff, as.Key) {
@@ -428,6 +444,21 @@ func (r *run) assume(a Answers) (Answers, error) {
 		r.rec.Assumptions = append(r.rec.Assumptions, as.Text.In(r.lang))
 	}
 	return eff, nil
+}
+
+// finishMoney writes the currency and each shortlisted model's cost in it.
+func (r *run) finishMoney(a Answers) {
+	m := MoneyOf(a)
+	r.rec.Currency, r.rec.ExchangeRate, r.rec.ExchangeRateDate = m.Currency, m.PerUSD, m.Date
+	for i := range r.rec.Shortlist {
+		r.rec.Shortlist[i].MonthlyCost = m.FromUSD(r.rec.Shortlist[i].MonthlyCostUSD)
+	}
+	for j := range r.rec.AlsoShortlist {
+		for i := range r.rec.AlsoShortlist[j].Shortlist {
+			s := &r.rec.AlsoShortlist[j].Shortlist[i]
+			s.MonthlyCost = m.FromUSD(s.MonthlyCostUSD)
+		}
+	}
 }
 
 func runBool(p *vm.Program, env *RuleEnv) (bool, error) {

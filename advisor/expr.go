@@ -3,6 +3,7 @@ package advisor
 import (
 	"fmt"
 	"reflect"
+	"strings"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
@@ -23,6 +24,9 @@ import (
 //	plan_has(step)             the plan so far contains the step
 //	has_task(t)                t is the main task or one of the further tasks
 //	budget_band_for(usd)       the budget_monthly band that covers a monthly cost
+//	has_language(prefix)       a language_list tag is prefix or starts with prefix + "-"
+//	                           (has_language("pt") holds for pt-BR)
+//	only_language(prefix)      every language_list tag is that language (and the list is not empty)
 type RuleEnv struct {
 	Task            string   `expr:"task"`  // the main task
 	Tasks           []string `expr:"tasks"` // every task, the main one first
@@ -52,6 +56,20 @@ type RuleEnv struct {
 	Lifecycle       string   `expr:"lifecycle"`
 	EvalSet         string   `expr:"eval_set"`
 
+	// Additions (2026-12). regulation above is the first regulation named
+	// (for older rules); regulations holds them all: "lgpd" in regulations.
+	Regulations      []string `expr:"regulations"`
+	ResidencyCountry string   `expr:"residency_country"`  // ISO 3166-1 alpha-2, "" unknown
+	Currency         string   `expr:"currency"`           // USD when not given
+	ExchangeRate     float64  `expr:"exchange_rate"`      // units of currency per USD (the user's, else the dated default); 1 for USD
+	BudgetMonthlyUSD float64  `expr:"budget_monthly_usd"` // the exact monthly budget in USD; -1 when not given
+	BudgetBuildUSD   float64  `expr:"budget_build_usd"`   // the exact build budget in USD; -1 when not given
+	CloudAlready     []string `expr:"cloud_already"`
+	BuildOrBuy       string   `expr:"build_or_buy"`
+	LanguageList     []string `expr:"language_list"` // BCP 47 tags, canonical (pt-BR, en)
+	AgentActions     string   `expr:"agent_actions"`
+	StructuredOutput string   `expr:"structured_output"`
+
 	// State decided by earlier rules ("" while undecided).
 	ModelType    string `expr:"model_type"`
 	Architecture string `expr:"architecture"`
@@ -74,6 +92,8 @@ type RuleEnv struct {
 	PlanHas       func(step string) bool             `expr:"plan_has"`
 	HasTask       func(task string) bool             `expr:"has_task"`
 	BudgetBandFor func(usd float64) string           `expr:"budget_band_for"`
+	HasLanguage   func(prefix string) bool           `expr:"has_language"`
+	OnlyLanguage  func(prefix string) bool           `expr:"only_language"`
 }
 
 // compileBool compiles a condition against RuleEnv; a type error is reported
@@ -153,6 +173,14 @@ func budgetBandFor(usd float64) string {
 	return "gt_10k"
 }
 
+// budgetBuildBandFor is the budget_build band that covers a one-off amount.
+func budgetBuildBandFor(usd float64) string {
+	if usd >= 1_000_000 {
+		return "gt_1m"
+	}
+	return budgetBandFor(usd)
+}
+
 // setAnswers copies answers into the environment.
 func (env *RuleEnv) setAnswers(a Answers) {
 	env.Task = a.MainTask()
@@ -173,7 +201,24 @@ func (env *RuleEnv) setAnswers(a Answers) {
 	env.BudgetMonthly = a.BudgetMonthly
 	env.BudgetBuild = a.BudgetBuild
 	env.Sensitivity = a.Sensitivity
-	env.Regulation = a.Regulation
+	env.Regulation = ""
+	if len(a.Regulation) > 0 {
+		env.Regulation = a.Regulation[0]
+	}
+	env.Regulations = nonNil(a.Regulation)
+	env.ResidencyCountry = a.ResidencyCountry
+	env.Currency = a.Currency
+	if env.Currency == "" {
+		env.Currency = "USD"
+	}
+	env.ExchangeRate = MoneyOf(a).PerUSD
+	env.BudgetMonthlyUSD = amountUSD(a.BudgetMonthlyAmount, env.ExchangeRate)
+	env.BudgetBuildUSD = amountUSD(a.BudgetBuildAmount, env.ExchangeRate)
+	env.CloudAlready = nonNil(a.CloudAlready)
+	env.BuildOrBuy = a.BuildOrBuy
+	env.LanguageList = nonNil(a.LanguageList)
+	env.AgentActions = a.AgentActions
+	env.StructuredOutput = a.StructuredOutput
 	env.Residency = a.Residency
 	env.Deployment = a.Deployment
 	env.Hardware = a.Hardware
@@ -185,4 +230,43 @@ func (env *RuleEnv) setAnswers(a Answers) {
 	env.TimeToValue = a.TimeToValue
 	env.Lifecycle = a.Lifecycle
 	env.EvalSet = a.EvalSet
+}
+
+func nonNil[T ~[]string](l T) []string {
+	if l == nil {
+		return []string{}
+	}
+	return []string(l)
+}
+
+// amountUSD converts an amount in the user's currency to USD; -1 when the
+// amount or the rate is not known.
+func amountUSD(amount *float64, rate float64) float64 {
+	if amount == nil || rate <= 0 {
+		return -1
+	}
+	return *amount / rate
+}
+
+// hasLanguage reports whether a tag of list is lang or a variant of it.
+func hasLanguage(list []string, lang string) bool {
+	for _, t := range list {
+		if strings.EqualFold(t, lang) || strings.HasPrefix(strings.ToLower(t), strings.ToLower(lang)+"-") {
+			return true
+		}
+	}
+	return false
+}
+
+// onlyLanguage reports whether every tag of a non-empty list is lang.
+func onlyLanguage(list []string, lang string) bool {
+	if len(list) == 0 {
+		return false
+	}
+	for _, t := range list {
+		if !hasLanguage([]string{t}, lang) {
+			return false
+		}
+	}
+	return true
 }

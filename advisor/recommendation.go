@@ -56,6 +56,21 @@ type Recommendation struct {
 	AlsoShortlist   []AlsoShortlist `json:"also_shortlist,omitempty"`   // a few catalog models for each type in Also, same constraints
 	CostAssumptions string          `json:"cost_assumptions,omitempty"` // the token and volume figures behind monthly costs
 	Lang            string          `json:"lang,omitempty"`             // language of the texts: "en" or "pt-BR"
+
+	// Money (contract Additions): the currency the answers asked for and the
+	// rate used to show USD figures in it. The engine works in USD.
+	Currency         string  `json:"currency,omitempty"`
+	ExchangeRate     float64 `json:"exchange_rate,omitempty"`
+	ExchangeRateDate string  `json:"exchange_rate_date,omitempty"`
+}
+
+// Money is how the recommendation's money is shown (USD when it names no
+// currency, as recommendations saved before the currency existed).
+func (r *Recommendation) Money() Money {
+	if r == nil || r.Currency == "" || r.Currency == CurrencyUSD || r.ExchangeRate <= 0 {
+		return Money{Currency: CurrencyUSD, PerUSD: 1}
+	}
+	return Money{Currency: r.Currency, PerUSD: r.ExchangeRate, Date: r.ExchangeRateDate}
 }
 
 // ModelChoice is the kind of model recommended.
@@ -90,6 +105,9 @@ type Shortlisted struct {
 	// Added fields.
 	CostKnown  bool `json:"cost_known"`            // false when the catalog has no price for this use (MonthlyCostUSD is then 0)
 	SelfHosted bool `json:"self_hosted,omitempty"` // runs on the user's hardware: no API cost, hardware needed
+
+	// Money (contract Additions): MonthlyCostUSD in the recommendation's currency.
+	MonthlyCost float64 `json:"monthly_cost"`
 }
 
 // AlsoShortlist is the shortlist of one further model type the use case needs.

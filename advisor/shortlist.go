@@ -246,6 +246,9 @@ func (r *run) buildShortlist(a Answers) {
 	}
 	r.env.ShortlistCount = len(rec.Shortlist)
 	r.env.BudgetCap = budgetCapUSD(a.BudgetMonthly)
+	if r.env.BudgetMonthlyUSD >= 0 {
+		r.env.BudgetCap = r.env.BudgetMonthlyUSD // an exact amount is the cap itself
+	}
 	if len(rec.Shortlist) == 0 {
 		r.slWarnings = append(r.slWarnings, r.msg(
 			"No catalog model meets every constraint; add one to the catalog or relax a constraint (see conflicts).",
@@ -293,7 +296,7 @@ func (r *run) why(c candidate, want ModelChoice, a Answers) string {
 	if want.Hosting == HostingManaged && contains(m.Regions, "eu") && a.Residency == "eu" {
 		add("can process data in the EU", "pode processar dados na UE")
 	}
-	if want.Hosting == HostingManaged && m.BAA && a.Regulation == "hipaa" {
+	if want.Hosting == HostingManaged && m.BAA && a.HasRegulation("hipaa") {
 		add("BAA available", "BAA disponível")
 	}
 	if m.ContextTokens > 0 && (want.Type == TypeTextLLM || want.Type == TypeMultimodalLLM || want.Type == TypeCodeLLM) {

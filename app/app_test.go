@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -169,17 +170,27 @@ func (h *harness) answerWizard(story string, answers map[string]any) {
 		}
 		for _, q := range advisor.Questions {
 			v, ok := answers[q.Key]
-			if !ok || q.Group != g || q.Values == nil {
+			if !ok || q.Group != g || q.Kind == advisor.KindText {
 				continue
 			}
 			var vals []string
 			switch x := v.(type) {
 			case string:
 				vals = []string{x}
+			case float64:
+				vals = []string{strconv.FormatFloat(x, 'f', -1, 64)}
 			case []any:
 				for _, e := range x {
 					vals = append(vals, e.(string))
 				}
+			}
+			if f, ok := w.fields[q.Key]; ok {
+				f.SetText(strings.Join(vals, ", "))
+				continue
+			}
+			if grid, ok := w.grids[q.Key]; ok {
+				grid.SetSelected(vals)
+				continue
 			}
 			sel := w.selects[q.Key]
 			sel.SetSelected(valueLabel(q.Key, vals[0]))

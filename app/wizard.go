@@ -36,12 +36,18 @@ type wizardScreen struct {
 	useCase    *wizardEntry
 	selects    map[string]*wizardSelect // single-choice questions and the main task
 	extraTasks *checkGrid
+	grids      map[string]*checkGrid        // list questions other than the task (regulation, clouds)
+	fields     map[string]*widget.Entry     // numbers, the country, the language list, the rate's date
+	fieldErrs  map[string]*widget.Label     // the inline message under a field that does not parse
+	blocks     map[string]fyne.CanvasObject // each question's block, hidden when Question.Asked is false
 	steps      [][]fyne.CanvasObject
-	loading    bool // true while widgets are being filled from the answers
+	loading    bool     // true while widgets are being filled from the answers
+	onAsked    []func() // run when the answers that decide which questions show change
 }
 
 func newWizardScreen(a *App) *wizardScreen {
-	w := &wizardScreen{a: a, selects: map[string]*wizardSelect{}}
+	w := &wizardScreen{a: a, selects: map[string]*wizardSelect{}, grids: map[string]*checkGrid{},
+		fields: map[string]*widget.Entry{}, fieldErrs: map[string]*widget.Label{}, blocks: map[string]fyne.CanvasObject{}}
 	if a.decision == nil {
 		w.view = screen(lang.L("wizard.title"), nil, container.NewCenter(container.NewVBox(
 			wrapped(lang.L("wizard.no_decision")),
@@ -82,6 +88,7 @@ func newWizardScreen(a *App) *wizardScreen {
 		w.steps = append(w.steps, items)
 	}
 	w.loading = false
+	w.refreshAsked()
 
 	w.body = container.NewVBox()
 	w.scroll = container.NewVScroll(w.body)
@@ -115,7 +122,7 @@ func (w *wizardScreen) question(q advisor.Question) fyne.CanvasObject {
 	why := hint(lang.L("wizard.why") + " " + questionWhy(q.Key))
 	var input fyne.CanvasObject
 	switch {
-	case q.Values == nil: // free text: the use case
+	case q.Kind == advisor.KindText: // free text: the use case
 		w.useCase = newWizardEntry(w.onNext, w.onBack)
 		w.useCase.SetMinRowsVisible(3)
 		w.useCase.SetPlaceHolder(lang.L("wizard.use_case.placeholder"))
@@ -128,7 +135,9 @@ func (w *wizardScreen) question(q advisor.Question) fyne.CanvasObject {
 			w.changed()
 		}
 		input = w.useCase
-	case q.Multi: // task: a main task and more
+	case q.Kind != advisor.KindChoice: // a number, a country, languages, a date
+		input = w.field(q)
+	case q.Key == "task": // a main task and more
 		main := w.choice(q.Key, q.Values, func(v string) {
 			rest := w.extraTaskValues()
 			w.setTasks(v, rest)
@@ -143,6 +152,21 @@ func (w *wizardScreen) question(q advisor.Question) fyne.CanvasObject {
 			w.extraTasks.SetSelected(w.answers.Task[1:])
 		}
 		input = container.NewVBox(main, widget.NewLabel(lang.L("wizard.task.more")), w.extraTasks.box)
+	case q.Multi: // tick every value that applies; none ticked is "I don't know"
+		g := newCheckGrid(q.Values, func(v string) string { return valueLabel(q.Key, v) }, 2, nil)
+		g.SetSelected(w.answers.Get(q.Key))
+		g.onChanged = func(vals []string) {
+			if w.loading {
+				return
+			}
+			if err := w.answers.Set(q.Key, vals); err != nil {
+				w.a.showError(fail("err.answer", err))
+				return
+			}
+			w.changed()
+		}
+		w.grids[q.Key] = g
+		input = container.NewVBox(g.box, hint(lang.L("wizard.multi.hint")))
 	default:
 		input = w.choice(q.Key, q.Values, func(v string) {
 			var vals []string
@@ -156,7 +180,93 @@ func (w *wizardScreen) question(q advisor.Question) fyne.CanvasObject {
 			w.changed()
 		})
 	}
-	return container.NewVBox(text, why, input, widget.NewSeparator())
+	block := container.NewVBox(text, why, input, widget.NewSeparator())
+	w.blocks[q.Key] = block
+	return block
+}
+
+// field is a one-line box for a number, a country code, a list of language
+// tags or a date. What the user types is checked as they type; a value
+// that does not parse is named under the box, in the user's language, and
+// the answer stays "I don't know" until it does.
+func (w *wizardScreen) field(q advisor.Question) fyne.CanvasObject {
+	e := widget.NewEntry()
+	e.SetPlaceHolder(lang.L(fieldPlaceholder[q.Kind]))
+	e.SetText(fieldText(q, w.answers.Get(q.Key), w.a.langCode()))
+	msg := widget.NewLabel("")
+	msg.Importance = widget.DangerImportance
+	msg.Wrapping = fyne.TextWrapWord
+	msg.Hide()
+	e.OnChanged = func(s string) {
+		if w.loading {
+			return
+		}
+		vals, err := parseField(q, s, w.a.langCode())
+		if err == nil {
+			err = w.answers.Set(q.Key, vals)
+		}
+		if err != nil {
+			msg.SetText(lang.L(fieldBad[q.Kind], map[string]any{"Value": strings.TrimSpace(s)}))
+			msg.Show()
+			_ = w.answers.Set(q.Key, nil)
+		} else {
+			msg.Hide()
+		}
+		w.changed()
+	}
+	w.fields[q.Key] = e
+	w.fieldErrs[q.Key] = msg
+	items := []fyne.CanvasObject{e, msg}
+	if q.Key == "exchange_rate" {
+		items = append(items, w.rateDefault())
+	}
+	return container.NewVBox(items...)
+}
+
+// rateDefault offers the dated default rate of the chosen currency, with a
+// button that writes it (and its date) into the boxes.
+func (w *wizardScreen) rateDefault() fyne.CanvasObject {
+	label := hint("")
+	use := widget.NewButton(lang.L("wizard.rate.use"), nil)
+	box := container.NewVBox(label, container.NewHBox(use))
+	update := func() {
+		m := advisor.MoneyOf(w.answers)
+		d, ok := advisor.DefaultRates[m.Currency]
+		if !ok || m.IsUSD() {
+			box.Hide()
+			return
+		}
+		label.SetText(lang.L("wizard.rate.default", map[string]any{
+			"Rate": formatRate(d.PerUSD, w.a.langCode()), "Currency": d.Currency, "Date": formatDay(d.Date, w.a.langCode()), "Source": d.Source}))
+		use.OnTapped = func() {
+			w.fields["exchange_rate"].SetText(formatRate(d.PerUSD, w.a.langCode()))
+			if f := w.fields["exchange_rate_date"]; f != nil {
+				f.SetText(formatDay(d.Date, w.a.langCode()))
+			}
+		}
+		box.Show()
+	}
+	w.onAsked = append(w.onAsked, update)
+	update()
+	return box
+}
+
+// refreshAsked shows the questions that matter for the answers so far
+// (the country only for "in our own country", the rate only for a
+// currency other than the dollar, the agent's actions only for an agent).
+func (w *wizardScreen) refreshAsked() {
+	for _, q := range advisor.Questions {
+		if b, ok := w.blocks[q.Key]; ok {
+			if q.Asked(w.answers) {
+				b.Show()
+			} else {
+				b.Hide()
+			}
+		}
+	}
+	for _, f := range w.onAsked {
+		f()
+	}
 }
 
 // choice is a drop-down with "I don't know" first (the default) and the
@@ -224,6 +334,7 @@ func (w *wizardScreen) changed() {
 	// Changed answers make the recommendation stale until Finish runs again.
 	d.Status = "draft"
 	w.a.drafts.save(*d)
+	w.refreshAsked()
 }
 
 // titleFrom makes a decision title from the first line of the use case.

@@ -19,8 +19,12 @@ func fullAnswers(t testing.TB) advisor.Answers {
 	m := map[string]any{}
 	for _, q := range advisor.Questions {
 		switch {
-		case q.Values == nil:
+		case q.Kind == advisor.KindText:
 			m[q.Key] = "a support bot for our shop, with “quotes” and ünïcode"
+		case q.Kind != advisor.KindChoice && q.Multi:
+			m[q.Key] = q.Sample()
+		case q.Kind != advisor.KindChoice:
+			m[q.Key] = q.Sample()[0]
 		case q.Multi:
 			m[q.Key] = q.Values[:2]
 		default:

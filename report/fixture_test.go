@@ -162,7 +162,7 @@ func fixture(lang string, cases int) Input {
 		Answers: advisor.Answers{
 			UseCase: "Responder dúvidas de clientes", Task: []string{"chat_qa"}, KnowledgeSource: "own_documents",
 			ChangeRate: "monthly", Citations: "required", OutputFormat: "free_text", LabeledExamples: "50_500",
-			Latency: "interactive", Volume: "100_10k", Sensitivity: "personal", Regulation: "gdpr", Languages: "few",
+			Latency: "interactive", Volume: "100_10k", Sensitivity: "personal", Regulation: advisor.StringList{"gdpr"}, Languages: "few",
 		},
 		Recommendation: fixtureRecommendation(lang),
 		Run:            &RunInfo{ID: 12, Name: plan.Name, Status: advisor.RunDone, StartedAt: t0, EndedAt: t0.Add(14 * time.Minute), Plan: plan},
