@@ -2,11 +2,14 @@ package report
 
 import (
 	"fmt"
+	"math"
 	"net/url"
 	"os"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
 	"github.com/llm-advisor/llm-advisor/assets"
@@ -120,13 +123,13 @@ func buildView(in Input) (*view, error) {
 		if in.Recommendation == nil && in.Answers.Empty() {
 			break
 		}
-		if q.Key == "use_case" {
-			continue
+		if q.Key == "use_case" || !q.Asked(in.Answers) {
+			continue // the country only for "in our own country", the rate only for a currency other than USD
 		}
 		vals := in.Answers.Get(q.Key)
 		shown := make([]string, len(vals))
 		for i, x := range vals {
-			shown[i] = lbl("v."+q.Key+"."+x, x)
+			shown[i] = answerValue(lang, q, x, lbl)
 		}
 		a := strings.Join(shown, ", ")
 		if a == "" {
@@ -592,4 +595,27 @@ func bareURL(raw string) string {
 	}
 	u.User, u.RawQuery, u.Fragment, u.RawFragment = nil, "", "", ""
 	return u.String()
+}
+
+// answerValue shows one answer value: a choice by its label, a number in
+// the language's notation, a date as the language writes dates, a code as
+// it is.
+func answerValue(lang string, q advisor.Question, x string, lbl func(key, raw string) string) string {
+	switch q.Kind {
+	case advisor.KindNumber:
+		if f, err := strconv.ParseFloat(x, 64); err == nil {
+			dec := 2
+			if f == math.Trunc(f) {
+				dec = 0
+			}
+			return num(lang, f, dec)
+		}
+	case advisor.KindDate:
+		if t, err := time.Parse("2006-01-02", x); err == nil && isPT(lang) {
+			return t.Format("02/01/2006")
+		}
+	case advisor.KindChoice:
+		return lbl("v."+q.Key+"."+x, x)
+	}
+	return x
 }
