@@ -223,19 +223,28 @@ func Percentile(xs []float64, q float64) (value, lo, hi float64, ok bool) {
 	sort.Float64s(s)
 	rank := int(math.Ceil(q * float64(n)))
 	value = s[max(1, rank)-1]
+	// cdf[k] = P(X ≤ k), built in one pass from the binomial pmf's
+	// recurrence in log space (p(i+1) = p(i)·(n−i)/(i+1)·q/(1−q)).
+	cdf := make([]float64, n+1)
+	lp := float64(n) * math.Log1p(-q)
+	lr := math.Log(q) - math.Log1p(-q)
+	acc := 0.0
+	for i := 0; i <= n; i++ {
+		acc += math.Exp(lp)
+		cdf[i] = math.Min(1, acc)
+		if i < n {
+			lp += math.Log(float64(n-i)) - math.Log(float64(i+1)) + lr
+		}
+	}
 	// Lower rank: the largest l with P(X ≤ l−1) ≤ α/2.
 	l := 1
-	for k := 1; k <= n; k++ {
-		if binomCDF(k-1, n, q) <= Alpha/2 {
-			l = k
-		} else {
-			break
-		}
+	for k := 1; k <= n && cdf[k-1] <= Alpha/2; k++ {
+		l = k
 	}
 	// Upper rank: the smallest u with P(X ≥ u) ≤ α/2, i.e. P(X ≤ u−1) ≥ 1−α/2.
 	u := n
 	for k := rank; k <= n; k++ {
-		if binomCDF(k-1, n, q) >= 1-Alpha/2 {
+		if cdf[k-1] >= 1-Alpha/2 {
 			u = k
 			break
 		}
