@@ -21,6 +21,7 @@ type AcceptanceRule struct {
 	Answer string         `yaml:"answer"`
 	Values map[string]any `yaml:"values"`
 	Why    string         `yaml:"why"`
+	WhyPT  string         `yaml:"why_pt"` // the same in Brazilian Portuguese
 	Source string         `yaml:"source"`
 }
 
@@ -80,7 +81,7 @@ func validateAcceptanceRule(r AcceptanceRule) error {
 			return fmt.Errorf("answer %s has no value %q", r.Answer, v)
 		}
 	}
-	if r.Why == "" || r.Source == "" {
+	if r.Why == "" || r.WhyPT == "" || r.Source == "" {
 		return fmt.Errorf("every derivation needs a why and a source")
 	}
 	return nil
@@ -124,7 +125,9 @@ func DeriveAcceptance(plan *Acceptance, a Answers) (*Acceptance, error) {
 		if usd, src, ok := budgetAmountUSD(a); ok {
 			out.MaxMonthlyUSD = &usd
 			out.Sources = append(out.Sources, AcceptanceSource{Field: "max_monthly_usd", Answer: src,
-				Why: "The monthly budget you gave, compared with each model's monthly cost at your volume, from the tokens and prices this test measured.", Source: "decision-guidance §3.3"})
+				Why:    "The monthly budget you gave, compared with each model's monthly cost at your volume, from the tokens and prices this test measured.",
+				WhyPT:  "O orçamento mensal que você informou, comparado com o custo mensal de cada modelo no seu volume, a partir dos tokens e preços medidos neste teste.",
+				Source: "decision-guidance §3.3"})
 			done["max_monthly_usd"] = true
 		}
 	}
@@ -169,7 +172,7 @@ func DeriveAcceptance(plan *Acceptance, a Answers) (*Acceptance, error) {
 				out.VolumePerDay = &x
 			}
 		}
-		out.Sources = append(out.Sources, AcceptanceSource{Field: r.Field, Answer: r.Answer + "=" + vals[0], Why: r.Why, Source: r.Source})
+		out.Sources = append(out.Sources, AcceptanceSource{Field: r.Field, Answer: r.Answer + "=" + vals[0], Why: r.Why, WhyPT: r.WhyPT, Source: r.Source})
 	}
 	if out.MinQuality == nil && out.FirstAnswerP95Ms == nil && out.TotalP95Ms == nil && out.MaxMonthlyUSD == nil &&
 		out.VolumePerDay == nil && out.LocalOnly == nil {

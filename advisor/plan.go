@@ -94,6 +94,7 @@ type AcceptanceSource struct {
 	Field  string `json:"field" yaml:"field"`
 	Answer string `json:"answer" yaml:"answer"` // answer key=value it came from
 	Why    string `json:"why" yaml:"why"`
+	WhyPT  string `json:"why_pt,omitempty" yaml:"why_pt,omitempty"` // Why in Brazilian Portuguese
 	Source string `json:"source,omitempty" yaml:"source,omitempty"`
 }
 
@@ -303,4 +304,12 @@ type Chunk struct {
 	Source string `json:"source"` // file name relative to the documents folder
 	Index  int    `json:"index"`  // position of the chunk within its source
 	Text   string `json:"text"`
+}
+
+// WhyIn is the source's reason in a language (en or pt-BR).
+func (s AcceptanceSource) WhyIn(lang string) string {
+	if lang == "pt-BR" && s.WhyPT != "" {
+		return s.WhyPT
+	}
+	return s.Why
 }

@@ -30,6 +30,12 @@ type testSetup struct {
 	kind        string // what the cases test: chat, embedding, transcription or image
 	language    string // transcription: ISO-639-1 hint
 	imageSize   string // image: WIDTHxHEIGHT
+
+	// The verdict (issue 11): the acceptance criteria, derived from the
+	// decision's answers until the user edits them, and the strategy ladder.
+	acceptance        *advisor.Acceptance
+	acceptanceDerived bool
+	ladder            bool
 }
 
 // liveTestScreen sets up a live test: candidates, examples, documents,
@@ -61,6 +67,8 @@ type liveTestScreen struct {
 	repeats     *widget.Entry
 	problem     *widget.Label
 	start       *widget.Button
+	criteria    *criteriaForm // acceptance criteria, before the run
+	estimate    *widget.Label // the pre-flight estimate
 
 	// The last import, waiting for the user to add its good rows.
 	preview     *importPreview
@@ -85,6 +93,12 @@ func newLiveTestScreen(a *App) *liveTestScreen {
 		a.candidates = candidatesFromShortlist(a, a.recommendation())
 	}
 	l.s = a.setup
+	if !l.s.acceptanceDerived && l.s.acceptance == nil && a.decision != nil {
+		if acc, err := advisor.DeriveAcceptance(nil, a.decision.Answers); err == nil {
+			l.s.acceptance = acc
+		}
+		l.s.acceptanceDerived = true
+	}
 
 	// Candidates
 	l.candidates = container.NewVBox()
@@ -186,6 +200,7 @@ func newLiveTestScreen(a *App) *liveTestScreen {
 	item("live.concurrency", l.concurrency, "")
 	item("live.repeats", l.repeats, "")
 	howCard := widget.NewCard(lang.L("live.how"), "", form)
+	acceptCard := l.acceptanceCard()
 
 	l.problem = wrapped("")
 	l.problem.Importance = widget.DangerImportance
@@ -199,6 +214,7 @@ func newLiveTestScreen(a *App) *liveTestScreen {
 		page.Add(fewCard)
 	}
 	page.Add(howCard)
+	page.Add(acceptCard)
 	if a.run != nil && !a.run.finished {
 		back := widget.NewButtonWithIcon(lang.L("live.running"), theme.MediaPlayIcon(), func() { a.show(screenRun) })
 		back.Importance = widget.WarningImportance

@@ -25,6 +25,10 @@ func (l *liveTestScreen) plan() advisor.Plan {
 		Documents:   l.s.documents,
 		Concurrency: l.s.concurrency,
 		Repeats:     l.s.repeats,
+		Acceptance:  l.s.acceptance,
+	}
+	if l.s.ladder && (l.s.kind == "" || l.s.kind == advisor.CaseKindChat) {
+		p.StrategyLadder = true
 	}
 	if l.a.decision != nil {
 		p.DecisionID = l.a.decision.ID
@@ -69,6 +73,11 @@ func (l *liveTestScreen) plan() advisor.Plan {
 // onStart validates the plan, creates the run and starts it.
 func (l *liveTestScreen) onStart() {
 	if !l.a.needStore() {
+		return
+	}
+	if err := l.readAcceptance(); err != nil {
+		l.problem.SetText(err.Error())
+		l.problem.Show()
 		return
 	}
 	p := l.plan()

@@ -65,6 +65,7 @@ type resultsScreen struct {
 	loaded   bool                        // the results of the selected run are in
 	priced   map[string]bool             // endpoints with a known price (else cost shows as unknown, never $0)
 	exported string
+	verdict  *verdictTab // the first tab: the pick and why
 }
 
 // sideColumn is one endpoint × strategy column of the side-by-side table.
@@ -110,7 +111,9 @@ func newResultsScreen(a *App) *resultsScreen {
 	}
 
 	sideTop := container.NewHBox(widget.NewLabel(lang.L("results.filter.model")), r.model, widget.NewLabel(lang.L("results.filter.strategy")), r.strategy)
+	r.verdict = newVerdictTab(r)
 	r.tabs = container.NewAppTabs(
+		container.NewTabItem(lang.L("results.tab.verdict"), r.verdict.view),
 		container.NewTabItem(lang.L("results.tab.charts"), container.NewVScroll(r.charts)),
 		container.NewTabItem(lang.L("results.tab.summary"), r.table),
 		container.NewTabItem(lang.L("results.tab.side"), container.NewBorder(sideTop, nil, nil, nil, r.sideBy)),
@@ -318,10 +321,11 @@ func (r *resultsScreen) show(res []advisor.Result, charts []report.Chart) {
 		r.status.SetText(lang.L("results.count", map[string]any{"N": len(res), "Runs": len(r.runs)}))
 	}
 	r.table.Refresh()
+	r.verdict.load()
 	r.charts.Objects = nil
 	r.images = nil
 	for _, c := range charts {
-		if len(c.PNG) == 0 {
+		if len(c.PNG) == 0 || c.Name == "verdict" { // the verdict chart is on the Verdict tab
 			continue
 		}
 		img := canvas.NewImageFromResource(fyne.NewStaticResource(c.Name+".png", c.PNG))

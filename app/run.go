@@ -15,7 +15,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/advisor/ladder"
 	"github.com/llm-advisor/llm-advisor/advisor/livetest"
+	"github.com/llm-advisor/llm-advisor/advisor/verdict"
 	"github.com/llm-advisor/llm-advisor/data"
 )
 
@@ -122,7 +124,11 @@ func (r *runScreen) begin() {
 	opts.Prices = a.catalogPrices()
 	a.goWork(func(context.Context) {
 		defer stop()
-		final, err := livetest.Run(ctx, plan, id, opts)
+		// The strategy ladder (when the plan asks for it) runs later
+		// strategies only for the endpoints that missed the bar.
+		final, err := ladder.Run(ctx, plan, id, opts,
+			func(ctx context.Context) ([]advisor.Result, error) { return st.Results(ctx, id) },
+			func(rs []advisor.Result) verdict.Verdict { return planVerdict(a, plan, id, rs, plan.Acceptance) })
 		state := advisor.RunDone
 		switch {
 		case errors.Is(err, context.Canceled) || ctx.Err() != nil:

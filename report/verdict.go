@@ -72,7 +72,7 @@ func buildVerdict(in Input, lang string, red *redactor) *verdictView {
 	src := func(field string) string {
 		for _, s := range sources {
 			if s.Field == field {
-				t := s.Why
+				t := s.WhyIn(lang)
 				if s.Source != "" {
 					t += " (" + s.Source + ")"
 				}

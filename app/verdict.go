@@ -1,0 +1,450 @@
+package app
+
+import (
+	"fmt"
+	"image/color"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/advisor/livetest"
+	"github.com/llm-advisor/llm-advisor/advisor/verdict"
+	"github.com/llm-advisor/llm-advisor/report"
+)
+
+// criteriaForm edits acceptance criteria: the quality bar in percent, the
+// two p95 targets in milliseconds, the monthly budget in USD and the daily
+// volume. An empty field means no limit. Used before the run (live-test
+// setup) and on the Verdict tab (judge again with other criteria, like
+// `compare` with flags).
+type criteriaForm struct {
+	quality, first, total, budget, volume *widget.Entry
+	local                                 *widget.Check
+	view                                  fyne.CanvasObject
+	sources                               *widget.Label
+	lc                                    string // language of the sources' reasons
+}
+
+func newCriteriaForm(lc string, onChange func()) *criteriaForm {
+	f := &criteriaForm{lc: lc}
+	mk := func(ph string) *widget.Entry {
+		e := widget.NewEntry()
+		e.SetPlaceHolder(ph)
+		e.OnChanged = func(string) {
+			if onChange != nil {
+				onChange()
+			}
+		}
+		return e
+	}
+	f.quality = mk(lang.L("verdict.form.none"))
+	f.first = mk(lang.L("verdict.form.none"))
+	f.total = mk(lang.L("verdict.form.none"))
+	f.budget = mk(lang.L("verdict.form.none"))
+	f.volume = mk(strconv.Itoa(verdict.DefaultVolumePerDay))
+	f.local = widget.NewCheck(lang.L("verdict.form.local"), func(bool) {
+		if onChange != nil {
+			onChange()
+		}
+	})
+	f.sources = hint("")
+	f.sources.Wrapping = fyne.TextWrapWord
+	f.view = container.NewVBox(
+		container.NewGridWithColumns(4,
+			widget.NewLabel(lang.L("verdict.form.quality")), f.quality,
+			widget.NewLabel(lang.L("verdict.form.first")), f.first,
+			widget.NewLabel(lang.L("verdict.form.total")), f.total,
+			widget.NewLabel(lang.L("verdict.form.budget")), f.budget,
+			widget.NewLabel(lang.L("verdict.form.volume")), f.volume,
+		),
+		f.local, f.sources)
+	return f
+}
+
+func fmtOpt(v *float64, scale float64) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*v*scale, 'f', -1, 64)
+}
+
+// set shows criteria in the form.
+func (f *criteriaForm) set(a *advisor.Acceptance) {
+	if a == nil {
+		a = &advisor.Acceptance{}
+	}
+	f.quality.SetText(fmtOpt(a.MinQuality, 100))
+	f.first.SetText(fmtOpt(a.FirstAnswerP95Ms, 1))
+	f.total.SetText(fmtOpt(a.TotalP95Ms, 1))
+	f.budget.SetText(fmtOpt(a.MaxMonthlyUSD, 1))
+	f.volume.SetText(fmtOpt(a.VolumePerDay, 1))
+	f.local.SetChecked(a.LocalOnly != nil && *a.LocalOnly)
+	var lines []string
+	for _, s := range a.Sources {
+		lines = append(lines, lang.L("verdict.form.source", map[string]any{"Field": lang.L("verdict.field." + s.Field), "Answer": s.Answer, "Why": s.WhyIn(f.lc)}))
+	}
+	f.sources.SetText(strings.Join(lines, "\n"))
+	if len(lines) == 0 {
+		f.sources.Hide()
+	} else {
+		f.sources.Show()
+	}
+}
+
+// criteriaError is a field of the form that is not a number in range; Field
+// is the translated label.
+type criteriaError struct{ Field, Fix string }
+
+func (e *criteriaError) Error() string { return e.Field + ": " + e.Fix }
+
+// acceptance reads the form; sources of fields the user left as derived
+// are kept.
+func (f *criteriaForm) acceptance(prev *advisor.Acceptance) (*advisor.Acceptance, error) {
+	out := &advisor.Acceptance{}
+	read := func(e *widget.Entry, label string, lo, hi, scale float64) (*float64, error) {
+		t := strings.TrimSpace(strings.ReplaceAll(e.Text, ",", "."))
+		t = strings.TrimSuffix(strings.TrimPrefix(t, "$"), "%")
+		if t == "" {
+			return nil, nil
+		}
+		x, err := strconv.ParseFloat(strings.TrimSpace(t), 64)
+		if err != nil || x < lo || x > hi {
+			return nil, &criteriaError{Field: lang.L(label), Fix: lang.L("verdict.form.range", map[string]any{"Lo": lo, "Hi": hi})}
+		}
+		x /= scale
+		return &x, nil
+	}
+	var err error
+	if out.MinQuality, err = read(f.quality, "verdict.form.quality", 0, 100, 100); err != nil {
+		return nil, err
+	}
+	if out.FirstAnswerP95Ms, err = read(f.first, "verdict.form.first", 1, 3_600_000, 1); err != nil {
+		return nil, err
+	}
+	if out.TotalP95Ms, err = read(f.total, "verdict.form.total", 1, 3_600_000, 1); err != nil {
+		return nil, err
+	}
+	if out.MaxMonthlyUSD, err = read(f.budget, "verdict.form.budget", 0, 1e12, 1); err != nil {
+		return nil, err
+	}
+	if out.VolumePerDay, err = read(f.volume, "verdict.form.volume", 1, 1e12, 1); err != nil {
+		return nil, err
+	}
+	if f.local.Checked {
+		t := true
+		out.LocalOnly = &t
+	}
+	if prev != nil {
+		same := func(a, b *float64) bool { return (a == nil && b == nil) || (a != nil && b != nil && *a == *b) }
+		for _, s := range prev.Sources {
+			keep := false
+			switch s.Field {
+			case "min_quality":
+				keep = same(prev.MinQuality, out.MinQuality)
+			case "first_answer_p95_ms":
+				keep = same(prev.FirstAnswerP95Ms, out.FirstAnswerP95Ms)
+			case "total_p95_ms":
+				keep = same(prev.TotalP95Ms, out.TotalP95Ms)
+			case "max_monthly_usd":
+				keep = same(prev.MaxMonthlyUSD, out.MaxMonthlyUSD)
+			case "volume_per_day":
+				keep = same(prev.VolumePerDay, out.VolumePerDay)
+			case "local_only":
+				keep = out.LocalOnly != nil
+			}
+			if keep {
+				out.Sources = append(out.Sources, s)
+			}
+		}
+	}
+	if out.MinQuality == nil && out.FirstAnswerP95Ms == nil && out.TotalP95Ms == nil && out.MaxMonthlyUSD == nil && out.VolumePerDay == nil && out.LocalOnly == nil {
+		return nil, nil
+	}
+	return out, nil
+}
+
+// verdictTab is the first tab of Results: the pick and why, every option
+// against every criterion with its range, the chart, and the criteria,
+// editable to judge again.
+type verdictTab struct {
+	r        *resultsScreen
+	view     fyne.CanvasObject
+	headline *canvas.Text
+	reason   *widget.Label
+	table    *fyne.Container
+	chart    *fyne.Container
+	compare  *widget.Label
+	method   *widget.Label
+	form     *criteriaForm
+	formErr  *widget.Label
+	v        *verdict.Verdict
+	crit     *advisor.Acceptance // the criteria judged by (the run's, or the user's edit)
+}
+
+func newVerdictTab(r *resultsScreen) *verdictTab {
+	t := &verdictTab{r: r}
+	t.headline = canvas.NewText("", theme.Color(theme.ColorNameForeground))
+	t.headline.TextSize = theme.TextSize() * 1.5
+	t.headline.TextStyle = fyne.TextStyle{Bold: true}
+	t.reason = widget.NewLabel("")
+	t.reason.Wrapping = fyne.TextWrapWord
+	t.table = container.NewVBox()
+	t.chart = container.NewStack()
+	t.compare = widget.NewLabel("")
+	t.compare.Wrapping = fyne.TextWrapWord
+	t.method = hint("")
+	t.method.Wrapping = fyne.TextWrapWord
+	t.formErr = widget.NewLabel("")
+	t.formErr.Importance = widget.DangerImportance
+	t.formErr.Hide()
+	t.form = newCriteriaForm(r.a.langCode(), nil)
+	apply := widget.NewButtonWithIcon(lang.L("verdict.apply"), theme.ViewRefreshIcon(), t.onApply)
+	reset := widget.NewButton(lang.L("verdict.reset"), func() {
+		if r.run != nil {
+			t.crit = r.run.Plan.Acceptance
+			t.form.set(t.crit)
+			t.refresh()
+		}
+	})
+	criteria := widget.NewCard(lang.L("verdict.criteria"), lang.L("verdict.criteria.sub"),
+		container.NewVBox(t.form.view, t.formErr, container.NewHBox(apply, reset)))
+	t.view = container.NewVScroll(container.NewPadded(container.NewVBox(
+		t.headline, t.reason,
+		widget.NewSeparator(),
+		widget.NewLabelWithStyle(lang.L("verdict.options"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		t.table,
+		t.chart,
+		widget.NewLabelWithStyle(lang.L("verdict.compare"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		t.compare,
+		criteria,
+		t.method,
+	)))
+	return t
+}
+
+func (t *verdictTab) onApply() {
+	a, err := t.form.acceptance(t.crit)
+	if err != nil {
+		t.formErr.SetText(err.Error())
+		t.formErr.Show()
+		return
+	}
+	t.formErr.Hide()
+	t.crit = a
+	t.refresh()
+}
+
+// load is called when a run's results are in.
+func (t *verdictTab) load() {
+	if t.r.run != nil {
+		t.crit = t.r.run.Plan.Acceptance
+	}
+	t.form.set(t.crit)
+	t.refresh()
+}
+
+// compute is the verdict of the shown run under the current criteria.
+func (t *verdictTab) compute() *verdict.Verdict {
+	r := t.r
+	if r.run == nil || len(r.results) == 0 {
+		return nil
+	}
+	v := planVerdict(r.a, r.run.Plan, r.run.ID, r.results, t.crit)
+	return &v
+}
+
+// planVerdict is the verdict of a run's results under criteria, with the
+// plan's prices (catalog ones included) and hosting.
+func planVerdict(a *App, plan advisor.Plan, runID int64, results []advisor.Result, crit *advisor.Acceptance) verdict.Verdict {
+	eps := map[string]advisor.Endpoint{}
+	kinds := map[string]string{}
+	for _, s := range plan.Sets() {
+		for _, ep := range s.Endpoints {
+			eps[ep.Name] = ep
+			kinds[ep.Name] = s.Kind
+		}
+	}
+	prices := a.catalogPrices()
+	return verdict.Compute(verdict.Input{RunID: runID, Results: results, Criteria: verdict.FromAcceptance(crit), Lang: a.langCode(),
+		PriceKnown: func(ep string) bool {
+			e, ok := eps[ep]
+			return ok && livetest.PriceKnown(e, kinds[ep], prices, nil)
+		},
+		IsLocal: func(ep string) bool { return verdict.LocalEndpoint(eps[ep]) }})
+}
+
+var (
+	pickColor   = color.NRGBA{R: 0x1b, G: 0x5e, B: 0x20, A: 0xff}
+	noPickColor = color.NRGBA{R: 0xb7, G: 0x1c, B: 0x1c, A: 0xff}
+)
+
+func (t *verdictTab) refresh() {
+	v := t.compute()
+	t.v = v
+	t.table.Objects = nil
+	t.chart.Objects = nil
+	if v == nil {
+		t.headline.Text = lang.L("verdict.none_yet")
+		t.headline.Color = theme.Color(theme.ColorNameForeground)
+		t.headline.Refresh()
+		t.reason.SetText("")
+		t.compare.SetText("")
+		t.method.SetText("")
+		return
+	}
+	if v.Pick != nil {
+		t.headline.Text = lang.L("verdict.pick", map[string]any{"Endpoint": v.Pick.Endpoint, "Strategy": strategyLabel(v.Pick.Strategy)})
+		t.headline.Color = pickColor
+	} else {
+		t.headline.Text = lang.L("verdict.no_pick")
+		t.headline.Color = noPickColor
+	}
+	t.headline.Refresh()
+	t.reason.SetText(v.Summary)
+	t.table.Add(t.candidateGrid(v))
+	var sentences []string
+	for _, c := range v.Candidates {
+		sentences = append(sentences, "• "+c.Sentence)
+	}
+	sentences = append(sentences, "", verdict.DetectableSentence(v.Lang, v.Cases))
+	sentences = append(sentences, v.Notes...)
+	t.compare.SetText(strings.Join(sentences, "\n"))
+	t.method.SetText(lang.L("verdict.method"))
+	t.table.Refresh()
+	// The chart, drawn by the report package as in the exports.
+	r := t.r
+	in := r.input(nil)
+	in.Results = r.results
+	in.Verdict = v
+	charts, err := report.Charts(in, report.ChartOptions{Width: 1040, Height: 560, PNG: true})
+	if err == nil {
+		for _, c := range charts {
+			if c.Name == "verdict" && len(c.PNG) > 0 {
+				img := canvas.NewImageFromResource(fyne.NewStaticResource("verdict-chart.png", c.PNG))
+				img.FillMode = canvas.ImageFillContain
+				img.SetMinSize(fyne.NewSize(780, 420))
+				t.chart.Add(img)
+			}
+		}
+	}
+	t.chart.Refresh()
+}
+
+// candidateGrid is every option against every criterion.
+func (t *verdictTab) candidateGrid(v *verdict.Verdict) fyne.CanvasObject {
+	heads := []string{"verdict.col.option", "verdict.col.quality", "verdict.col.first", "verdict.col.total", "verdict.col.monthly", "verdict.col.errors", "verdict.col.vs", "verdict.col.meets"}
+	grid := container.NewGridWithColumns(len(heads))
+	for _, h := range heads {
+		grid.Add(widget.NewLabelWithStyle(lang.L(h), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	}
+	lc := t.r.a.langCode()
+	for _, c := range v.Candidates {
+		p95 := func(x *float64) string {
+			if x == nil {
+				return lang.L("verdict.too_few", map[string]any{"N": c.LatencyRequests})
+			}
+			return fmt.Sprintf("%.0f ms", *x)
+		}
+		monthly := lang.L("results.cost_unknown")
+		if c.MonthlyUSD != nil {
+			monthly = verdict.Money(lc, *c.MonthlyUSD)
+		}
+		meets := lang.L("verdict.yes")
+		if len(c.Fails) > 0 {
+			var names []string
+			for _, f := range c.Fails {
+				names = append(names, verdict.FailName(lc, f))
+			}
+			meets = lang.L("verdict.misses", map[string]any{"List": strings.Join(names, "; ")})
+		}
+		name := c.Endpoint + " · " + strategyLabel(c.Strategy)
+		style := fyne.TextStyle{}
+		if v.Pick != nil && v.Pick.Endpoint == c.Endpoint && v.Pick.Strategy == c.Strategy {
+			name = "★ " + name
+			style.Bold = true
+		}
+		cells := []string{name,
+			fmt.Sprintf("%.0f%% (%.0f–%.0f%%)", c.Quality*100, c.QualityCI[0]*100, c.QualityCI[1]*100),
+			p95(c.FirstAnswerP95Ms), p95(c.TotalP95Ms), monthly, fmt.Sprintf("%.0f%%", c.ErrorRate*100),
+			lang.L("verdict.vs." + c.VsBest), meets}
+		for _, s := range cells {
+			l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, style)
+			l.Wrapping = fyne.TextWrapWord
+			grid.Add(l)
+		}
+	}
+	return grid
+}
+
+// acceptanceCard is the live-test setup's criteria, strategy ladder and
+// pre-flight estimate (requests, tokens, cost, duration, the smallest
+// difference the examples can detect), shown before Start.
+func (l *liveTestScreen) acceptanceCard() fyne.CanvasObject {
+	l.estimate = hint("")
+	l.estimate.Wrapping = fyne.TextWrapWord
+	l.criteria = newCriteriaForm(l.a.langCode(), nil)
+	l.criteria.set(l.s.acceptance)
+	ladderCheck := widget.NewCheck(lang.L("verdict.ladder"), func(on bool) { l.s.ladder = on; l.updateEstimate() })
+	ladderCheck.SetChecked(l.s.ladder)
+	refresh := widget.NewButtonWithIcon(lang.L("verdict.estimate.refresh"), theme.ViewRefreshIcon(), func() {
+		if err := l.readAcceptance(); err != nil {
+			l.estimate.SetText(err.Error())
+			return
+		}
+		l.updateEstimate()
+	})
+	l.updateEstimate()
+	return widget.NewCard(lang.L("verdict.setup.title"), lang.L("verdict.setup.sub"), container.NewVBox(
+		l.criteria.view, ladderCheck, hint(lang.L("verdict.ladder.hint")),
+		widget.NewSeparator(),
+		widget.NewLabelWithStyle(lang.L("verdict.estimate"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		l.estimate, container.NewHBox(refresh)))
+}
+
+// readAcceptance takes the criteria from the form into the setup.
+func (l *liveTestScreen) readAcceptance() error {
+	if l.criteria == nil {
+		return nil
+	}
+	acc, err := l.criteria.acceptance(l.s.acceptance)
+	if err != nil {
+		return err
+	}
+	l.s.acceptance = acc
+	return nil
+}
+
+// updateEstimate redraws the pre-flight estimate of the plan as it stands.
+func (l *liveTestScreen) updateEstimate() {
+	if l.estimate == nil {
+		return
+	}
+	p := l.plan()
+	if len(p.Cases) == 0 || len(p.Endpoints) == 0 {
+		l.estimate.SetText(lang.L("verdict.estimate.empty"))
+		return
+	}
+	est := livetest.EstimatePlan(p, l.a.catalogPrices(), verdict.MinDetectableDiff)
+	lc := l.a.langCode()
+	cost := verdict.Money(lc, est.CostUSD)
+	if len(est.PriceUnknown) > 0 {
+		cost += " " + lang.L("verdict.estimate.unpriced", map[string]any{"List": strings.Join(est.PriceUnknown, ", ")})
+	}
+	text := lang.L("verdict.estimate.text", map[string]any{
+		"Requests": est.Requests, "TokensIn": est.TokensIn, "TokensOut": est.TokensOut, "Cost": cost,
+		"Max": verdict.Money(lc, est.CostMaxUSD), "Duration": (time.Duration(est.DurationS) * time.Second).String(),
+		"Concurrency": max(p.Concurrency, 1)})
+	text += "\n" + verdict.DetectableSentence(lc, est.Cases)
+	if p.StrategyLadder {
+		text += "\n" + lang.L("verdict.estimate.ladder")
+	}
+	l.estimate.SetText(text)
+}
