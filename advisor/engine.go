@@ -333,9 +333,12 @@ type run struct {
 	primary fieldVal
 	notPrim map[string]bool
 	steps   map[string]stepSpec
-	filters []Filter
-	dirty   bool
-	rec     *Recommendation
+	// stepPrec is the precedence of the rule that wrote each step text
+	// ("rag.detail", "rag.gate").
+	stepPrec map[string]int
+	filters  []Filter
+	dirty    bool
+	rec      *Recommendation
 	// warnings about the shortlist, replaced each time it is rebuilt
 	slWarnings []string
 }
@@ -354,7 +357,7 @@ func (e *Engine) Recommend(a Answers, lang string) (*Recommendation, error) {
 	}
 	r := &run{
 		e: e, lang: lang, raw: a, rec: rec,
-		fired: map[string]bool{}, notPrim: map[string]bool{}, steps: map[string]stepSpec{},
+		fired: map[string]bool{}, notPrim: map[string]bool{}, steps: map[string]stepSpec{}, stepPrec: map[string]int{},
 		model: map[string]*fieldVal{}, plan: map[string]*stepState{},
 	}
 	for k := range modelFields {
@@ -425,6 +428,10 @@ func (r *run) assume(a Answers) (Answers, error) {
 	if eff.BudgetBuildAmount != nil {
 		eff.BudgetBuild = budgetBuildBandFor(money.ToUSD(*eff.BudgetBuildAmount))
 	}
+	// A list of languages answers "how many languages" too.
+	if eff.Languages == "" && len(eff.LanguageList) > 0 {
+		eff.Languages = languagesBand(eff.LanguageList)
+	}
 	r.env.setAnswers(eff)
 	for _, as := range r.e.assumptions {
 		if answered(&eff, as.Key) {
@@ -444,6 +451,23 @@ func (r *run) assume(a Answers) (Answers, error) {
 		r.rec.Assumptions = append(r.rec.Assumptions, as.Text.In(r.lang))
 	}
 	return eff, nil
+}
+
+// languagesBand is the languages answer a list of BCP 47 tags implies:
+// English only, a few (up to 10 distinct languages) or many.
+func languagesBand(tags []string) string {
+	seen := map[string]bool{}
+	for _, t := range tags {
+		base, _, _ := strings.Cut(strings.ToLower(t), "-")
+		seen[base] = true
+	}
+	switch {
+	case len(seen) == 1 && seen["en"]:
+		return "english_only"
+	case len(seen) <= 10:
+		return "few"
+	}
+	return "many"
 }
 
 // finishMoney writes the currency and each shortlisted model's cost in it.
@@ -532,13 +556,20 @@ func (r *run) apply(rl *rule) error {
 	for _, s := range ef.Plan.NotPrimary {
 		r.notPrim[s] = true
 	}
+	// A step's text is kept from the strongest rule that wrote it (lowest
+	// precedence number; the later one among equals): the general default
+	// of S1 never overwrites what a modality or a citation rule said about
+	// the same step ("index your items and return the nearest ones" for a
+	// pure search stays that, not "add them to the prompt").
 	for s, t := range ef.Steps {
 		cur := r.steps[s]
-		if !t.Detail.empty() {
+		if !t.Detail.empty() && (r.stepPrec[s+".detail"] == 0 || p <= r.stepPrec[s+".detail"]) {
 			cur.Detail = t.Detail
+			r.stepPrec[s+".detail"] = p
 		}
-		if !t.Gate.empty() {
+		if !t.Gate.empty() && (r.stepPrec[s+".gate"] == 0 || p <= r.stepPrec[s+".gate"]) {
 			cur.Gate = t.Gate
+			r.stepPrec[s+".gate"] = p
 		}
 		r.steps[s] = cur
 	}

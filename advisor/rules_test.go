@@ -21,10 +21,10 @@ func ans(t testing.TB, kv ...string) Answers {
 // ruleCases has, for every rule, answers that make it fire and answers that
 // do not (nil when the rule always fires).
 var ruleCases = map[string][2][]string{
-	"H3":   {{"regulation", "hipaa"}, {"regulation", "gdpr"}},
-	"H2":   {{"residency", "eu"}, {"residency", "eu", "deployment", "offline"}},
-	"H2b":  {{"residency", "us"}, {"residency", "any"}},
-	"H2c":  {{"residency", "country"}, {"residency", "country", "residency_country", "BR"}},
+	"H3":  {{"regulation", "hipaa"}, {"regulation", "gdpr"}},
+	"H2":  {{"residency", "eu"}, {"residency", "eu", "deployment", "offline"}},
+	"H2b": {{"residency", "us"}, {"residency", "any"}},
+	"H2c": {{"residency", "country"}, {"residency", "country", "residency_country", "BR"}},
 	// Answers added in 2026-12 (see also TestNewAnswersChangeTheAdvice).
 	"L1":   {{"regulation", "lgpd", "sensitivity", "personal"}, {"regulation", "lgpd", "sensitivity", "public"}},
 	"L2":   {{"regulation", "lgpd", "sensitivity", "special"}, {"regulation", "lgpd", "sensitivity", "personal"}},
@@ -49,7 +49,8 @@ var ruleCases = map[string][2][]string{
 	"M7b":  {{"task", "summarize"}, {"task", "chat_qa"}},
 	"M8":   {{"task", "code"}, {"task", "write"}},
 	"M1":   {{"task", "speech_to_text"}, {"task", "summarize"}},
-	"S1b":  {{"task", "speech_to_text"}, {"task", "summarize"}},
+	"S1b":  {{"task", "speech_to_text"}, {"task", "text_to_image"}},
+	"S1c":  {{"task", "text_to_image"}, {"task", "speech_to_text"}},
 	"M2":   {{"task", "text_to_image"}, {"task", "write"}},
 	"M3":   {{"task", "image_understanding"}, {"task", "summarize"}},
 	"M4":   {{"task", "search_similar"}, {"task", "chat_qa"}},
@@ -82,7 +83,8 @@ var ruleCases = map[string][2][]string{
 	"M13b": {{"team_skills", "ml_engineers"}, {"team_skills", "app_developers"}},
 	"H1":   {{"sensitivity", "internal"}, {"sensitivity", "public"}},
 	"H1b":  {{"sensitivity", "special"}, {"sensitivity", "special", "deployment", "own_servers"}},
-	"C1":   {{"deployment", "offline", "budget_monthly", "0", "team_skills", "no_engineers"}, {"deployment", "offline", "budget_monthly", "1k_10k", "team_skills", "no_engineers"}},
+	"C1":   {{"sensitivity", "special", "deployment", "own_servers", "budget_monthly", "0", "team_skills", "no_engineers"}, {"deployment", "offline", "budget_monthly", "0", "team_skills", "no_engineers"}},
+	"C1b":  {{"deployment", "offline", "budget_monthly", "0", "team_skills", "no_engineers"}, {"deployment", "offline", "budget_monthly", "1k_10k", "team_skills", "no_engineers"}},
 	"M11":  {{"deployment", "own_servers"}, {"deployment", "cloud_api_ok"}},
 	"M11b": {{"deployment", "own_servers", "hardware", "none"}, {"deployment", "own_servers", "hardware", "gpu_24gb"}},
 	"S20":  {{"task", "write", "output_format", "brand_voice", "labeled_examples", "50_500", "lifecycle", "yes"}, {"task", "write", "output_format", "brand_voice", "labeled_examples", "50_500", "lifecycle", "no"}},
@@ -103,7 +105,12 @@ var ruleCases = map[string][2][]string{
 	"C7":   {{"task", "chat_qa", "deployment", "own_servers", "reasoning", "hard"}, {"task", "chat_qa", "deployment", "cloud_api_ok", "reasoning", "hard"}},
 	"C9":   {{"task", "chat_qa", "residency", "eu", "reasoning", "hard"}, {"task", "chat_qa", "residency", "eu", "reasoning", "moderate"}},
 	"C10":  {{"task", "text_to_image", "deployment", "own_servers", "hardware", "gpu_24gb", "license_needs", "commercial_product"}, {"task", "text_to_image", "deployment", "own_servers", "hardware", "gpu_24gb", "license_needs", "internal_use"}},
-	"C11":  {{"knowledge_source", "own_documents", "change_rate", "monthly"}, {"knowledge_source", "own_documents", "change_rate", "never"}},
+	"C11":  {{"knowledge_source", "own_documents", "change_rate", "monthly", "output_format", "brand_voice", "labeled_examples", "gt_10k"}, {"knowledge_source", "own_documents", "change_rate", "monthly"}},
+	"AG1":  {{"task", "agent", "error_cost", "trivial"}, {"task", "chat_qa"}},
+	"AG2":  {{"task", "agent", "error_cost", "trivial"}, {"task", "agent", "agent_actions", "read_only"}},
+	"AG3":  {{"task", "agent", "agent_actions", "reversible_writes"}, {"task", "agent", "agent_actions", "read_only"}},
+	"AG4":  {{"task", "agent", "knowledge_source", "own_database_or_api"}, {"task", "code", "knowledge_source", "own_database_or_api"}},
+	"SO1":  {{"task", "extract", "structured_output", "json_schema"}, {"task", "extract", "structured_output", "no"}},
 	"C12":  {{"task", "write", "output_format", "brand_voice", "labeled_examples", "50_500", "lifecycle", "yes"}, {"task", "write", "output_format", "brand_voice", "labeled_examples", "50_500", "lifecycle", "no"}},
 }
 
