@@ -107,6 +107,11 @@ type App struct {
 
 	// detect finds local OpenAI-compatible servers (tests replace it).
 	detect func(ctx context.Context) []localServer
+
+	// Connections (issue 12): the providers connected, and the connect
+	// dialog while it is open (tests touch it).
+	conns   *connections
+	connect *connectDialog
 }
 
 // New builds the application's main window on a Fyne app. The database and
@@ -120,6 +125,7 @@ func newApp(a fyne.App, ui func(func())) *App {
 	x := &App{fyne: a, prefs: a.Preferences(), ui: ui, ctx: ctx, cancel: cancel}
 	x.drafts = newDraftSaver(x)
 	x.detect = detectLocal
+	x.conns = newConnections()
 	setupTranslations()
 	applyLanguage(x.prefs.String(prefLanguage))
 	applyTheme(a, x.prefs.String(prefTheme))

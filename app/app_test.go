@@ -539,7 +539,7 @@ func TestTranslationsComplete(t *testing.T) {
 	// Every key literal in the sources exists: lang.L("…") and the keys
 	// passed to fail(), labelled fields and tables.
 	srcs, _ := filepath.Glob("*.go")
-	lit := regexp.MustCompile(`"((?:app|btn|cases|catalog|err|home|live|nav|rec|results|run|runstate|settings|strength|wizard|error|verdict)\.[a-z0-9_.]*[a-z0-9_])"`)
+	lit := regexp.MustCompile(`"((?:app|btn|cases|catalog|connect|err|home|live|nav|rec|results|run|runstate|settings|strength|wizard|error|verdict)\.[a-z0-9_.]*[a-z0-9_])"`)
 	call := regexp.MustCompile(`lang\.L\("([^"]+)"`)
 	prefix := regexp.MustCompile(`(?:lang\.L|labelOr)\("([a-z_.]+\.)"\s*\+`)
 	var prefixes []string
@@ -581,6 +581,7 @@ func TestTranslationsComplete(t *testing.T) {
 		"live.kind.":      caseKinds,
 		"verdict.vs.":     {verdict.VsBest, verdict.VsTied, verdict.VsWorse, verdict.VsBetter, ""},
 		"verdict.field.":  {"min_quality", "first_answer_p95_ms", "total_p95_ms", "max_monthly_usd", "volume_per_day", "local_only"},
+		"connect.problem.": {livetest.ProblemBadKey, livetest.ProblemModelAccess, livetest.ProblemNoCredit, livetest.ProblemRegion, livetest.ProblemUnreachable, livetest.ProblemRateLimited, livetest.ProblemNoKey, livetest.ProblemOther},
 	}
 	sort.Strings(prefixes)
 	for _, p := range prefixes {

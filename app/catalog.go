@@ -48,6 +48,9 @@ type catalogScreen struct {
 	tryAnswer *widget.Label
 	tryStats  *widget.Label
 	tryCancel context.CancelFunc
+	// Connections (issue 12): the provider serving the model, and Connect.
+	tryProvider string
+	tryConnect  *widget.Button
 
 	taskValues, typeValues, licenses []string
 }
@@ -273,12 +276,13 @@ func (c *catalogScreen) tryBox(m advisor.Model) fyne.CanvasObject {
 		widget.NewFormItem(lang.L("live.ep.key"), c.tryKey),
 		widget.NewFormItem(lang.L("catalog.try.prompt"), c.tryPrompt),
 	)
-	return widget.NewCard(lang.L("catalog.try"), lang.L("catalog.try.sub"), container.NewVBox(form, container.NewHBox(c.trySend), c.tryAnswer, c.tryStats))
+	conn := c.tryConnection(m)
+	return widget.NewCard(lang.L("catalog.try"), lang.L("catalog.try.sub"), container.NewVBox(conn, form, container.NewHBox(c.trySend), c.tryAnswer, c.tryStats))
 }
 
 func (c *catalogScreen) onTry() {
 	ep := advisor.Endpoint{Name: "try", Kind: selectedKind(c.tryKind), BaseURL: strings.TrimSpace(c.tryURL.Text),
-		Model: strings.TrimSpace(c.tryModel.Text), APIKeyEnv: strings.TrimSpace(c.tryKeyEnv.Text)}
+		Model: strings.TrimSpace(c.tryModel.Text), APIKeyEnv: strings.TrimSpace(c.tryKeyEnv.Text), Provider: c.tryProvider}
 	if ep.Kind == advisor.KindAzure {
 		ep.Deployment, ep.APIVersion = strings.TrimSpace(c.tryDeploy.Text), strings.TrimSpace(c.tryAPIVer.Text)
 	}

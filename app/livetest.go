@@ -76,6 +76,13 @@ type liveTestScreen struct {
 	previewDlg  dialog.Dialog
 	editor      *endpointEditor
 	detectedSrv []localServer
+
+	// Connections (issue 12).
+	connBox    *fyne.Container
+	connectBtn *widget.Button
+	connectRow []*widget.Button // "Connect" of each candidate that needs a connection
+	pullBtns   []*widget.Button // "Download" of each candidate Ollama can fetch
+	pull       *pullDialog
 }
 
 func newLiveTestScreen(a *App) *liveTestScreen {
@@ -106,7 +113,8 @@ func newLiveTestScreen(a *App) *liveTestScreen {
 	l.detectBtn = widget.NewButtonWithIcon(lang.L("live.detect"), theme.SearchIcon(), l.onDetect)
 	l.detected = container.NewVBox()
 	candCard := widget.NewCard(lang.L("live.candidates"), lang.L("live.candidates.sub"),
-		container.NewVBox(l.candidates, container.NewHBox(addEp, l.detectBtn), l.detected))
+		container.NewVBox(l.connectionsBox(), widget.NewSeparator(), l.candidates, container.NewHBox(addEp, l.detectBtn), l.detected))
+	a.mapCandidates()
 	l.refreshCandidates()
 
 	// Cases

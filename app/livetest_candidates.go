@@ -61,8 +61,13 @@ func (l *liveTestScreen) refreshCandidates() {
 	if len(l.a.candidates) == 0 {
 		l.candidates.Add(hint(lang.L("live.candidates.none")))
 	}
+	l.connectRow, l.pullBtns = nil, nil
 	for i, ep := range l.a.candidates {
 		i := i
+		if livetest.NeedsConnection(ep) {
+			l.candidates.Add(l.needsConnectionRow(i, ep))
+			continue
+		}
 		where := ep.BaseURL
 		if where == "" && ep.Kind == advisor.KindOpenAI {
 			where = "api.openai.com"
@@ -95,6 +100,9 @@ func (l *liveTestScreen) onDetect() {
 		l.a.ui(func() {
 			l.detectBtn.Enable()
 			l.detectedSrv = servers
+			l.a.conns.local = servers
+			l.a.mapCandidates()
+			l.refreshCandidates()
 			l.showDetected()
 		})
 	})

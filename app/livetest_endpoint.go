@@ -152,8 +152,8 @@ func (l *liveTestScreen) editEndpoint(i int) {
 			}
 			l.a.sessionKeys[name] = key
 			l.a.goWork(func(context.Context) {
-				if err := livetest.SaveKey(name, key); err != nil {
-					// The key still works until the app closes.
+				// Without a keyring the key is kept in memory until the app closes.
+				if _, err := livetest.StoreKey(name, key, false); err != nil {
 					l.a.ui(func() { l.a.showError(fail("err.save_key", err)) })
 				}
 			})

@@ -17,9 +17,15 @@ import (
 
 // plan builds the live-test plan from the screen.
 func (l *liveTestScreen) plan() advisor.Plan {
+	var runnable []advisor.Endpoint // a candidate that needs a connection is left out (see leftOut)
+	for _, ep := range l.a.candidates {
+		if !livetest.NeedsConnection(ep) {
+			runnable = append(runnable, ep)
+		}
+	}
 	p := advisor.Plan{
 		Name:        lang.L("live.plan_name", map[string]any{"Date": time.Now().Format("2006-01-02 15:04")}),
-		Endpoints:   append([]advisor.Endpoint(nil), l.a.candidates...),
+		Endpoints:   runnable,
 		Strategies:  append([]string(nil), l.s.strategies...),
 		FewShot:     append([]advisor.Example(nil), l.s.fewShot...),
 		Documents:   l.s.documents,
@@ -81,6 +87,12 @@ func (l *liveTestScreen) onStart() {
 		return
 	}
 	p := l.plan()
+	left := l.leftOut()
+	if len(p.Endpoints) == 0 && len(left) > 0 {
+		l.problem.SetText(lang.L("connect.none_runnable", map[string]any{"Names": strings.Join(left, ", ")}))
+		l.problem.Show()
+		return
+	}
 	livetest.Defaults(&p)
 	if err := livetest.ValidatePlan(p); err != nil {
 		l.problem.SetText(planProblem(err))
@@ -89,12 +101,17 @@ func (l *liveTestScreen) onStart() {
 	}
 	l.problem.Hide()
 	l.start.Disable()
-	startRun(l.a, p, func() { l.start.Enable() })
+	var notes []string
+	if len(left) > 0 {
+		notes = append(notes, lang.L("connect.left_out", map[string]any{"Names": strings.Join(left, ", ")}))
+	}
+	startRun(l.a, p, func() { l.start.Enable() }, notes...)
 }
 
 // startRun creates the run in the store and runs it with the run screen
-// showing progress. done is called on the UI goroutine once the run is created.
-func startRun(a *App, p advisor.Plan, done func()) {
+// showing progress and the notes. done is called on the UI goroutine once the
+// run is created.
+func startRun(a *App, p advisor.Plan, done func(), notes ...string) {
 	st := a.store
 	run := &data.Run{DecisionID: p.DecisionID, Name: p.Name, Plan: p, Templates: livetest.Templates(p), Total: len(livetest.Cells(p))}
 	a.goWork(func(ctx context.Context) {
@@ -108,6 +125,9 @@ func startRun(a *App, p advisor.Plan, done func()) {
 			a.lastRun = run.ID
 			a.run = newRunScreen(a, run)
 			a.show(screenRun)
+			for _, n := range notes {
+				a.run.onNote(n)
+			}
 			a.run.begin()
 		})
 	})

@@ -464,17 +464,11 @@ func candidatesFromShortlist(a *App, rec *advisor.Recommendation) []advisor.Endp
 	return eps
 }
 
-// endpointForModel guesses an endpoint for a catalog model: OpenAI models on
-// OpenAI, anything else on an OpenAI-compatible server the user fills in.
+// endpointForModel is the endpoint of a catalog model on a connection that
+// serves it (a connected provider or a detected local server), or, when
+// none does, one without an address that shows "needs a connection".
 func endpointForModel(a *App, id string) advisor.Endpoint {
-	ep := advisor.Endpoint{Name: id, Kind: advisor.KindCompatible, Model: id, CatalogID: id}
-	if a.engine != nil {
-		if m, ok := a.engine.Model(id); ok && strings.EqualFold(m.Provider, "openai") {
-			ep.Kind = advisor.KindOpenAI
-			ep.APIKeyEnv = "OPENAI_API_KEY"
-		}
-	}
-	return ep
+	return a.mapModel(id).Endpoint
 }
 
 // conflictSide is one side of a conflict. The engine gives it in the user's

@@ -211,9 +211,13 @@ func CheckConnection(ctx context.Context, c Connection, key, model string) Check
 		list, err = cl.ListModels(actx)
 		return err
 	})
+	prov, _ := ProviderByID(c.Provider)
 	if ce != nil {
 		ce.Msg = scrub(ce.Msg, key)
-		if ce.Status != 404 && ce.Status != 405 && ce.Class != advisor.ErrNotFound {
+		// Some providers list models only with their own headers (Anthropic
+		// wants x-api-key there): the chat request still judges the key.
+		listOnlyRefused := ce.Class == advisor.ErrUnauthorized && (model != "" || prov.CheckModel != "")
+		if ce.Status != 404 && ce.Status != 405 && ce.Class != advisor.ErrNotFound && !listOnlyRefused {
 			return problemOf(ce, c)
 		}
 	}
@@ -231,6 +235,9 @@ func CheckConnection(ctx context.Context, c Connection, key, model string) Check
 				break
 			}
 		}
+	}
+	if model == "" {
+		model = prov.CheckModel
 	}
 	if model == "" {
 		// Nothing to send a chat request to; the list answered, so the key works.

@@ -31,6 +31,10 @@ type Provider struct {
 	HostsOpenWeights bool `yaml:"hosts_open_weights,omitempty" json:"hosts_open_weights,omitempty"`
 	// HostsAll: the provider routes to every maker's models (OpenRouter).
 	HostsAll bool `yaml:"hosts_all,omitempty" json:"hosts_all,omitempty"`
+	// CheckModel is the model a connection check sends its one-token
+	// request to when nothing else names one and the provider's model list
+	// cannot be read with an OpenAI-style key.
+	CheckModel string `yaml:"check_model,omitempty" json:"check_model,omitempty"`
 }
 
 // KeyEnv is the variable the provider's key is read from: the first of Env
