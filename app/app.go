@@ -23,6 +23,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/advisor/livetest"
 	"github.com/llm-advisor/llm-advisor/data"
 )
 
@@ -197,6 +198,10 @@ func (a *App) load() {
 	path, perr := a.dataPath()
 	a.goWork(func(ctx context.Context) {
 		eng, eerr := advisor.NewEngine()
+		if eng != nil {
+			// "Connect a provider" offers what models.dev adds to the curated providers.
+			livetest.SetCatalogProviders(livetest.ProvidersFromCatalog(eng.Providers()))
+		}
 		var st *data.Store
 		err := perr
 		if err == nil {

@@ -573,7 +573,7 @@ func (c *catalogScreen) tryConnection(m advisor.Model) fyne.CanvasObject {
 		if p, ok := c.a.conns.provider(ep.Provider); ok {
 			name = p.Name
 		}
-		ok := widget.NewLabel(lang.L("connect.try.runs_on", map[string]any{"Provider": name}))
+		ok := wrapped(lang.L("connect.try.runs_on", map[string]any{"Provider": name}))
 		ok.Importance = widget.SuccessImportance
 		return ok
 	}
@@ -586,7 +586,7 @@ func (c *catalogScreen) tryConnection(m advisor.Model) fyne.CanvasObject {
 		})
 	})
 	c.tryConnect.Importance = widget.HighImportance
-	needs := widget.NewLabel(lang.L("connect.try.needs"))
+	needs := wrapped(lang.L("connect.try.needs"))
 	needs.Importance = widget.WarningImportance
 	return container.NewBorder(nil, nil, nil, c.tryConnect, needs)
 }

@@ -293,6 +293,7 @@ func catalogPrices() func(string) (float64, float64, bool) {
 	if err != nil {
 		return nil
 	}
+	livetest.SetCatalogProviders(livetest.ProvidersFromCatalog(e.Providers()))
 	return func(id string) (float64, float64, bool) {
 		m, ok := e.Model(id)
 		if !ok || m.PriceUnit != "" {

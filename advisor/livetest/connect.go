@@ -364,7 +364,11 @@ type Candidate struct {
 // back not connected, with the provider to suggest and, for an open model
 // Ollama can download, the tag to pull.
 func MapCandidate(m advisor.Model, conns []Connection, locals []LocalServer) Candidate {
-	cand := Candidate{CatalogID: m.ID, Endpoint: advisor.Endpoint{Name: m.ID, Kind: advisor.KindCompatible, Model: m.ID, CatalogID: m.ID}}
+	apiModel := m.APIModel // the id in its provider's API (models.dev); the catalog id otherwise
+	if apiModel == "" {
+		apiModel = m.ID
+	}
+	cand := Candidate{CatalogID: m.ID, Endpoint: advisor.Endpoint{Name: m.ID, Kind: advisor.KindCompatible, Model: apiModel, CatalogID: m.ID}}
 	open := m.Weights == "open"
 	var maker, host []Connection
 	for _, c := range conns {
@@ -373,7 +377,7 @@ func MapCandidate(m advisor.Model, conns []Connection, locals []LocalServer) Can
 			continue
 		}
 		switch {
-		case contains(p.Makers, m.Provider):
+		case m.ProviderID != "" && p.ID == m.ProviderID, m.ProviderID == "" && contains(p.Makers, m.Provider):
 			maker = append(maker, c)
 		case p.HostsAll, open && p.HostsOpenWeights:
 			host = append(host, c)
@@ -388,9 +392,9 @@ func MapCandidate(m advisor.Model, conns []Connection, locals []LocalServer) Can
 			cand.Endpoint, cand.Connected = c.Endpoint(m.ID, c.Deployment, m.ID), true
 			return true
 		}
-		id, ok := MatchModel(m.ID, c.Models)
+		id, ok := MatchModel(apiModel, c.Models)
 		if !ok && allowUnlisted && len(c.Models) == 0 {
-			id, ok = m.ID, true
+			id, ok = apiModel, true
 		}
 		if !ok {
 			return false
@@ -410,7 +414,7 @@ func MapCandidate(m advisor.Model, conns []Connection, locals []LocalServer) Can
 	}
 	if open {
 		for _, s := range locals {
-			if id, ok := MatchModel(m.ID, s.Models); ok {
+			if id, ok := MatchModel(apiModel, s.Models); ok {
 				cand.Endpoint = advisor.Endpoint{Name: m.ID, Kind: advisor.KindCompatible, BaseURL: s.BaseURL, Model: id, CatalogID: m.ID}
 				cand.Connected = true
 				return cand
@@ -438,6 +442,9 @@ func MapCandidate(m advisor.Model, conns []Connection, locals []LocalServer) Can
 // suggestProvider is the provider to connect for a model: its maker's, else
 // for open weights the first host of open weights, else OpenRouter.
 func suggestProvider(m advisor.Model) string {
+	if _, ok := ProviderByID(m.ProviderID); ok && m.ProviderID != "" {
+		return m.ProviderID
+	}
 	for _, p := range Providers() {
 		if contains(p.Makers, m.Provider) {
 			return p.ID

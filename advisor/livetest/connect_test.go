@@ -91,7 +91,7 @@ cases: [{input: hi, expected: hi}]
 	if e[1].APIKeyEnv != "GOOGLE_API_KEY" || e[1].CatalogID != "" || e[1].BaseURL != "https://generativelanguage.googleapis.com/v1beta/openai" {
 		t.Errorf("gemini: %+v", e[1])
 	}
-	if e[2].BaseURL != "http://127.0.0.1:9/v1" || e[2].APIKeyEnv != "GROQ_API_KEY" {
+	if e[2].BaseURL != "http://127.0.0.1:9/v1" || e[2].APIKeyEnv != "GROQ_API_KEY" || e[2].CatalogID != "groq/llama-3.1-8b-instant" {
 		t.Errorf("the plan's own base_url must win: %+v", e[2])
 	}
 	if e[3].Kind != advisor.KindAzure || e[3].Model != "gpt4o" || e[3].APIVersion != "2024-10-21" || e[3].APIKeyEnv != "AZURE_API_KEY" {
@@ -255,6 +255,15 @@ func TestMapCandidate(t *testing.T) {
 	c = MapCandidate(llama, nil, []LocalServer{local})
 	if c.Connected || c.Pull != "llama3.1:8b" || c.PullURL != local.BaseURL || c.Suggest != "groq" {
 		t.Errorf("llama to pull: %+v", c)
+	}
+	// A models.dev entry names its provider and the id in that provider's API.
+	hosted := advisor.Model{ID: "groq/qwen3-32b", ProviderID: "groq", APIModel: "qwen/qwen3-32b", Provider: "Groq", Weights: "open"}
+	c = MapCandidate(hosted, []Connection{groq}, nil)
+	if !c.Connected || c.Endpoint.Model != "qwen/qwen3-32b" || c.Endpoint.CatalogID != "groq/qwen3-32b" || c.Endpoint.Name != "groq/qwen3-32b" {
+		t.Errorf("models.dev entry on its provider: %+v", c)
+	}
+	if c := MapCandidate(hosted, nil, nil); c.Connected || c.Suggest != "groq" {
+		t.Errorf("models.dev entry without its provider: %+v", c)
 	}
 	if NeedsConnection(advisor.Endpoint{Kind: advisor.KindOpenAI, Model: "gpt-4o"}) || NeedsConnection(advisor.Endpoint{Provider: "groq", Model: "x"}) {
 		t.Error("a runnable endpoint needs a connection")

@@ -194,10 +194,11 @@ func ResolveEndpoint(ep advisor.Endpoint) advisor.Endpoint {
 		ep.APIKeyEnv = p.KeyEnv()
 	}
 	if ep.CatalogID == "" && ep.PriceInPer1M == nil && ep.PriceOutPer1M == nil && ep.PricePerMinute == nil && ep.PricePerImage == nil {
-		ep.CatalogID = ep.Model
-		if ep.Kind == advisor.KindAzure && ep.Model == "" {
-			ep.CatalogID = ep.Deployment
+		model := ep.Model
+		if ep.Kind == advisor.KindAzure && model == "" {
+			model = ep.Deployment
 		}
+		ep.CatalogID = advisor.CatalogID(p.ID, model) // gpt-4o, groq/llama-3.1-8b-instant
 	}
 	return ep
 }
@@ -245,6 +246,16 @@ func ResolvedEndpoints(p advisor.Plan) []ResolvedEndpoint {
 	}
 	if p.Embedding != nil {
 		add(*p.Embedding)
+	}
+	return out
+}
+
+// ProvidersFromCatalog turns the catalog's models.dev providers into
+// providers for SetCatalogProviders.
+func ProvidersFromCatalog(ps []advisor.Provider) []Provider {
+	out := make([]Provider, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, Provider{ID: p.ID, Name: p.Name, Env: append([]string(nil), p.Env...), API: p.API, Doc: p.Doc})
 	}
 	return out
 }
