@@ -165,7 +165,9 @@ func connectFlow(t *testing.T, h *harness, key string, remember bool) (*fakeProv
 	}
 	test.Type(d.key, "wrong-key")
 	test.Tap(d.check)
-	h.waitFor("the refused key", func() bool { return d.check.Disabled() == false && d.status.Text != "" && !strings.Contains(d.status.Text, "…") })
+	h.waitFor("the refused key", func() bool {
+		return d.check.Disabled() == false && d.status.Text != "" && !strings.Contains(d.status.Text, "…")
+	})
 	p, _ := h.a.conns.provider(target)
 	if want := lang.L("connect.problem.bad_key", map[string]any{"Provider": p.Name}); d.status.Text != want {
 		t.Errorf("a refused key says %q, want %q", d.status.Text, want)
