@@ -278,6 +278,7 @@ func (a *App) openConnect(suggest string, done func(livetest.Connection)) *conne
 		hint(lang.L("connect.azure.deployment_hint")))
 	d.localURL = widget.NewEntry()
 	d.localURL.SetPlaceHolder("http://127.0.0.1:11434/v1")
+	d.localURL.SetText("http://127.0.0.1:11434/v1") // Ollama's, the most common
 	if len(a.conns.local) > 0 {
 		d.localURL.SetText(a.conns.local[0].BaseURL)
 	}

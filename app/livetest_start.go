@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
@@ -91,12 +92,14 @@ func (l *liveTestScreen) onStart() {
 	if len(p.Endpoints) == 0 && len(left) > 0 {
 		l.problem.SetText(lang.L("connect.none_runnable", map[string]any{"Names": strings.Join(left, ", ")}))
 		l.problem.Show()
+		l.refit()
 		return
 	}
 	livetest.Defaults(&p)
 	if err := livetest.ValidatePlan(p); err != nil {
 		l.problem.SetText(planProblem(err))
 		l.problem.Show()
+		l.refit()
 		return
 	}
 	l.problem.Hide()
@@ -156,4 +159,22 @@ func planProblem(err error) string {
 		return lang.L("live.invalid") + " " + err.Error()
 	}
 	return lang.L("live.invalid") + " " + lang.L(section) + " — " + pe.Msg
+}
+
+// refit lays the screen out again once the problem line has its width, so
+// a long message wraps onto more lines instead of running under Start.
+func (l *liveTestScreen) refit() {
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		c, ok := o.(*fyne.Container)
+		if !ok || c == l.scroll.Content {
+			return // the page itself keeps its layout
+		}
+		c.Refresh()
+		for _, ch := range c.Objects {
+			walk(ch)
+		}
+	}
+	walk(l.view)
+	walk(l.view) // the label knows its width only after the first pass
 }

@@ -78,3 +78,37 @@ cases:
 		t.Errorf("exit %d: %s", code, errs)
 	}
 }
+
+// test --dry-run shows a provider endpoint as resolved: the provider's
+// base URL and key variable, and a cost from the catalog's prices.
+func TestDryRunShowsProviderResolved(t *testing.T) {
+	t.Setenv("GEMINI_API_KEY", "")
+	t.Setenv("GOOGLE_API_KEY", "")
+	t.Setenv("GOOGLE_GENERATIVE_AI_API_KEY", "")
+	dir := t.TempDir()
+	plan := filepath.Join(dir, "plan.yaml")
+	os.WriteFile(plan, []byte(`endpoints:
+  - {name: claude, provider: anthropic, model: claude-sonnet-4-5}
+  - {name: gemini, provider: google, model: gemini-2.5-flash}
+cases: [{input: "two plus two", expected: four}]
+`), 0o644)
+	code, out, errs := runCLI("test", "--plan", plan, "--dry-run", "--json")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var raw struct {
+		Endpoints []map[string]any `json:"endpoints"`
+	}
+	if err := json.Unmarshal([]byte(out), &raw); err != nil {
+		t.Fatal(err)
+	}
+	if len(raw.Endpoints) != 2 {
+		t.Fatalf("endpoints %v", raw.Endpoints)
+	}
+	if raw.Endpoints[0]["base_url"] != "https://api.anthropic.com/v1" || raw.Endpoints[0]["api_key_env"] != "ANTHROPIC_API_KEY" || raw.Endpoints[0]["cost_usd"] == nil {
+		t.Errorf("claude as resolved: %v", raw.Endpoints[0])
+	}
+	if raw.Endpoints[1]["base_url"] != "https://generativelanguage.googleapis.com/v1beta/openai" || raw.Endpoints[1]["api_key_env"] != "GEMINI_API_KEY" {
+		t.Errorf("gemini as resolved: %v", raw.Endpoints[1])
+	}
+}

@@ -204,7 +204,8 @@ func CheckConnection(ctx context.Context, c Connection, key, model string) Check
 	}
 	ep := c.Endpoint("check", model, "")
 	cl := newClient(ep, key, defaultHTTPClient())
-	rp := retryPolicy{Max: 1, Base: 500 * time.Millisecond, Cap: 2 * time.Second, MaxSafe: 2}
+	// One quick retry: a check answers while the user waits.
+	rp := retryPolicy{Max: 1, Base: 300 * time.Millisecond, Cap: time.Second, MaxSafe: 1}
 	var list openai.ModelsList
 	_, ce := timedCall(ctx, connectTimeout, rp, func(actx context.Context) error {
 		var err error
