@@ -34,8 +34,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
-	"github.com/llm-advisor/llm-advisor/advisor/verdict"
 	"github.com/llm-advisor/llm-advisor/advisor/livetest"
+	"github.com/llm-advisor/llm-advisor/advisor/verdict"
 	"github.com/llm-advisor/llm-advisor/data"
 )
 
