@@ -108,6 +108,13 @@ func runReport(env Env) error {
 		return usagef("--format jsonl is the fine-tuning dataset, and the recommendation's plan has no fine-tuning step")
 	}
 
+	target := *out
+	if f == "md" {
+		target = markdownFile(*out)
+	}
+	if err := report.CheckOut(target, data.Files(path)...); err != nil {
+		return usagef("--out: %v", err)
+	}
 	written, err := writeReport(f, *out, in)
 	if err != nil {
 		return err
@@ -218,6 +225,16 @@ func runHistory(ctx context.Context, store *data.Store, decisionID int64, curren
 		}
 	}
 	return points, nil
+}
+
+// markdownFile is the main file WriteMarkdown makes of --out.
+func markdownFile(out string) string {
+	dir, name := filepath.Split(out)
+	name = strings.TrimSuffix(name, ".md")
+	if name == "" || name == "." {
+		name = "report"
+	}
+	return filepath.Join(dir, name+".md")
 }
 
 // writeReport writes the export and returns the path of the main file.

@@ -290,3 +290,39 @@ func TestReportCommandImages(t *testing.T) {
 		t.Error("an unpriced endpoint's cost is not said to be unknown")
 	}
 }
+
+// TestReportRefusesToOverwriteTheDatabase: --out naming the database, its
+// -wal or -shm (directly, through a symbolic link or another spelling), or
+// an existing device or folder is bad usage, and the database still opens.
+func TestReportRefusesToOverwriteTheDatabase(t *testing.T) {
+	db, _, runID := reportDB(t, []string{advisor.StepPrompting})
+	dir := filepath.Dir(db)
+	link := filepath.Join(t.TempDir(), "looks-harmless.csv")
+	if err := os.Symlink(db, link); err != nil {
+		t.Fatal(err)
+	}
+	outs := []string{db, db + "-wal", db + "-shm", filepath.Join(dir, ".", "advisor.db"), link, "/dev/null", dir}
+	for _, out := range outs {
+		for _, f := range []string{"csv", "json"} {
+			code, _, stderr := cliRun(t, "report", "--run", fmt.Sprint(runID), "--format", f, "--out", out, "--db", db)
+			if code != ExitUsage || !strings.Contains(stderr, "--out") {
+				t.Errorf("--out %s --format %s: exit %d, stderr %q; want exit 2 naming --out", out, f, code, stderr)
+			}
+		}
+	}
+	if st, err := os.Stat("/dev/null"); err != nil || st.Mode().IsRegular() {
+		t.Fatalf("/dev/null was replaced: %v %v", st.Mode(), err)
+	}
+	store, err := data.Open(context.Background(), db)
+	if err != nil {
+		t.Fatalf("the database no longer opens: %v", err)
+	}
+	defer store.Close()
+	if rs, err := store.Results(context.Background(), runID); err != nil || len(rs) == 0 {
+		t.Fatalf("results after the refusals: %d, %v", len(rs), err)
+	}
+	// A plain new file beside the database is fine.
+	if code, _, stderr := cliRun(t, "report", "--run", fmt.Sprint(runID), "--format", "csv", "--out", filepath.Join(dir, "x.csv"), "--db", db); code != ExitOK {
+		t.Fatalf("a new file: exit %d: %s", code, stderr)
+	}
+}

@@ -274,6 +274,13 @@ func (s *Store) Close() error {
 // Path returns the database file's path.
 func (s *Store) Path() string { return s.path }
 
+// Files lists the files a database at path consists of: the file itself and
+// the -wal, -shm and -journal files SQLite keeps beside it. Nothing else may
+// ever be written to them (an export, for one).
+func Files(path string) []string {
+	return []string{path, path + "-wal", path + "-shm", path + "-journal"}
+}
+
 // Size returns the bytes the database takes on disk: the file plus its
 // write-ahead log.
 func (s *Store) Size() (int64, error) {
