@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"golang.org/x/text/language"
+
+	"github.com/llm-advisor/llm-advisor/internal/safefile"
 )
 
 // Question describes one key of the answers vocabulary (shared/contract/answers.md):
@@ -239,12 +241,22 @@ func (e *AnswerError) Error() string {
 	return fmt.Sprintf("answer %q: %q is not allowed; allowed values: %s", e.Key, e.Value, strings.Join(e.Allowed, ", "))
 }
 
+// MaxAnswersBytes bounds an answers file: the answers are a small JSON
+// object, a few KB even with a long use case.
+const MaxAnswersBytes = 1 << 20
+
 // ParseAnswers reads an answers JSON object strictly: an unknown key or value
 // is an *AnswerError naming the key and the allowed values. A scenario file
 // (shared/scenarios: story, answers, expect) is read as its answers.
 func ParseAnswers(r io.Reader) (Answers, error) {
+	b, err := safefile.ReadAll(r, "the answers file", MaxAnswersBytes)
+	if err != nil {
+		return Answers{}, fmt.Errorf("answers: %w", err)
+	}
+	// Windows Notepad starts UTF-8 files with a byte order mark.
+	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
 	var raw map[string]json.RawMessage
-	dec := json.NewDecoder(r)
+	dec := json.NewDecoder(bytes.NewReader(b))
 	if err := dec.Decode(&raw); err != nil {
 		return Answers{}, fmt.Errorf("answers: not a JSON object: %w", err)
 	}

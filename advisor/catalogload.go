@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/llm-advisor/llm-advisor/internal/safefile"
 )
 
 // Lifecycle states of a catalog model.
@@ -86,9 +88,16 @@ func ParseCatalog(file string, b []byte) ([]Model, error) {
 	return out, nil
 }
 
+// Limits of the rule and catalog files read from disk: the embedded ones
+// are well under 1 MB; a models.dev api.json is about 2 MB.
+const (
+	MaxRulesBytes   = 8 << 20
+	MaxCatalogBytes = 32 << 20
+)
+
 // ParseCatalogFile reads a catalog file from disk (the GUI's "import models").
 func ParseCatalogFile(p string) ([]Model, error) {
-	b, err := os.ReadFile(p)
+	b, err := safefile.Read(p, MaxCatalogBytes)
 	if err != nil {
 		return nil, err
 	}

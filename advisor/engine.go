@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -15,6 +14,8 @@ import (
 	"github.com/expr-lang/expr/vm"
 
 	"github.com/llm-advisor/llm-advisor/assets"
+
+	"github.com/llm-advisor/llm-advisor/internal/safefile"
 )
 
 // Engine turns answers into a recommendation with rules that are data
@@ -163,7 +164,7 @@ func NewEngine(opts ...Option) (*Engine, error) {
 	catalogFiles = append(catalogFiles, c.catalogFile...)
 	set := base
 	for i, p := range rulesFiles {
-		b, err := os.ReadFile(p)
+		b, err := safefile.Read(p, MaxRulesBytes)
 		if err != nil {
 			if !(i == 0 && c.userDir != "" && errors.Is(err, fs.ErrNotExist)) {
 				e.problems = append(e.problems, &LoadError{File: p, Err: err})
@@ -181,7 +182,7 @@ func NewEngine(opts ...Option) (*Engine, error) {
 		set = mergeRules(set, user)
 	}
 	for i, p := range catalogFiles {
-		b, err := os.ReadFile(p)
+		b, err := safefile.Read(p, MaxCatalogBytes)
 		if err != nil {
 			if !(i == 0 && c.userDir != "" && errors.Is(err, fs.ErrNotExist)) {
 				e.problems = append(e.problems, &LoadError{File: p, Err: err})

@@ -10,6 +10,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/llm-advisor/llm-advisor/internal/redact"
 )
 
 // Exit codes of the contract.
@@ -34,6 +36,9 @@ type Env struct {
 	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer
+	// red hides API keys in what the command prints; a live test teaches
+	// it every key of the run.
+	red *redact.Redactor
 }
 
 type command struct {
@@ -63,11 +68,12 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if c.name != args[0] {
 			continue
 		}
-		err := c.run(Env{Args: args[1:], Stdin: stdin, Stdout: stdout, Stderr: stderr})
+		red := redact.FromEnv()
+		err := c.run(Env{Args: args[1:], Stdin: stdin, Stdout: stdout, Stderr: stderr, red: red})
 		if err == nil {
 			return ExitOK
 		}
-		fmt.Fprintf(stderr, "llm-advisor %s: %v\n", c.name, err)
+		fmt.Fprintf(stderr, "llm-advisor %s: %s\n", c.name, red.Clean(err.Error()))
 		var ue *usageError
 		if errors.As(err, &ue) {
 			return ExitUsage

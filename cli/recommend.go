@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"sort"
 	"strings"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/internal/safefile"
 	"github.com/llm-advisor/llm-advisor/locale"
 )
 
@@ -83,7 +83,7 @@ func runRecommend(env Env) error {
 
 // readAnswers reads and strictly parses an answers file; every problem is bad input (exit 2).
 func readAnswers(path string) (advisor.Answers, error) {
-	f, err := os.Open(path)
+	f, err := safefile.Open(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return advisor.Answers{}, usagef("answers file %s does not exist", path)

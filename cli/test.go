@@ -62,7 +62,7 @@ type summaryRow struct {
 	ErrorClasses map[string]int `json:"error_classes,omitempty"`
 }
 
-const testUsage = "test --plan FILE [--answers FILE] [--dry-run] [--db FILE] [--resume RUN] [--json]"
+const testUsage = "test --plan FILE [--answers FILE] [--dry-run] [--db FILE] [--resume RUN] [--json] [--allow-key-env NAME]"
 
 // runTest is `test --plan FILE [--answers FILE] [--dry-run] [--db FILE] [--resume RUN] [--json]`.
 func runTest(env Env) error {
@@ -74,6 +74,8 @@ func runTest(env Env) error {
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	answersPath := fs.String("answers", "", "answers file (JSON): fills the acceptance criteria the plan leaves out")
 	dryRun := fs.Bool("dry-run", false, "print the pre-flight estimate (requests, tokens, cost, duration) and send nothing")
+	var allowEnv listFlag
+	fs.Var(&allowEnv, "allow-key-env", "confirm an api_key_env whose name does not say API key (repeat or comma-separate)")
 	if err := fs.Parse(env.Args); err != nil {
 		return usagef("%v; usage: %s", err, testUsage)
 	}
@@ -97,6 +99,9 @@ func runTest(env Env) error {
 			return usagef("plan %s: %v", *planPath, err)
 		}
 		plan = p
+		if err := confirmKeyEnvs(plan, allowEnv); err != nil {
+			return err
+		}
 	}
 	if *answersPath != "" {
 		a, err := readAnswers(*answersPath)
@@ -146,6 +151,9 @@ func runTest(env Env) error {
 		if err := livetest.ValidatePlan(plan); err != nil {
 			return usagef("the stored plan of run %d can no longer run: %v", run.ID, err)
 		}
+		if err := confirmKeyEnvs(plan, allowEnv); err != nil {
+			return err
+		}
 		if err := store.ClaimRun(ctx, run.ID); err != nil {
 			return err
 		}
@@ -180,6 +188,9 @@ func runTest(env Env) error {
 		Prices:      prices,
 		UnitPrices:  unitPrices,
 		ArtifactDir: filepath.Join(filepath.Dir(store.Path()), "images"),
+
+		Redactor:     env.red,
+		AllowKeyEnvs: allowEnv,
 	}
 	stopBeat := heartbeat(ctx, store, run.ID)
 	lang := Lang()
@@ -246,6 +257,34 @@ func runTest(env Env) error {
 		return fmt.Errorf("run %d: %w", run.ID, runErr)
 	case allFailed:
 		return fmt.Errorf("run %d: every request failed", run.ID)
+	}
+	return nil
+}
+
+// confirmKeyEnvs refuses (exit 2) a plan naming key variables that do not
+// look like API-key variables and that --allow-key-env does not confirm.
+func confirmKeyEnvs(plan advisor.Plan, allowed []string) error {
+	bad := livetest.UnconfirmedKeyEnvs(plan, allowed)
+	if len(bad) == 0 {
+		return nil
+	}
+	var msgs []string
+	for _, b := range bad {
+		msgs = append(msgs, b.Error())
+	}
+	return usagef("%s", strings.Join(msgs, "; "))
+}
+
+// listFlag is a flag that may be repeated and takes comma-separated values.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(v string) error {
+	for _, x := range strings.Split(v, ",") {
+		if x = strings.TrimSpace(x); x != "" {
+			*l = append(*l, x)
+		}
 	}
 	return nil
 }

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 	"net/url"
-	"os"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/llm-advisor/llm-advisor/advisor"
 	"github.com/llm-advisor/llm-advisor/assets"
+	"github.com/llm-advisor/llm-advisor/internal/redact"
 )
 
 // Limits that keep a report readable for any run size; the CSV and JSON
@@ -520,10 +519,10 @@ func firstNonEmpty(s ...string) string {
 // redactor removes secrets that might have leaked into stored text — a
 // server echoing a key in an error, a key pasted into a prompt — before any
 // export writes it: the values of the variables the plan names for its keys,
-// and of any variable in the environment whose name says it holds a secret.
-type redactor struct{ r *strings.Replacer }
-
-var secretName = regexp.MustCompile(`(?i)(api_?key|_key$|token|secret|password)`)
+// of any variable in the environment whose name says it holds a secret, and
+// the keys the caller knows (Input.Secrets). It is internal/redact's, the
+// one the live test stores through.
+type redactor struct{ r *redact.Redactor }
 
 func newRedactor(in Input) *redactor {
 	var names []string
@@ -538,46 +537,18 @@ func newRedactor(in Input) *redactor {
 			}
 		}
 	}
-	return secretsFrom(names)
+	red := secretsFrom(names)
+	red.r.Add(in.Secrets...)
+	return red
 }
 
-func secretsFrom(names []string) *redactor {
-	seen := map[string]bool{}
-	var olds []string
-	add := func(v string) {
-		v = strings.TrimSpace(v)
-		if len(v) >= 8 && !seen[v] {
-			seen[v] = true
-			olds = append(olds, v)
-		}
-	}
-	for _, n := range names {
-		if n != "" {
-			add(os.Getenv(n))
-		}
-	}
-	for _, kv := range os.Environ() {
-		if k, v, ok := strings.Cut(kv, "="); ok && secretName.MatchString(k) {
-			add(v)
-		}
-	}
-	if len(olds) == 0 {
-		return &redactor{}
-	}
-	// Longest first, so a secret containing another is replaced whole.
-	sort.Slice(olds, func(i, j int) bool { return len(olds[i]) > len(olds[j]) })
-	var args []string
-	for _, o := range olds {
-		args = append(args, o, "[redacted]")
-	}
-	return &redactor{strings.NewReplacer(args...)}
-}
+func secretsFrom(names []string) *redactor { return &redactor{redact.FromEnv(names...)} }
 
 func (r *redactor) clean(s string) string {
-	if r == nil || r.r == nil || s == "" {
-		return s
+	if r == nil {
+		return redact.New().Clean(s)
 	}
-	return r.r.Replace(s)
+	return r.r.Clean(s)
 }
 
 // bareURL drops what may carry a credential from a base URL: user

@@ -35,6 +35,10 @@ type Input struct {
 	// Verdict is the run's verdict; nil: computed from Results with the
 	// run's stored acceptance criteria.
 	Verdict *verdict.Verdict
+
+	// Hardening (issue 15): keys the caller knows (say, from the keyring)
+	// to hide in every text the report shows, besides the environment's.
+	Secrets []string
 }
 
 // RunInfo describes the live-test run whose results the report shows.

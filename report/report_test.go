@@ -354,8 +354,8 @@ func TestNoSecretLeaks(t *testing.T) {
 	// The redaction is not vacuous: the marker is where the key was.
 	b.Reset()
 	WriteCSV(&b, in.Results)
-	if !strings.Contains(b.String(), "your key is [redacted]") {
-		t.Error("the key was not replaced by [redacted]")
+	if !strings.Contains(b.String(), "your key is [API key hidden]") {
+		t.Error("the key was not replaced by [API key hidden]")
 	}
 }
 

@@ -177,7 +177,7 @@ func TestConnectionFor(ctx context.Context, ep advisor.Endpoint, key, kind strin
 	case "", advisor.CaseKindChat:
 		return TestConnection(ctx, ep, key)
 	case advisor.CaseKindEmbedding:
-		er := &endpointRunner{ep: ep, client: c, key: key}
+		er := &endpointRunner{ep: ep, client: c}
 		e, ce := er.embedTexts(ctx, []string{"ping"}, connectTimeout, rp)
 		if ce != nil {
 			ce.Msg = scrub(ce.Msg, key)

@@ -54,7 +54,7 @@ func (r *run) settle(ctx context.Context, er *endpointRunner, res *advisor.Resul
 	}
 	res.StartedAt, res.EndedAt = wallClock(t.wrote).UTC(), wallClock(t.ended).UTC()
 	if ce != nil {
-		res.ErrorClass, res.ErrorMessage = ce.Class, scrub(ce.Msg, er.key)
+		res.ErrorClass, res.ErrorMessage = ce.Class, ce.Msg
 		er.brk.observe(res.ErrorClass, res.ErrorMessage)
 		r.record(ctx, res)
 		return false
@@ -224,7 +224,7 @@ func (r *run) index(ctx context.Context, er *endpointRunner, set int) *corpusInd
 			}
 			ix.ended = e.ended
 			if ce != nil {
-				ix.class, ix.msg = ce.Class, scrub(ce.Msg, er.key)
+				ix.class, ix.msg = ce.Class, ce.Msg
 				er.brk.observe(ix.class, ix.msg)
 				return
 			}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/internal/redact"
 	openai "github.com/sashabaranov/go-openai"
 )
 
@@ -64,10 +65,8 @@ func classify(ctx, actx context.Context, err error, pr probeState, timeout time.
 	}
 	var reqErr *openai.RequestError
 	if errors.As(err, &reqErr) {
-		msg := strings.TrimSpace(string(reqErr.Body))
-		if len(msg) > 300 {
-			msg = msg[:300] + "…"
-		}
+		// Hide credentials before cutting: a cut must not keep half a key.
+		msg := truncate(redact.New().Clean(strings.TrimSpace(string(reqErr.Body))), 300)
 		return statusError(reqErr.HTTPStatusCode, msg, "", "", pr.header)
 	}
 	var syn *json.SyntaxError
@@ -296,9 +295,4 @@ func retryableStatus(s int) bool {
 }
 
 // scrub hides an API key that a server echoed in its error message.
-func scrub(msg, key string) string {
-	if len(key) < 4 {
-		return msg
-	}
-	return strings.ReplaceAll(msg, key, "[API key hidden]")
-}
+func scrub(msg, key string) string { return redact.New(key).Clean(msg) }

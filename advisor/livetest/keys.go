@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"sync"
 	"time"
 
@@ -299,4 +302,80 @@ func writeKeyFile(keys map[string]string) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// keyEnvName is a name that says it holds an API key (OPENAI_API_KEY,
+// GROQ_APIKEY, MISTRAL_API_TOKEN): only such variables are read without the
+// user's confirmation, so a plan from elsewhere cannot send, say,
+// AWS_SECRET_ACCESS_KEY to a host of its choosing.
+var keyEnvName = regexp.MustCompile(`(?i)API_?(KEY|TOKEN)`)
+
+// envName is what an environment variable's name may be.
+var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,127}$`)
+
+// KeyEnvLooksRight reports whether an api_key_env names what looks like an
+// API-key variable.
+func KeyEnvLooksRight(name string) bool { return keyEnvName.MatchString(name) }
+
+// UnconfirmedKeyEnvError is an endpoint whose api_key_env does not look like
+// an API-key variable and that the user did not confirm.
+type UnconfirmedKeyEnvError struct {
+	Endpoint string
+	Env      string
+	Host     string
+}
+
+func (e *UnconfirmedKeyEnvError) Error() string {
+	return fmt.Sprintf("endpoint %q: api_key_env %s does not look like an API-key variable (its name has no API_KEY), and its value would be sent to %s; "+
+		"if that is what you want, confirm it (command line: --allow-key-env %s)", e.Endpoint, e.Env, e.Host, e.Env)
+}
+
+// CheckKeyEnv refuses an endpoint's api_key_env that does not look like an
+// API-key variable unless allowed lists it.
+func CheckKeyEnv(ep advisor.Endpoint, allowed []string) error {
+	if ep.APIKeyEnv == "" || KeyEnvLooksRight(ep.APIKeyEnv) || slices.Contains(allowed, ep.APIKeyEnv) {
+		return nil
+	}
+	return &UnconfirmedKeyEnvError{Endpoint: ep.Name, Env: ep.APIKeyEnv, Host: endpointHost(ep)}
+}
+
+// UnconfirmedKeyEnvs lists the plan's endpoints (judge and embedding
+// included) whose api_key_env needs the user's confirmation.
+func UnconfirmedKeyEnvs(p advisor.Plan, allowed []string) []*UnconfirmedKeyEnvError {
+	var out []*UnconfirmedKeyEnvError
+	seen := map[string]bool{}
+	for _, ep := range allEndpoints(p) {
+		var ue *UnconfirmedKeyEnvError
+		if err := CheckKeyEnv(ep, allowed); errors.As(err, &ue) && !seen[ep.Name+"\x00"+ep.APIKeyEnv] {
+			seen[ep.Name+"\x00"+ep.APIKeyEnv] = true
+			out = append(out, ue)
+		}
+	}
+	return out
+}
+
+// allEndpoints is every endpoint of a plan: each set's, the judge and the
+// embedding endpoint.
+func allEndpoints(p advisor.Plan) []advisor.Endpoint {
+	var eps []advisor.Endpoint
+	eps = append(eps, p.Endpoints...)
+	for _, s := range p.CaseSets {
+		eps = append(eps, s.Endpoints...)
+	}
+	for _, e := range []*advisor.Endpoint{p.Judge, p.Embedding} {
+		if e != nil {
+			eps = append(eps, *e)
+		}
+	}
+	return eps
+}
+
+func endpointHost(ep advisor.Endpoint) string {
+	if ep.BaseURL == "" {
+		return "api.openai.com"
+	}
+	if u, err := url.Parse(ep.BaseURL); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return "the endpoint's server"
 }

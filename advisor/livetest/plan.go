@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/internal/redact"
 	"gopkg.in/yaml.v3"
 )
 
@@ -621,6 +622,15 @@ func validateEndpoint(f string, ep advisor.Endpoint, bad func(field, format stri
 	}
 	if ep.Concurrency < 0 {
 		bad(f+".concurrency", "%d is not allowed; allowed: 0 (the plan's) or more", ep.Concurrency)
+	}
+	// The value is never repeated: it may be the key itself.
+	switch {
+	case ep.APIKeyEnv == "":
+	case redact.LooksLikeKey(ep.APIKeyEnv):
+		bad(f+".api_key_env", "this looks like an API key itself, not the name of an environment variable; "+
+			"keep the key in the OS keyring or in a variable (e.g. OPENAI_API_KEY) and write the variable's name here")
+	case !envName.MatchString(ep.APIKeyEnv):
+		bad(f+".api_key_env", "this is not the name of an environment variable (letters, digits and _ only, e.g. OPENAI_API_KEY)")
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/internal/redact"
 	openai "github.com/sashabaranov/go-openai"
 )
 
@@ -66,6 +67,17 @@ type Options struct {
 	MaxAudioBytes int64
 	MaxImageBytes int64
 
+	// Hardening (issue 15).
+	//
+	// Redactor hides every key of the run in what is stored and noted; Run
+	// adds the keys of all endpoints, the judge and the embedding endpoint to
+	// it, so a caller that passes one can clean its own output with it too.
+	Redactor *redact.Redactor
+	// AllowKeyEnvs are environment variables the user confirmed as keys
+	// although their names do not say API key (KeyEnvLooksRight); the key of
+	// any other such variable is not read and its endpoint's cells fail.
+	AllowKeyEnvs []string
+
 	sleep   func(context.Context, time.Duration) error // tests record waits
 	timeout time.Duration                              // tests: overrides the plan's whole seconds
 }
@@ -113,7 +125,21 @@ func (o Options) keys() func(advisor.Endpoint) (string, error) {
 
 func (o Options) note(format string, args ...any) {
 	if o.OnNote != nil {
-		o.OnNote(fmt.Sprintf(format, args...))
+		o.OnNote(o.Redactor.Clean(fmt.Sprintf(format, args...)))
+	}
+}
+
+// runKeys is opt's key lookup that refuses variables the user did not
+// confirm and teaches the run's redactor every key it hands out.
+func (o Options) runKeys() func(advisor.Endpoint) (string, error) {
+	keys := o.keys()
+	return func(ep advisor.Endpoint) (string, error) {
+		if err := CheckKeyEnv(ep, o.AllowKeyEnvs); err != nil {
+			return "", err
+		}
+		k, err := keys(ep)
+		o.Redactor.Add(k)
+		return k, err
 	}
 }
 
@@ -142,7 +168,6 @@ type endpointRunner struct {
 	ep      advisor.Endpoint
 	client  *openai.Client
 	keyErr  error
-	key     string // only to scrub it from messages
 	brk     breaker
 	priceIn float64
 	priceOt float64
@@ -201,7 +226,10 @@ func Run(ctx context.Context, p advisor.Plan, runID int64, opt Options) (Progres
 	if opt.timeout > 0 {
 		timeout = opt.timeout
 	}
-	keys := opt.keys()
+	if opt.Redactor == nil {
+		opt.Redactor = redact.New()
+	}
+	keys := opt.runKeys()
 
 	sets := p.Sets()
 	var cases []caseRef
@@ -221,7 +249,7 @@ func Run(ctx context.Context, p advisor.Plan, runID int64, opt Options) (Progres
 			if err != nil {
 				er.keyErr = err
 			} else {
-				er.client, er.key = newClient(ep, key, hc), key
+				er.client = newClient(ep, key, hc)
 			}
 			er.priceIn, er.priceOt, _ = Pricing(ep, opt.Prices)
 			eps[ep.Name] = er
@@ -536,7 +564,7 @@ func (r *run) do(ctx context.Context, er *endpointRunner, c advisor.Cell) {
 	res.EndedAt = wallClock(ended).UTC()
 	res.Output = a.Output
 	if ce != nil {
-		res.ErrorClass, res.ErrorMessage = ce.Class, scrub(ce.Msg, er.key)
+		res.ErrorClass, res.ErrorMessage = ce.Class, ce.Msg
 		er.brk.observe(res.ErrorClass, res.ErrorMessage)
 		r.record(ctx, &res)
 		return
@@ -598,6 +626,7 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 // record saves a result and reports progress. A result that cannot be saved
 // stops the run: going on would measure what nobody can see.
 func (r *run) record(ctx context.Context, res *advisor.Result) {
+	r.clean(res)
 	if err := r.opt.Sink.SaveResult(context.WithoutCancel(ctx), res); err != nil {
 		r.cancel(fmt.Errorf("save result %s/%s case %d: %w", res.Endpoint, res.Strategy, res.Case, err))
 		return
@@ -617,6 +646,17 @@ func (r *run) record(ctx context.Context, res *advisor.Result) {
 		last := *res
 		p.Last = &last
 		r.opt.OnProgress(p)
+	}
+}
+
+// clean hides the run's keys in everything of res a server could have
+// echoed, before it is stored or shown.
+func (r *run) clean(res *advisor.Result) {
+	red := r.opt.Redactor
+	res.Output = red.Clean(res.Output)
+	res.ErrorMessage = red.Clean(res.ErrorMessage)
+	for i := range res.Checks {
+		res.Checks[i].Reason = red.Clean(res.Checks[i].Reason)
 	}
 }
 

@@ -9,11 +9,11 @@ func TestCleanHidesKeysHeadersAndCutKeys(t *testing.T) {
 	const key = "sk-SENTINEL-4f9a8b7c6d5e4f3a2b1c"
 	r := New(key, "short")
 	cases := map[string]string{
-		"your key " + key + " is bad":                          "your key [API key hidden] is bad",
+		"your key " + key + " is bad":                               "your key [API key hidden] is bad",
 		`{"headers":{"Authorization":"Bearer other-token-123456"}}`: `{"headers":{"Authorization":"Bearer [API key hidden]"}}`,
-		"api-key: abcdefgh12345678":                            "api-key: [API key hidden]",
-		"the body was cut: sk-SENTINEL-4f9a…":                  "the body was cut: [API key hidden]…",
-		"short stays":                                          "short stays",
+		"api-key: abcdefgh12345678":                                 "api-key: [API key hidden]",
+		"the body was cut: sk-SENTINEL-4f9a…":                       "the body was cut: [API key hidden]…",
+		"short stays":                                               "short stays",
 	}
 	for in, want := range cases {
 		if got := r.Clean(in); got != want {

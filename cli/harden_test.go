@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+// TestKeyEnvPlanErrors: a key pasted into api_key_env is a plan error that
+// names the field and never repeats the value; a variable whose name does
+// not say API key is read only after --allow-key-env confirms it.
+func TestKeyEnvPlanErrors(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		io.Copy(io.Discard, r.Body)
+		ltSSE(w, "four")
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "a.db")
+
+	const pasted = "sk-proj-Zq81hG2pLm0xVt7YcK4eR9sW"
+	plan := ltWritePlan(t, dir, srv.URL, 1, "    api_key_env: "+pasted+"\n")
+	code, out, errs := runCLI("test", "--plan", plan, "--db", db)
+	if code != ExitUsage || !strings.Contains(errs, "endpoints[0].api_key_env") || !strings.Contains(errs, "looks like an API key") {
+		t.Errorf("pasted key: exit %d, stderr %q", code, errs)
+	}
+	if strings.Contains(out+errs, pasted[:12]) {
+		t.Errorf("the pasted key was repeated: %q", out+errs)
+	}
+
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "aws-secret-value-123456")
+	plan = ltWritePlan(t, dir, srv.URL, 1, "    api_key_env: AWS_SECRET_ACCESS_KEY\n")
+	code, _, errs = runCLI("test", "--plan", plan, "--db", db)
+	if code != ExitUsage || !strings.Contains(errs, "--allow-key-env AWS_SECRET_ACCESS_KEY") || !strings.Contains(errs, "127.0.0.1") {
+		t.Errorf("unconfirmed variable: exit %d, stderr %q", code, errs)
+	}
+	if hits.Load() != 0 {
+		t.Fatalf("%d requests were sent before the user confirmed", hits.Load())
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Error("a refused plan created the database")
+	}
+	code, _, errs = runCLI("test", "--plan", plan, "--db", db, "--allow-key-env", "AWS_SECRET_ACCESS_KEY")
+	if code != ExitOK || hits.Load() != 1 {
+		t.Errorf("confirmed: exit %d, %d requests, stderr %q", code, hits.Load(), errs)
+	}
+}
+
+var _ = fmt.Sprint
+
+// TestAnswersFileBOMAndDevices: an answers file saved by Windows Notepad
+// (UTF-8 with a byte order mark) is read; /dev/zero and a folder are clear
+// errors (exit 2), not a hang or an out-of-memory crash.
+func TestAnswersFileBOMAndDevices(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "answers.json")
+	os.WriteFile(p, []byte("\xef\xbb\xbf"+`{"use_case": "Answer refund questions", "task": ["chat_qa"]}`), 0o644)
+	if code, _, errs := runCLI("recommend", "--answers", p, "--json"); code != ExitOK {
+		t.Errorf("answers with a BOM: exit %d: %s", code, errs)
+	}
+	for _, bad := range []string{"/dev/zero", filepath.Dir(p)} {
+		code, _, errs := runCLI("recommend", "--answers", bad)
+		if code != ExitUsage || !strings.Contains(errs, "give a plain file") {
+			t.Errorf("--answers %s: exit %d, stderr %q", bad, code, errs)
+		}
+	}
+}
