@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"image/color"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -301,7 +302,7 @@ func (t *verdictTab) refresh() {
 		return
 	}
 	if v.Pick != nil {
-		t.headline.Text = lang.L("verdict.pick", map[string]any{"Endpoint": v.Pick.Endpoint, "Strategy": strategyLabel(v.Pick.Strategy)})
+		t.headline.Text = lang.L("verdict.pick", map[string]any{"Endpoint": v.Pick.Endpoint, "Strategy": v.Pick.Strategy})
 		t.headline.Color = pickColor
 	} else {
 		t.headline.Text = lang.L("verdict.no_pick")
@@ -340,18 +341,24 @@ func (t *verdictTab) refresh() {
 
 // candidateGrid is every option against every criterion.
 func (t *verdictTab) candidateGrid(v *verdict.Verdict) fyne.CanvasObject {
-	heads := []string{"verdict.col.option", "verdict.col.quality", "verdict.col.first", "verdict.col.total", "verdict.col.monthly", "verdict.col.errors", "verdict.col.vs", "verdict.col.meets"}
+	heads := []string{"verdict.col.option", "verdict.col.quality", "verdict.col.speed", "verdict.col.monthly", "verdict.col.vs", "verdict.col.meets"}
 	grid := container.NewGridWithColumns(len(heads))
 	for _, h := range heads {
-		grid.Add(widget.NewLabelWithStyle(lang.L(h), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		hl := widget.NewLabelWithStyle(lang.L(h), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		hl.Wrapping = fyne.TextWrapWord // a long heading must not widen the screen
+		grid.Add(hl)
 	}
 	lc := t.r.a.langCode()
 	for _, c := range v.Candidates {
-		p95 := func(x *float64) string {
-			if x == nil {
-				return lang.L("verdict.too_few", map[string]any{"N": c.LatencyRequests})
+		speed := lang.L("verdict.too_few", map[string]any{"N": c.LatencyRequests})
+		if c.FirstAnswerP95Ms != nil || c.TotalP95Ms != nil {
+			f := func(x *float64) string {
+				if x == nil {
+					return "-"
+				}
+				return fmt.Sprintf("%.0f ms", *x)
 			}
-			return fmt.Sprintf("%.0f ms", *x)
+			speed = lang.L("verdict.speed", map[string]any{"First": f(c.FirstAnswerP95Ms), "Total": f(c.TotalP95Ms)})
 		}
 		monthly := lang.L("results.cost_unknown")
 		if c.MonthlyUSD != nil {
@@ -365,16 +372,15 @@ func (t *verdictTab) candidateGrid(v *verdict.Verdict) fyne.CanvasObject {
 			}
 			meets = lang.L("verdict.misses", map[string]any{"List": strings.Join(names, "; ")})
 		}
-		name := c.Endpoint + " · " + strategyLabel(c.Strategy)
+		name := c.Endpoint + "\n" + strategyLabel(c.Strategy)
 		style := fyne.TextStyle{}
 		if v.Pick != nil && v.Pick.Endpoint == c.Endpoint && v.Pick.Strategy == c.Strategy {
 			name = "★ " + name
 			style.Bold = true
 		}
 		cells := []string{name,
-			fmt.Sprintf("%.0f%% (%.0f–%.0f%%)", c.Quality*100, c.QualityCI[0]*100, c.QualityCI[1]*100),
-			p95(c.FirstAnswerP95Ms), p95(c.TotalP95Ms), monthly, fmt.Sprintf("%.0f%%", c.ErrorRate*100),
-			lang.L("verdict.vs." + c.VsBest), meets}
+			fmt.Sprintf("%s (%s–%s)", pct100(c.Quality), pct100(c.QualityCI[0]), pct100(c.QualityCI[1])),
+			speed, monthly, lang.L("verdict.vs." + c.VsBest), meets}
 		for _, s := range cells {
 			l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, style)
 			l.Wrapping = fyne.TextWrapWord
@@ -448,3 +454,7 @@ func (l *liveTestScreen) updateEstimate() {
 	}
 	l.estimate.SetText(text)
 }
+
+// pct100 is a share as a whole percentage, rounded half up as the
+// verdict's sentences and the report round it.
+func pct100(x float64) string { return strconv.Itoa(int(math.Round(x*100))) + "%" }

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -167,8 +168,8 @@ func printVerdict(w io.Writer, v verdict.Verdict) {
 		if len(c.Fails) > 0 {
 			fails = strings.Join(c.Fails, ", ")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%.0f%% (%.0f–%.0f%%)\t%s\t%s\t%s\t%.0f%%\t%s\t%s\t%s\n", c.Endpoint, c.Strategy,
-			c.Quality*100, c.QualityCI[0]*100, c.QualityCI[1]*100, msOrNA(c.FirstAnswerP95Ms, c.LatencyRequests), msOrNA(c.TotalP95Ms, c.LatencyRequests),
+		fmt.Fprintf(tw, "%s\t%s\t%d%% (%d–%d%%)\t%s\t%s\t%s\t%.0f%%\t%s\t%s\t%s\n", c.Endpoint, c.Strategy,
+			roundPct(c.Quality), roundPct(c.QualityCI[0]), roundPct(c.QualityCI[1]), msOrNA(c.FirstAnswerP95Ms, c.LatencyRequests), msOrNA(c.TotalP95Ms, c.LatencyRequests),
 			usdOrNA(c.MonthlyUSD), c.ErrorRate*100, c.VsBest, pFmt(c.PValue), fails)
 	}
 	tw.Flush()
@@ -210,3 +211,5 @@ func pFmt(p float64) string {
 	}
 	return fmt.Sprintf("%.3f", p)
 }
+
+func roundPct(x float64) int { return int(math.Round(x * 100)) }

@@ -69,6 +69,7 @@ var messages = map[string][2]string{ // key → {en, pt-BR}
 	"axis.monthly":     {"Monthly cost at your volume (USD)", "Custo mensal no seu volume (USD)"},
 	"chart.bar":        {"quality bar", "mínimo de qualidade"},
 	"chart.cap":        {"budget", "orçamento"},
+	"chart.cap_off":    {"budget %s: further right →", "orçamento %s: mais à direita →"},
 	"chart.frontier":   {"best value (Pareto)", "melhor custo-benefício (Pareto)"},
 	"sec.outputs":      {"Outputs side by side", "Respostas lado a lado"},
 	"sec.next":         {"Next steps", "Próximos passos"},

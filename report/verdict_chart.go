@@ -38,8 +38,11 @@ func (p *plotter) verdictChart() func() chart.Chart {
 	if len(cs) == 0 {
 		return nil
 	}
-	if v.Criteria.MaxMonthlyUSD != nil {
-		maxX = math.Max(maxX, *v.Criteria.MaxMonthlyUSD)
+	// The budget line widens the axis only when it is near the points;
+	// far beyond them it would squeeze every point against the left edge,
+	// so it is named at the right edge instead.
+	if m := v.Criteria.MaxMonthlyUSD; m != nil && *m <= math.Max(maxX, 1e-9)*1.5 {
+		maxX = math.Max(maxX, *m)
 	}
 	return func() chart.Chart {
 		var items []legendItem
@@ -104,7 +107,14 @@ func (s verdictSeries) Render(r chart.Renderer, cb chart.Box, xr, yr chart.Range
 		line(cb.Left, Y(*q*100), cb.Right, Y(*q*100), dash)
 	}
 	if m := s.v.Criteria.MaxMonthlyUSD; m != nil {
-		line(X(*m), cb.Top, X(*m), cb.Bottom, dash)
+		if x := X(*m); x <= cb.Right {
+			line(x, cb.Top, x, cb.Bottom, dash)
+		} else {
+			t := msg(s.p.lang, "chart.cap_off", usd(s.p.lang, *m))
+			st := chart.Style{Font: fontReg, FontSize: valueSize, FontColor: criteriaColor}
+			w := s.p.textWidth(fontReg, valueSize, t)
+			chart.Draw.Text(r, t, cb.Right-w-int(4*k), cb.Top+s.p.px(valueSize)+int(4*k), st)
+		}
 	}
 	// The Pareto frontier: sorted by cost, each point better than every
 	// cheaper one.
@@ -151,7 +161,10 @@ func (s verdictSeries) Render(r chart.Renderer, cb chart.Box, xr, yr chart.Range
 			strategies = append(strategies, c.Strategy)
 			shape = len(strategies) - 1
 		}
-		label := strategyLabel(c.Strategy) + " " + pct(s.p.lang, c.Quality)
+		label := c.Endpoint + " " + pct(s.p.lang, c.Quality)
+		if len(strategiesOf(s.cs)) > 1 {
+			label = c.Endpoint + " · " + strategyLabel(c.Strategy) + " " + pct(s.p.lang, c.Quality)
+		}
 		if s.v.Pick != nil && s.v.Pick.Endpoint == c.Endpoint && s.v.Pick.Strategy == c.Strategy {
 			label = "★ " + label
 		}
@@ -163,4 +176,12 @@ func (s verdictSeries) Render(r chart.Renderer, cb chart.Box, xr, yr chart.Range
 	}
 	_ = rad
 	ps.Render(r, cb, xr, yr, chart.Style{})
+}
+
+func strategiesOf(cs []verdict.Candidate) map[string]bool {
+	out := map[string]bool{}
+	for _, c := range cs {
+		out[c.Strategy] = true
+	}
+	return out
 }
