@@ -451,3 +451,91 @@ func TestConnectScreenshots(t *testing.T) {
 		})
 	}
 }
+
+// A local Ollama without the shortlisted open model offers to download it:
+// the pull streams its progress into a bar, and once done the model is found
+// and the candidate runs there. Cancel stops a download.
+func TestOllamaPullFromCandidate(t *testing.T) {
+	noKeyring(t)
+	h := newHarness(t, "en")
+	const id, tag = "llama-3.1-8b-instruct", "llama3.1:8b"
+	if _, ok := h.a.engine.Model(id); !ok {
+		t.Fatalf("the catalog has no %s", id)
+	}
+	var mu sync.Mutex
+	have := []string{"qwen2.5:7b"}
+	block := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		switch r.URL.Path {
+		case "/v1/models":
+			mu.Lock()
+			defer mu.Unlock()
+			var b strings.Builder
+			b.WriteString(`{"object":"list","data":[`)
+			for i, m := range have {
+				if i > 0 {
+					b.WriteString(",")
+				}
+				fmt.Fprintf(&b, `{"id":%q}`, m)
+			}
+			b.WriteString("]}")
+			fmt.Fprint(w, b.String())
+		case "/api/pull":
+			if strings.Contains(string(body), `"slow"`) {
+				fmt.Fprintln(w, `{"status":"downloading","total":100,"completed":1}`)
+				w.(http.Flusher).Flush()
+				select {
+				case <-block:
+				case <-r.Context().Done():
+				}
+				return
+			}
+			fmt.Fprintln(w, `{"status":"pulling manifest"}`)
+			fmt.Fprintln(w, `{"status":"downloading","total":4920000000,"completed":4920000000}`)
+			mu.Lock()
+			have = append(have, tag)
+			mu.Unlock()
+			fmt.Fprintln(w, `{"status":"success"}`)
+		}
+	}))
+	defer srv.Close()
+	defer close(block)
+	h.a.detect = func(ctx context.Context) []localServer { return livetest.DetectPorts(ctx, []livetest.LocalPort{{Name: "Ollama", Port: port(srv.URL)}}) }
+	h.a.candidates = []advisor.Endpoint{{Name: id, Kind: advisor.KindCompatible, Model: id, CatalogID: id}}
+	h.a.show(screenLiveTest)
+	l := h.a.live
+	h.waitFor("detected Ollama", func() bool { return len(l.detectedSrv) == 1 })
+	h.settle()
+	if len(l.pullBtns) != 1 || l.pullBtns[0].Text != lang.L("connect.pull", map[string]any{"Tag": tag}) {
+		t.Fatalf("download buttons %d (%v)", len(l.pullBtns), h.a.conns.mapped[id])
+	}
+
+	// Cancel stops a download that is under way.
+	l.openPull(h.a.conns.local[0].BaseURL, "slow")
+	p := l.pull
+	h.waitFor("progress", func() bool { return p.bar.Value > 0 })
+	test.Tap(p.cancel)
+	h.waitFor("cancelled", func() bool { return p.done })
+	if p.status.Text != lang.L("connect.pull.cancelled") {
+		t.Errorf("after Cancel: %q", p.status.Text)
+	}
+	p.dlg.Hide()
+
+	test.Tap(l.pullBtns[0])
+	p = l.pull
+	h.waitFor("download", func() bool { return p.done })
+	if p.err != nil {
+		t.Fatal(p.err)
+	}
+	h.waitFor("candidate on Ollama", func() bool { return !livetest.NeedsConnection(h.a.candidates[0]) })
+	if ep := h.a.candidates[0]; ep.Model != tag || ep.BaseURL != h.a.conns.local[0].BaseURL || ep.CatalogID != id {
+		t.Errorf("candidate after the download: %+v", ep)
+	}
+}
+
+func port(u string) int {
+	var p int
+	fmt.Sscanf(u[strings.LastIndex(u, ":")+1:], "%d", &p)
+	return p
+}

@@ -142,20 +142,7 @@ func SaveConnections(path string, cs []Connection) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".connections-*.json")
-	if err != nil {
-		return fmt.Errorf("save connections: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	_ = tmp.Chmod(0o600)
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save connections: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("save connections: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := writePrivateFile(path, b); err != nil {
 		return fmt.Errorf("save connections: %w", err)
 	}
 	return nil
@@ -299,7 +286,18 @@ func problemOf(ce *CallError, c Connection) Check {
 // ("-instruct", "-versatile", ":latest"), dropped before ids are compared.
 var noise = map[string]bool{"instruct": true, "it": true, "chat": true, "turbo": true, "versatile": true, "instant": true, "latest": true, "hf": true, "fp8": true, "tput": true}
 
-var dateTag = regexp.MustCompile(`^\d{6,8}$`)
+// isDateTag reports a version date in an id ("20251001", "2507").
+func isDateTag(p string) bool {
+	if len(p) < 4 || len(p) > 8 {
+		return false
+	}
+	for _, r := range p {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return len(p) >= 6 || p[0] == '2' // 2507: July 2025, as Qwen writes it
+}
 
 // modelKey reduces a model id to what identifies the model: the part after
 // the last "/", lower case, without variant words, dates or separators, so
@@ -313,7 +311,7 @@ func modelKey(id string) string {
 	parts := strings.FieldsFunc(id, func(r rune) bool { return r == '-' || r == '_' || r == '.' || r == ':' || r == ' ' })
 	var b strings.Builder
 	for _, p := range parts {
-		if noise[p] || dateTag.MatchString(p) {
+		if noise[p] || isDateTag(p) {
 			continue
 		}
 		b.WriteString(p)

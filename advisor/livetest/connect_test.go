@@ -115,7 +115,7 @@ cases: [{input: hi, expected: hi}]
 // providerServer speaks a provider's OpenAI-compatible wire format: /models
 // and a streamed chat completion, accepting only the key "good-key"; the
 // chat answers with status and body when status is not 200.
-func providerServer(t *testing.T, models []string, status int, body string) (*httptest.Server, *atomic.Int32) {
+func providerServer(t testing.TB, models []string, status int, body string) (*httptest.Server, *atomic.Int32) {
 	t.Helper()
 	var chats atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -285,7 +285,13 @@ func writeKeyFile(keys map[string]string) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".keys-*.json")
+	return writePrivateFile(path, b)
+}
+
+// writePrivateFile replaces path atomically with b: a temporary file in the
+// same folder, created 0600, renamed over it.
+func writePrivateFile(path string, b []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*")
 	if err != nil {
 		return err
 	}
