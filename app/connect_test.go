@@ -539,3 +539,48 @@ func port(u string) int {
 	fmt.Sscanf(u[strings.LastIndex(u, ":")+1:], "%d", &p)
 	return p
 }
+
+// The catalog's Try it runs a model on the provider that serves it once
+// that provider is connected, with the connection's key; before, it offers
+// Connect.
+func TestCatalogTryUsesTheConnection(t *testing.T) {
+	noKeyring(t)
+	const key = "gsk-try-it-key"
+	h := newHarness(t, "en")
+	fake := newFakeProvider(t, key)
+	fake.models = []string{"llama-3.1-8b-instant"}
+	h.a.show(screenCatalog)
+	c := h.a.catalog
+	c.name.SetText("llama-3.1-8b-instant")
+	idx := -1
+	for i, m := range c.models {
+		if m.ProviderID == "groq" {
+			idx = i
+		}
+	}
+	if idx < 0 {
+		t.Fatalf("no Groq entry for llama-3.1-8b-instant among %d models", len(c.models))
+	}
+	c.list.Select(idx)
+	if c.tryConnect == nil || c.tryProvider != "" {
+		t.Fatalf("an unconnected model offers no Connect (provider %q)", c.tryProvider)
+	}
+	pointProvider(h, "groq", fake.srv.URL+"/v1")
+	test.Tap(c.tryConnect)
+	d := h.a.connect
+	if d.selected() != "groq" {
+		t.Fatalf("Connect chose %q", d.selected())
+	}
+	test.Type(d.key, key)
+	test.Tap(d.check)
+	h.waitFor("connected", func() bool { return d.connected != nil })
+	h.settle()
+	if c.tryProvider != "groq" || c.tryURL.Text != fake.srv.URL+"/v1" || c.tryModel.Text != "llama-3.1-8b-instant" {
+		t.Fatalf("Try it after connecting: provider %q, URL %q, model %q", c.tryProvider, c.tryURL.Text, c.tryModel.Text)
+	}
+	test.Tap(c.trySend)
+	h.waitFor("answer", func() bool { return !c.trySend.Disabled() && c.tryAnswer.Text != lang.L("catalog.try.waiting") })
+	if c.tryAnswer.Text != "Paris" {
+		t.Errorf("Try it answered %q", c.tryAnswer.Text)
+	}
+}
