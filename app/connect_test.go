@@ -501,7 +501,9 @@ func TestOllamaPullFromCandidate(t *testing.T) {
 	}))
 	defer srv.Close()
 	defer close(block)
-	h.a.detect = func(ctx context.Context) []localServer { return livetest.DetectPorts(ctx, []livetest.LocalPort{{Name: "Ollama", Port: port(srv.URL)}}) }
+	h.a.detect = func(ctx context.Context) []localServer {
+		return livetest.DetectPorts(ctx, []livetest.LocalPort{{Name: "Ollama", Port: port(srv.URL)}})
+	}
 	h.a.candidates = []advisor.Endpoint{{Name: id, Kind: advisor.KindCompatible, Model: id, CatalogID: id}}
 	h.a.show(screenLiveTest)
 	l := h.a.live
