@@ -59,7 +59,11 @@ type doer struct{ client *http.Client }
 func (d doer) Do(req *http.Request) (*http.Response, error) {
 	pr, _ := req.Context().Value(probeKey{}).(*probe)
 	if pr == nil {
-		return d.client.Do(req)
+		resp, err := d.client.Do(req)
+		if err == nil {
+			boundBody(resp, strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream"))
+		}
+		return resp, err
 	}
 	trace := &httptrace.ClientTrace{
 		GotConn: func(info httptrace.GotConnInfo) {
@@ -82,7 +86,9 @@ func (d doer) Do(req *http.Request) (*http.Response, error) {
 	pr.mu.Lock()
 	pr.st.status, pr.st.header, pr.st.ctype = resp.StatusCode, resp.Header.Clone(), resp.Header.Get("Content-Type")
 	pr.mu.Unlock()
-	if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
+	stream := strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream")
+	boundBody(resp, stream)
+	if stream {
 		resp.Body = &sniffer{ReadCloser: resp.Body, pr: pr}
 	}
 	return resp, nil
@@ -174,7 +180,7 @@ func newClient(ep advisor.Endpoint, key string, hc *http.Client) *openai.Client 
 			cfg.BaseURL = strings.TrimRight(ep.BaseURL, "/")
 		}
 	}
-	cfg.HTTPClient = doer{client: hc}
+	cfg.HTTPClient = doer{client: noRedirects(hc)}
 	return openai.NewClientWithConfig(cfg)
 }
 

@@ -55,7 +55,9 @@ func (r *run) settle(ctx context.Context, er *endpointRunner, res *advisor.Resul
 	res.StartedAt, res.EndedAt = wallClock(t.wrote).UTC(), wallClock(t.ended).UTC()
 	if ce != nil {
 		res.ErrorClass, res.ErrorMessage = ce.Class, ce.Msg
-		er.brk.observe(res.ErrorClass, res.ErrorMessage)
+		if !ce.Local {
+			er.brk.observe(res.ErrorClass, res.ErrorMessage)
+		}
 		r.record(ctx, res)
 		return false
 	}
@@ -225,7 +227,9 @@ func (r *run) index(ctx context.Context, er *endpointRunner, set int) *corpusInd
 			ix.ended = e.ended
 			if ce != nil {
 				ix.class, ix.msg = ce.Class, ce.Msg
-				er.brk.observe(ix.class, ix.msg)
+				if !ce.Local {
+					er.brk.observe(ix.class, ix.msg)
+				}
 				return
 			}
 			er.brk.observe("", "")

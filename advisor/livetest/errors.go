@@ -29,6 +29,9 @@ type CallError struct {
 	Status     int           // HTTP status, 0 when there was no response
 	RetryAfter time.Duration // from a Retry-After header, 0 when absent
 	notSent    bool          // the request never reached the server: safe to send again
+	// Local is a failure of this computer (out of open files), not of the
+	// server: retried after a wait, and never counted against the endpoint.
+	Local bool
 }
 
 func (e *CallError) Error() string { return e.Msg }
@@ -43,6 +46,18 @@ func classify(ctx, actx context.Context, err error, pr probeState, timeout time.
 	}
 	if ctx.Err() != nil {
 		return &CallError{Class: advisor.ErrCancelled, Msg: "cancelled"}
+	}
+	var re *redirectError
+	if errors.As(err, &re) {
+		return &CallError{Class: advisor.ErrNotFound, Msg: re.Error()}
+	}
+	if isLocalLimit(err) {
+		return &CallError{Class: advisor.ErrConnection, Local: true,
+			Msg: "this computer ran out of open files (too many connections at once; lower the concurrency or raise the limit with ulimit -n); the server was not at fault"}
+	}
+	var tl *errTooLarge
+	if errors.As(err, &tl) {
+		return &CallError{Class: advisor.ErrBadResponse, Msg: "the answer is too large: " + tl.Error(), Status: pr.status}
 	}
 	if isDial(err) && actx.Err() == nil {
 		return &CallError{Class: advisor.ErrConnection, Msg: "could not connect to the server: " + netReason(err)}
@@ -92,6 +107,14 @@ func classify(ctx, actx context.Context, err error, pr probeState, timeout time.
 		// closes after every stream while advertising keep-alive) fails with
 		// EOF or a reset before any response: the request was never served,
 		// so sending it again is safe.
+		// Go reports a kept-alive connection the server closed just as it
+		// was reused as "server closed idle connection" and, for a POST,
+		// does not resend it itself; nothing reached the server.
+		if strings.Contains(err.Error(), "server closed idle connection") {
+			ce.notSent = true
+			ce.Msg = "the server closed a kept-alive connection before the request reached it"
+			return ce
+		}
 		if pr.reused && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)) {
 			ce.notSent = true
 			ce.Msg = "the server closed a kept-alive connection before answering: " + netReason(err)
@@ -275,6 +298,9 @@ func (rp retryPolicy) call(ctx context.Context, timeout time.Duration, f func(ac
 			return attempt, ce
 		case ce.notSent && safe < rp.MaxSafe:
 			safe++
+		case ce.Local && rate < rp.Max:
+			wait = rp.backoff(rate, ce)
+			rate++
 		case retryableStatus(ce.Status) && ce.Class != advisor.ErrContextLength && rate < rp.Max:
 			wait = rp.backoff(rate, ce)
 			rate++
@@ -290,8 +316,10 @@ func (rp retryPolicy) call(ctx context.Context, timeout time.Duration, f func(ac
 	}
 }
 
+// retryableStatus: 429, and 500, 502, 503 and 504, which OpenAI documents
+// as worth retrying after a wait.
 func retryableStatus(s int) bool {
-	return s == http.StatusTooManyRequests || s == http.StatusServiceUnavailable || s == http.StatusBadGateway || s == http.StatusGatewayTimeout
+	return s == http.StatusTooManyRequests || s == http.StatusInternalServerError || s == http.StatusServiceUnavailable || s == http.StatusBadGateway || s == http.StatusGatewayTimeout
 }
 
 // scrub hides an API key that a server echoed in its error message.

@@ -39,7 +39,7 @@ func (r *run) doImage(ctx context.Context, er *endpointRunner, set advisor.CaseS
 	})
 	var img []byte
 	if ce == nil {
-		img, ce = imageBytes(ctx, r.opt.httpClient(), resp)
+		img, ce = imageBytes(ctx, r.opt.httpClient(), resp, er.ep)
 	}
 	if !r.settle(ctx, er, res, t, ce) {
 		return
@@ -84,7 +84,7 @@ func wantsResponseFormat(model string) bool {
 }
 
 // imageBytes decodes the first image of a response, or fetches it from its URL.
-func imageBytes(ctx context.Context, hc *http.Client, resp openai.ImageResponse) ([]byte, *CallError) {
+func imageBytes(ctx context.Context, hc *http.Client, resp openai.ImageResponse, ep advisor.Endpoint) ([]byte, *CallError) {
 	if len(resp.Data) == 0 {
 		return nil, &CallError{Class: advisor.ErrBadResponse, Msg: "the server's answer has no image"}
 	}
@@ -97,6 +97,18 @@ func imageBytes(ctx context.Context, hc *http.Client, resp openai.ImageResponse)
 		}
 		return b, nil
 	case d.URL != "":
+		if err := imageURLAllowed(d.URL, ep); err != nil {
+			return nil, &CallError{Class: advisor.ErrBadResponse, Msg: err.Error()}
+		}
+		// A redirect may only lead to https (never back to plain http).
+		c := *hc
+		c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+			if req.URL.Scheme != "https" || len(via) > 5 {
+				return fmt.Errorf("the image download was redirected to %s; only https is followed", req.URL.Redacted())
+			}
+			return nil
+		}
+		hc = &c
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, d.URL, nil)
 		if err != nil {
 			return nil, &CallError{Class: advisor.ErrBadResponse, Msg: "the server's image URL is not valid: " + err.Error()}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/llm-advisor/llm-advisor/advisor"
 	"github.com/llm-advisor/llm-advisor/internal/redact"
+	"github.com/llm-advisor/llm-advisor/internal/safefile"
 	"gopkg.in/yaml.v3"
 )
 
@@ -33,6 +35,18 @@ const (
 const (
 	MaxAudioBytes = 25 << 20
 	MaxImageBytes = 20 << 20
+)
+
+// Bounds of a plan, so that no plan can exhaust memory before anything is
+// sent: the file, what it expands to (YAML aliases), the repeats, the
+// request timeout and the number of requests in all.
+const (
+	MaxPlanBytes     = 16 << 20
+	MaxPlanExpanded  = 64 << 20
+	MaxRepeats       = 1000
+	MaxRequests      = 200_000
+	MaxTimeoutSecond = 24 * 60 * 60
+	MaxMaxTokens     = 1 << 20
 )
 
 // File formats a case may send, by file name extension.
@@ -67,7 +81,7 @@ func (e *PlanError) Error() string {
 // validates it. A relative documents folder is taken relative to the plan
 // file and made absolute, so a stored plan still works from anywhere.
 func LoadPlan(path string) (advisor.Plan, error) {
-	b, err := os.ReadFile(path)
+	b, err := safefile.Read(path, MaxPlanBytes)
 	if err != nil {
 		return advisor.Plan{}, fmt.Errorf("read plan: %w", err)
 	}
@@ -112,6 +126,14 @@ func decodePlan(b []byte, name string) (advisor.Plan, error) {
 	if strings.EqualFold(filepath.Ext(name), ".json") || trimmed[0] == '{' {
 		dec := json.NewDecoder(bytes.NewReader(trimmed))
 		dec.DisallowUnknownFields()
+		var top map[string]json.RawMessage
+		if json.Unmarshal(trimmed, &top) == nil {
+			for _, k := range zeroFields {
+				if v, ok := top[k]; ok && strings.TrimSpace(string(v)) == "0" {
+					return p, zeroError(k)
+				}
+			}
+		}
 		if err := dec.Decode(&p); err != nil {
 			if m := jsonUnknown.FindStringSubmatch(err.Error()); m != nil {
 				return p, &PlanError{Field: m[1], Msg: "unknown field; see the plan format in the contract (name, endpoints, strategies, few_shot, documents, cases, ...)"}
@@ -119,6 +141,18 @@ func decodePlan(b []byte, name string) (advisor.Plan, error) {
 			return p, &PlanError{Msg: fmt.Sprintf("%s is not valid JSON: %v", displayName(name), err)}
 		}
 		return p, nil
+	}
+	// Measure what the YAML expands to before building it: a small file of
+	// aliases to one long string can stand for gigabytes.
+	var doc yaml.Node
+	if err := yaml.Unmarshal(trimmed, &doc); err != nil {
+		return p, &PlanError{Msg: fmt.Sprintf("%s is not valid YAML: %v", displayName(name), err)}
+	}
+	if n := expandedSize(&doc, map[*yaml.Node]int64{}, 0); n > MaxPlanExpanded {
+		return p, &PlanError{Msg: fmt.Sprintf("%s expands to more than %s (YAML aliases repeat its text); a plan needs far less", displayName(name), safefile.Size(MaxPlanExpanded))}
+	}
+	if err := explicitZeros(&doc); err != nil {
+		return p, err
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(trimmed))
 	dec.KnownFields(true)
@@ -129,6 +163,56 @@ func decodePlan(b []byte, name string) (advisor.Plan, error) {
 		return p, &PlanError{Msg: fmt.Sprintf("%s is not valid YAML: %v", displayName(name), err)}
 	}
 	return p, nil
+}
+
+// expandedSize is the bytes of text a YAML node stands for with every alias
+// expanded, counted without expanding anything; it stops counting past
+// MaxPlanExpanded.
+func expandedSize(n *yaml.Node, memo map[*yaml.Node]int64, depth int) int64 {
+	if n == nil {
+		return 0
+	}
+	if v, ok := memo[n]; ok {
+		return v
+	}
+	if depth > 10_000 {
+		return MaxPlanExpanded + 1
+	}
+	memo[n] = 0 // a cycle counts nothing more
+	size := int64(len(n.Value)) + 1
+	if n.Kind == yaml.AliasNode {
+		size += expandedSize(n.Alias, memo, depth+1)
+	}
+	for _, c := range n.Content {
+		size += expandedSize(c, memo, depth+1)
+		if size > MaxPlanExpanded {
+			break
+		}
+	}
+	memo[n] = size
+	return size
+}
+
+// zeroFields are the plan's numbers for which 0 is not "use the default"
+// but a mistake, when written out.
+var zeroFields = []string{"repeats", "concurrency", "max_tokens", "timeout_seconds"}
+
+func zeroError(field string) error {
+	return &PlanError{Field: field, Msg: "0 is not allowed; leave the field out for the default, or give 1 or more"}
+}
+
+// explicitZeros refuses a top-level zeroField written as 0.
+func explicitZeros(doc *yaml.Node) error {
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil
+	}
+	m := doc.Content[0].Content
+	for i := 0; i+1 < len(m); i += 2 {
+		if contains(zeroFields, m[i].Value) && m[i+1].Kind == yaml.ScalarNode && strings.TrimSpace(m[i+1].Value) == "0" {
+			return zeroError(m[i].Value)
+		}
+	}
+	return nil
 }
 
 // resolvePaths makes the plan's folders and the cases' image and audio
@@ -191,16 +275,18 @@ func yamlTypeName(t string) string {
 // provider's kind, base URL and key variable, see ResolveEndpoint). A case with an expected answer and no checks
 // gets the contains check.
 func Defaults(p *advisor.Plan) {
-	if p.Concurrency <= 0 {
+	// Only a missing value (0) gets the default; a negative one is left for
+	// ValidatePlan to name.
+	if p.Concurrency == 0 {
 		p.Concurrency = DefaultConcurrency
 	}
-	if p.Repeats <= 0 {
+	if p.Repeats == 0 {
 		p.Repeats = DefaultRepeats
 	}
-	if p.MaxTokens <= 0 {
+	if p.MaxTokens == 0 {
 		p.MaxTokens = DefaultMaxTokens
 	}
-	if p.TimeoutSeconds <= 0 {
+	if p.TimeoutSeconds == 0 {
 		p.TimeoutSeconds = DefaultTimeoutSeconds
 	}
 	if p.TopK <= 0 {
@@ -366,8 +452,20 @@ func ValidatePlan(p advisor.Plan) error {
 	if p.Judge != nil {
 		validateEndpoint("judge", *p.Judge, bad)
 	}
-	if p.Concurrency > 1024 {
-		bad("concurrency", "%d is too many; allowed: 1 to 1024", p.Concurrency)
+	if p.Concurrency > 1024 || p.Concurrency < 0 {
+		bad("concurrency", "%d is not allowed; allowed: 1 to 1024", p.Concurrency)
+	}
+	if p.Repeats < 0 || p.Repeats > MaxRepeats {
+		bad("repeats", "%d is not allowed; allowed: 1 to %d", p.Repeats, MaxRepeats)
+	}
+	if p.MaxTokens < 0 || p.MaxTokens > MaxMaxTokens {
+		bad("max_tokens", "%d is not allowed; allowed: 1 to %d", p.MaxTokens, MaxMaxTokens)
+	}
+	if p.TimeoutSeconds < 0 || p.TimeoutSeconds > MaxTimeoutSecond {
+		bad("timeout_seconds", "%d is not allowed; allowed: 1 to %d (a day)", p.TimeoutSeconds, MaxTimeoutSecond)
+	}
+	if n := RequestCount(p); n > MaxRequests {
+		bad("repeats", "the plan makes %d requests (cases × strategies × endpoints × repeats); at most %d are allowed in one run — split it or lower repeats", n, MaxRequests)
 	}
 	if p.Temperature < 0 || p.Temperature > 2 {
 		bad("temperature", "%v is not allowed; allowed: 0 to 2", p.Temperature)
@@ -613,6 +711,10 @@ func validateEndpoint(f string, ep advisor.Endpoint, bad func(field, format stri
 	}
 	if ep.BaseURL != "" && !strings.HasPrefix(ep.BaseURL, "http://") && !strings.HasPrefix(ep.BaseURL, "https://") {
 		bad(f+".base_url", "%q is not allowed; allowed: an http:// or https:// URL", ep.BaseURL)
+	} else if ep.BaseURL != "" {
+		if u, err := url.Parse(ep.BaseURL); err != nil || u.Host == "" {
+			bad(f+".base_url", "%q is not a valid URL; write it like http://127.0.0.1:11434/v1", ep.BaseURL)
+		}
 	}
 	if ep.PriceInPer1M != nil && *ep.PriceInPer1M < 0 {
 		bad(f+".price_in_per_1m", "%v is not allowed; allowed: 0 or more", *ep.PriceInPer1M)
@@ -641,6 +743,30 @@ func contains(xs []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// RequestCount is len(Cells(p)) without building the cells (a plan's size
+// is checked before anything that large is allocated); it saturates rather
+// than overflows.
+func RequestCount(p advisor.Plan) int64 {
+	repeats := int64(max(p.Repeats, 1))
+	strategies := int64(max(len(p.Strategies), 1))
+	var per, index int64
+	for _, s := range p.Sets() {
+		eps, cases := int64(len(s.Endpoints)), int64(len(s.Cases))
+		if s.Kind == advisor.CaseKindEmbedding && cases > 0 {
+			index += eps
+		}
+		sts := strategies
+		if s.Kind != "" && s.Kind != advisor.CaseKindChat {
+			sts = 1
+		}
+		per += cases * sts * eps
+	}
+	if per > 0 && repeats > (1<<62)/per {
+		return 1 << 62
+	}
+	return index + per*repeats
 }
 
 // Cells lists every request of a plan in the order the runner hands them out:

@@ -205,6 +205,10 @@ func Run(ctx context.Context, p advisor.Plan, runID int64, opt Options) (Progres
 	if opt.Sink == nil {
 		return Progress{}, errors.New("live test: no result sink")
 	}
+	if room, limit, ok := fdRoom(); ok && p.Concurrency > room {
+		opt.note("concurrency lowered from %d to %d: this system lets the program open only %d files at once (ulimit -n), and each request needs one; raise the limit to run faster", p.Concurrency, room, limit)
+		p.Concurrency = room
+	}
 	cells := Cells(p)
 	var pending []advisor.Cell
 	for _, c := range cells {
@@ -565,7 +569,9 @@ func (r *run) do(ctx context.Context, er *endpointRunner, c advisor.Cell) {
 	res.Output = a.Output
 	if ce != nil {
 		res.ErrorClass, res.ErrorMessage = ce.Class, ce.Msg
-		er.brk.observe(res.ErrorClass, res.ErrorMessage)
+		if !ce.Local {
+			er.brk.observe(res.ErrorClass, res.ErrorMessage)
+		}
 		r.record(ctx, &res)
 		return
 	}

@@ -330,7 +330,7 @@ func TestFaultsAreClassifiedAndTheRunGoesOn(t *testing.T) {
 						t.Errorf("waited %v, want Retry-After's 7s", w)
 					}
 				}
-			case "429 without Retry-After", "503":
+			case "429 without Retry-After", "503", "500":
 				if hits.Load() != 5 {
 					t.Errorf("%d requests, want 5 (4 retries)", hits.Load())
 				}
@@ -339,7 +339,7 @@ func TestFaultsAreClassifiedAndTheRunGoesOn(t *testing.T) {
 						t.Errorf("wait %d is %v, want exponential backoff with jitter in [%v, %v]", i, w, hi/2, hi)
 					}
 				}
-			case "500", "401", "404 model", "context length 400":
+			case "401", "404 model", "context length 400":
 				if hits.Load() != 1 {
 					t.Errorf("%d requests, want 1: %s is not retried", hits.Load(), tt.name)
 				}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
 	openai "github.com/sashabaranov/go-openai"
@@ -102,6 +103,9 @@ func streamOnce(ctx context.Context, c *openai.Client, req openai.ChatCompletion
 				first = time.Now()
 			}
 			out.WriteString(ch.Delta.Content)
+			if out.Len() > MaxAnswerBytes {
+				return tooLong(&a, out.String(), pr), answerTooLong()
+			}
 			if ch.FinishReason != "" {
 				a.Finish = string(ch.FinishReason)
 			}
@@ -143,6 +147,25 @@ func streamOnce(ctx context.Context, c *openai.Client, req openai.ChatCompletion
 		return a, &CallError{Class: advisor.ErrBadResponse, Status: snap.status, Msg: "the stream ended before the answer was finished"}
 	}
 	return a, nil
+}
+
+// answerTooLong ends a stream whose answer passed MaxAnswerBytes.
+func answerTooLong() *CallError {
+	return &CallError{Class: advisor.ErrBadResponse,
+		Msg: fmt.Sprintf("the answer was longer than %d KB (does the server ignore max_tokens?); its beginning is kept, the rest was not read", MaxAnswerBytes>>10)}
+}
+
+// tooLong keeps the first MaxAnswerBytes of an answer cut short.
+func tooLong(a *answer, out string, pr *probe) answer {
+	if len(out) > MaxAnswerBytes {
+		out = out[:MaxAnswerBytes]
+		for len(out) > 0 && !utf8.ValidString(out) {
+			out = out[:len(out)-1]
+		}
+	}
+	a.Output = out
+	a.Wrote = pr.snapshot().wrote
+	return *a
 }
 
 func fmtCode(c any) string {
