@@ -33,7 +33,9 @@ const (
 // errTooLarge is what a bounded body returns past its limit.
 type errTooLarge struct{ what string }
 
-func (e *errTooLarge) Error() string { return "the server sent more than " + e.what + "; the rest was not read" }
+func (e *errTooLarge) Error() string {
+	return "the server sent more than " + e.what + "; the rest was not read"
+}
 
 // boundBody limits a response body by its kind: an error body is cut
 // quietly (its beginning says enough), any other body fails past its limit.
