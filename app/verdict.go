@@ -90,7 +90,7 @@ func (f *criteriaForm) set(a *advisor.Acceptance) {
 	f.local.SetChecked(a.LocalOnly != nil && *a.LocalOnly)
 	var lines []string
 	for _, s := range a.Sources {
-		lines = append(lines, lang.L("verdict.form.source", map[string]any{"Field": lang.L("verdict.field." + s.Field), "Answer": s.Answer, "Why": s.WhyIn(f.lc)}))
+		lines = append(lines, lang.L("verdict.form.source", map[string]any{"Field": lang.L("verdict.field." + s.Field), "Answer": answerWords(s.Answer), "Why": s.WhyIn(f.lc)}))
 	}
 	f.sources.SetText(strings.Join(lines, "\n"))
 	if len(lines) == 0 {
@@ -458,3 +458,13 @@ func (l *liveTestScreen) updateEstimate() {
 // pct100 is a share as a whole percentage, rounded half up as the
 // verdict's sentences and the report round it.
 func pct100(x float64) string { return strconv.Itoa(int(math.Round(x*100))) + "%" }
+
+// answerWords writes a source's "key=value" as the question's short label and
+// the answer's label: "Cost of a mistake — It costs money or customers".
+func answerWords(kv string) string {
+	k, v, ok := strings.Cut(kv, "=")
+	if !ok {
+		return kv
+	}
+	return labelOr("q."+k+".short", k) + " — " + labelOr("v."+k+"."+v, v)
+}

@@ -187,7 +187,7 @@ func buildView(in Input) (*view, error) {
 	rows := advisor.Summarize(in.Results)
 	if in.Run != nil {
 		v.Run = buildRun(in, lang, lbl, rows, red)
-		v.Verdict = buildVerdict(in, lang, red)
+		v.Verdict = buildVerdict(in, lang, lbl, red)
 	} else {
 		v.NoRun = msg(lang, "no_run")
 	}

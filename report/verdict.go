@@ -48,7 +48,7 @@ func verdictFor(in Input) *verdict.Verdict {
 	return &v
 }
 
-func buildVerdict(in Input, lang string, red *redactor) *verdictView {
+func buildVerdict(in Input, lang string, lbl func(key, raw string) string, red *redactor) *verdictView {
 	v := verdictFor(in)
 	if v == nil || len(v.Candidates) == 0 {
 		return nil
@@ -76,7 +76,7 @@ func buildVerdict(in Input, lang string, red *redactor) *verdictView {
 				if s.Source != "" {
 					t += " (" + s.Source + ")"
 				}
-				return s.Answer + ": " + t
+				return answerLabel(s.Answer, lbl) + ": " + t
 			}
 		}
 		return msg(lang, "verdict.src.plan")
@@ -206,4 +206,14 @@ func mdVerdict(b *bytes.Buffer, v *view, vc *Chart, images map[string]string) {
 		fmt.Fprintf(b, "_%s_\n\n", mdText(n))
 	}
 	fmt.Fprintf(b, "_%s_\n\n", mdText(vv.Method))
+}
+
+// answerLabel writes a source's "key=value" in words: "Cost of a mistake:
+// It costs money or customers".
+func answerLabel(kv string, lbl func(key, raw string) string) string {
+	k, v, ok := strings.Cut(kv, "=")
+	if !ok || lbl == nil {
+		return kv
+	}
+	return lbl("q."+k+".short", k) + " — " + lbl("v."+k+"."+v, v)
 }

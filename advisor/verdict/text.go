@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/llm-advisor/llm-advisor/locale"
 )
 
 // texts are the verdict's sentences: key → {en, pt-BR}. Arguments are
@@ -122,44 +124,11 @@ func (p pointsOf) in(w lang) string {
 // is known); sentence() uses in(w).
 func (p pointsOf) String() string { return p.in(lang{"en"}) }
 
-func fmtInt(w lang, n int) string {
-	s := strconv.Itoa(n)
-	sep := ","
-	if w.pt() {
-		sep = "."
-	}
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteString(sep)
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+func fmtInt(w lang, n int) string { return locale.For(w.lang).Int(n) }
 
-// money formats USD for the language: "$1,234.50" or "US$ 1.234,50".
-func money(w lang, usd float64) string {
-	dec := 2
-	if usd >= 1000 {
-		dec = 0
-	}
-	s := strconv.FormatFloat(usd, 'f', dec, 64)
-	whole, frac, _ := strings.Cut(s, ".")
-	n, _ := strconv.Atoi(whole)
-	if w.pt() {
-		out := "US$ " + fmtInt(w, n)
-		if frac != "" {
-			out += "," + frac
-		}
-		return out
-	}
-	out := "$" + fmtInt(w, n)
-	if frac != "" {
-		out += "." + frac
-	}
-	return out
-}
+// money formats USD for the language through the shared formatter:
+// "$1,234.50" or "US$ 1.234,50".
+func money(w lang, usd float64) string { return locale.For(w.lang).Money(usd) }
 
 // Money formats USD for a language, as the verdict's sentences do.
 func Money(language string, usd float64) string { return money(words(language), usd) }
