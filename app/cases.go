@@ -3,9 +3,7 @@ package app
 import (
 	"bufio"
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -45,90 +43,48 @@ func problem(line int, key string, args map[string]any) caseProblem {
 // need an "audio" file and the reference transcript as "expected", embedding
 // queries list their "relevant" document ids.
 func parseCasesOf(kind, name string, r io.Reader) ([]advisor.Case, []caseProblem, error) {
-	b, err := io.ReadAll(r)
+	p, err := importCases(kind, name, r)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read %s: %w", name, err)
+		return nil, nil, err
 	}
-	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
-	var cases []advisor.Case
-	var bad []caseProblem
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".jsonl", ".ndjson", ".json":
-		cases, bad = parseJSONLCases(kind, b)
-	case ".csv", ".tsv", ".txt":
-		cases, bad, err = parseCSVCases(kind, b, strings.EqualFold(filepath.Ext(name), ".tsv"))
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", name, err)
+	if p.table != nil {
+		if need := p.table.missing(kind); need != "" {
+			return nil, nil, fmt.Errorf("%s", lang.L("cases.err.no_column", map[string]any{"Need": need, "Found": strings.Join(p.table.header, ", "), "Names": strings.Join(caseFields, ", ")}))
 		}
-	default:
-		return nil, nil, fmt.Errorf("%s: unknown file type %q; allowed: .csv, .tsv, .jsonl", name, filepath.Ext(name))
 	}
-	if len(cases) > maxCases {
-		bad = append(bad, problem(0, "cases.bad.too_many", map[string]any{"Max": maxCases, "N": len(cases) - maxCases}))
-		cases = cases[:maxCases]
-	}
-	return cases, bad, nil
+	return p.cases, p.bad, nil
 }
 
-func parseCSVCases(kind string, b []byte, tab bool) ([]advisor.Case, []caseProblem, error) {
-	cr := csv.NewReader(bytes.NewReader(b))
-	cr.FieldsPerRecord = -1
-	if tab {
-		cr.Comma = '\t'
-	}
-	header, err := cr.Read()
-	if err != nil {
-		return nil, nil, fmt.Errorf("no header row: %w", err)
-	}
-	col := map[string]int{}
-	for i, h := range header {
-		col[strings.ToLower(strings.TrimSpace(h))] = i
-	}
-	need := "input"
-	if kind == advisor.CaseKindTranscription {
-		need = "audio"
-	}
-	if _, ok := col[need]; !ok {
-		return nil, nil, fmt.Errorf("the header row needs an %q column; found: %s", need, strings.Join(header, ", "))
-	}
-	get := func(rec []string, name string) string {
-		if i, ok := col[name]; ok && i < len(rec) {
-			return strings.TrimSpace(rec[i])
-		}
-		return ""
-	}
-	var cases []advisor.Case
-	var bad []caseProblem
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
+// importCases reads a cases file for the import preview: a CSV, TSV or
+// XLSX file as a table whose columns the user may map (its good cases and
+// bad rows under the mapping found from the headers), or a JSONL file.
+func importCases(kind, name string, r io.Reader) (*importPreview, error) {
+	p := &importPreview{file: name}
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".jsonl", ".ndjson", ".json":
+		b, err := io.ReadAll(io.LimitReader(r, maxImportBytes+1))
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				bad = append(bad, problem(pe.StartLine, "cases.bad.csv", map[string]any{"Detail": pe.Err.Error()}))
-				continue
-			}
-			return nil, nil, err
+			return nil, fmt.Errorf("%s", lang.L("cases.err.read", map[string]any{"File": filepath.Base(name), "Detail": err.Error()}))
 		}
-		line, _ := cr.FieldPos(0)
-		if len(rec) > len(header) {
-			bad = append(bad, problem(line, "cases.bad.columns", map[string]any{"N": len(rec), "Header": len(header)}))
-			continue
+		if len(b) > maxImportBytes {
+			return nil, fmt.Errorf("%s", lang.L("cases.err.too_big", map[string]any{"File": filepath.Base(name), "MB": maxImportBytes >> 20}))
 		}
-		c := advisor.Case{Input: get(rec, "input"), Expected: get(rec, "expected"), Pattern: get(rec, "pattern"),
-			Image: get(rec, "image"), Audio: get(rec, "audio"), Relevant: splitList(get(rec, "relevant"))}
-		if checks := get(rec, "checks"); checks != "" {
-			c.Checks = splitList(checks)
+		p.cases, p.bad = parseJSONLCases(kind, bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")))
+		if len(p.cases) > maxCases {
+			p.bad = append(p.bad, problem(0, "cases.bad.too_many", map[string]any{"Max": maxCases, "N": len(p.cases) - maxCases}))
+			p.cases = p.cases[:maxCases]
 		}
-		if p, bad1 := caseProblemOf(kind, c, line); bad1 {
-			bad = append(bad, p)
-			continue
+	case ".csv", ".tsv", ".txt", ".xlsx", ".xlsm":
+		t, err := readCaseTable(name, r)
+		if err != nil {
+			return nil, err
 		}
-		cases = append(cases, c)
+		p.table = t
+		p.remap(kind)
+	default:
+		return nil, fmt.Errorf("%s", lang.L("cases.err.type", map[string]any{"File": filepath.Base(name), "Ext": filepath.Ext(name)}))
 	}
-	return cases, bad, nil
+	return p, nil
 }
 
 func parseJSONLCases(kind string, b []byte) ([]advisor.Case, []caseProblem) {

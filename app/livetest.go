@@ -74,6 +74,8 @@ type liveTestScreen struct {
 	preview     *importPreview
 	previewAdd  *widget.Button
 	previewDlg  dialog.Dialog
+	previewBox  *fyne.Container           // the import preview's list, rebuilt when a column is remapped
+	previewCols map[string]*widget.Select // the import preview's column for each case field
 	editor      *endpointEditor
 	detectedSrv []localServer
 

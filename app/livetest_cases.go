@@ -43,6 +43,18 @@ type importPreview struct {
 	file  string
 	cases []advisor.Case
 	bad   []caseProblem
+	table *caseTable // CSV, TSV and XLSX: the rows, so the columns can be mapped again
+}
+
+// remap builds the cases and bad rows again from the table's column mapping.
+func (p *importPreview) remap(kind string) {
+	if p.table == nil {
+		return
+	}
+	p.cases, p.bad = p.table.cases(kind)
+	if need := p.table.missing(kind); need != "" {
+		p.cases = nil
+	}
 }
 
 // caseText is one case in a line, as its kind shows it.
@@ -205,7 +217,7 @@ func (l *liveTestScreen) editCase(i int) {
 }
 
 func (l *liveTestScreen) onImport() {
-	l.a.pickFile("err.import_cases", []string{".csv", ".tsv", ".jsonl", ".ndjson"}, l.importFile)
+	l.a.pickFile("err.import_cases", []string{".csv", ".tsv", ".txt", ".xlsx", ".jsonl", ".ndjson"}, l.importFile)
 }
 
 // importFile parses a cases file off the UI goroutine and shows a preview.
@@ -213,10 +225,9 @@ func (l *liveTestScreen) importFile(path string) {
 	kind := l.s.kind
 	l.a.goWork(func(ctx context.Context) {
 		f, err := os.Open(path)
-		var cases []advisor.Case
-		var bad []caseProblem
+		var p *importPreview
 		if err == nil {
-			cases, bad, err = parseCasesOf(kind, path, f)
+			p, err = importCases(kind, path, f)
 			f.Close()
 		}
 		l.a.ui(func() {
@@ -224,7 +235,7 @@ func (l *liveTestScreen) importFile(path string) {
 				l.a.showError(fail("err.import_cases", err))
 				return
 			}
-			l.showPreview(&importPreview{file: path, cases: cases, bad: bad})
+			l.showPreview(p)
 		})
 	})
 }
@@ -233,7 +244,104 @@ func (l *liveTestScreen) importFile(path string) {
 // "Add" keeps the good rows.
 func (l *liveTestScreen) showPreview(p *importPreview) {
 	l.preview = p
-	box := container.NewVBox(widget.NewLabelWithStyle(lang.L("live.import.good", map[string]any{"N": len(p.cases)}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	box := container.NewVBox()
+	l.previewBox = box
+	l.fillPreview(p)
+	l.previewAdd = widget.NewButtonWithIcon(lang.L("live.import.add", map[string]any{"N": len(p.cases)}), theme.ConfirmIcon(), nil)
+	l.previewAdd.Importance = widget.HighImportance
+	if len(p.cases) == 0 {
+		l.previewAdd.Disable()
+	}
+	var top fyne.CanvasObject = container.NewVBox()
+	if p.table != nil {
+		top = l.columnMapper(p)
+	}
+	cancel := widget.NewButton(lang.L("btn.cancel"), nil)
+	content := container.NewBorder(top, container.NewHBox(spacer(), cancel, l.previewAdd), nil, nil, container.NewVScroll(box))
+	d := dialog.NewCustomWithoutButtons(lang.L("live.import.title"), content, l.a.win)
+	l.previewAdd.OnTapped = func() {
+		l.addCases(p.cases...)
+		l.preview = nil
+		d.Hide()
+	}
+	cancel.OnTapped = func() { l.preview = nil; d.Hide() }
+	l.previewDlg = d
+	d.Resize(fyne.NewSize(760, 560))
+	d.Show()
+}
+
+// columnMapper shows, for each field a case may have, which column of the
+// file feeds it (found from the headers, Portuguese ones included), and
+// lets the user change it; the preview below follows at once.
+func (l *liveTestScreen) columnMapper(p *importPreview) fyne.CanvasObject {
+	t := p.table
+	none := lang.L("live.import.col_none")
+	opts := append([]string{none}, t.header...)
+	grid := container.NewGridWithColumns(4)
+	l.previewCols = map[string]*widget.Select{}
+	for _, f := range caseFields {
+		if !fieldFor(l.s.kind, f) {
+			continue
+		}
+		f := f
+		sel := widget.NewSelect(opts, nil)
+		sel.SetSelectedIndex(0)
+		if i, ok := t.mapping[f]; ok && i >= 0 && i < len(t.header) {
+			sel.SetSelectedIndex(i + 1)
+		}
+		sel.OnChanged = func(string) {
+			if i := sel.SelectedIndex(); i > 0 {
+				t.mapping[f] = i - 1
+			} else {
+				delete(t.mapping, f)
+			}
+			p.remap(l.s.kind)
+			l.fillPreview(p)
+			l.previewAdd.SetText(lang.L("live.import.add", map[string]any{"N": len(p.cases)}))
+			if len(p.cases) == 0 {
+				l.previewAdd.Disable()
+			} else {
+				l.previewAdd.Enable()
+			}
+		}
+		l.previewCols[f] = sel
+		grid.Add(widget.NewLabel(lang.L("live.import.field", map[string]any{"Field": f})))
+		grid.Add(sel)
+	}
+	return container.NewVBox(wrapped(lang.L("live.import.columns", map[string]any{"Names": strings.Join(caseFields, ", ")})), grid, widget.NewSeparator())
+}
+
+// fieldFor reports whether a field matters for a kind of case.
+func fieldFor(kind, f string) bool {
+	switch f {
+	case "audio":
+		return kind == advisor.CaseKindTranscription
+	case "relevant":
+		return kind == advisor.CaseKindEmbedding
+	case "image":
+		return kind == advisor.CaseKindChat || kind == ""
+	case "input":
+		return kind != advisor.CaseKindTranscription
+	}
+	return true
+}
+
+// fillPreview writes what the file holds under the current mapping: the
+// notes on how it was read, the first good rows and every bad row.
+func (l *liveTestScreen) fillPreview(p *importPreview) {
+	box := l.previewBox
+	box.RemoveAll()
+	if p.table != nil {
+		for _, n := range p.table.notes {
+			box.Add(hint(n.Reason()))
+		}
+		if need := p.table.missing(l.s.kind); need != "" {
+			m := wrapped(lang.L("live.import.need", map[string]any{"Need": need}))
+			m.Importance = widget.DangerImportance
+			box.Add(m)
+		}
+	}
+	box.Add(widget.NewLabelWithStyle(lang.L("live.import.good", map[string]any{"N": len(p.cases)}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	for i, c := range p.cases {
 		if i == 5 {
 			box.Add(hint(lang.L("live.import.more", map[string]any{"N": len(p.cases) - 5})))
@@ -246,26 +354,14 @@ func (l *liveTestScreen) showPreview(p *importPreview) {
 		h.Importance = widget.DangerImportance
 		box.Add(h)
 		for _, b := range p.bad {
-			l := wrapped(lang.L("live.import.line", map[string]any{"Line": b.Line, "Reason": b.Reason()}))
-			l.Importance = widget.WarningImportance
-			box.Add(l)
+			text := lang.L("live.import.line", map[string]any{"Line": b.Line, "Reason": b.Reason()})
+			if b.Line == 0 {
+				text = b.Reason()
+			}
+			lb := wrapped(text)
+			lb.Importance = widget.WarningImportance
+			box.Add(lb)
 		}
 	}
-	l.previewAdd = widget.NewButtonWithIcon(lang.L("live.import.add", map[string]any{"N": len(p.cases)}), theme.ConfirmIcon(), nil)
-	l.previewAdd.Importance = widget.HighImportance
-	if len(p.cases) == 0 {
-		l.previewAdd.Disable()
-	}
-	cancel := widget.NewButton(lang.L("btn.cancel"), nil)
-	content := container.NewBorder(nil, container.NewHBox(spacer(), cancel, l.previewAdd), nil, nil, container.NewVScroll(box))
-	d := dialog.NewCustomWithoutButtons(lang.L("live.import.title"), content, l.a.win)
-	l.previewAdd.OnTapped = func() {
-		l.addCases(p.cases...)
-		l.preview = nil
-		d.Hide()
-	}
-	cancel.OnTapped = func() { l.preview = nil; d.Hide() }
-	l.previewDlg = d
-	d.Resize(fyne.NewSize(760, 520))
-	d.Show()
+	box.Refresh()
 }

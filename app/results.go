@@ -599,6 +599,10 @@ func writeExport(w io.Writer, format string, in report.Input) error {
 	case formatHTML:
 		return report.WriteHTML(w, in)
 	case formatCSV:
+		if strings.HasPrefix(in.Lang, "pt") {
+			// Excel in Portuguese opens a `;` file with a BOM on a double click.
+			return report.WriteCSVExcel(w, in.Results)
+		}
 		return report.WriteCSV(w, in.Results)
 	case formatJSON:
 		return report.WriteJSON(w, in.Results)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
@@ -121,8 +122,26 @@ func ftoa(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 // cost and stay in. Secrets found in the environment are redacted from the
 // texts.
 func WriteCSV(w io.Writer, results []advisor.Result) error {
+	return writeCSV(w, results, false)
+}
+
+// WriteCSVExcel writes the same rows the way Excel in Portuguese opens them
+// with a double click: a UTF-8 byte-order mark, `;` between columns and a
+// decimal comma in the numbers. The contract's CSV (WriteCSV) stays as it
+// is for programs.
+func WriteCSVExcel(w io.Writer, results []advisor.Result) error {
+	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+		return fmt.Errorf("report: csv: %w", err)
+	}
+	return writeCSV(w, results, true)
+}
+
+func writeCSV(w io.Writer, results []advisor.Result, excelPT bool) error {
 	red := secretsFrom(nil)
 	cw := csv.NewWriter(w)
+	if excelPT {
+		cw.Comma = ';'
+	}
 	if err := cw.Write(csvHeader); err != nil {
 		return fmt.Errorf("report: csv: %w", err)
 	}
@@ -141,6 +160,13 @@ func WriteCSV(w io.Writer, results []advisor.Result) error {
 			optFloat(x.RecallAtK), optFloat(x.ReciprocalRank), optFloat(x.K), optFloat(x.WER), optFloat(x.AudioSeconds),
 			optFloat(x.RTF), optFloat(x.ImageBytes), optFloat(x.Documents),
 		}
+		if excelPT {
+			for i, name := range csvHeader {
+				if csvNumberNames[name] && i < len(rec) {
+					rec[i] = strings.Replace(rec[i], ".", ",", 1)
+				}
+			}
+		}
 		if err := cw.Write(rec); err != nil {
 			return fmt.Errorf("report: csv: %w", err)
 		}
@@ -151,6 +177,11 @@ func WriteCSV(w io.Writer, results []advisor.Result) error {
 	}
 	return nil
 }
+
+// csvNumberNames are the CSV columns that hold decimal numbers.
+var csvNumberNames = map[string]bool{"ttft_ms": true, "latency_ms": true, "queue_ms": true, "cost_usd": true, "score": true,
+	"recall_at_k": true, "reciprocal_rank": true, "k": true, "wer": true, "audio_seconds": true, "rtf": true, "image_bytes": true, "documents": true,
+	"ttfat_ms": true, "tpot_ms": true}
 
 // WriteJSON writes the results as a JSON array of objects with the CSV's
 // fields, in the same order; an empty run is [].
