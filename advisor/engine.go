@@ -144,9 +144,14 @@ func NewEngine(opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("built-in catalog: %w", err)
 	}
+	facts, err := loadProviderFacts(c.catalogFS, c.catalogDir)
+	if err != nil {
+		return nil, fmt.Errorf("built-in provider facts: %w", err)
+	}
 	var mdModels []Model
 	if md != nil {
 		mdModels = md.toModels()
+		applyProviderFacts(mdModels, facts)
 		e.providers = md.ProviderList()
 		e.catInfo = CatalogInfo{AsOf: md.AsOf, Source: md.Source, FetchedAt: md.FetchedAt, Providers: len(md.Providers), Models: md.Models()}
 	}
@@ -201,6 +206,11 @@ func NewEngine(opts ...Option) (*Engine, error) {
 		}
 	}
 	applyLifecycle(e.catalog, e.today)
+	for i := range e.catalog {
+		if m := &e.catalog[i]; m.ParamsB == 0 && m.Params != "" {
+			m.ParamsB, m.ActiveParamsB = paramsFromName(m.Params)
+		}
+	}
 	e.catInfo.Catalog = len(e.catalog)
 	e.catInfo.Stale = StaleOn(e.catInfo.AsOf, e.today)
 	sortRules(set.rules)

@@ -108,6 +108,13 @@ type Shortlisted struct {
 
 	// Money (contract Additions): MonthlyCostUSD in the recommendation's currency.
 	MonthlyCost float64 `json:"monthly_cost"`
+
+	// Lifecycle and price date (issue 12): the model's own, or its maker's
+	// retirement for a model served by a cloud.
+	Status       string `json:"status,omitempty"`
+	ShutdownDate string `json:"shutdown_date,omitempty"`
+	Successor    string `json:"successor,omitempty"`
+	PriceAsOf    string `json:"price_as_of,omitempty"`
 }
 
 // AlsoShortlist is the shortlist of one further model type the use case needs.

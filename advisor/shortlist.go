@@ -94,6 +94,12 @@ type candidate struct {
 	ok    bool
 	tier  bool
 	exact bool // the model's own type is the one recommended (not a stand-in)
+
+	risk     bool   // deprecated, retired or within SoonDays of shutdown (its own or its maker's): never first
+	maker    *Model // the maker's entry when the risk is the maker's retirement
+	langNote bool   // the catalog does not say whether it handles the user's languages
+	ftWhere  string // where the fine-tuning job can run, when the plan fine-tunes
+	soft     *leftOut // the prompt does not fit it: listed only when nothing else is left
 }
 
 // pick returns the catalog models that pass every hard filter and fit want
@@ -101,13 +107,21 @@ type candidate struct {
 // model of that tier fits), ranked by estimated monthly cost, with the
 // hosting actually used and notes on what had to be relaxed.
 func (r *run) pick(want ModelChoice, a Answers, u usage, hostingIsPreference bool) (cands []candidate, hosting string, notes []string) {
+	seenOut := map[string]bool{}
+	var outNotes []leftOut
 	collect := func(hosting string) []candidate {
 		selfHost := hosting != HostingManaged
 		var cands []candidate
 		r.e.mu.RLock()
 		defer r.e.mu.RUnlock()
+		byID := make(map[string]int, len(r.e.catalog))
+		for i, m := range r.e.catalog {
+			byID[m.ID] = i
+		}
 		for _, m := range r.e.catalog {
-			if m.Status == StatusShutDown || !typeFits(want.Type, m) || !hostingFits(hosting, m) {
+			// Retired models are never shortlisted; resellers pass requests on
+			// to other providers, so they are left to the catalog view.
+			if m.StatusOn(r.e.today) == StatusRetired || m.Reseller || !typeFits(want.Type, m) || !hostingFits(hosting, m) {
 				continue
 			}
 			if want.Weights != WeightsEither && m.Weights != want.Weights {
@@ -130,19 +144,67 @@ func (r *run) pick(want ModelChoice, a Answers, u usage, hostingIsPreference boo
 					continue
 				}
 			}
+			runSelf := selfHost && selfHostable(m)
+			lo := r.expertCheck(m, a, u, runSelf)
+			if lo != nil {
+				if !seenOut[lo.en] {
+					seenOut[lo.en] = true
+					outNotes = append(outNotes, *lo)
+				}
+				if !lo.soft {
+					continue
+				}
+			}
 			usd, priced := costFor(m, u, selfHost)
 			exact := m.Type == want.Type || (want.Type == TypeTextLLM && m.Type == TypeMultimodalLLM)
-			cands = append(cands, candidate{m: m, usd: usd, ok: priced, tier: m.SizeTier == "" || m.SizeTier == want.SizeTier, exact: exact})
+			c := candidate{m: m, usd: usd, ok: priced, tier: m.SizeTier == "" || m.SizeTier == want.SizeTier, exact: exact, soft: lo}
+			c.risk = m.LifecycleRisk(r.e.today)
+			if mk, risky := r.e.makerRisk(m, byID); risky && !c.risk {
+				if mk.StatusOn(r.e.today) == StatusRetired {
+					continue // its maker has shut it down: not a model to list anywhere
+				}
+				c.risk, c.maker = true, &mk
+			}
+			if isLanguageModel(m.Type) {
+				_, known := languageFit(m, a.LanguageList)
+				c.langNote = !known
+			}
+			if r.plan[StepFineTuning] != nil && r.plan[StepFineTuning].in {
+				c.ftWhere = fineTuneWhere(m, runSelf, r.e.today)
+			}
+			cands = append(cands, c)
 		}
 		return cands
 	}
 	hosting = want.Hosting
 	cands = collect(hosting)
+	onlyFitting := func() {
+		// Models the prompt does not fit come back only when nothing else is
+		// left, with the reason said as a warning.
+		var hard, soft []candidate
+		for _, c := range cands {
+			if c.soft == nil {
+				hard = append(hard, c)
+			} else {
+				soft = append(soft, c)
+			}
+		}
+		if len(hard) > 0 || len(soft) == 0 {
+			cands = hard
+			return
+		}
+		cands = soft
+		notes = append(notes, r.msg(
+			"No model holds the whole prompt: split the input into parts (and combine the partial answers) or retrieve only the passages each request needs.",
+			"Nenhum modelo comporta o prompt inteiro: divida a entrada em partes (e combine as respostas parciais) ou recupere só os trechos de que cada pedido precisa."))
+	}
+	onlyFitting()
 	// A managed service chosen as a preference (not by a hard rule) gives way
 	// to self-hosting when the catalog has no hosted model of the type.
 	if len(cands) == 0 && hosting == HostingManaged && hostingIsPreference {
 		if alt := collect(HostingSelfHosted); len(alt) > 0 {
 			cands, hosting = alt, HostingSelfHosted
+			onlyFitting()
 			notes = append(notes, r.msg(
 				"No hosted model of this type in the catalog meets every constraint; the shortlist shows models that need your own hardware.",
 				"Nenhum modelo hospedado deste tipo no catálogo atende a todas as restrições; a lista mostra modelos que exigem hardware próprio."))
@@ -157,7 +219,21 @@ func (r *run) pick(want ModelChoice, a Answers, u usage, hostingIsPreference boo
 				inTier = append(inTier, c)
 			}
 		}
-		if len(inTier) > 0 {
+		safeInTier := false
+		for _, c := range inTier {
+			safeInTier = safeInTier || !c.risk
+		}
+		safeElsewhere := false
+		for _, c := range cands {
+			safeElsewhere = safeElsewhere || (!c.risk && !c.tier)
+		}
+		if len(inTier) > 0 && !safeInTier && safeElsewhere {
+			// Every model of the tier is being retired: other sizes with no
+			// retirement announced come first rather than a model to migrate off.
+			notes = append(notes, r.msg(
+				fmt.Sprintf("Every catalog model of the %s size tier that passes is being retired; the shortlist also shows other sizes.", want.SizeTier),
+				fmt.Sprintf("Todos os modelos do catálogo de porte %s que atendem estão sendo aposentados; a lista mostra também outros portes.", tierPT[want.SizeTier])))
+		} else if len(inTier) > 0 {
 			cands = inTier
 		} else if len(cands) > 0 {
 			notes = append(notes, r.msg(
@@ -169,6 +245,12 @@ func (r *run) pick(want ModelChoice, a Answers, u usage, hostingIsPreference boo
 		a, b := cands[i], cands[j]
 		if a.exact != b.exact {
 			return a.exact
+		}
+		if a.risk != b.risk {
+			return !a.risk
+		}
+		if a.langNote != b.langNote {
+			return !a.langNote
 		}
 		if a.ok != b.ok {
 			return a.ok
@@ -185,8 +267,35 @@ func (r *run) pick(want ModelChoice, a Answers, u usage, hostingIsPreference boo
 		if a.m.MinMemoryGB != b.m.MinMemoryGB {
 			return a.m.MinMemoryGB < b.m.MinMemoryGB
 		}
+		if (a.m.Status == StatusPreview) != (b.m.Status == StatusPreview) {
+			return a.m.Status != StatusPreview
+		}
 		return a.m.ID < b.m.ID
 	})
+	// One model served by several providers is listed once, at its best place.
+	seen := map[string]bool{}
+	kept := cands[:0]
+	for _, c := range cands {
+		k := normName(c.m)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		kept = append(kept, c)
+	}
+	cands = kept
+	if len(outNotes) > 0 {
+		var en, pt []string
+		for i, lo := range outNotes {
+			if i == 4 {
+				en = append(en, fmt.Sprintf("and %d more", len(outNotes)-4))
+				pt = append(pt, fmt.Sprintf("e mais %d", len(outNotes)-4))
+				break
+			}
+			en, pt = append(en, lo.en), append(pt, lo.pt)
+		}
+		notes = append(notes, r.msg("Left out: "+strings.Join(en, "; ")+".", "Deixados de fora: "+strings.Join(pt, "; ")+"."))
+	}
 	return cands, hosting, notes
 }
 
@@ -223,8 +332,10 @@ func (r *run) buildShortlist(a Answers) {
 		}
 		list := AlsoShortlist{Type: t, Shortlist: []Shortlisted{}}
 		for _, c := range ac {
-			list.Shortlist = append(list.Shortlist, Shortlisted{ID: c.m.ID, Name: c.m.Name, MonthlyCostUSD: c.usd, Why: r.why(c, aw, a),
-				CostKnown: c.ok, SelfHosted: ah != HostingManaged && selfHostable(c.m)})
+			sl := Shortlisted{ID: c.m.ID, Name: c.m.Name, MonthlyCostUSD: c.usd, Why: r.why(c, aw, a),
+				CostKnown: c.ok, SelfHosted: ah != HostingManaged && selfHostable(c.m)}
+			r.setLifecycle(&sl, c)
+			list.Shortlist = append(list.Shortlist, sl)
 		}
 		rec.AlsoShortlist = append(rec.AlsoShortlist, list)
 	}
@@ -232,16 +343,21 @@ func (r *run) buildShortlist(a Answers) {
 	r.env.ShortlistLicenses = r.env.ShortlistLicenses[:0]
 	r.env.CheapestCost = -1
 	for _, c := range cands {
-		rec.Shortlist = append(rec.Shortlist, Shortlisted{ID: c.m.ID, Name: c.m.Name, MonthlyCostUSD: c.usd, Why: r.why(c, want, a),
-			CostKnown: c.ok, SelfHosted: selfHost && selfHostable(c.m)})
+		sl := Shortlisted{ID: c.m.ID, Name: c.m.Name, MonthlyCostUSD: c.usd, Why: r.why(c, want, a),
+			CostKnown: c.ok, SelfHosted: selfHost && selfHostable(c.m)}
+		r.setLifecycle(&sl, c)
+		rec.Shortlist = append(rec.Shortlist, sl)
 		r.env.ShortlistLicenses = append(r.env.ShortlistLicenses, c.m.License)
 		if c.ok && (r.env.CheapestCost < 0 || c.usd < r.env.CheapestCost) {
 			r.env.CheapestCost = c.usd
 		}
-		if c.m.Status == StatusRetiring {
+		if c.risk {
+			r.slWarnings = append(r.slWarnings, r.lifecycleWarning(c))
+		}
+		if c.langNote && len(a.LanguageList) > 0 {
 			r.slWarnings = append(r.slWarnings, r.msg(
-				fmt.Sprintf("%s is being retired by its provider (shutdown %s): plan the move to its successor.", c.m.Name, c.m.ShutdownDate),
-				fmt.Sprintf("%s está sendo aposentado pelo fornecedor (desligamento em %s): planeje a troca pelo sucessor.", c.m.Name, c.m.ShutdownDate)))
+				fmt.Sprintf("%s: the catalog does not say whether it handles %s; test it in those languages.", c.m.Name, strings.Join(a.LanguageList, ", ")),
+				fmt.Sprintf("%s: o catálogo não informa se ele atende %s; teste nesses idiomas.", c.m.Name, strings.Join(a.LanguageList, ", "))))
 		}
 	}
 	r.env.ShortlistCount = len(rec.Shortlist)
@@ -254,6 +370,58 @@ func (r *run) buildShortlist(a Answers) {
 			"No catalog model meets every constraint; add one to the catalog or relax a constraint (see conflicts).",
 			"Nenhum modelo do catálogo atende a todas as restrições; adicione um ao catálogo ou flexibilize uma restrição (veja os conflitos)."))
 	}
+}
+
+// lifecycleText is a shortlisted model's retirement in a few words: its
+// date, days left and successor (or its maker's, for a model on a cloud).
+func (r *run) lifecycleText(c candidate) string {
+	m := c.m
+	if c.maker != nil {
+		m = *c.maker
+	}
+	st := m.StatusOn(r.e.today)
+	days := m.DaysLeft(r.e.today)
+	if st == StatusActive && days < 0 {
+		return ""
+	}
+	var en, pt string
+	switch {
+	case days >= 0:
+		en = fmt.Sprintf("shuts down %s (%d days left)", m.ShutdownDate, days)
+		pt = fmt.Sprintf("será desligado em %s (faltam %d dias)", m.ShutdownDate, days)
+	case st == StatusDeprecated:
+		en, pt = "deprecated by its provider", "descontinuado pelo fornecedor"
+	default:
+		return ""
+	}
+	if c.maker != nil {
+		en = "its maker " + en
+		pt = "o fabricante: " + pt
+	}
+	if m.Successor != "" {
+		en += "; successor " + m.Successor
+		pt += "; sucessor " + m.Successor
+	}
+	return r.msg(en, pt)
+}
+
+// setLifecycle fills a shortlist item's status, shutdown date and successor:
+// its own, or its maker's when the maker is retiring it.
+func (r *run) setLifecycle(sl *Shortlisted, c candidate) {
+	m := c.m
+	if c.maker != nil {
+		m = *c.maker
+	}
+	sl.Status = m.StatusOn(r.e.today)
+	sl.ShutdownDate, sl.Successor = m.ShutdownDate, m.Successor
+	sl.PriceAsOf = c.m.PriceAsOf
+}
+
+// lifecycleWarning explains why a shortlisted model is not ranked first.
+func (r *run) lifecycleWarning(c candidate) string {
+	return r.msg(
+		fmt.Sprintf("%s is not a model to start on: %s. It is listed after the models with no retirement announced.", c.m.Name, r.lifecycleText(c)),
+		fmt.Sprintf("%s não é um modelo para começar: %s. Aparece depois dos modelos sem desligamento anunciado.", c.m.Name, r.lifecycleText(c)))
 }
 
 func (r *run) msg(en, pt string) string {
@@ -303,8 +471,14 @@ func (r *run) why(c candidate, want ModelChoice, a Answers) string {
 		add(fmt.Sprintf("%s-token context", fmtInt(float64(m.ContextTokens), r.lang)),
 			fmt.Sprintf("contexto de %s tokens", fmtInt(float64(m.ContextTokens), r.lang)))
 	}
-	if m.Status == StatusRetiring {
-		add("retiring "+m.ShutdownDate, "será desligado em "+m.ShutdownDate)
+	if life := r.lifecycleText(c); life != "" {
+		parts = append(parts, life)
+	}
+	if c.ftWhere != "" {
+		add("can be fine-tuned "+fineTunePlace(c.ftWhere, LangEN), "pode ser ajustado (fine-tuning) "+fineTunePlace(c.ftWhere, LangPT))
+	}
+	if c.langNote && len(a.LanguageList) > 0 {
+		add("languages not stated: test in "+strings.Join(a.LanguageList, ", "), "idiomas não informados: teste em "+strings.Join(a.LanguageList, ", "))
 	}
 	return strings.Join(parts, "; ")
 }

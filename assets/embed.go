@@ -11,7 +11,7 @@ var Rules embed.FS
 
 // Catalog holds the built-in model catalog (assets/catalog/*.yaml).
 //
-//go:embed catalog/*.yaml catalog/modelsdev/api-*.json catalog/modelsdev/LICENSE
+//go:embed catalog/*.yaml catalog/modelsdev/api-*.json catalog/modelsdev/LICENSE catalog/providers/*.yaml
 var Catalog embed.FS
 
 // Providers holds the curated facts about the providers the live test can
