@@ -63,7 +63,7 @@ type Model struct {
 	LicenseClass         string        `json:"license_class,omitempty"` // commercial | non-commercial | non-production
 	FineTune             []string      `json:"fine_tune,omitempty"`     // where it can be fine-tuned: a provider id, or "self" (open weights, your own hardware)
 	FineTuneNote         string        `json:"fine_tune_note,omitempty"`
-	Countries            []string      `json:"countries,omitempty"`    // ISO 3166-1 alpha-2 codes where a managed deployment can keep data
+	Countries            []string      `json:"countries,omitempty"`     // ISO 3166-1 alpha-2 codes where a managed deployment can keep data
 	LanguageList         []string      `json:"language_list,omitempty"` // BCP 47 primary codes the maker states it supports
 	ParamsB              float64       `json:"params_b,omitempty"`      // total parameters, billions
 	ActiveParamsB        float64       `json:"active_params_b,omitempty"`

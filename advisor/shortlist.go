@@ -95,10 +95,10 @@ type candidate struct {
 	tier  bool
 	exact bool // the model's own type is the one recommended (not a stand-in)
 
-	risk     bool   // deprecated, retired or within SoonDays of shutdown (its own or its maker's): never first
-	maker    *Model // the maker's entry when the risk is the maker's retirement
-	langNote bool   // the catalog does not say whether it handles the user's languages
-	ftWhere  string // where the fine-tuning job can run, when the plan fine-tunes
+	risk     bool     // deprecated, retired or within SoonDays of shutdown (its own or its maker's): never first
+	maker    *Model   // the maker's entry when the risk is the maker's retirement
+	langNote bool     // the catalog does not say whether it handles the user's languages
+	ftWhere  string   // where the fine-tuning job can run, when the plan fine-tunes
 	soft     *leftOut // the prompt does not fit it: listed only when nothing else is left
 }
 

@@ -308,3 +308,15 @@ func normName(m Model) string {
 	n = strings.TrimSpace(strings.TrimSuffix(n, "(latest)"))
 	return n
 }
+
+// PromptTokens is how many tokens one request of the use case puts through
+// the model (instructions, examples, retrieved passages, input and answer),
+// the context a self-hosted model must hold; the whole document set counts
+// when the answers say it goes in the prompt.
+func PromptTokens(a Answers) int {
+	u := usageFor(a)
+	if a.KnowledgeSource != "" && a.KnowledgeSource != "general_only" && (a.KBSize == "lt_50_pages" || a.KBSize == "50_500") && a.ChangeRate != "weekly" && a.ChangeRate != "daily_or_live" {
+		u = u.withPlan(a, false)
+	}
+	return u.contextNeed()
+}

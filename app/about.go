@@ -93,22 +93,14 @@ func catalogSummary(eng *advisor.Engine) string {
 	if eng == nil {
 		return "—"
 	}
-	oldest, newest := "", ""
-	models := eng.Catalog()
-	for _, m := range models {
-		if m.PriceAsOf == "" {
-			continue
-		}
-		if oldest == "" || m.PriceAsOf < oldest {
-			oldest = m.PriceAsOf
-		}
-		if m.PriceAsOf > newest {
-			newest = m.PriceAsOf
-		}
+	// The prices are models.dev's, as of the copy in use; the few curated
+	// models that models.dev does not list keep their own dates on their cards.
+	info := eng.CatalogInfo()
+	s := lang.L("about.catalog.value", map[string]any{"Models": info.Catalog, "Rules": len(eng.Rules()), "Date": info.AsOf})
+	if info.Stale {
+		s += " " + lang.L("catalog.stale")
 	}
-	return lang.L("about.catalog.value", map[string]any{
-		"Models": len(models), "Rules": len(eng.Rules()), "Oldest": oldest, "Newest": newest,
-	})
+	return s
 }
 
 func formatBytes(n int64) string {

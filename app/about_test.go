@@ -66,11 +66,13 @@ func TestAboutInSettings(t *testing.T) {
 	if !regexp.MustCompile(`^\d+(\.\d)? [KMG]?B$`).MatchString(about.size.Text) {
 		t.Errorf("database size %q", about.size.Text)
 	}
-	m := regexp.MustCompile(`^(\d+) models, (\d+) rules; prices as of (\d{4}-\d\d-\d\d) to (\d{4}-\d\d-\d\d)$`).FindStringSubmatch(about.catalog.Text)
+	// The prices are dated by the models.dev copy in use (issue 12: not the
+	// oldest curated date, which once read "from 2023-12-25").
+	m := regexp.MustCompile(`^(\d+) models, (\d+) rules; prices from models.dev as of (\d{4}-\d\d-\d\d)`).FindStringSubmatch(about.catalog.Text)
 	if m == nil {
 		t.Fatalf("catalog line %q", about.catalog.Text)
 	}
-	if m[1] == "0" || m[2] == "0" || m[3] > m[4] {
+	if m[1] == "0" || m[2] == "0" || m[3] != h.a.engine.CatalogInfo().AsOf {
 		t.Errorf("catalog line %q", about.catalog.Text)
 	}
 	all := strings.Join(texts(h.a.win.Content()), "\n")

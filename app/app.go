@@ -197,7 +197,11 @@ func (a *App) dataPath() (string, error) {
 func (a *App) load() {
 	path, perr := a.dataPath()
 	a.goWork(func(ctx context.Context) {
-		eng, eerr := advisor.NewEngine()
+		var opts []advisor.Option
+		if perr == nil {
+			opts = append(opts, advisor.WithDataDir(filepath.Dir(path))) // the last good models.dev copy lives beside the database
+		}
+		eng, eerr := advisor.NewEngine(opts...)
 		if eng != nil {
 			// "Connect a provider" offers what models.dev adds to the curated providers.
 			livetest.SetCatalogProviders(livetest.ProvidersFromCatalog(eng.Providers()))

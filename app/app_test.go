@@ -35,6 +35,7 @@ import (
 
 	"github.com/llm-advisor/llm-advisor/advisor"
 	"github.com/llm-advisor/llm-advisor/advisor/livetest"
+	"github.com/llm-advisor/llm-advisor/advisor/modelsdev"
 	"github.com/llm-advisor/llm-advisor/advisor/verdict"
 	"github.com/llm-advisor/llm-advisor/data"
 )
@@ -572,7 +573,9 @@ func TestTranslationsComplete(t *testing.T) {
 		"error.":          {advisor.ErrUnauthorized, advisor.ErrNotFound, advisor.ErrRateLimited, advisor.ErrServer, advisor.ErrTimeout, advisor.ErrConnection, advisor.ErrBadResponse, advisor.ErrContextLength, advisor.ErrBadRequest, advisor.ErrCancelled},
 		"runstate.":       {advisor.RunRunning, advisor.RunDone, advisor.RunCancelled, advisor.RunInterrupted, advisor.RunFailed},
 		"strength.":       {"hard", "strong", "soft"},
-		"catalog.status.": {"active", "retiring", "shut_down", "legacy"},
+		"catalog.status.": {"active", "preview", "deprecated", "retired", "retiring", "shut_down", "legacy"},
+		"catalog.refresh.err.": {modelsdev.ErrOffline, modelsdev.ErrTimeout, modelsdev.ErrCancelled, modelsdev.ErrHTTP, modelsdev.ErrFile,
+			modelsdev.ErrTooLarge, modelsdev.ErrRefused, modelsdev.ErrSave, "other"},
 		"catalog.unit.":   {"minute", "image"},
 		"results.export.": {formatPDF, formatHTML, formatMarkdown, formatCSV, formatJSON, formatJSONL},
 		"modality.":       {"text", "image", "audio"},

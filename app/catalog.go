@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -34,6 +35,13 @@ type catalogScreen struct {
 	selected *advisor.Model
 	card     *fyne.Container
 	notice   *widget.Label
+
+	// Catalog from models.dev (issue 12): where the prices come from and a refresh.
+	info          *widget.Label
+	refreshBtn    *widget.Button
+	refreshCancel context.CancelFunc
+	refreshBar    *widget.ProgressBar
+	refreshDlg    dialog.Dialog
 
 	// Try it
 	tryKind   *widget.Select
@@ -108,7 +116,7 @@ func newCatalogScreen(a *App) *catalogScreen {
 	}, func(i widget.ListItemID, o fyne.CanvasObject) {
 		m := c.models[i]
 		txt := m.Name + " · " + m.Provider
-		if m.Status == "retiring" || m.Status == "shut_down" {
+		if m.Status == advisor.StatusDeprecated || m.Status == advisor.StatusRetired {
 			txt += " ⚠"
 		}
 		o.(*widget.Label).SetText(txt)
@@ -117,11 +125,17 @@ func newCatalogScreen(a *App) *catalogScreen {
 	c.card = container.NewVBox(hint(lang.L("catalog.pick")))
 
 	importBtn := widget.NewButtonWithIcon(lang.L("catalog.import"), theme.FileIcon(), c.onImport)
+	c.refreshBtn = widget.NewButtonWithIcon(lang.L("catalog.refresh"), theme.ViewRefreshIcon(), func() { c.refresh("") })
+	fromFile := widget.NewButtonWithIcon(lang.L("catalog.refresh.file"), theme.FolderOpenIcon(), c.onRefreshFromFile)
+	c.info = widget.NewLabel("")
+	c.info.TextStyle.Italic = true
+	c.info.Wrapping = fyne.TextWrapWord
 	left := container.NewBorder(nil, c.count, nil, nil, c.list)
 	split := container.NewHSplit(left, container.NewVScroll(c.card))
 	split.Offset = 0.32
-	body := container.NewBorder(container.NewVBox(filters, c.notice), nil, nil, nil, split)
-	c.view = screen(lang.L("catalog.title"), importBtn, body, nil)
+	body := container.NewBorder(container.NewVBox(filters, c.info, c.notice), nil, nil, nil, split)
+	c.view = screen(lang.L("catalog.title"), container.NewHBox(c.refreshBtn, fromFile, importBtn), body, nil)
+	c.showInfo()
 	c.task.SetSelectedIndex(0)
 	c.kind.SetSelectedIndex(0)
 	c.license.SetSelectedIndex(0)
@@ -183,12 +197,17 @@ func (c *catalogScreen) modelCard(m advisor.Model) fyne.CanvasObject {
 	}
 	add("catalog.card.license", lic)
 	add("catalog.card.modalities", modalities(m.ModalitiesIn)+" → "+modalities(m.ModalitiesOut))
-	if m.ContextTokens > 0 {
-		add("catalog.card.context", lang.L("catalog.card.tokens", map[string]any{"N": thousands(m.ContextTokens)}))
-	}
+	add("catalog.card.limits", limitsText(m))
+	add("catalog.card.capabilities", capabilitiesText(m))
 	add("catalog.card.params", m.Params)
 	add("catalog.card.tier", tierLabel(m.SizeTier))
-	add("catalog.card.price", priceText(m))
+	price := wrapped(priceText(m))
+	if c.a.engine != nil && advisor.StaleOn(m.PriceAsOf, c.a.engine.Today()) {
+		price.SetText(price.Text + " — " + lang.L("catalog.stale"))
+		price.Importance = widget.WarningImportance
+	}
+	form.Append(lang.L("catalog.card.price"), price)
+	add("catalog.card.price_more", extraPrices(m))
 	var hosting []string
 	for _, h := range m.Hosting {
 		hosting = append(hosting, hostingLabel(h))
@@ -204,15 +223,26 @@ func (c *catalogScreen) modelCard(m advisor.Model) fyne.CanvasObject {
 		needs += " · " + lang.L("catalog.card.regions") + " " + strings.Join(m.Regions, ", ")
 	}
 	add("catalog.card.hosting", needs)
-	status := labelOr("catalog.status."+m.Status, m.Status)
-	if m.ShutdownDate != "" {
-		status += " · " + lang.L("catalog.card.shutdown", map[string]any{"Date": m.ShutdownDate})
+	today := ""
+	if c.a.engine != nil {
+		today = c.a.engine.Today()
 	}
-	st := wrapped(status)
-	if m.Status != "active" && m.Status != "" {
+	st := wrapped(lifecycleText(m, today))
+	if m.LifecycleRisk(today) {
 		st.Importance = widget.WarningImportance
 	}
 	form.Append(lang.L("catalog.card.status"), st)
+	if u, err := url.Parse(firstURL(m.LifecycleSource)); err == nil && u.Host != "" {
+		form.Append("", widget.NewHyperlink(lang.L("catalog.card.lifecycle_source")+" "+u.Host, u))
+	}
+	if fit, imp := c.runsOnText(m); fit != "" {
+		l := wrapped(fit)
+		l.Importance = imp
+		form.Append(lang.L("catalog.card.runs_here"), l)
+	}
+	if b := benchmarksBox(m); b != nil {
+		form.Append(lang.L("catalog.card.benchmarks"), b)
+	}
 
 	title := heading(m.Name)
 	box := container.NewVBox(title, wrapped(m.Description), form)
@@ -222,6 +252,16 @@ func (c *catalogScreen) modelCard(m advisor.Model) fyne.CanvasObject {
 	addBtn := widget.NewButtonWithIcon(lang.L("catalog.add_to_test"), theme.ContentAddIcon(), func() { c.onAddToTest(m) })
 	box.Add(container.NewHBox(addBtn))
 	return widget.NewCard("", "", box)
+}
+
+// firstURL is the first http(s) address in a source note.
+func firstURL(s string) string {
+	for _, f := range strings.Fields(s) {
+		if strings.HasPrefix(f, "http://") || strings.HasPrefix(f, "https://") {
+			return strings.TrimRight(f, ").,;")
+		}
+	}
+	return ""
 }
 
 func priceText(m advisor.Model) string {

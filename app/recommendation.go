@@ -244,7 +244,13 @@ func (r *recommendationScreen) shortlistCard() fyne.CanvasObject {
 	r.chart.FillMode = canvas.ImageFillContain
 	r.chart.SetMinSize(fyne.NewSize(560, 280))
 	r.chart.Hide()
-	return widget.NewCard(lang.L("rec.shortlist"), lang.L("rec.shortlist.sub"), container.NewVBox(r.shortlist, r.chart))
+	// "Every one passes your hard limits" is not said while a conflict
+	// (the budget exceeded, say) shows that they cannot all hold.
+	sub := lang.L("rec.shortlist.sub")
+	if len(r.rec.Conflicts) > 0 {
+		sub = lang.L("rec.shortlist.sub_conflict")
+	}
+	return widget.NewCard(lang.L("rec.shortlist"), sub, container.NewVBox(r.shortlist, r.chart))
 }
 
 // shortlistRow is a model's name, its monthly cost — never a silent $0:
