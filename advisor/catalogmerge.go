@@ -200,3 +200,30 @@ func loadOverlaysFS(fsys fs.FS, dir string) ([]overlay, error) {
 	}
 	return all, nil
 }
+
+// sortCatalog lists the makers' own models first, then the curated models
+// models.dev does not list, then clouds and hosts, then resellers; by
+// provider and name within each group.
+func sortCatalog(ms []Model) {
+	group := func(m Model) int {
+		switch {
+		case m.Reseller:
+			return 3
+		case !m.FromModelsDev:
+			return 1
+		case firstParty[m.ProviderID]:
+			return 0
+		}
+		return 2
+	}
+	sort.SliceStable(ms, func(i, j int) bool {
+		a, b := ms[i], ms[j]
+		if ga, gb := group(a), group(b); ga != gb {
+			return ga < gb
+		}
+		if a.Provider != b.Provider {
+			return a.Provider < b.Provider
+		}
+		return a.Name < b.Name
+	})
+}

@@ -205,6 +205,7 @@ func NewEngine(opts ...Option) (*Engine, error) {
 			e.problems = append(e.problems, &LoadError{File: p, Line: r.Line, Kind: "model", ID: r.ID, Err: fmt.Errorf("%s", r.Problem)})
 		}
 	}
+	sortCatalog(e.catalog)
 	applyLifecycle(e.catalog, e.today)
 	for i := range e.catalog {
 		if m := &e.catalog[i]; m.ParamsB == 0 && m.Params != "" {

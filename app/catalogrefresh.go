@@ -220,8 +220,10 @@ func capabilitiesText(m advisor.Model) string {
 // extraPrices are the cached-input and Batch API prices.
 func extraPrices(m advisor.Model) string {
 	var parts []string
-	if m.PriceCacheReadPer1M > 0 {
+	if m.PriceCacheReadPer1M > 0 && m.PriceCacheWritePer1M > 0 {
 		parts = append(parts, lang.L("catalog.card.price_cache", map[string]any{"Read": money(m.PriceCacheReadPer1M), "Write": money(m.PriceCacheWritePer1M)}))
+	} else if m.PriceCacheReadPer1M > 0 {
+		parts = append(parts, lang.L("catalog.card.price_cache_read", map[string]any{"Read": money(m.PriceCacheReadPer1M)}))
 	}
 	if m.PriceBatchInPer1M > 0 {
 		parts = append(parts, lang.L("catalog.card.price_batch", map[string]any{"In": money(m.PriceBatchInPer1M), "Out": money(m.PriceBatchOutPer1M)}))
