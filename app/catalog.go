@@ -191,7 +191,7 @@ func (c *catalogScreen) modelCard(m advisor.Model) fyne.CanvasObject {
 	add("catalog.card.provider", m.Provider)
 	add("catalog.card.type", typeLabel(m.Type))
 	add("catalog.card.architecture", archLabel(m.Architecture))
-	lic := weightsLabel(m.Weights) + " · " + m.License
+	lic := weightsLabel(m.Weights) + " · " + licenseName(m)
 	if m.LicenseNotes != "" {
 		lic += " — " + m.LicenseNotes
 	}
@@ -245,7 +245,7 @@ func (c *catalogScreen) modelCard(m advisor.Model) fyne.CanvasObject {
 	}
 
 	title := heading(m.Name)
-	box := container.NewVBox(title, wrapped(m.Description), form)
+	box := container.NewVBox(title, wrapped(modelDescription(m)), form)
 	if u, err := url.Parse(m.Source); err == nil && u.Scheme != "" {
 		box.Add(widget.NewHyperlink(lang.L("rec.source")+" "+u.Host, u))
 	}

@@ -274,3 +274,27 @@ func gb(v float64) string {
 	}
 	return s
 }
+
+// modelDescription is the card's first line: for a models.dev entry, said
+// in the user's language from its facts (models.dev has no prose).
+func modelDescription(m advisor.Model) string {
+	if !m.FromModelsDev || !strings.HasSuffix(m.Description, "(models.dev).") {
+		return m.Description
+	}
+	s := lang.L("catalog.card.md_served", map[string]any{"Name": m.Name, "Provider": m.Provider})
+	if m.ReleaseDate != "" {
+		s += ", " + lang.L("catalog.card.md_released", map[string]any{"Date": m.ReleaseDate})
+	}
+	if m.Knowledge != "" {
+		s += ", " + lang.L("catalog.card.md_knowledge", map[string]any{"Date": m.Knowledge})
+	}
+	return s + " (models.dev)."
+}
+
+// licenseName is the licence; a hosted model's "<provider> terms" in the user's language.
+func licenseName(m advisor.Model) string {
+	if m.License == m.Provider+" terms" {
+		return lang.L("catalog.card.provider_terms", map[string]any{"Provider": m.Provider})
+	}
+	return m.License
+}
