@@ -160,7 +160,7 @@ func TestScenariosNeverStartOnARetiringModel(t *testing.T) {
 func TestEUSupportBotLifecycleOrder(t *testing.T) {
 	e := engine12(t)
 	a := Answers{Task: []string{"chat_qa"}, KnowledgeSource: "own_documents", KBSize: "500_5000", ChangeRate: "weekly",
-		Citations: "nice_to_have", Residency: "eu", Regulation: "gdpr", Sensitivity: "internal", BudgetMonthly: "100_1k",
+		Citations: "nice_to_have", Residency: "eu", Regulation: StringList{"gdpr"}, Sensitivity: "internal", BudgetMonthly: "100_1k",
 		TeamSkills: "app_developers", Latency: "interactive", Volume: "100_10k", Deployment: "cloud_api_ok"}
 	rec, err := e.Recommend(a, LangEN)
 	if err != nil {
