@@ -270,6 +270,11 @@ func (r *run) pick(want ModelChoice, a Answers, u usage, hostingIsPreference boo
 		if (a.m.Status == StatusPreview) != (b.m.Status == StatusPreview) {
 			return a.m.Status != StatusPreview
 		}
+		// At the same price the maker's own API comes before a cloud or host
+		// serving the model: one key, nothing else to set up.
+		if fa, fb := firstParty[a.m.ProviderID], firstParty[b.m.ProviderID]; fa != fb {
+			return fa
+		}
 		return a.m.ID < b.m.ID
 	})
 	// One model served by several providers is listed once, at its best place.
