@@ -246,9 +246,7 @@ func copyGallery(dir, sub string, items []galleryItem) {
 }
 
 // mdAlt escapes an image's alt text: no brackets to end it early.
-func mdAlt(s string) string {
-	return strings.NewReplacer("[", "(", "]", ")").Replace(mdText(s))
-}
+func mdAlt(s string) string { return mdText(s) }
 
 func mdList(b *bytes.Buffer, title string, items []string) {
 	if len(items) == 0 {
@@ -285,7 +283,10 @@ func mdTable(b *bytes.Buffer, t table) {
 // mdText escapes text for Markdown: HTML is neutralised (viewers render raw
 // HTML, and outputs are untrusted) and line breaks become spaces where a
 // single line is expected.
-var mdEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "\r\n", " ", "\n", " ", "\r", " ")
+// Link and image syntax is escaped too, so an output cannot make a
+// [link](javascript:...) or load an image from anywhere.
+var mdEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "\r\n", " ", "\n", " ", "\r", " ",
+	"[", `\[`, "]", `\]`, "\\", `\\`)
 
 func mdText(s string) string { return mdEscaper.Replace(s) }
 

@@ -151,12 +151,13 @@ func writeCSV(w io.Writer, results []advisor.Result, excelPT bool) error {
 		if err != nil {
 			return fmt.Errorf("report: csv: %w", err)
 		}
+		cell := csvCell
 		rec := []string{
-			strconv.FormatInt(x.RunID, 10), x.Endpoint, x.Model, x.Strategy, strconv.Itoa(x.Case), strconv.Itoa(x.Repeat),
+			strconv.FormatInt(x.RunID, 10), cell(x.Endpoint), cell(x.Model), cell(x.Strategy), strconv.Itoa(x.Case), strconv.Itoa(x.Repeat),
 			ftoa(x.TTFTMs), ftoa(x.LatencyMs), ftoa(x.QueueMs), strconv.Itoa(x.TokensIn), strconv.Itoa(x.TokensOut),
 			strconv.FormatBool(x.TokensEstimated), ftoa(x.CostUSD), ftoa(x.Score), strconv.FormatBool(x.Passed), x.ErrorClass,
-			x.Output, x.ErrorMessage, strconv.Itoa(x.ConcurrencyAtSend), string(checks), x.StartedAt, x.EndedAt,
-			x.Set, x.Kind, x.Artifact, optBool(x.Verdict), strconv.FormatBool(x.Unscored),
+			cell(x.Output), cell(x.ErrorMessage), strconv.Itoa(x.ConcurrencyAtSend), string(checks), x.StartedAt, x.EndedAt,
+			cell(x.Set), x.Kind, cell(x.Artifact), optBool(x.Verdict), strconv.FormatBool(x.Unscored),
 			optFloat(x.RecallAtK), optFloat(x.ReciprocalRank), optFloat(x.K), optFloat(x.WER), optFloat(x.AudioSeconds),
 			optFloat(x.RTF), optFloat(x.ImageBytes), optFloat(x.Documents),
 		}
@@ -182,6 +183,16 @@ func writeCSV(w io.Writer, results []advisor.Result, excelPT bool) error {
 var csvNumberNames = map[string]bool{"ttft_ms": true, "latency_ms": true, "queue_ms": true, "cost_usd": true, "score": true,
 	"recall_at_k": true, "reciprocal_rank": true, "k": true, "wer": true, "audio_seconds": true, "rtf": true, "image_bytes": true, "documents": true,
 	"ttfat_ms": true, "tpot_ms": true}
+
+// csvCell neutralises text a spreadsheet would run as a formula (OWASP's
+// CSV injection rule): a cell that starts with = + - @, a tab or a carriage
+// return gets a leading apostrophe, which spreadsheets show as text.
+func csvCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
 
 // WriteJSON writes the results as a JSON array of objects with the CSV's
 // fields, in the same order; an empty run is [].

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/internal/safefile"
 	openai "github.com/sashabaranov/go-openai"
 )
 
@@ -44,25 +46,24 @@ func (r *run) file(i int, path string, limit int64, sniff func(name string, head
 
 func readMedia(path string, limit int64, sniff func(string, []byte) (string, error)) (mediaFile, error) {
 	name := filepath.Base(path)
-	st, err := os.Stat(path)
-	if err != nil {
-		if os.IsNotExist(err) {
-			return mediaFile{}, fmt.Errorf("%s: no such file (%s)", name, path)
+	b, err := safefile.Read(path, limit)
+	var tl *safefile.TooLargeError
+	switch {
+	case os.IsNotExist(err):
+		return mediaFile{}, fmt.Errorf("%s: no such file (%s)", name, path)
+	case errors.As(err, &tl):
+		if st, serr := os.Stat(path); serr == nil && st.Size() > limit {
+			return mediaFile{}, fmt.Errorf("%s is %s; the endpoint takes at most %s", name, sizeText(st.Size()), sizeText(limit))
 		}
+		return mediaFile{}, fmt.Errorf("%s is larger than %s, the most the endpoint takes", name, sizeText(limit))
+	case errors.Is(err, safefile.ErrNotRegular):
+		st, _ := os.Stat(path)
+		if st != nil && st.IsDir() {
+			return mediaFile{}, fmt.Errorf("%s is a folder, not a file", name)
+		}
+		return mediaFile{}, fmt.Errorf("%s is not a plain file (a device, pipe or socket); give an image or audio file", name)
+	case err != nil:
 		return mediaFile{}, fmt.Errorf("%s: cannot be read: %v", name, err)
-	}
-	if st.IsDir() {
-		return mediaFile{}, fmt.Errorf("%s is a folder, not a file", name)
-	}
-	if st.Size() > limit {
-		return mediaFile{}, fmt.Errorf("%s is %s; the endpoint takes at most %s", name, sizeText(st.Size()), sizeText(limit))
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return mediaFile{}, fmt.Errorf("%s: cannot be read: %v", name, err)
-	}
-	if int64(len(b)) > limit {
-		return mediaFile{}, fmt.Errorf("%s is %s; the endpoint takes at most %s", name, sizeText(int64(len(b))), sizeText(limit))
 	}
 	mime, err := sniff(name, b)
 	if err != nil {

@@ -2,6 +2,7 @@ package livetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/internal/safefile"
 	openai "github.com/sashabaranov/go-openai"
 )
 
@@ -45,9 +47,10 @@ func ScanFolder(dir string) (chunks []advisor.Chunk, skipped []string, err error
 			chunks = append(chunks, chunkText(rel, text)...)
 			return nil
 		}
-		b, err := os.ReadFile(path)
+		b, err := safefile.Read(path, MaxDocumentBytes)
 		if err != nil {
-			return err
+			unreadable = append(unreadable, rel+" ("+plainReadError(err)+")")
+			return nil
 		}
 		chunks = append(chunks, chunkText(rel, string(b))...)
 		return nil
@@ -56,6 +59,50 @@ func ScanFolder(dir string) (chunks []advisor.Chunk, skipped []string, err error
 		return nil, nil, err
 	}
 	return chunks, append(skipped, unreadable...), nil
+}
+
+// MaxDocumentBytes bounds one file of a documents folder.
+const MaxDocumentBytes = 32 << 20
+
+// notADocument says why a folder entry is not read, or "" when it is a
+// regular file, or a link to one inside the folder.
+func notADocument(dir, path string, d fs.DirEntry) string {
+	if d.Type().IsRegular() {
+		return ""
+	}
+	if d.Type()&fs.ModeSymlink == 0 {
+		return "not a plain file: " + safefile.Kind(d.Type())
+	}
+	target, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return "a link to nothing"
+	}
+	root, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		root = dir
+	}
+	if rel, err := filepath.Rel(root, target); err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+		return "a link to outside the folder"
+	}
+	st, err := os.Stat(target)
+	if err != nil || !st.Mode().IsRegular() {
+		return "a link to something that is not a plain file"
+	}
+	return ""
+}
+
+// plainReadError is a read failure in a few words.
+func plainReadError(err error) string {
+	var tl *safefile.TooLargeError
+	switch {
+	case errors.As(err, &tl):
+		return "larger than " + safefile.Size(tl.Limit)
+	case errors.Is(err, safefile.ErrNotRegular):
+		return "not a plain file"
+	case errors.Is(err, fs.ErrPermission):
+		return "no permission to read it"
+	}
+	return err.Error()
 }
 
 func isPDF(name string) bool { return strings.EqualFold(filepath.Ext(name), ".pdf") }
@@ -84,6 +131,12 @@ func walkDocuments(dir string, fn func(rel, path string) error) (skipped []strin
 			return err
 		}
 		rel = filepath.ToSlash(rel)
+		// Only regular files inside the folder: a named pipe would hang the
+		// run, a device never ends, and a link may lead anywhere.
+		if why := notADocument(dir, path, d); why != "" {
+			skipped = append(skipped, rel+" ("+why+")")
+			return nil
+		}
 		switch strings.ToLower(filepath.Ext(name)) {
 		case ".txt", ".md", ".markdown":
 		case ".pdf":
