@@ -1602,6 +1602,41 @@ func TestLiveTestSetupSurvivesRestart(t *testing.T) {
 	}
 }
 
+// The acceptance criteria typed and the strategy ladder chosen in the
+// live-test setup survive closing the app before Start, as the user left
+// them (a cleared field stays cleared, not re-derived from the answers).
+func TestLiveTestCriteriaSurviveRestart(t *testing.T) {
+	dir, cfg := t.TempDir(), t.TempDir()
+	h := newHarnessIn(t, "en", dir, cfg)
+	h.newDecision()
+	id := h.a.decision.ID
+	h.a.show(screenLiveTest)
+	l := h.a.live
+	l.criteria.quality.SetText("85")
+	l.criteria.first.SetText("1200")
+	l.criteria.budget.SetText("")
+	l.criteria.local.SetChecked(true)
+	test.Tap(l.ladderCheck)
+	h.a.shutdown() // closing the window, still on the setup
+
+	h2 := newHarnessIn(t, "en", dir, cfg)
+	h2.a.show(screenHome)
+	h2.a.home.onOpen(id)
+	h2.waitFor("draft reopened", func() bool { return h2.a.decision != nil && h2.a.decision.ID == id })
+	h2.a.show(screenLiveTest)
+	acc := h2.a.setup.acceptance
+	if acc == nil || acc.MinQuality == nil || *acc.MinQuality != 0.85 || acc.FirstAnswerP95Ms == nil || *acc.FirstAnswerP95Ms != 1200 ||
+		acc.MaxMonthlyUSD != nil || acc.LocalOnly == nil || !*acc.LocalOnly {
+		t.Errorf("criteria after a restart = %+v", acc)
+	}
+	if !h2.a.setup.ladder || !h2.a.live.ladderCheck.Checked {
+		t.Error("the strategy ladder was not kept")
+	}
+	if got := h2.a.live.criteria.quality.Text; got != "85" {
+		t.Errorf("the form shows quality %q", got)
+	}
+}
+
 // A setup the run would refuse names the part of the screen to fix, in
 // plain words, not the plan file's field.
 func TestLiveTestProblemNamesTheSection(t *testing.T) {

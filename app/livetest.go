@@ -68,6 +68,7 @@ type liveTestScreen struct {
 	problem     *widget.Label
 	start       *widget.Button
 	criteria    *criteriaForm // acceptance criteria, before the run
+	ladderCheck *widget.Check // the strategy ladder, before the run
 	estimate    *widget.Label // the pre-flight estimate
 
 	// The last import, waiting for the user to add its good rows.

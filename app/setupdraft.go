@@ -32,6 +32,13 @@ type setupDraft struct {
 	Kind        string             `json:"kind,omitempty"`
 	Language    string             `json:"language,omitempty"`
 	ImageSize   string             `json:"image_size,omitempty"`
+
+	// The verdict (issue 11): the acceptance criteria as the user left them
+	// (derived marks that the answers' criteria were already taken, so a
+	// cleared form stays cleared) and the strategy ladder.
+	Acceptance        *advisor.Acceptance `json:"acceptance,omitempty"`
+	AcceptanceDerived bool                `json:"acceptance_derived,omitempty"`
+	Ladder            bool                `json:"strategy_ladder,omitempty"`
 }
 
 // setupDraftPath is where the setup of decision id is kept: a "setups"
@@ -58,7 +65,8 @@ func (a *App) saveSetupDraft() {
 	d := setupDraft{Candidates: a.candidates, Cases: s.cases, FewShot: s.fewShot, Documents: s.documents,
 		Strategies: s.strategies, Checks: s.checks, Concurrency: s.concurrency, Repeats: s.repeats,
 		Judge: s.judge, Rubric: s.rubric, Embedding: s.embedding, EmbedModel: s.embedModel,
-		Kind: s.kind, Language: s.language, ImageSize: s.imageSize}
+		Kind: s.kind, Language: s.language, ImageSize: s.imageSize,
+		Acceptance: s.acceptance, AcceptanceDerived: s.acceptanceDerived, Ladder: s.ladder}
 	b, err := json.MarshalIndent(d, "", "  ")
 	if err == nil {
 		err = os.MkdirAll(filepath.Dir(path), 0o700)
@@ -98,7 +106,8 @@ func (a *App) loadSetupDraft() bool {
 	}
 	a.setup = &testSetup{cases: d.Cases, fewShot: d.FewShot, documents: d.Documents, strategies: d.Strategies,
 		checks: d.Checks, concurrency: d.Concurrency, repeats: d.Repeats, judge: d.Judge, rubric: d.Rubric,
-		embedding: d.Embedding, embedModel: d.EmbedModel, kind: d.Kind, language: d.Language, imageSize: d.ImageSize}
+		embedding: d.Embedding, embedModel: d.EmbedModel, kind: d.Kind, language: d.Language, imageSize: d.ImageSize,
+		acceptance: d.Acceptance, acceptanceDerived: d.AcceptanceDerived, ladder: d.Ladder}
 	if a.setup.concurrency <= 0 {
 		a.setup.concurrency = a.concurrency()
 	}

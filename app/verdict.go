@@ -32,6 +32,7 @@ type criteriaForm struct {
 	view                                  fyne.CanvasObject
 	sources                               *widget.Label
 	lc                                    string // language of the sources' reasons
+	setting                               bool   // set is filling the fields: no change reports
 }
 
 func newCriteriaForm(lc string, onChange func()) *criteriaForm {
@@ -40,7 +41,7 @@ func newCriteriaForm(lc string, onChange func()) *criteriaForm {
 		e := widget.NewEntry()
 		e.SetPlaceHolder(ph)
 		e.OnChanged = func(string) {
-			if onChange != nil {
+			if onChange != nil && !f.setting {
 				onChange()
 			}
 		}
@@ -52,7 +53,7 @@ func newCriteriaForm(lc string, onChange func()) *criteriaForm {
 	f.budget = mk(lang.L("verdict.form.none"))
 	f.volume = mk(strconv.Itoa(verdict.DefaultVolumePerDay))
 	f.local = widget.NewCheck(lang.L("verdict.form.local"), func(bool) {
-		if onChange != nil {
+		if onChange != nil && !f.setting {
 			onChange()
 		}
 	})
@@ -82,6 +83,8 @@ func (f *criteriaForm) set(a *advisor.Acceptance) {
 	if a == nil {
 		a = &advisor.Acceptance{}
 	}
+	f.setting = true
+	defer func() { f.setting = false }()
 	f.quality.SetText(fmtOpt(a.MinQuality, 100))
 	f.first.SetText(fmtOpt(a.FirstAnswerP95Ms, 1))
 	f.total.SetText(fmtOpt(a.TotalP95Ms, 1))
@@ -396,10 +399,14 @@ func (t *verdictTab) candidateGrid(v *verdict.Verdict) fyne.CanvasObject {
 func (l *liveTestScreen) acceptanceCard() fyne.CanvasObject {
 	l.estimate = hint("")
 	l.estimate.Wrapping = fyne.TextWrapWord
-	l.criteria = newCriteriaForm(l.a.langCode(), nil)
+	// Every valid edit of the criteria goes into the setup at once, so the
+	// saved draft has it when the app closes before Start (a value the form
+	// refuses keeps the last good one; Start names the field).
+	l.criteria = newCriteriaForm(l.a.langCode(), func() { _ = l.readAcceptance() })
 	l.criteria.set(l.s.acceptance)
 	ladderCheck := widget.NewCheck(lang.L("verdict.ladder"), func(on bool) { l.s.ladder = on; l.updateEstimate() })
 	ladderCheck.SetChecked(l.s.ladder)
+	l.ladderCheck = ladderCheck
 	refresh := widget.NewButtonWithIcon(lang.L("verdict.estimate.refresh"), theme.ViewRefreshIcon(), func() {
 		if err := l.readAcceptance(); err != nil {
 			l.estimate.SetText(err.Error())
