@@ -69,6 +69,16 @@ type Plan struct {
 	// the endpoints whose earlier rung missed the quality bar).
 	Acceptance     *Acceptance `json:"acceptance,omitempty" yaml:"acceptance,omitempty"`
 	StrategyLadder bool        `json:"strategy_ladder,omitempty" yaml:"strategy_ladder,omitempty"`
+
+	// Measurement options (issue 13). Warmup (default true) sends one
+	// unmeasured request per endpoint before its cells; nil means true.
+	// SequentialEndpoints runs the endpoints one after another instead of
+	// at once (local servers that swap models in and out of memory).
+	// ColdPrompts puts a unique prefix at the start of every prompt so that
+	// no server's prompt cache can flatter the time to the first token.
+	Warmup              *bool `json:"warmup,omitempty" yaml:"warmup,omitempty"`
+	SequentialEndpoints bool  `json:"sequential_endpoints,omitempty" yaml:"sequential_endpoints,omitempty"`
+	ColdPrompts         bool  `json:"cold_prompts,omitempty" yaml:"cold_prompts,omitempty"`
 }
 
 // Acceptance is a plan's acceptance criteria (contract, "Plan: acceptance
@@ -97,6 +107,10 @@ type AcceptanceSource struct {
 	WhyPT  string `json:"why_pt,omitempty" yaml:"why_pt,omitempty"` // Why in Brazilian Portuguese
 	Source string `json:"source,omitempty" yaml:"source,omitempty"`
 }
+
+// WarmupOn reports whether the plan sends a warm-up request per endpoint
+// (the default).
+func (p Plan) WarmupOn() bool { return p.Warmup == nil || *p.Warmup }
 
 // Case kinds: what a case set tests.
 const (
@@ -165,6 +179,11 @@ type Endpoint struct {
 	// in the provider's OpenAI-compatible base URL and key variable, and the
 	// catalog's prices when none are given.
 	Provider string `json:"provider,omitempty" yaml:"provider,omitempty"`
+
+	// PriceCachedPer1M is the price of prompt tokens the server read from
+	// its prompt cache (USD per 1M); the catalog's cache_read price, else
+	// the input price, when nil.
+	PriceCachedPer1M *float64 `json:"price_cached_per_1m,omitempty" yaml:"price_cached_per_1m,omitempty"`
 }
 
 // Example is one input with the answer the user would accept (few-shot turns).
@@ -248,6 +267,56 @@ type Result struct {
 	// Unscored is true when the result has no quality score yet (an image
 	// nobody rated): Score means nothing and summaries leave it out.
 	Unscored bool `json:"unscored,omitempty"`
+
+	// Measurement (issue 13; definitions in advisor/livetest's doc).
+	// TTFTMs (above) is the time to the first token of any kind, reasoning
+	// included; TTFATMs the time to the first answer token (0 when no answer
+	// token came); TPOTMs (LatencyMs − TTFTMs) / (TokensOut − 1), 0 with
+	// fewer than two tokens; Chunks the stream chunks that carried tokens.
+	// TokensCached are prompt tokens served from the server's prompt cache
+	// (part of TokensIn), TokensReasoning completion tokens spent thinking
+	// (part of TokensOut). Warmup marks the unmeasured warm-up request,
+	// left out of every figure.
+	TTFATMs         float64 `json:"ttfat_ms"`
+	TPOTMs          float64 `json:"tpot_ms"`
+	Chunks          int     `json:"chunks"`
+	TokensCached    int     `json:"tokens_cached"`
+	TokensReasoning int     `json:"tokens_reasoning"`
+	Warmup          bool    `json:"warmup,omitempty"`
+}
+
+// OutputTPS is the output speed after the first token, in tokens per second
+// (1000 / TPOTMs); 0 when it cannot be told.
+func (r Result) OutputTPS() float64 {
+	if r.TPOTMs <= 0 {
+		return 0
+	}
+	return 1000 / r.TPOTMs
+}
+
+// StrategyWarmup is the strategy of a warm-up result: it names the cell
+// apart from the measured ones.
+const StrategyWarmup = "warmup"
+
+// Measured returns the results without the warm-up requests: the ones every
+// figure is computed from. It returns rs itself when nothing is left out.
+func Measured(rs []Result) []Result {
+	n := 0
+	for _, r := range rs {
+		if r.Warmup {
+			n++
+		}
+	}
+	if n == 0 {
+		return rs
+	}
+	out := make([]Result, 0, len(rs)-n)
+	for _, r := range rs {
+		if !r.Warmup {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // Keys of Result.Metrics.

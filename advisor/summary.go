@@ -79,12 +79,16 @@ type ImageSummary struct {
 // each first appears. Latency figures cover successful requests only; errors
 // are counted apart so a failing endpoint does not look fast. An embedding
 // set's embedding-index result is folded into the row of its endpoint's
-// queries (cost and tokens), never counted as a request.
+// queries (cost and tokens), never counted as a request. Warm-up requests
+// are left out of every figure.
 func Summarize(results []Result) []SummaryRow {
 	type key struct{ set, ep, st string }
 	var order []key
 	groups := map[key][]Result{}
 	for _, r := range results {
+		if r.Warmup {
+			continue
+		}
 		st := r.Strategy
 		if st == StrategyIndex {
 			st = StrategyEmbedding

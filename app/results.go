@@ -44,6 +44,7 @@ type resultsScreen struct {
 	runSel   *widget.Select
 	run      *data.Run
 	results  []advisor.Result
+	warmups  []advisor.Result // the run's warm-up requests: exported raw, counted in no figure
 	summary  []advisor.SummaryRow
 	history  []report.RunPoint
 	charts   *fyne.Container
@@ -261,6 +262,10 @@ func (r *resultsScreen) selectRun(i int) {
 		res, err := st.Results(ctx, run.ID)
 		var history []report.RunPoint
 		var charts []report.Chart
+		var warm []advisor.Result
+		if err == nil {
+			warm, err = st.WarmupResults(ctx, run.ID)
+		}
 		if err == nil {
 			history, err = runHistory(ctx, st, runs, run.ID, res)
 		}
@@ -274,6 +279,7 @@ func (r *resultsScreen) selectRun(i int) {
 				return
 			}
 			r.history = history
+			r.warmups = warm
 			r.showHistory()
 			r.show(res, charts)
 		})
@@ -558,7 +564,7 @@ func (r *resultsScreen) showHistory() {
 
 // input is what the report package needs for the selected run.
 func (r *resultsScreen) input(res []advisor.Result) report.Input {
-	in := report.Input{Generated: time.Now().UTC(), Lang: r.a.langCode(), Results: res, History: r.history, Title: lang.L("app.title")}
+	in := report.Input{Generated: time.Now().UTC(), Lang: r.a.langCode(), Results: res, Warmups: r.warmups, History: r.history, Title: lang.L("app.title")}
 	if d := r.a.decision; d != nil {
 		in.Title = decisionTitle(*d)
 		in.UseCase = d.Answers.UseCase
@@ -601,11 +607,11 @@ func writeExport(w io.Writer, format string, in report.Input) error {
 	case formatCSV:
 		if strings.HasPrefix(in.Lang, "pt") {
 			// Excel in Portuguese opens a `;` file with a BOM on a double click.
-			return report.WriteCSVExcel(w, in.Results)
+			return report.WriteCSVExcel(w, in.RawResults())
 		}
-		return report.WriteCSV(w, in.Results)
+		return report.WriteCSV(w, in.RawResults())
 	case formatJSON:
-		return report.WriteJSON(w, in.Results)
+		return report.WriteJSON(w, in.RawResults())
 	case formatJSONL:
 		if in.Run == nil {
 			return fmt.Errorf("no run selected")

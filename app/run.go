@@ -19,6 +19,7 @@ import (
 	"github.com/llm-advisor/llm-advisor/advisor/livetest"
 	"github.com/llm-advisor/llm-advisor/advisor/verdict"
 	"github.com/llm-advisor/llm-advisor/data"
+	"github.com/llm-advisor/llm-advisor/report"
 )
 
 // runScreen shows a live test running: progress, ETA, errors, Cancel, and
@@ -155,6 +156,15 @@ func (r *runScreen) begin() {
 const redrawEvery = 100 * time.Millisecond
 
 func (r *runScreen) onProgress(p livetest.Progress, last *advisor.Result) {
+	if last != nil && last.Warmup {
+		// The warm-up is no result: it shows as the endpoint's model load.
+		if last.ErrorClass != "" {
+			r.onNote(lang.L("run.model_load_failed", map[string]any{"Endpoint": last.Endpoint, "Error": labelOr("error."+last.ErrorClass, last.ErrorClass)}))
+		} else {
+			r.onNote(lang.L("run.model_load", map[string]any{"Endpoint": last.Endpoint, "Seconds": report.Number(r.a.langCode(), last.LatencyMs/1000, 1)}))
+		}
+		return
+	}
 	if last != nil {
 		r.got = append(r.got, *last)
 	}

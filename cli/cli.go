@@ -55,6 +55,7 @@ func commands() []command {
 		{"compare", compareUsage + "   the verdict of a run: which candidate to pick and why", runCompare},
 		{"verdict", verdictUsage + "   accept or reject a generated image", runVerdict},
 		{"connect", connectUsage + "   connect a provider (checks the key with real calls)", runConnect},
+		{"load", loadUsage + "\n                                              can an endpoint carry your traffic? (capacity sweep)", runLoad},
 	}
 }
 

@@ -149,6 +149,9 @@ func loadReportInput(ctx context.Context, store *data.Store, runID, decisionID i
 		in.Run = &report.RunInfo{ID: run.ID, Name: run.Name, Status: run.Status, StartedAt: run.StartedAt, EndedAt: run.EndedAt, Plan: run.Plan,
 			Unpriced: unpriced(run.Plan)}
 		in.Results = results
+		if in.Warmups, err = store.WarmupResults(ctx, run.ID); err != nil {
+			return in, err
+		}
 		in.Title = run.Name
 		decisionID = run.DecisionID
 		if decisionID != 0 {
@@ -253,9 +256,9 @@ func writeReport(format, out string, in report.Input) (string, error) {
 	case "html":
 		write = func(w io.Writer) error { return report.WriteHTML(w, in) }
 	case "csv":
-		write = func(w io.Writer) error { return report.WriteCSV(w, in.Results) }
+		write = func(w io.Writer) error { return report.WriteCSV(w, in.RawResults()) }
 	case "json":
-		write = func(w io.Writer) error { return report.WriteJSON(w, in.Results) }
+		write = func(w io.Writer) error { return report.WriteJSON(w, in.RawResults()) }
 	case "jsonl":
 		write = func(w io.Writer) error { return report.WriteFineTuneJSONL(w, in.Run.Plan) }
 	default:

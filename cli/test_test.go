@@ -60,7 +60,9 @@ func ltWritePlan(t *testing.T, dir, base string, cases int, extra string) string
 	var b strings.Builder
 	fmt.Fprintf(&b, "name: cli test\nendpoints:\n  - name: local\n    kind: openai-compatible\n    base_url: %s/v1\n    model: tiny\n", base)
 	b.WriteString(extra)
-	b.WriteString("concurrency: 2\ncases:\n")
+	// These tests count requests: the warm-up (on by default) is tested
+	// on its own (TestTestCommandWarmup).
+	b.WriteString("warmup: false\nconcurrency: 2\ncases:\n")
 	for i := 0; i < cases; i++ {
 		fmt.Fprintf(&b, "  - {input: \"question %d\", expected: \"four\", checks: [contains]}\n", i)
 	}
@@ -415,7 +417,9 @@ cases:
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if len(prompts) != 1 || !strings.Contains(prompts[0], "source: refunds.md\n# Refunds A refund reaches your card within four days.") || strings.Contains(prompts[0], "shipping.txt") {
+	// The warm-up (the case's zero-shot prompt) first, then the rag request.
+	if len(prompts) != 2 || prompts[0] != "How many days until my refund arrives?" ||
+		!strings.Contains(prompts[1], "source: refunds.md\n# Refunds A refund reaches your card within four days.") || strings.Contains(prompts[1], "shipping.txt") {
 		t.Errorf("prompts %q", prompts)
 	}
 }

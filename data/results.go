@@ -15,8 +15,10 @@ import (
 const saveResultSQL = `INSERT INTO results (run_id, endpoint, model, strategy, case_index, repeat_index, output,
 	ttft_ms, latency_ms, queue_ms, concurrency_at_send, tokens_in, tokens_out, tokens_estimated, cost_usd,
 	score, passed, checks, error_class, error_message, started_at, ended_at,
-	set_name, kind, metrics, artifact, verdict, unscored)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	set_name, kind, metrics, artifact, verdict, unscored,
+	ttfat_ms, tpot_ms, chunks, tokens_cached, tokens_reasoning, warmup)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+	?, ?, ?, ?, ?, ?)
 ON CONFLICT (run_id, endpoint, strategy, case_index, repeat_index) DO UPDATE SET
 	model = excluded.model, output = excluded.output, ttft_ms = excluded.ttft_ms, latency_ms = excluded.latency_ms,
 	queue_ms = excluded.queue_ms, concurrency_at_send = excluded.concurrency_at_send, tokens_in = excluded.tokens_in,
@@ -24,7 +26,9 @@ ON CONFLICT (run_id, endpoint, strategy, case_index, repeat_index) DO UPDATE SET
 	score = excluded.score, passed = excluded.passed, checks = excluded.checks, error_class = excluded.error_class,
 	error_message = excluded.error_message, started_at = excluded.started_at, ended_at = excluded.ended_at,
 	set_name = excluded.set_name, kind = excluded.kind, metrics = excluded.metrics, artifact = excluded.artifact,
-	verdict = excluded.verdict, unscored = excluded.unscored
+	verdict = excluded.verdict, unscored = excluded.unscored,
+	ttfat_ms = excluded.ttfat_ms, tpot_ms = excluded.tpot_ms, chunks = excluded.chunks, tokens_cached = excluded.tokens_cached,
+	tokens_reasoning = excluded.tokens_reasoning, warmup = excluded.warmup
 RETURNING id`
 
 // SaveResult commits one result of a run in one short transaction, so that
@@ -68,7 +72,8 @@ func (s *Store) SaveResult(ctx context.Context, r *advisor.Result) error {
 		r.RunID, r.Endpoint, r.Model, r.Strategy, r.Case, r.Repeat, r.Output,
 		r.TTFTMs, r.LatencyMs, r.QueueMs, r.ConcurrencyAtSend, r.TokensIn, r.TokensOut, r.TokensEstimated, r.CostUSD,
 		r.Score, r.Passed, string(checks), r.ErrorClass, r.ErrorMessage, formatTime(r.StartedAt), formatTime(r.EndedAt),
-		r.Set, r.Kind, string(metrics), r.Artifact, verdict, r.Unscored).Scan(&id)
+		r.Set, r.Kind, string(metrics), r.Artifact, verdict, r.Unscored,
+		r.TTFATMs, r.TPOTMs, r.Chunks, r.TokensCached, r.TokensReasoning, r.Warmup).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("save result of run %d: %w", r.RunID, classify(err))
 	}
@@ -82,7 +87,8 @@ func (s *Store) SaveResult(ctx context.Context, r *advisor.Result) error {
 const resultColumns = `id, run_id, endpoint, model, strategy, case_index, repeat_index, output,
 	ttft_ms, latency_ms, queue_ms, concurrency_at_send, tokens_in, tokens_out, tokens_estimated, cost_usd,
 	score, passed, checks, error_class, error_message, started_at, ended_at,
-	set_name, kind, metrics, artifact, verdict, unscored`
+	set_name, kind, metrics, artifact, verdict, unscored,
+	ttfat_ms, tpot_ms, chunks, tokens_cached, tokens_reasoning, warmup`
 
 func scanResult(sc interface{ Scan(...any) error }) (advisor.Result, error) {
 	var (
@@ -94,7 +100,8 @@ func scanResult(sc interface{ Scan(...any) error }) (advisor.Result, error) {
 	if err := sc.Scan(&r.ID, &r.RunID, &r.Endpoint, &r.Model, &r.Strategy, &r.Case, &r.Repeat, &r.Output,
 		&r.TTFTMs, &r.LatencyMs, &r.QueueMs, &r.ConcurrencyAtSend, &r.TokensIn, &r.TokensOut, &r.TokensEstimated, &r.CostUSD,
 		&r.Score, &r.Passed, &checks, &r.ErrorClass, &r.ErrorMessage, &started, &ended,
-		&r.Set, &r.Kind, &metrics, &r.Artifact, &verdict, &r.Unscored); err != nil {
+		&r.Set, &r.Kind, &metrics, &r.Artifact, &verdict, &r.Unscored,
+		&r.TTFATMs, &r.TPOTMs, &r.Chunks, &r.TokensCached, &r.TokensReasoning, &r.Warmup); err != nil {
 		return r, err
 	}
 	if checks != "" && checks != "[]" {
@@ -121,11 +128,23 @@ func scanResult(sc interface{ Scan(...any) error }) (advisor.Result, error) {
 	return r, nil
 }
 
-// Results returns every result of a run ordered by endpoint, strategy, case
-// and repeat.
+// Results returns the measured results of a run ordered by endpoint,
+// strategy, case and repeat: every result but the warm-up requests, which no
+// figure may count (WarmupResults has them).
 func (s *Store) Results(ctx context.Context, runID int64) ([]advisor.Result, error) {
+	return s.results(ctx, runID, false)
+}
+
+// WarmupResults returns the warm-up requests of a run (one per endpoint,
+// unmeasured), ordered by endpoint: the "model load" times and the raw
+// exports' warmup rows.
+func (s *Store) WarmupResults(ctx context.Context, runID int64) ([]advisor.Result, error) {
+	return s.results(ctx, runID, true)
+}
+
+func (s *Store) results(ctx context.Context, runID int64, warmup bool) ([]advisor.Result, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+resultColumns+`
-		FROM results WHERE run_id = ? ORDER BY endpoint, strategy, case_index, repeat_index`, runID)
+		FROM results WHERE run_id = ? AND warmup = ? ORDER BY endpoint, strategy, case_index, repeat_index`, runID, warmup)
 	if err != nil {
 		return nil, fmt.Errorf("results of run %d: %w", runID, err)
 	}
@@ -148,7 +167,7 @@ func (s *Store) Results(ctx context.Context, runID int64) ([]advisor.Result, err
 // requested again on resume. A request that was cancelled does not count:
 // resuming sends it again.
 func (s *Store) DoneCells(ctx context.Context, runID int64) (map[advisor.Cell]bool, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT endpoint, strategy, case_index, repeat_index FROM results WHERE run_id = ? AND error_class <> ?",
+	rows, err := s.r.QueryContext(ctx, "SELECT endpoint, strategy, case_index, repeat_index FROM results WHERE run_id = ? AND error_class <> ? AND warmup = 0",
 		runID, advisor.ErrCancelled)
 	if err != nil {
 		return nil, fmt.Errorf("done cells of run %d: %w", runID, err)
@@ -168,11 +187,11 @@ func (s *Store) DoneCells(ctx context.Context, runID int64) (map[advisor.Cell]bo
 	return done, nil
 }
 
-// CountResults returns how many results a run has (progress of a run shown
+// CountResults returns how many measured results a run has (progress of a run shown
 // from another window or process).
 func (s *Store) CountResults(ctx context.Context, runID int64) (int, error) {
 	var n int
-	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM results WHERE run_id = ?", runID).Scan(&n); err != nil {
+	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM results WHERE run_id = ? AND warmup = 0", runID).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count results of run %d: %w", runID, err)
 	}
 	return n, nil

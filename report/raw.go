@@ -55,10 +55,23 @@ type rawRow struct {
 	RTF            *float64 `json:"rtf"`
 	ImageBytes     *float64 `json:"image_bytes"`
 	Documents      *float64 `json:"documents"`
+	// Measurement (issue 13): the result's id (what `rate` and `verdict
+	// --result` take), the time to the first answer token, the time per
+	// output token, cached and reasoning tokens, the warm-up mark, the
+	// stream's chunks and the output speed after the first token.
+	ResultID        int64   `json:"result_id"`
+	TTFATMs         float64 `json:"ttfat_ms"`
+	TPOTMs          float64 `json:"tpot_ms"`
+	TokensCached    int     `json:"tokens_cached"`
+	TokensReasoning int     `json:"tokens_reasoning"`
+	Warmup          bool    `json:"warmup"`
+	Chunks          int     `json:"chunks"`
+	OutputTPS       float64 `json:"output_tps"`
 }
 
 var csvHeader = []string{"run_id", "endpoint", "model", "strategy", "case", "repeat", "ttft_ms", "latency_ms", "queue_ms", "tokens_in", "tokens_out", "tokens_estimated", "cost_usd", "score", "passed", "error_class", "output", "error_message", "concurrency_at_send", "checks", "started_at", "ended_at",
-	"set", "kind", "artifact", "verdict", "unscored", "recall_at_k", "reciprocal_rank", "k", "wer", "audio_seconds", "rtf", "image_bytes", "documents"}
+	"set", "kind", "artifact", "verdict", "unscored", "recall_at_k", "reciprocal_rank", "k", "wer", "audio_seconds", "rtf", "image_bytes", "documents",
+	"result_id", "ttfat_ms", "tpot_ms", "tokens_cached", "tokens_reasoning", "warmup", "chunks", "output_tps"}
 
 func toRaw(r advisor.Result, red *redactor) rawRow {
 	checks := slices.Clone(r.Checks)
@@ -78,6 +91,8 @@ func toRaw(r advisor.Result, red *redactor) rawRow {
 		RecallAtK: metric(r, advisor.MetricRecallAtK), ReciprocalRank: metric(r, advisor.MetricReciprocalRank), K: metric(r, advisor.MetricK),
 		WER: metric(r, advisor.MetricWER), AudioSeconds: metric(r, advisor.MetricAudioSeconds), RTF: metric(r, advisor.MetricRTF),
 		ImageBytes: metric(r, advisor.MetricImageBytes), Documents: metric(r, advisor.MetricDocuments),
+		ResultID: r.ID, TTFATMs: r.TTFATMs, TPOTMs: r.TPOTMs, TokensCached: r.TokensCached, TokensReasoning: r.TokensReasoning,
+		Warmup: r.Warmup, Chunks: r.Chunks, OutputTPS: r.OutputTPS(),
 	}
 }
 
@@ -118,7 +133,8 @@ func ftoa(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 // kinds of case: set, kind, artifact, verdict (true, false or empty while
 // unrated), unscored and the metrics recall_at_k, reciprocal_rank, k, wer,
 // audio_seconds, rtf, image_bytes and documents (empty when the result has
-// none). An embedding set's embedding-index rows are real requests with a
+// none), then result_id, ttfat_ms, tpot_ms, tokens_cached, tokens_reasoning,
+// warmup (true for the unmeasured warm-up request), chunks and output_tps. An embedding set's embedding-index rows are real requests with a
 // cost and stay in. Secrets found in the environment are redacted from the
 // texts.
 func WriteCSV(w io.Writer, results []advisor.Result) error {
@@ -160,6 +176,8 @@ func writeCSV(w io.Writer, results []advisor.Result, excelPT bool) error {
 			cell(x.Set), x.Kind, cell(x.Artifact), optBool(x.Verdict), strconv.FormatBool(x.Unscored),
 			optFloat(x.RecallAtK), optFloat(x.ReciprocalRank), optFloat(x.K), optFloat(x.WER), optFloat(x.AudioSeconds),
 			optFloat(x.RTF), optFloat(x.ImageBytes), optFloat(x.Documents),
+			strconv.FormatInt(x.ResultID, 10), ftoa(x.TTFATMs), ftoa(x.TPOTMs), strconv.Itoa(x.TokensCached),
+			strconv.Itoa(x.TokensReasoning), strconv.FormatBool(x.Warmup), strconv.Itoa(x.Chunks), ftoa(x.OutputTPS),
 		}
 		if excelPT {
 			for i, name := range csvHeader {

@@ -26,8 +26,12 @@ type Input struct {
 	Answers        advisor.Answers
 	Recommendation *advisor.Recommendation // may be nil
 	Run            *RunInfo                // nil for a recommendation-only report
-	Results        []advisor.Result
-	History        []RunPoint // earlier runs of the same decision, oldest first
+	Results        []advisor.Result        // measured results only (no warm-up)
+	// Warmups are the run's unmeasured warm-up requests: shown as the
+	// endpoints' model load and written by the raw exports, counted in no
+	// figure.
+	Warmups []advisor.Result
+	History []RunPoint // earlier runs of the same decision, oldest first
 	// ArtifactRoot is the folder that relative artifact paths (generated
 	// images) are relative to: the database's folder. Absolute paths are
 	// used as they are.
@@ -51,6 +55,22 @@ type RunInfo struct {
 	// livetest.PriceKnown): their costs show as "no price" and stay out of
 	// the cost charts instead of passing for free. nil: every cost is known.
 	Unpriced map[string]bool
+}
+
+// RawResults is what the raw exports (CSV, JSON) write: the warm-up
+// requests first, marked warmup, then the measured results.
+func (in Input) RawResults() []advisor.Result {
+	if len(in.Warmups) == 0 {
+		return in.Results
+	}
+	out := make([]advisor.Result, 0, len(in.Warmups)+len(in.Results))
+	out = append(out, in.Warmups...)
+	for _, r := range in.Results {
+		if !r.Warmup {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // unpriced reports whether the report must not show the endpoint's cost.
@@ -78,6 +98,9 @@ func HistoryPoint(id int64, date time.Time, results []advisor.Result) RunPoint {
 	var score, cost float64
 	scored := 0
 	for _, r := range results {
+		if r.Warmup {
+			continue
+		}
 		cost += r.CostUSD
 		if r.ErrorClass != "" || r.Strategy == advisor.StrategyIndex {
 			continue

@@ -790,3 +790,55 @@ func TestRunWithoutDecision(t *testing.T) {
 		t.Error("a decision's answers are missing")
 	}
 }
+
+// TestRawMeasurementColumns: the raw exports carry the measurement columns
+// of the contract's additions, warm-ups first and marked, measured results
+// after them.
+func TestRawMeasurementColumns(t *testing.T) {
+	in := Input{Title: "t", Lang: "en",
+		Warmups: []advisor.Result{{ID: 7, RunID: 3, Endpoint: "local", Strategy: advisor.StrategyWarmup, LatencyMs: 4200, TTFTMs: 4100, TTFATMs: 4100, Warmup: true}},
+		Results: []advisor.Result{{ID: 8, RunID: 3, Endpoint: "local", Strategy: advisor.StrategyZeroShot, TTFTMs: 50, TTFATMs: 450, LatencyMs: 950,
+			TPOTMs: 50, TokensIn: 20, TokensOut: 19, TokensCached: 6, TokensReasoning: 8, Chunks: 19}}}
+	var b bytes.Buffer
+	if err := WriteCSV(&b, in.RawResults()); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 {
+		t.Fatalf("%d rows, want a header, the warm-up and the result", len(rows))
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	for name, want := range map[string][2]string{
+		"result_id": {"7", "8"}, "ttfat_ms": {"4100", "450"}, "tpot_ms": {"0", "50"}, "tokens_cached": {"0", "6"},
+		"tokens_reasoning": {"0", "8"}, "warmup": {"true", "false"}, "chunks": {"0", "19"}, "output_tps": {"0", "20"},
+	} {
+		i, ok := col[name]
+		if !ok {
+			t.Errorf("no %s column", name)
+			continue
+		}
+		if rows[1][i] != want[0] || rows[2][i] != want[1] {
+			t.Errorf("%s: %q, %q; want %q, %q", name, rows[1][i], rows[2][i], want[0], want[1])
+		}
+	}
+	b.Reset()
+	if err := WriteJSON(&b, in.RawResults()); err != nil {
+		t.Fatal(err)
+	}
+	var objs []map[string]any
+	if err := json.Unmarshal(b.Bytes(), &objs); err != nil {
+		t.Fatal(err)
+	}
+	if objs[0]["warmup"] != true || objs[1]["warmup"] != false || objs[1]["ttfat_ms"] != 450.0 || objs[1]["result_id"] != 8.0 {
+		t.Errorf("json rows %v", objs)
+	}
+	if p := HistoryPoint(3, in.Generated, append(in.Warmups, in.Results...)); p.LatencyP50 != 950 {
+		t.Errorf("history median %.0f: the warm-up must stay out", p.LatencyP50)
+	}
+}

@@ -152,14 +152,9 @@ func Try(ctx context.Context, ep advisor.Endpoint, key, prompt string) (advisor.
 		res.ErrorClass, res.ErrorMessage = ce.Class, ce.Msg
 		return res, ce
 	}
-	res.TTFTMs, res.LatencyMs = ms(a.TTFT), ms(a.Latency)
-	if a.Usage != nil && (a.Usage.PromptTokens > 0 || a.Usage.CompletionTokens > 0) {
-		res.TokensIn, res.TokensOut = a.Usage.PromptTokens, a.Usage.CompletionTokens
-	} else {
-		res.TokensIn, res.TokensOut, res.TokensEstimated = promptTokens(ep.Model, msgs), countTokens(ep.Model, a.Output), true
-	}
+	a.fill(&res, ep.Model, msgs)
 	in, out, _ := Pricing(ep, nil)
-	res.CostUSD = (float64(res.TokensIn)*in + float64(res.TokensOut)*out) / 1e6
+	res.CostUSD = tokenCost(res, in, out, cachedPrice(ep, nil, in))
 	return res, nil
 }
 

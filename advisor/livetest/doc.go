@@ -24,6 +24,75 @@
 // unauthorized or not_found error, its remaining cells are recorded with
 // that error as "not sent" rather than each waiting to fail.
 //
+// # What is measured
+//
+// Every figure is defined the way the serving benchmarks define it, so that
+// a number here can be set beside one from vLLM's benchmark (the
+// calculate_metrics function of vllm/benchmarks/serve.py, `vllm bench
+// serve`) or NVIDIA AIPerf (its Metrics Reference,
+// https://docs.nvidia.com/aiperf/reference/ai-perf-metrics-reference):
+//
+//   - ttft_ms, time to first token: from the moment the request was
+//     written to the first chunk carrying a token of any kind, reasoning
+//     included (vLLM's ttft; AIPerf's time_to_first_token, which skips
+//     empty responses the same way).
+//   - ttfat_ms, time to the first answer token: the first chunk with
+//     answer content, thinking left out (AIPerf's time to first output
+//     token). This is what a person waits for; screens and reports call it
+//     "time until the answer starts". 0 when no answer token came.
+//   - latency_ms, end to end: written to the end of the stream (vLLM's
+//     e2el, AIPerf's request_latency).
+//   - tpot_ms, time per output token after the first: (latency − ttft) /
+//     (completion tokens − 1), the server's completion tokens (reasoning
+//     included) when it reports usage, else counted; 0 with fewer than two
+//     tokens (vLLM's tpot; AIPerf's inter_token_latency). Output speed
+//     after the first token is 1000 / tpot_ms tokens per second (AIPerf's
+//     output token throughput per user).
+//   - chunks: stream chunks that carried a token; tokens_cached: prompt
+//     tokens the server read from its prompt cache
+//     (usage.prompt_tokens_details.cached_tokens, or DeepSeek's
+//     prompt_cache_hit_tokens), priced at the cached price
+//     (price_cached_per_1m, else the catalog's cache_read, else the input
+//     price); tokens_reasoning: completion_tokens_details.reasoning_tokens.
+//
+// Reasoning arrives as delta.reasoning (vLLM ≥ 0.11, Ollama, OpenRouter) or
+// delta.reasoning_content (DeepSeek, llama.cpp). go-openai v1.43.0 reads only
+// the second, so the runner keeps go-openai for the request and its SSE
+// framing but decodes each chunk itself (ChatCompletionStream.RecvRaw): a
+// reasoning model otherwise looks as slow to start as its whole thinking
+// (the bug GuideLLM fixed in issue #737 / PR #742).
+//
+// Warm-up (plan warmup, on by default): before an endpoint's cells one
+// unmeasured request, the zero-shot prompt of its first case, loads the
+// model on a local server; it is stored with warmup = true and strategy
+// warmup, shown as the endpoint's "model load", and counted in no figure
+// (data.Store.Results leaves it out; advisor.Summarize skips it).
+// sequential_endpoints runs the endpoints one after another, for a local
+// server that holds one model at a time. cold_prompts starts every prompt
+// with a prefix no other request shares, so a prompt cache cannot flatter
+// the first-token time.
+//
+// # Capacity
+//
+// Load runs a capacity test of one endpoint (`llm-advisor load`, "Can it
+// carry my traffic?"). A sweep follows GuideLLM's sweep profile
+// (src/guidellm/benchmark/profiles.py, SweepProfile): one request at a time
+// (synchronous), then as many at once as the test allows (throughput: the
+// saturation rate), then constant or Poisson arrivals at rates spaced
+// evenly from the synchronous rate to the throughput rate. Each step sends at
+// most StepRequests requests for at most StepSeconds and cuts what still
+// runs half that time later, so the test stops by itself. Arrivals are
+// open-loop and every time counts from the moment a request was due, so a
+// queue in the client shows instead of hiding (no coordinated omission).
+// Per step: achieved throughput (successful requests over the time to the
+// last one's end), p50 and p95 of the time until the answer starts and of
+// the total time, each p95 with its distribution-free 95 % interval (null
+// when too few requests support it), and the SLO attainment: the share of
+// all the step's requests, errors counting as misses, that met the
+// acceptance latency target. The sustainable rate is the highest offered
+// rate whose attainment is at least 95 %; the user's peak is requests a day
+// / 86,400 × the peak factor (3 unless the user says otherwise).
+//
 // # Scoring
 //
 // Every check gives a score from 0 to 1 and a reason:

@@ -201,7 +201,8 @@ func testOptions(sink *memSink) (Options, *[]time.Duration) {
 			mu.Unlock()
 			return ctx.Err()
 		},
-		timeout: 5 * time.Second,
+		timeout:  5 * time.Second,
+		noWarmup: true,
 	}, waits
 }
 

@@ -2,6 +2,8 @@ package livetest
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -78,8 +80,17 @@ type Options struct {
 	// any other such variable is not read and its endpoint's cells fail.
 	AllowKeyEnvs []string
 
+	// Measurement (issue 13). CachedPrices gives the catalog's price of
+	// cached prompt tokens (models.dev cache_read, USD per 1M) for an
+	// endpoint's catalog_id when the plan sets no price_cached_per_1m;
+	// cached tokens cost the input price when neither has one.
+	CachedPrices func(catalogID string) (float64, bool)
+
 	sleep   func(context.Context, time.Duration) error // tests record waits
 	timeout time.Duration                              // tests: overrides the plan's whole seconds
+	// noWarmup: tests of other behaviour count requests without the
+	// warm-up's extra one (warmup_test.go tests it on its own).
+	noWarmup bool
 }
 
 // Progress is the state of a run after a result.
@@ -163,6 +174,38 @@ func Pricing(ep advisor.Endpoint, prices func(string) (float64, float64, bool)) 
 	return 0, 0, false
 }
 
+// CachedPrice is the price of the prompt tokens an endpoint's server read
+// from its prompt cache, USD per 1M: the plan's price_cached_per_1m, else
+// the catalog's cache_read price through prices, else in (the input price:
+// a cached token never costs more than an uncached one, so counting it at
+// the input price can only overstate the cost).
+func CachedPrice(ep advisor.Endpoint, prices func(string) (float64, bool), in float64) float64 {
+	return cachedPrice(ep, prices, in)
+}
+
+func cachedPrice(ep advisor.Endpoint, prices func(string) (float64, bool), in float64) float64 {
+	if ep.PriceCachedPer1M != nil {
+		return *ep.PriceCachedPer1M
+	}
+	if ep.CatalogID != "" && prices != nil {
+		if p, ok := prices(ep.CatalogID); ok {
+			return p
+		}
+	}
+	return in
+}
+
+// tokenCost is a chat request's cost: uncached prompt tokens at in, cached
+// ones at cached, completion tokens (reasoning included) at out.
+func tokenCost(r advisor.Result, in, out, cached float64) float64 {
+	c := min(max(r.TokensCached, 0), r.TokensIn)
+	return (float64(r.TokensIn-c)*in + float64(c)*cached + float64(r.TokensOut)*out) / 1e6
+}
+
+func (er *endpointRunner) cost(r advisor.Result) float64 {
+	return tokenCost(r, er.priceIn, er.priceOt, er.priceCached)
+}
+
 // endpointRunner is everything one endpoint's workers share.
 type endpointRunner struct {
 	ep      advisor.Endpoint
@@ -171,8 +214,10 @@ type endpointRunner struct {
 	brk     breaker
 	priceIn float64
 	priceOt float64
-	unit    float64 // price per minute or per image
-	unitOK  bool
+	// priceCached: cached prompt tokens (CachedPrice).
+	priceCached float64
+	unit        float64 // price per minute or per image
+	unitOK      bool
 	// floatOnly: the server refused base64 embeddings; ask for floats.
 	floatOnly atomic.Bool
 }
@@ -256,6 +301,7 @@ func Run(ctx context.Context, p advisor.Plan, runID int64, opt Options) (Progres
 				er.client = newClient(ep, key, hc)
 			}
 			er.priceIn, er.priceOt, _ = Pricing(ep, opt.Prices)
+			er.priceCached = cachedPrice(ep, opt.CachedPrices, er.priceIn)
 			eps[ep.Name] = er
 		}
 	}
@@ -333,7 +379,7 @@ func Run(ctx context.Context, p advisor.Plan, runID int64, opt Options) (Progres
 	}
 
 	r := &run{p: p, sets: sets, cases: cases, runID: runID, opt: opt, eps: eps, sc: sc, rp: rp, timeout: timeout, passages: passages,
-		sem: make(chan struct{}, p.Concurrency), cancel: cancel, start: start, prog: prog}
+		sem: make(chan struct{}, p.Concurrency), cancel: cancel, start: start, prog: prog, salt: randomSalt()}
 	r.files = make([]lazyFile, len(cases))
 	r.indexes = map[indexKey]*corpusIndex{}
 	r.corpora = make([]lazyCorpus, len(sets))
@@ -345,24 +391,38 @@ func Run(ctx context.Context, p advisor.Plan, runID int64, opt Options) (Progres
 		}
 	}
 	jobs := map[string]chan advisor.Cell{}
+	var order []string                // endpoints in the order of their first cell
+	warm := map[string]advisor.Cell{} // the cell whose prompt warms each endpoint up
 	for _, c := range pending {
 		if jobs[c.Endpoint] == nil {
 			jobs[c.Endpoint] = make(chan advisor.Cell, len(pending))
+			order = append(order, c.Endpoint)
 		}
 		jobs[c.Endpoint] <- c
+		if _, ok := warm[c.Endpoint]; !ok && p.WarmupOn() && !opt.noWarmup && sets[cases[c.Case].set].Kind == advisor.CaseKindChat && c.Strategy != advisor.StrategyIndex {
+			warm[c.Endpoint] = c
+		}
 	}
-	var wg sync.WaitGroup
-	for name, ch := range jobs {
+	// Each endpoint: its warm-up request first, then its workers. All
+	// endpoints at once, or one after another when the plan asks (a local
+	// server that holds one model at a time would otherwise reload on
+	// every switch and time the loads).
+	endpoint := func(name string) {
+		ch := jobs[name]
 		close(ch)
+		if c, ok := warm[name]; ok {
+			r.warmup(ctx, eps[name], c)
+		}
 		n := eps[name].ep.Concurrency
 		if n <= 0 || n > p.Concurrency {
 			n = p.Concurrency
 		}
 		n = min(n, len(ch))
+		var ew sync.WaitGroup
 		for range n {
-			wg.Add(1)
+			ew.Add(1)
 			go func() {
-				defer wg.Done()
+				defer ew.Done()
 				for c := range ch {
 					if ctx.Err() != nil {
 						return
@@ -371,6 +431,21 @@ func Run(ctx context.Context, p advisor.Plan, runID int64, opt Options) (Progres
 				}
 			}()
 		}
+		ew.Wait()
+	}
+	var wg sync.WaitGroup
+	for _, name := range order {
+		if p.SequentialEndpoints {
+			if ctx.Err() == nil {
+				endpoint(name)
+			}
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			endpoint(name)
+		}()
 	}
 	wg.Wait()
 	r.mu.Lock()
@@ -483,6 +558,8 @@ type run struct {
 	passages func(context.Context, int) ([]advisor.Passage, error)
 	sem      chan struct{}
 	inflight atomic.Int64
+	salt     string       // cold prompts: differs from run to run
+	nonce    atomic.Int64 // cold prompts: differs from request to request
 	cancel   context.CancelCauseFunc
 	start    time.Time
 
@@ -545,6 +622,7 @@ func (r *run) do(ctx context.Context, er *endpointRunner, c advisor.Cell) {
 		}
 	}
 	msgs := buildMessages(r.p, c.Strategy, cs, ps)
+	r.coldPrefix(msgs)
 	if image != "" {
 		attachImage(msgs, image)
 	}
@@ -576,21 +654,85 @@ func (r *run) do(ctx context.Context, er *endpointRunner, c advisor.Cell) {
 		return
 	}
 	er.brk.observe("", "")
-	res.TTFTMs = ms(a.TTFT)
-	res.LatencyMs = ms(a.Latency)
-	if a.Usage != nil && (a.Usage.PromptTokens > 0 || a.Usage.CompletionTokens > 0) {
-		res.TokensIn, res.TokensOut = a.Usage.PromptTokens, a.Usage.CompletionTokens
-	} else {
-		res.TokensIn = promptTokens(er.ep.Model, msgs)
-		res.TokensOut = countTokens(er.ep.Model, a.Output)
-		res.TokensEstimated = true
-	}
-	res.CostUSD = (float64(res.TokensIn)*er.priceIn + float64(res.TokensOut)*er.priceOt) / 1e6
+	a.fill(&res, er.ep.Model, msgs)
+	res.CostUSD = er.cost(res)
 	res.Score, res.Passed, res.Checks = r.sc.score(ctx, cs, a.Output)
 	if ctx.Err() != nil {
 		return
 	}
 	r.record(ctx, &res)
+}
+
+// warmupTimeout is the least time a warm-up request gets: loading a large
+// model into memory can take minutes.
+const warmupTimeout = 5 * time.Minute
+
+// warmup sends one unmeasured request to an endpoint, the zero-shot prompt
+// of cell c's case, and records it with Warmup set (strategy warmup): its
+// time is the endpoint's "model load", counted in no figure. A failed
+// warm-up is recorded too and the endpoint's cells go on (they fail on
+// their own if the endpoint is unusable).
+func (r *run) warmup(ctx context.Context, er *endpointRunner, c advisor.Cell) {
+	if er.keyErr != nil || ctx.Err() != nil {
+		return
+	}
+	ref := r.cases[c.Case]
+	set := r.sets[ref.set]
+	res := advisor.Result{RunID: r.runID, Endpoint: c.Endpoint, Model: er.ep.Model, Strategy: advisor.StrategyWarmup, Case: c.Case,
+		Set: set.Name, Kind: set.Kind, Warmup: true}
+	msgs := buildMessages(r.p, advisor.StrategyZeroShot, ref.c, nil)
+	r.coldPrefix(msgs)
+	req := chatRequest(er.ep.Model, msgs, r.p.MaxTokens, r.p.Temperature)
+	if !r.acquire(ctx, &res) {
+		return
+	}
+	sent := time.Now()
+	a, ce := streamChat(ctx, er.client, req, max(r.timeout, warmupTimeout), r.rp)
+	ended := time.Now()
+	r.release()
+	if ctx.Err() != nil {
+		return
+	}
+	if !a.Wrote.IsZero() {
+		sent = a.Wrote
+	}
+	res.StartedAt, res.EndedAt = wallClock(sent).UTC(), wallClock(ended).UTC()
+	res.Output = a.Output
+	if ce != nil {
+		res.ErrorClass, res.ErrorMessage = ce.Class, scrub(ce.Msg, er.key)
+	} else {
+		a.fill(&res, er.ep.Model, msgs)
+		res.CostUSD = er.cost(res)
+		res.Unscored = true
+	}
+	if err := r.opt.Sink.SaveResult(context.WithoutCancel(ctx), &res); err != nil {
+		r.cancel(fmt.Errorf("save the warm-up of %s: %w", res.Endpoint, err))
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.opt.OnProgress != nil {
+		p := r.prog
+		p.Elapsed = time.Since(r.start)
+		p.Last = &res
+		r.opt.OnProgress(p)
+	}
+}
+
+// coldPrefix puts a prefix no other request shares at the start of the
+// prompt when the plan asks for cold prompts: servers cache prompts by
+// prefix, so nothing of the prompt can be a cache hit.
+func (r *run) coldPrefix(msgs []openai.ChatCompletionMessage) {
+	if !r.p.ColdPrompts || len(msgs) == 0 {
+		return
+	}
+	prefix := fmt.Sprintf("[request %s-%d]\n", r.salt, r.nonce.Add(1))
+	m := &msgs[0]
+	if len(m.MultiContent) > 0 && m.MultiContent[0].Type == openai.ChatMessagePartTypeText {
+		m.MultiContent[0].Text = prefix + m.MultiContent[0].Text
+		return
+	}
+	m.Content = prefix + m.Content
 }
 
 // fail records a cell that failed before any request was sent.
@@ -622,6 +764,13 @@ func (r *run) acquire(ctx context.Context, res *advisor.Result) bool {
 func (r *run) release() {
 	r.inflight.Add(-1)
 	<-r.sem
+}
+
+// randomSalt is 12 random hex digits (the cold prompts' run part).
+func randomSalt() string {
+	var b [6]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // wallClock strips the monotonic reading, which has no meaning once stored.

@@ -2,6 +2,7 @@ package livetest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -17,11 +18,83 @@ import (
 type answer struct {
 	Output   string
 	Wrote    time.Time     // when the request was written (monotonic)
-	TTFT     time.Duration // written → first content
+	TTFT     time.Duration // written → first token of any kind (reasoning or answer)
+	TTFAT    time.Duration // written → first answer token; 0 when none came
 	Latency  time.Duration // written → end of stream
-	Usage    *openai.Usage // as the server reported it, nil when it did not
+	Chunks   int           // chunks that carried a token (answer or reasoning)
+	Usage    *usage        // as the server reported it, nil when it did not
 	Finish   string
 	Attempts int
+}
+
+// usage is the token usage of a stream's last chunk, with the details that
+// go-openai v1.43.0 reads only partly: cached prompt tokens (OpenAI, vLLM,
+// llama.cpp: prompt_tokens_details.cached_tokens; DeepSeek:
+// prompt_cache_hit_tokens) and reasoning tokens
+// (completion_tokens_details.reasoning_tokens).
+type usage struct {
+	PromptTokens        int `json:"prompt_tokens"`
+	CompletionTokens    int `json:"completion_tokens"`
+	PromptTokensDetails *struct {
+		CachedTokens int `json:"cached_tokens"`
+	} `json:"prompt_tokens_details"`
+	CompletionTokensDetails *struct {
+		ReasoningTokens int `json:"reasoning_tokens"`
+	} `json:"completion_tokens_details"`
+	PromptCacheHitTokens int `json:"prompt_cache_hit_tokens"`
+}
+
+func (u *usage) cached() int {
+	if u.PromptTokensDetails != nil && u.PromptTokensDetails.CachedTokens > 0 {
+		return u.PromptTokensDetails.CachedTokens
+	}
+	return u.PromptCacheHitTokens
+}
+
+func (u *usage) reasoning() int {
+	if u.CompletionTokensDetails != nil {
+		return u.CompletionTokensDetails.ReasoningTokens
+	}
+	return 0
+}
+
+// streamChunk is the part of a chat completion chunk the runner reads.
+// Reasoning comes as delta.reasoning (vLLM ≥ 0.11, Ollama, OpenRouter) or
+// delta.reasoning_content (DeepSeek, llama.cpp, older vLLM); go-openai
+// v1.43.0 knows only the second, so chunks are decoded here from the raw
+// data: lines (stream.RecvRaw).
+type streamChunk struct {
+	Choices []struct {
+		Index int `json:"index"`
+		Delta struct {
+			Content          string `json:"content"`
+			Reasoning        string `json:"reasoning"`
+			ReasoningContent string `json:"reasoning_content"`
+		} `json:"delta"`
+		FinishReason string `json:"finish_reason"`
+	} `json:"choices"`
+	Usage *usage `json:"usage"`
+}
+
+// fill writes the measured figures of a successful answer into res: times,
+// the time per output token, chunks and tokens (the server's usage, else
+// counted with the tokenizer and marked estimated).
+func (a answer) fill(res *advisor.Result, model string, msgs []openai.ChatCompletionMessage) {
+	res.TTFTMs = ms(a.TTFT)
+	res.TTFATMs = ms(a.TTFAT)
+	res.LatencyMs = ms(a.Latency)
+	res.Chunks = a.Chunks
+	if a.Usage != nil && (a.Usage.PromptTokens > 0 || a.Usage.CompletionTokens > 0) {
+		res.TokensIn, res.TokensOut = a.Usage.PromptTokens, a.Usage.CompletionTokens
+		res.TokensCached, res.TokensReasoning = a.Usage.cached(), a.Usage.reasoning()
+	} else {
+		res.TokensIn = promptTokens(model, msgs)
+		res.TokensOut = countTokens(model, a.Output)
+		res.TokensEstimated = true
+	}
+	if res.TokensOut > 1 && a.TTFT > 0 && a.Latency > a.TTFT {
+		res.TPOTMs = ms(a.Latency-a.TTFT) / float64(res.TokensOut-1)
+	}
 }
 
 // chatRequest builds the streamed request; temperature 0 becomes a tiny
@@ -78,36 +151,53 @@ func streamOnce(ctx context.Context, c *openai.Client, req openai.ChatCompletion
 	}
 	defer stream.Close()
 	var out strings.Builder
-	var first time.Time
+	var first, firstAnswer time.Time
 	sawChoice := false
+	var ck streamChunk
 	for {
-		resp, err := stream.Recv()
+		raw, err := stream.RecvRaw()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
 			return a, err
 		}
+		// encoding/json decodes into the slice's old elements, keeping the
+		// fields a chunk leaves out: clear them first.
+		clear(ck.Choices[:cap(ck.Choices)])
+		ck.Choices, ck.Usage = ck.Choices[:0], nil
+		if err := json.Unmarshal(raw, &ck); err != nil {
+			return a, err
+		}
 		// Usage may come on the chunk with the finish reason (llama.cpp
 		// b4748) or on a last chunk with no choices (OpenAI): take it
 		// wherever it is.
-		if resp.Usage != nil {
-			a.Usage = resp.Usage
+		if ck.Usage != nil {
+			a.Usage = ck.Usage
 		}
-		for _, ch := range resp.Choices {
+		for i := range ck.Choices {
+			ch := &ck.Choices[i]
 			if ch.Index != 0 {
 				continue
 			}
 			sawChoice = true
-			if first.IsZero() && (ch.Delta.Content != "" || ch.Delta.ReasoningContent != "") {
-				first = time.Now()
+			answerTok := ch.Delta.Content != ""
+			if answerTok || ch.Delta.Reasoning != "" || ch.Delta.ReasoningContent != "" {
+				now := time.Now()
+				if first.IsZero() {
+					first = now
+				}
+				if answerTok && firstAnswer.IsZero() {
+					firstAnswer = now
+				}
+				a.Chunks++
 			}
 			out.WriteString(ch.Delta.Content)
 			if out.Len() > MaxAnswerBytes {
 				return tooLong(&a, out.String(), pr), answerTooLong()
 			}
 			if ch.FinishReason != "" {
-				a.Finish = string(ch.FinishReason)
+				a.Finish = ch.FinishReason
 			}
 		}
 	}
@@ -122,6 +212,9 @@ func streamOnce(ctx context.Context, c *openai.Client, req openai.ChatCompletion
 	a.Latency = end.Sub(wrote)
 	if !first.IsZero() {
 		a.TTFT = first.Sub(wrote)
+	}
+	if !firstAnswer.IsZero() {
+		a.TTFAT = firstAnswer.Sub(wrote)
 	}
 	if snap.streamErr != nil {
 		// go-openai v1.43.0 ignores an `error:` line; it would look like an
