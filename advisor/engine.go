@@ -280,6 +280,20 @@ func (e *Engine) Model(id string) (Model, bool) {
 	return Model{}, false
 }
 
+// CachedPrice is the catalog's price of cached prompt tokens (models.dev
+// cache_read, USD per 1M) of a token-priced model; false when the catalog
+// has none for it.
+func (e *Engine) CachedPrice(id string) (float64, bool) {
+	if e == nil || id == "" {
+		return 0, false
+	}
+	m, ok := e.Model(id)
+	if !ok || m.PriceUnit != "" || m.PriceCacheReadPer1M <= 0 {
+		return 0, false
+	}
+	return m.PriceCacheReadPer1M, true
+}
+
 // AddModels adds models to the catalog, replacing those with the same id.
 func (e *Engine) AddModels(ms ...Model) {
 	e.mu.Lock()

@@ -123,6 +123,7 @@ func (r *runScreen) begin() {
 		},
 	}
 	opts.Prices = a.catalogPrices()
+	opts.CachedPrices = a.engine.CachedPrice
 	a.goWork(func(context.Context) {
 		defer stop()
 		// The strategy ladder (when the plan asks for it) runs later

@@ -184,10 +184,11 @@ func runTest(env Env) error {
 			notesMu.Unlock()
 			fmt.Fprintln(env.Stderr, "note: "+s)
 		},
-		OnProgress:  prog.update,
-		Prices:      prices,
-		UnitPrices:  unitPrices,
-		ArtifactDir: filepath.Join(filepath.Dir(store.Path()), "images"),
+		OnProgress:   prog.update,
+		Prices:       prices,
+		UnitPrices:   unitPrices,
+		CachedPrices: catalogCachedPrices(),
+		ArtifactDir:  filepath.Join(filepath.Dir(store.Path()), "images"),
 
 		Redactor:     env.red,
 		AllowKeyEnvs: allowEnv,
@@ -340,6 +341,16 @@ func catalogPrices() func(string) (float64, float64, bool) {
 		}
 		return m.PriceInPer1M, m.PriceOutPer1M, true
 	}
+}
+
+// catalogCachedPrices looks up the catalog's cached-input prices; nil when
+// the catalog cannot be loaded.
+func catalogCachedPrices() func(string) (float64, bool) {
+	e, err := advisor.NewEngine()
+	if err != nil {
+		return nil
+	}
+	return e.CachedPrice
 }
 
 // catalogUnitPrices looks up the prices of catalog models priced per minute
