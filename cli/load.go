@@ -79,6 +79,21 @@ func runLoad(env Env) error {
 	if err != nil {
 		return usagef("plan %s: %v", *planPath, err)
 	}
+	// The plan's acceptance block gives the target and the volume; the
+	// flags override it.
+	if a := plan.Acceptance; a != nil {
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if a.FirstAnswerP95Ms != nil && !set["first-answer-p95-ms"] {
+			*firstMs = *a.FirstAnswerP95Ms
+		}
+		if a.TotalP95Ms != nil && !set["total-p95-ms"] {
+			*totalMs = *a.TotalP95Ms
+		}
+		if a.VolumePerDay != nil && !set["volume-per-day"] {
+			*volume = *a.VolumePerDay
+		}
+	}
 	opt := livetest.LoadOptions{Endpoint: *endpoint, Arrival: *arrival, SweepSize: *size, StepRequests: *stepReq, StepSeconds: *stepSec,
 		Concurrency: *conc, Target: advisor.LoadTarget{FirstAnswerMs: *firstMs, TotalMs: *totalMs}, VolumePerDay: *volume, PeakFactor: *peak,
 		Keys: livetest.LookupKey}

@@ -126,6 +126,18 @@ func TestLoadCommand(t *testing.T) {
 		t.Errorf("stored %+v %v", lt, err)
 	}
 
+	// The plan's acceptance block gives the target and the volume.
+	withAcc := ltWritePlan(t, dir, srv.URL, 2, "acceptance: {total_p95_ms: 1000, volume_per_day: 172800}\n")
+	code, out, errs = runCLI("load", "--plan", withAcc, "--db", db, "--rates", "5", "--step-requests", "5", "--step-seconds", "1", "--json")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	got = nil
+	json.Unmarshal([]byte(out), &got)
+	if got["peak_rps_needed"] != 6.0 || got["sustainable_rps"] != 5.0 {
+		t.Errorf("from the plan's acceptance: peak %v sustainable %v, want 6 and 5", got["peak_rps_needed"], got["sustainable_rps"])
+	}
+
 	for _, bad := range [][]string{{"--rates", "x"}, {"--rates", "0"}, {"--endpoint", "nope"}, {"--peak-factor", "0"}, {"--rates", "1", "--sweep"}} {
 		code, _, errs := runCLI(append([]string{"load", "--plan", plan, "--db", db}, bad...)...)
 		if code != ExitUsage || !strings.Contains(errs, "llm-advisor load: ") {

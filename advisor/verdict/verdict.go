@@ -645,10 +645,18 @@ func cheapestChange(w lang, cands []Candidate, cr Criteria) *Change {
 	return &ch
 }
 
-func isWarmup(r advisor.Result) bool { return false }
+// isWarmup: the unmeasured warm-up request counts in no figure.
+func isWarmup(r advisor.Result) bool { return r.Warmup }
 
-// firstAnswerMs is the time until the answer starts.
-func firstAnswerMs(r advisor.Result) float64 { return r.TTFTMs }
+// firstAnswerMs is the time until the answer starts (ttfat, the first answer
+// token, thinking left out). A request whose answer never started kept the
+// user waiting to its end: its end-to-end time.
+func firstAnswerMs(r advisor.Result) float64 {
+	if r.TTFATMs > 0 {
+		return r.TTFATMs
+	}
+	return r.LatencyMs
+}
 
 func round2(x float64) float64 { return math.Round(x*100) / 100 }
 
