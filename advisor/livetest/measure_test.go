@@ -18,8 +18,8 @@ import (
 // answer for a plain model) at firstAt, the answer at answerAt, then one
 // token every tokenGap; each chunk carries one token.
 const (
-	firstAt        = 100 * time.Millisecond
-	answerAt       = 500 * time.Millisecond // 400 ms of thinking
+	firstAt        = 200 * time.Millisecond
+	answerAt       = 600 * time.Millisecond // 400 ms of thinking
 	tokenGap       = 50 * time.Millisecond
 	thinkingChunks = 4 // at firstAt, +100, +200, +300 ms
 	answerChunks   = 6 // at answerAt, +50, …, +250 ms
@@ -92,10 +92,10 @@ func timedServer(t *testing.T, field string) (url string, seen func() served) {
 	}
 }
 
-func within(t *testing.T, what string, got, truth float64) {
+func within(t *testing.T, what string, got, truth, share float64) {
 	t.Helper()
-	if math.Abs(got-truth) > 0.05*truth {
-		t.Errorf("%s = %.1f ms, the server's truth %.1f ms: off by %.1f%% (more than 5%%)", what, got, truth, 100*math.Abs(got-truth)/truth)
+	if math.Abs(got-truth) > share*truth {
+		t.Errorf("%s = %.1f ms, the truth %.1f ms: off by %.1f%% (more than %.0f%%)", what, got, truth, 100*math.Abs(got-truth)/truth, 100*share)
 	}
 }
 
@@ -131,15 +131,19 @@ func TestTimingReasoningFields(t *testing.T) {
 			if field == "" {
 				wantAnswer, tokens, reasoning = firstAt, answerChunks, 0
 			}
-			within(t, "ttft (schedule)", r.TTFTMs, ms(wantFirst))
-			within(t, "ttfat (schedule)", r.TTFATMs, ms(wantAnswer))
-			within(t, "ttft (server clock)", r.TTFTMs, ms(s.first))
-			within(t, "ttfat (server clock)", r.TTFATMs, ms(s.answer))
+			// The truth is the schedule as the server kept it, on its own
+			// clock (a loaded machine wakes a sleeping server late): every
+			// figure within 5 % of it. The schedule itself is checked
+			// loosely (25 %), which still tells 200 ms of first token from
+			// the 600 ms that reading only the answer would report.
+			within(t, "ttft", r.TTFTMs, ms(s.first), 0.05)
+			within(t, "ttfat", r.TTFATMs, ms(s.answer), 0.05)
+			within(t, "tpot", r.TPOTMs, ms(s.end-s.first)/float64(tokens-1), 0.05)
+			within(t, "ttft (planned)", r.TTFTMs, ms(wantFirst), 0.25)
+			within(t, "ttfat (planned)", r.TTFATMs, ms(wantAnswer), 0.25)
 			// tpot = (end − first token) / (tokens − 1): by hand from the schedule.
 			lastAt := wantAnswer + (answerChunks-1)*tokenGap
-			wantTPOT := ms(lastAt-wantFirst) / float64(tokens-1)
-			within(t, "tpot (schedule)", r.TPOTMs, wantTPOT)
-			within(t, "tpot (server clock)", r.TPOTMs, ms(s.end-s.first)/float64(tokens-1))
+			within(t, "tpot (planned)", r.TPOTMs, ms(lastAt-wantFirst)/float64(tokens-1), 0.25)
 			if math.Abs(r.OutputTPS()-1000/r.TPOTMs) > 1e-9 {
 				t.Errorf("output speed %.2f tok/s, want 1000/tpot", r.OutputTPS())
 			}
