@@ -19,7 +19,6 @@ import (
 	"github.com/llm-advisor/llm-advisor/advisor/livetest"
 	"github.com/llm-advisor/llm-advisor/advisor/verdict"
 	"github.com/llm-advisor/llm-advisor/data"
-	"github.com/llm-advisor/llm-advisor/report"
 )
 
 // runScreen shows a live test running: progress, ETA, errors, Cancel, and
@@ -162,7 +161,7 @@ func (r *runScreen) onProgress(p livetest.Progress, last *advisor.Result) {
 		if last.ErrorClass != "" {
 			r.onNote(lang.L("run.model_load_failed", map[string]any{"Endpoint": last.Endpoint, "Error": labelOr("error."+last.ErrorClass, last.ErrorClass)}))
 		} else {
-			r.onNote(lang.L("run.model_load", map[string]any{"Endpoint": last.Endpoint, "Seconds": report.Number(r.a.langCode(), last.LatencyMs/1000, 1)}))
+			r.onNote(lang.L("run.model_load", map[string]any{"Endpoint": last.Endpoint, "Seconds": numbers().Number(last.LatencyMs/1000, 1)}))
 		}
 		return
 	}

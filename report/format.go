@@ -6,10 +6,6 @@ import (
 	"github.com/llm-advisor/llm-advisor/locale"
 )
 
-// Number formats v with dec decimals and the language's separators (1,234.5
-// in English, 1.234,5 in Portuguese), the way every report figure is.
-func Number(lang string, v float64, dec int) string { return num(lang, v, dec) }
-
 // num formats v with dec decimals and the language's separators:
 // 1,234.5 in English, 1.234,5 in Portuguese (locale.Formatter.Number).
 func num(lang string, v float64, dec int) string { return locale.For(lang).Number(v, dec) }
