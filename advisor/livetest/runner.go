@@ -699,12 +699,13 @@ func (r *run) warmup(ctx context.Context, er *endpointRunner, c advisor.Cell) {
 	res.StartedAt, res.EndedAt = wallClock(sent).UTC(), wallClock(ended).UTC()
 	res.Output = a.Output
 	if ce != nil {
-		res.ErrorClass, res.ErrorMessage = ce.Class, scrub(ce.Msg, er.key)
+		res.ErrorClass, res.ErrorMessage = ce.Class, ce.Msg
 	} else {
 		a.fill(&res, er.ep.Model, msgs)
 		res.CostUSD = er.cost(res)
 		res.Unscored = true
 	}
+	r.clean(&res)
 	if err := r.opt.Sink.SaveResult(context.WithoutCancel(ctx), &res); err != nil {
 		r.cancel(fmt.Errorf("save the warm-up of %s: %w", res.Endpoint, err))
 		return
