@@ -169,6 +169,9 @@ func TestBudgetAmountInCurrency(t *testing.T) {
 		if s.MonthlyCost != s.MonthlyCostUSD*5 {
 			t.Errorf("%s: %v BRL for %v USD at 5", s.ID, s.MonthlyCost, s.MonthlyCostUSD)
 		}
+		if s.CostKnown && !s.SelfHosted && !strings.Contains(s.Why, "R$") {
+			t.Errorf("%s: the monthly cost is not said in reais: %q", s.ID, s.Why)
+		}
 	}
 	var env RuleEnv
 	a := ans(t, "currency", "BRL", "exchange_rate", "5", "budget_monthly_amount", "2000")

@@ -461,8 +461,9 @@ func (r *run) why(c candidate, want ModelChoice, a Answers) string {
 			add("runs on your hardware; no API cost", "roda no seu hardware; sem custo de API")
 		}
 	} else if c.ok {
-		add(fmt.Sprintf("about %s a month at your volume (prices as of %s)", locale.For(LangEN).Money(c.usd), m.PriceAsOf),
-			fmt.Sprintf("cerca de %s por mês no seu volume (preços de %s)", locale.For(LangPT).Money(c.usd), m.PriceAsOf))
+		cur := MoneyOf(a)
+		add(fmt.Sprintf("about %s a month at your volume (prices as of %s)", locale.For(LangEN).WithCurrency(cur.Currency, cur.PerUSD).Money(c.usd), m.PriceAsOf),
+			fmt.Sprintf("cerca de %s por mês no seu volume (preços de %s)", locale.For(LangPT).WithCurrency(cur.Currency, cur.PerUSD).Money(c.usd), m.PriceAsOf))
 	} else {
 		add("no list price in the catalog: check the provider", "sem preço de tabela no catálogo: consulte o fornecedor")
 	}

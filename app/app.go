@@ -305,6 +305,7 @@ func (a *App) show(name string) {
 	}
 	a.shortcuts = nil
 	a.current = name
+	screenMoney.Store(moneyOfDecision(a))
 	for n, b := range a.nav {
 		if n == name || (name == screenRun && n == screenLiveTest) {
 			b.Importance = widget.HighImportance

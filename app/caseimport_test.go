@@ -122,3 +122,26 @@ func TestDetectSeparator(t *testing.T) {
 		}
 	}
 }
+
+// The wizard takes money in reais with the user's rate, and the screens
+// then show money in reais (the engine stays in dollars).
+func TestMoneyInTheUsersCurrency(t *testing.T) {
+	h := newHarness(t, "pt-BR")
+	h.newDecision()
+	story, answers := scenario(t, "k1-eu-support-bot.json")
+	answers["currency"] = "BRL"
+	answers["exchange_rate"] = "5,00"
+	answers["budget_monthly_amount"] = "2.000"
+	h.answerWizard(story, answers)
+	h.waitFor("recommendation", func() bool { return h.a.current == screenRecommendation && h.a.rec != nil && h.a.rec.rec != nil })
+	rec := h.a.rec.rec
+	if rec.Currency != "BRL" || rec.ExchangeRate != 5 {
+		t.Fatalf("recommendation money = %s %v", rec.Currency, rec.ExchangeRate)
+	}
+	if a := h.a.decision.Answers; a.BudgetMonthlyAmount == nil || *a.BudgetMonthlyAmount != 2000 {
+		t.Errorf("the amount typed as 2.000 was read as %v", a.BudgetMonthlyAmount)
+	}
+	if got := money(10); got != "R$ 50,00" {
+		t.Errorf("US$ 10 on screen = %q, want R$ 50,00", got)
+	}
+}

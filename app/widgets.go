@@ -2,6 +2,7 @@ package app
 
 import (
 	"image/color"
+	"sync/atomic"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -11,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/llm-advisor/llm-advisor/advisor"
 	"github.com/llm-advisor/llm-advisor/locale"
 )
 
@@ -54,8 +56,36 @@ func spacer() fyne.CanvasObject { return layout.NewSpacer() }
 // disagree): "$1,234.56" / "US$ 1.234,56".
 func numbers() locale.Formatter { return locale.For(lang.L("app.locale")) }
 
-// money is an amount in US dollars as the screens show money.
-func money(usd float64) string { return numbers().Money(usd) }
+// money is an amount in US dollars as the screens show money: in the
+// currency of the decision on screen, at its exchange rate (the engine and
+// the database stay in USD).
+func money(usd float64) string {
+	m := screenMoney.Load()
+	if m == nil {
+		return numbers().Money(usd)
+	}
+	return numbers().WithCurrency(m.Currency, m.PerUSD).Money(usd)
+}
+
+// screenMoney is the currency of the decision the screens show; set by
+// App.show each time a screen is shown.
+var screenMoney atomic.Pointer[advisor.Money]
+
+// moneyOfDecision is the currency a decision asks for: its
+// recommendation's (as computed), else its answers'.
+func moneyOfDecision(a *App) *advisor.Money {
+	if a == nil || a.decision == nil {
+		return nil
+	}
+	m := advisor.MoneyOf(a.decision.Answers)
+	if r := a.decision.Recommendation; r != nil && r.Currency != "" {
+		m = r.Money()
+	}
+	if m.IsUSD() {
+		return nil
+	}
+	return &m
+}
 
 // countText is a translated count: key+".one" for exactly one, else key with
 // N written with the language's thousands separator ("1 erro", "1.234 erros").
