@@ -38,6 +38,11 @@ const (
 	prefDataFolder  = "data_folder" // folder of advisor.db; "" = data.DefaultPath()
 	prefHintSeen    = "first_run_hint_seen"
 	prefDraftStep   = "draft_step" // + ".<decision id>": the wizard step a draft was left on
+
+	// Folders remembered apart, so a report is never saved by default where
+	// the documents of a retrieval test are.
+	prefExportFolder = "export_folder" // where reports and tables were last saved
+	prefDocsFolder   = "docs_folder"   // the documents folder last picked for a live test
 )
 
 // Screen names, used by the navigation and to rebuild the current screen
@@ -95,6 +100,10 @@ type App struct {
 	// memory only: used when the OS keyring cannot keep them.
 	sessionKeys map[string]string
 	lastRun     int64
+	lastOpened  bool // the Recommendation screen opened the last decision after a start
+
+	// Issue 18 (walkthrough defects).
+	closeAsk *dialog.ConfirmDialog // "a test is running — close anyway?" (tests read it)
 
 	// Screens a test touches.
 	home     *homeScreen
@@ -134,6 +143,7 @@ func newApp(a fyne.App, ui func(func())) *App {
 	x.win = a.NewWindow(lang.L("app.title"))
 	x.win.Resize(minWindow)
 	x.win.SetOnClosed(x.shutdown)
+	x.win.SetCloseIntercept(x.onCloseRequest)
 	x.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
 		if x.onKey != nil {
 			x.onKey(ev)
@@ -148,6 +158,27 @@ func newApp(a fyne.App, ui func(func())) *App {
 
 // Run shows the main window and runs the event loop until it closes.
 func (a *App) Run() { a.win.ShowAndRun() }
+
+// onCloseRequest closes the window, asking first while a live test runs:
+// closing stops it (what is in stays saved, and Home offers to finish it).
+func (a *App) onCloseRequest() {
+	if !a.running() {
+		a.win.Close()
+		return
+	}
+	d := dialog.NewConfirm(lang.L("close.running.title"), lang.L("close.running.body"), func(ok bool) {
+		if ok {
+			a.win.Close()
+		}
+	}, a.win)
+	d.SetConfirmText(lang.L("close.running.close"))
+	d.SetDismissText(lang.L("close.running.keep"))
+	a.closeAsk = d
+	d.Show()
+}
+
+// running reports whether a live test is running in this window.
+func (a *App) running() bool { return a.run != nil && !a.run.finished && a.run.stop != nil }
 
 // shutdownWait bounds how long closing the window waits for background work
 // to stop; a run cut short is marked interrupted at the next start.

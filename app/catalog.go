@@ -44,6 +44,8 @@ type catalogScreen struct {
 	refreshDlg    dialog.Dialog
 
 	// Try it
+	detected  []localServer  // local servers found when the screen opened
+	tryServer *widget.Select // "server · model" of each detected server, fills URL and model
 	tryKind   *widget.Select
 	tryURL    *widget.Entry
 	tryDeploy *widget.Entry
@@ -140,7 +142,63 @@ func newCatalogScreen(a *App) *catalogScreen {
 	c.kind.SetSelectedIndex(0)
 	c.license.SetSelectedIndex(0)
 	c.applyFilter()
+	c.detectServers()
 	return c
+}
+
+// detectServers looks for local servers off the UI goroutine, so Try it can
+// offer them.
+func (c *catalogScreen) detectServers() {
+	detect := c.a.detect
+	if detect == nil {
+		return
+	}
+	c.a.goWork(func(ctx context.Context) {
+		servers := detect(ctx)
+		c.a.ui(func() {
+			c.detected = servers
+			c.fillServers()
+		})
+	})
+}
+
+// serverChoices are the detected servers' models, one "server · model" each.
+func (c *catalogScreen) serverChoices() (labels []string, eps []advisor.Endpoint) {
+	for _, srv := range c.detected {
+		for _, m := range srv.Models {
+			labels = append(labels, srv.Name+" · "+m)
+			eps = append(eps, advisor.Endpoint{Kind: advisor.KindCompatible, BaseURL: srv.BaseURL, Model: m})
+		}
+	}
+	return labels, eps
+}
+
+// fillServers lists the detected servers in Try it.
+func (c *catalogScreen) fillServers() {
+	if c.tryServer == nil {
+		return
+	}
+	labels, _ := c.serverChoices()
+	c.tryServer.Options = labels
+	if len(labels) == 0 {
+		c.tryServer.PlaceHolder = lang.L("catalog.try.no_server")
+		c.tryServer.Disable()
+	} else {
+		c.tryServer.PlaceHolder = lang.L("catalog.try.pick_server")
+		c.tryServer.Enable()
+	}
+	c.tryServer.Refresh()
+}
+
+// onServer fills the address and model name of the detected server picked.
+func (c *catalogScreen) onServer(i int) {
+	_, eps := c.serverChoices()
+	if i < 0 || i >= len(eps) {
+		return
+	}
+	setKind(c.tryKind, eps[i].Kind)
+	c.tryURL.SetText(eps[i].BaseURL)
+	c.tryModel.SetText(eps[i].Model)
 }
 
 // labelled puts a small caption above a field.
@@ -168,6 +226,29 @@ func (c *catalogScreen) applyFilter() {
 	c.count.SetText(countText("catalog.count", len(c.models)))
 	c.list.UnselectAll()
 	c.list.Refresh()
+	// The card stays only while its model is still in the list: a card the
+	// filter removed would be taken for one of the results.
+	if c.selected == nil {
+		return
+	}
+	for i, m := range c.models {
+		if m.ID == c.selected.ID {
+			c.list.Select(i)
+			return
+		}
+	}
+	c.clearCard()
+}
+
+// clearCard empties the detail pane.
+func (c *catalogScreen) clearCard() {
+	c.selected = nil
+	c.tryServer = nil
+	if c.tryCancel != nil {
+		c.tryCancel()
+	}
+	c.card.Objects = []fyne.CanvasObject{hint(lang.L("catalog.pick"))}
+	c.card.Refresh()
 }
 
 func (c *catalogScreen) onSelect(i int) {
@@ -175,6 +256,9 @@ func (c *catalogScreen) onSelect(i int) {
 		return
 	}
 	m := c.models[i]
+	if c.selected != nil && c.selected.ID == m.ID && len(c.card.Objects) == 2 {
+		return // the same card, re-selected after filtering: keep what was typed
+	}
 	c.selected = &m
 	c.card.Objects = []fyne.CanvasObject{c.modelCard(m), c.tryBox(m)}
 	c.card.Refresh()
@@ -246,8 +330,8 @@ func (c *catalogScreen) modelCard(m advisor.Model) fyne.CanvasObject {
 
 	title := heading(m.Name)
 	box := container.NewVBox(title, wrapped(modelDescription(m)), form)
-	if u, err := url.Parse(m.Source); err == nil && u.Scheme != "" {
-		box.Add(widget.NewHyperlink(lang.L("rec.source")+" "+u.Host, u))
+	if link := sourceLink(m.Source); link != nil {
+		box.Add(link)
 	}
 	addBtn := widget.NewButtonWithIcon(lang.L("catalog.add_to_test"), theme.ContentAddIcon(), func() { c.onAddToTest(m) })
 	box.Add(container.NewHBox(addBtn))
@@ -293,8 +377,16 @@ func (c *catalogScreen) tryBox(m advisor.Model) fyne.CanvasObject {
 	c.tryDeploy = widget.NewEntry()
 	c.tryAPIVer = widget.NewEntry()
 	c.tryAPIVer.SetPlaceHolder("2024-10-21")
+	c.tryServer = widget.NewSelect(nil, func(string) { c.onServer(c.tryServer.SelectedIndex()) })
+	c.fillServers()
 	c.tryModel = widget.NewEntry()
-	c.tryModel.SetText(m.ID)
+	// The catalog id is not the name a server knows the model by (a local
+	// server calls it what its file is called): only OpenAI's own API uses
+	// the same name, so only then is it filled in.
+	if ep.Kind == advisor.KindOpenAI {
+		c.tryModel.SetText(m.ID)
+	}
+	c.tryModel.SetPlaceHolder(lang.L("catalog.try.model.placeholder"))
 	c.tryKeyEnv = widget.NewEntry()
 	c.tryKeyEnv.SetText(ep.APIKeyEnv)
 	c.tryKeyEnv.SetPlaceHolder("OPENAI_API_KEY")
@@ -307,6 +399,7 @@ func (c *catalogScreen) tryBox(m advisor.Model) fyne.CanvasObject {
 	c.tryStats.TextStyle.Italic = true
 	c.trySend = widget.NewButtonWithIcon(lang.L("catalog.try.send"), theme.MailSendIcon(), c.onTry)
 	form := widget.NewForm(
+		widget.NewFormItem(lang.L("catalog.try.server"), c.tryServer),
 		widget.NewFormItem(lang.L("live.ep.kind"), c.tryKind),
 		widget.NewFormItem(lang.L("live.ep.base_url"), c.tryURL),
 		widget.NewFormItem(lang.L("live.ep.deployment"), c.tryDeploy),
@@ -328,6 +421,11 @@ func (c *catalogScreen) onTry() {
 	}
 	if c.selected != nil {
 		ep.CatalogID = c.selected.ID
+	}
+	if ep.Model == "" && ep.Kind != advisor.KindAzure {
+		c.tryAnswer.Importance = widget.DangerImportance
+		c.tryAnswer.SetText(lang.L("catalog.try.need_model"))
+		return
 	}
 	key := c.tryKey.Text
 	prompt := c.tryPrompt.Text
@@ -378,6 +476,9 @@ func (c *catalogScreen) onAddToTest(m advisor.Model) {
 		if u := strings.TrimSpace(c.tryURL.Text); u != "" {
 			ep.BaseURL = u
 			ep.Kind = selectedKind(c.tryKind)
+		}
+		if m := strings.TrimSpace(c.tryModel.Text); m != "" {
+			ep.Model = m
 		}
 	}
 	c.a.candidates = append(c.a.candidates, ep)

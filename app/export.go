@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"io"
+	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -16,22 +17,37 @@ import (
 // folder: the .md file and its chart images go side by side.
 func (a *App) exportDialog(format string, in report.Input, done func(error)) {
 	if format == formatMarkdown {
-		a.pickFolder("err.export", func(dir string) { a.exportMarkdown(dir, in, done) })
+		a.pickFolderIn(prefExportFolder, "err.export", func(dir string) { a.exportMarkdown(dir, in, done) })
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			a.showError(fail("err.export", err))
-			return
-		}
-		if w != nil {
-			a.exportTo(w, format, in, done)
-		}
-	}, a.win)
+	d := dialog.NewFileSave(a.onSaveChosen(format, in, done), a.win)
+	// The export folder is remembered on its own: Fyne's dialog would
+	// reopen in the last folder of any dialog, which may be the documents
+	// folder of a retrieval test.
+	if start := a.folderURI(prefExportFolder); start != nil {
+		d.SetLocation(start)
+	}
 	d.SetFileName(exportName(in) + "." + format)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{"." + format}))
 	d.Resize(dialogSize)
 	d.Show()
+}
+
+// onSaveChosen writes the export to the file the user chose and remembers its folder.
+func (a *App) onSaveChosen(format string, in report.Input, done func(error)) func(fyne.URIWriteCloser, error) {
+	return func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			a.showError(fail("err.export", err))
+			return
+		}
+		if w == nil {
+			return
+		}
+		if w.URI().Scheme() == "file" {
+			a.rememberFolder(prefExportFolder, filepath.Dir(w.URI().Path()))
+		}
+		a.exportTo(w, format, in, done)
+	}
 }
 
 // exportTo writes one format to w off the UI goroutine and closes it.

@@ -2,6 +2,12 @@ package app
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -12,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/llm-advisor/llm-advisor/advisor"
 	"github.com/llm-advisor/llm-advisor/data"
 )
 
@@ -24,6 +31,13 @@ type homeScreen struct {
 	empty     *widget.Label
 	decisions []data.Decision
 	loaded    bool
+
+	// An interrupted live test (the window closed or the app died mid-run),
+	// offered to finish.
+	unfinished *data.Run
+	resumeCard *widget.Card
+	resumeText *widget.Label
+	resumeBtn  *widget.Button
 }
 
 func newHomeScreen(a *App) *homeScreen {
@@ -45,6 +59,12 @@ func newHomeScreen(a *App) *homeScreen {
 			top = append(top, problemsCard(probs))
 		}
 	}
+	h.resumeText = wrapped("")
+	h.resumeBtn = widget.NewButtonWithIcon(lang.L("results.resume"), theme.MediaPlayIcon(), h.onResume)
+	h.resumeBtn.Importance = widget.HighImportance
+	h.resumeCard = widget.NewCard(lang.L("home.unfinished.title"), "", container.NewBorder(nil, nil, nil, container.NewVBox(h.resumeBtn), h.resumeText))
+	h.resumeCard.Hide()
+	top = append(top, h.resumeCard)
 	top = append(top, heading(lang.L("home.recent")))
 	body := container.NewBorder(container.NewVBox(top...), nil, nil, nil, container.NewStack(h.list, container.NewVBox(h.empty)))
 	h.view = screen(lang.L("home.title"), container.NewHBox(catalog, settings, h.newButton), body, nil)
@@ -129,11 +149,17 @@ func (h *homeScreen) load() {
 	}
 	h.a.goWork(func(ctx context.Context) {
 		ds, err := st.ListDecisions(ctx, 50)
+		var unfinished *data.Run
+		var done int
+		if err == nil {
+			unfinished, done, err = lastInterrupted(ctx, st)
+		}
 		h.a.ui(func() {
 			if err != nil {
 				h.a.showError(fail("err.list_decisions", err))
 				return
 			}
+			h.showUnfinished(unfinished, done)
 			h.decisions = ds
 			h.loaded = true
 			if len(ds) == 0 {
@@ -143,6 +169,71 @@ func (h *homeScreen) load() {
 				h.empty.Hide()
 			}
 			h.list.Refresh()
+		})
+	})
+}
+
+// lastInterrupted is the newest run left interrupted (the window closed
+// or the app died while it ran) and how many of its results are in.
+func lastInterrupted(ctx context.Context, st *data.Store) (*data.Run, int, error) {
+	runs, err := st.ListRuns(ctx, 0)
+	if err != nil {
+		return nil, 0, err
+	}
+	for _, r := range runs {
+		if r.Status != advisor.RunInterrupted {
+			continue
+		}
+		n, err := st.CountResults(ctx, r.ID)
+		if err != nil {
+			return nil, 0, err
+		}
+		if n < r.Total {
+			r := r
+			return &r, n, nil
+		}
+	}
+	return nil, 0, nil
+}
+
+// showUnfinished offers to finish an interrupted run, naming it and how far it got.
+func (h *homeScreen) showUnfinished(r *data.Run, done int) {
+	h.unfinished = r
+	if r == nil {
+		h.resumeCard.Hide()
+		return
+	}
+	h.resumeText.SetText(lang.L("home.unfinished.body", map[string]any{"Name": r.Name, "Done": done, "Total": r.Total,
+		"Date": r.StartedAt.Local().Format("2006-01-02 15:04")}))
+	h.resumeCard.Show()
+}
+
+// onResume opens the run's decision and finishes the run.
+func (h *homeScreen) onResume() {
+	r := h.unfinished
+	if r == nil || h.a.store == nil {
+		return
+	}
+	run := *r
+	st := h.a.store
+	h.resumeBtn.Disable()
+	h.a.goWork(func(ctx context.Context) {
+		var d *data.Decision
+		var err error
+		if run.DecisionID != 0 {
+			d, err = st.Decision(ctx, run.DecisionID)
+		}
+		h.a.ui(func() {
+			if err != nil && !errors.Is(err, data.ErrNotFound) {
+				h.resumeBtn.Enable()
+				h.a.showError(fail("err.resume", err))
+				return
+			}
+			if d != nil {
+				h.a.decision = d
+				h.a.candidates, h.a.setup = nil, nil
+			}
+			resumeRun(h.a, run)
 		})
 	})
 }
@@ -180,11 +271,17 @@ func (h *homeScreen) onOpen(id int64) {
 	})
 }
 
+// onDuplicate copies a decision: its answers, its recommendation and the
+// examples of its live test, under the title with "(copy)" after it.
 func (h *homeScreen) onDuplicate(id int64) {
 	st := h.a.store
 	mark := lang.L("home.copy_mark")
+	from := h.a.setupDraftPath(id)
 	h.a.goWork(func(ctx context.Context) {
-		_, err := st.DuplicateDecision(ctx, id, mark)
+		newID, err := st.DuplicateDecision(ctx, id, mark)
+		if err == nil {
+			err = copySetup(ctx, st, id, from, h.a.setupDraftPath(newID))
+		}
 		h.a.ui(func() {
 			if err != nil {
 				h.a.showError(fail("err.duplicate", err))
@@ -220,6 +317,56 @@ func (h *homeScreen) deleteDecision(id int64) {
 			h.load()
 		})
 	})
+}
+
+// copySetup gives a duplicated decision the live-test setup of the
+// original: its saved setup when there is one, else the endpoints, examples
+// and options of its latest run.
+func copySetup(ctx context.Context, st *data.Store, id int64, from, to string) error {
+	if from == "" || to == "" {
+		return nil
+	}
+	b, err := os.ReadFile(from)
+	if errors.Is(err, fs.ErrNotExist) {
+		runs, lerr := st.ListRuns(ctx, id)
+		if lerr != nil {
+			return lerr
+		}
+		if len(runs) == 0 {
+			return nil
+		}
+		p := runs[0].Plan
+		b, err = json.MarshalIndent(setupDraft{Candidates: p.Endpoints, Cases: p.Cases, FewShot: p.FewShot,
+			Documents: p.Documents, Strategies: p.Strategies, Concurrency: p.Concurrency, Repeats: p.Repeats,
+			Rubric: p.Rubric, Kind: p.Kind, Language: p.Language, ImageSize: p.ImageSize}, "", "  ")
+	}
+	if err != nil {
+		return fmt.Errorf("copy the live-test setup: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(to), 0o700); err != nil {
+		return fmt.Errorf("copy the live-test setup: %w", err)
+	}
+	if err := os.WriteFile(to, b, 0o600); err != nil {
+		return fmt.Errorf("copy the live-test setup: %w", err)
+	}
+	return nil
+}
+
+// retitle is a decision's title after its use case changed from oldUseCase
+// to useCase: the first line of the use case, followed by whatever the
+// title had after the old first line — "(copy)" stays on a duplicate
+// however often its answers change.
+func retitle(title, oldUseCase, useCase string) string {
+	t := titleFrom(useCase)
+	if old := titleFrom(oldUseCase); strings.HasPrefix(title, old) {
+		if rest := strings.TrimSpace(strings.TrimPrefix(title, old)); rest != "" {
+			if t == "" {
+				return rest
+			}
+			return t + " " + rest
+		}
+	}
+	return t
 }
 
 // openDecision makes d the current decision: a draft resumes in the wizard,

@@ -150,9 +150,20 @@ type appTheme struct {
 	variant fyne.ThemeVariant
 }
 
+// Colours that replace the default theme's where its text or outlines
+// are too faint to read: every text colour has a contrast of at least 4.5:1
+// with what it is drawn on, and so do the outlines of fields and of an
+// unticked check box (TestThemeContrast computes each ratio).
 var (
-	lightWarning = color.NRGBA{R: 0xa1, G: 0x4a, B: 0x00, A: 0xff} // dark amber
-	lightSuccess = color.NRGBA{R: 0x1b, G: 0x6e, B: 0x30, A: 0xff} // dark green
+	lightWarning     = color.NRGBA{R: 0xa1, G: 0x4a, B: 0x00, A: 0xff} // dark amber
+	lightSuccess     = color.NRGBA{R: 0x1b, G: 0x6e, B: 0x30, A: 0xff} // dark green
+	lightPrimary     = color.NRGBA{R: 0x1f, G: 0x5f, B: 0xd6, A: 0xff} // darker blue: links, high-importance buttons
+	lightError       = color.NRGBA{R: 0xc6, G: 0x28, B: 0x28, A: 0xff}
+	lightPlaceholder = color.NRGBA{R: 0x6b, G: 0x6b, B: 0x6b, A: 0xff}
+	lightBorder      = color.NRGBA{R: 0x6e, G: 0x6e, B: 0x6e, A: 0xff} // field outlines, unticked boxes
+	darkPrimary      = color.NRGBA{R: 0x5b, G: 0x93, B: 0xf8, A: 0xff} // lighter blue on the dark background
+	darkOnPrimary    = color.NRGBA{R: 0x17, G: 0x17, B: 0x18, A: 0xff} // dark text on that blue
+	darkBorder       = color.NRGBA{R: 0x8c, G: 0x8c, B: 0x8c, A: 0xff}
 )
 
 func (t appTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
@@ -165,6 +176,25 @@ func (t appTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color 
 			return lightWarning
 		case theme.ColorNameSuccess:
 			return lightSuccess
+		case theme.ColorNamePrimary, theme.ColorNameHyperlink:
+			return lightPrimary
+		case theme.ColorNameError:
+			return lightError
+		case theme.ColorNamePlaceHolder:
+			return lightPlaceholder
+		case theme.ColorNameInputBorder:
+			return lightBorder
+		case theme.ColorNameForegroundOnWarning, theme.ColorNameForegroundOnSuccess:
+			return color.White // on the dark amber and green above
+		}
+	} else {
+		switch n {
+		case theme.ColorNamePrimary, theme.ColorNameHyperlink:
+			return darkPrimary
+		case theme.ColorNameForegroundOnPrimary:
+			return darkOnPrimary
+		case theme.ColorNameInputBorder:
+			return darkBorder
 		}
 	}
 	return t.Theme.Color(n, v)

@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/data"
 	"github.com/llm-advisor/llm-advisor/report"
 )
 
@@ -42,15 +43,28 @@ type recommendationScreen struct {
 	lastDiff      []string
 	exports       map[string]*widget.Button // recommendation-only report: PDF, HTML, Markdown
 	exported      *widget.Label             // what changed in the recommendation after the last relaxation
+	empty         *widget.Label             // the text shown when there is no recommendation
+	conflictCard  fyne.CanvasObject         // at the top: the decision is made there
 }
 
 func newRecommendationScreen(a *App) *recommendationScreen {
 	r := &recommendationScreen{a: a}
+	if a.decision == nil && a.store != nil && !a.lastOpened {
+		// After a restart: open the decision worked on last instead of an empty tab.
+		a.lastOpened = true
+		r.empty = hint(lang.L("home.loading"))
+		r.view = screen(lang.L("rec.title"), nil, container.NewVBox(r.empty), nil)
+		r.openLast()
+		return r
+	}
 	if a.decision == nil || a.decision.Recommendation == nil {
-		r.view = screen(lang.L("rec.title"), nil, container.NewCenter(container.NewVBox(
-			wrapped(lang.L("rec.none")),
-			widget.NewButtonWithIcon(lang.L("nav.wizard"), theme.DocumentCreateIcon(), func() { a.show(screenWizard) }),
-		)), nil)
+		// A full-width label at the top: centred, a wrapping label gets no
+		// width and breaks the sentence in the middle of words.
+		r.empty = wrapped(lang.L("rec.none"))
+		r.view = screen(lang.L("rec.title"), nil, container.NewVBox(
+			r.empty,
+			container.NewHBox(widget.NewButtonWithIcon(lang.L("nav.wizard"), theme.DocumentCreateIcon(), func() { a.show(screenWizard) })),
+		), nil)
 		return r
 	}
 	r.rec = a.decision.Recommendation
@@ -68,13 +82,16 @@ func newRecommendationScreen(a *App) *recommendationScreen {
 	if uc := strings.TrimSpace(a.decision.Answers.UseCase); uc != "" {
 		body.Add(hint(uc))
 	}
+	// Conflicts and their buttons first: choosing between them is the
+	// decision, and the shortlist below depends on it.
+	if len(r.rec.Conflicts) > 0 {
+		r.conflictCard = r.conflictsCard()
+		body.Add(r.conflictCard)
+	}
 	body.Add(r.modelCard())
 	body.Add(r.planCard())
 	r.listCard = r.shortlistCard()
 	body.Add(r.listCard)
-	if len(r.rec.Conflicts) > 0 {
-		body.Add(r.conflictsCard())
-	}
 	if len(r.rec.Warnings) > 0 {
 		body.Add(listCard(lang.L("rec.warnings"), r.rec.Warnings, widget.WarningImportance))
 	}
@@ -158,8 +175,7 @@ func (r *recommendationScreen) whyCard() fyne.CanvasObject {
 		strength.TextStyle.Italic = true
 		row := container.NewVBox(container.NewBorder(nil, nil, nil, strength, head), wrapped(f.Because))
 		for _, src := range strings.Fields(f.Source) {
-			if u, err := url.Parse(src); err == nil && u.Scheme != "" {
-				link := widget.NewHyperlink(lang.L("rec.source")+" "+u.Host, u)
+			if link := sourceLink(src); link != nil {
 				row.Add(link)
 			}
 		}
@@ -167,6 +183,53 @@ func (r *recommendationScreen) whyCard() fyne.CanvasObject {
 		r.fired.Add(widget.NewSeparator())
 	}
 	return widget.NewCard(lang.L("rec.why"), lang.L("rec.why.sub"), r.fired)
+}
+
+// sourceLink is a link to a page a rule cites, named by the page's title
+// (the domain only when no title is recorded); nil for anything not a link.
+func sourceLink(src string) *widget.Hyperlink {
+	u, err := url.Parse(src)
+	if err != nil || u.Scheme == "" {
+		return nil
+	}
+	name := advisor.SourceTitle(src)
+	if name == "" {
+		name = u.Host
+	} else {
+		name += " · " + strings.TrimPrefix(u.Host, "www.")
+	}
+	link := widget.NewHyperlink(lang.L("rec.source")+" "+name, u)
+	link.Wrapping = fyne.TextWrapWord
+	return link
+}
+
+// openLast opens the most recently changed decision that has a
+// recommendation, and shows it if the user is still on this screen.
+func (r *recommendationScreen) openLast() {
+	a := r.a
+	st := a.store
+	a.goWork(func(ctx context.Context) {
+		ds, err := st.ListDecisions(ctx, 50)
+		var last *data.Decision
+		for i := range ds {
+			if ds[i].Recommendation != nil {
+				last = &ds[i]
+				break
+			}
+		}
+		a.ui(func() {
+			if err != nil {
+				a.showError(fail("err.list_decisions", err))
+				return
+			}
+			if a.decision == nil && last != nil {
+				a.decision = last
+			}
+			if a.current == screenRecommendation && a.rec == r {
+				a.show(screenRecommendation)
+			}
+		})
+	})
 }
 
 func listCard(title string, items []string, imp widget.Importance) fyne.CanvasObject {

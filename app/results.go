@@ -59,6 +59,7 @@ type resultsScreen struct {
 	exports  map[string]*widget.Button
 	histList *fyne.Container
 	tabs     *container.AppTabs
+	imageTab *container.TabItem          // shown only for runs with image examples
 	gallery  *fyne.Container             // generated images with Accept / Reject
 	verdicts map[int64][2]*widget.Button // accept and reject button of each image result
 	resume   *widget.Button              // finishes an interrupted, cancelled or failed run
@@ -90,8 +91,7 @@ func newResultsScreen(a *App) *resultsScreen {
 			o.(*widget.Label).SetText(lang.L(summaryHeaders[id.Col]))
 		}
 	}
-	widths := []float32{180, 230, 110, 70, 110, 110, 130, 90, 130, 90, 100, 320}
-	for i, w := range widths {
+	for i, w := range summaryWidths {
 		r.table.SetColumnWidth(i, w)
 	}
 	r.sideBy = widget.NewTable(r.sideSize, func() fyne.CanvasObject {
@@ -119,8 +119,8 @@ func newResultsScreen(a *App) *resultsScreen {
 		container.NewTabItem(lang.L("results.tab.summary"), r.table),
 		container.NewTabItem(lang.L("results.tab.side"), container.NewBorder(sideTop, nil, nil, nil, r.sideBy)),
 		container.NewTabItem(lang.L("results.tab.history"), container.NewVScroll(r.histList)),
-		container.NewTabItem(lang.L("results.tab.images"), container.NewVScroll(r.gallery)),
 	)
+	r.imageTab = container.NewTabItem(lang.L("results.tab.images"), container.NewVScroll(r.gallery))
 	r.resume = widget.NewButtonWithIcon(lang.L("results.resume"), theme.MediaPlayIcon(), func() {
 		if r.run != nil {
 			resumeRun(a, *r.run)
@@ -136,8 +136,18 @@ func newResultsScreen(a *App) *resultsScreen {
 	return r
 }
 
-var summaryHeaders = []string{"results.col.endpoint", "results.col.strategy", "results.col.requests", "results.col.errors",
-	"results.col.p50", "results.col.p95", "results.col.ttft", "results.col.tps", "results.col.cost1k", "results.col.quality", "results.col.pass", "results.col.details"}
+// The summary's columns: what decides (quality, passed, speed, cost) comes
+// first, so it is on screen at the window's smallest width (1024 px); the
+// finer figures follow.
+var summaryHeaders = []string{"results.col.endpoint", "results.col.strategy", "results.col.quality", "results.col.pass",
+	"results.col.p50", "results.col.cost1k", "results.col.errors", "results.col.requests",
+	"results.col.p95", "results.col.ttft", "results.col.tps", "results.col.details"}
+
+var summaryWidths = []float32{170, 150, 80, 80, 100, 110, 70, 90, 100, 110, 90, 320}
+
+// noFigure stands for a figure a row does not have (every request failed,
+// nothing scored): never "0 ms" or "$0", which read as instant and free.
+const noFigure = "—"
 
 func (r *resultsScreen) summarySize() (int, int) { return len(r.summary), len(summaryHeaders) }
 
@@ -145,40 +155,60 @@ func (r *resultsScreen) summaryCell(id widget.TableCellID, o fyne.CanvasObject) 
 	if id.Row >= len(r.summary) {
 		return
 	}
-	s := r.summary[id.Row]
-	var v string
-	switch id.Col {
-	case 0:
-		v = s.Endpoint
-	case 1:
-		v = strategyLabel(s.Strategy)
-	case 2:
-		v = fmt.Sprint(s.Requests)
-	case 3:
-		v = fmt.Sprint(s.Errors)
-	case 4:
-		v = numbers().Number(s.LatencyP50, 0) + " ms"
-	case 5:
-		v = numbers().Number(s.LatencyP95, 0) + " ms"
-	case 6:
-		v = numbers().Number(s.TTFTP50, 0) + " ms"
-	case 7:
-		v = numbers().Number(s.TokensPerSec, 1)
-	case 8:
-		v = money(s.CostPer1K)
-		if !r.priced[s.Endpoint] {
-			v = lang.L("results.cost_unknown")
-		}
-	case 9:
-		v = numbers().Percent(s.Quality)
-	case 10:
-		v = numbers().Percent(s.PassRate)
-	case 11:
-		v = kindDetails(s)
-	}
+	v := r.summaryText(r.summary[id.Row], summaryHeaders[id.Col])
 	l := o.(*widget.Label)
 	l.SetText(v)
 	l.Truncation = fyne.TextTruncateEllipsis
+}
+
+// summaryText is the figure of a summary row under the column header col.
+func (r *resultsScreen) summaryText(s advisor.SummaryRow, col string) string {
+	failed := s.AllFailed || s.Requests == s.Errors
+	ms := func(v float64) string {
+		if failed || v <= 0 {
+			return noFigure
+		}
+		return numbers().Number(v, 0) + " ms"
+	}
+	switch col {
+	case "results.col.endpoint":
+		return s.Endpoint
+	case "results.col.strategy":
+		return strategyLabel(s.Strategy)
+	case "results.col.requests":
+		return fmt.Sprint(s.Requests)
+	case "results.col.errors":
+		return fmt.Sprint(s.Errors)
+	case "results.col.p50":
+		return ms(s.LatencyP50)
+	case "results.col.p95":
+		return ms(s.LatencyP95)
+	case "results.col.ttft":
+		return ms(s.TTFTP50)
+	case "results.col.tps":
+		if failed || s.TokensPerSec <= 0 {
+			return noFigure
+		}
+		return numbers().Number(s.TokensPerSec, 1)
+	case "results.col.cost1k":
+		switch {
+		case failed:
+			return noFigure
+		case !r.priced[s.Endpoint]:
+			return lang.L("results.cost_unknown")
+		}
+		return money(s.CostPer1K)
+	case "results.col.quality":
+		if failed || s.Scored == 0 {
+			return noFigure
+		}
+		return numbers().Percent(s.Quality)
+	case "results.col.pass":
+		return numbers().Percent(s.PassRate)
+	case "results.col.details":
+		return kindDetails(s)
+	}
+	return ""
 }
 
 // kindDetails are the figures of an embedding, transcription or image row.
@@ -360,6 +390,14 @@ func (r *resultsScreen) show(res []advisor.Result, charts []report.Chart) {
 	r.strategy.SetSelectedIndex(0)
 	r.refreshSide()
 	r.showImages()
+	// The Images tab is for runs that generated images; a text-only run has none.
+	if r.hasImages() {
+		if !containsTab(r.tabs, r.imageTab) {
+			r.tabs.Append(r.imageTab)
+		}
+	} else if containsTab(r.tabs, r.imageTab) {
+		r.tabs.Remove(r.imageTab)
+	}
 	for f, b := range r.exports {
 		if f == formatJSONL && !r.fineTuneOnPlan() {
 			continue
@@ -409,6 +447,32 @@ func (r *resultsScreen) showImages() {
 		r.gallery.Add(hint(lang.L("results.image.none")))
 	}
 	r.gallery.Refresh()
+}
+
+// hasImages reports whether the selected run has image examples.
+func (r *resultsScreen) hasImages() bool {
+	for _, res := range r.results {
+		if res.Kind == advisor.CaseKindImage {
+			return true
+		}
+	}
+	if r.run != nil {
+		for _, set := range r.run.Plan.CaseSets {
+			if set.Kind == advisor.CaseKindImage {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func containsTab(tabs *container.AppTabs, t *container.TabItem) bool {
+	for _, x := range tabs.Items {
+		if x == t {
+			return true
+		}
+	}
+	return false
 }
 
 // onVerdict records the user's verdict on an image and reloads the run.
@@ -542,7 +606,7 @@ func (r *resultsScreen) cellText(c sideColumn, caseIdx int) string {
 	}
 	res := r.results[i]
 	if res.ErrorClass != "" {
-		return "⚠ " + labelOr("error."+res.ErrorClass, res.ErrorClass)
+		return "⚠ " + labelOr("error."+res.ErrorClass, res.ErrorClass) + "\n" + noFigure
 	}
 	return fmt.Sprintf("%s %s · %s ms\n%s", lang.L("run.score"), numbers().Number(res.Score, 2), numbers().Number(res.LatencyMs, 0), oneLine(res.Output, 160))
 }
@@ -586,9 +650,11 @@ func (r *resultsScreen) onExport(format string) {
 }
 
 func exportName(in report.Input) string {
-	name := "llm-advisor-report"
+	// The prefix marks the file as the app's own: a retrieval test never
+	// reads it as a document (advisor.IsOwnExport).
+	name := advisor.ExportPrefix + "report"
 	if in.Run != nil {
-		name = fmt.Sprintf("llm-advisor-run-%d", in.Run.ID)
+		name = fmt.Sprintf("%srun-%d", advisor.ExportPrefix, in.Run.ID)
 	}
 	return name
 }

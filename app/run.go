@@ -41,7 +41,8 @@ type runScreen struct {
 	last      livetest.Progress
 	pending   bool // a redraw is scheduled
 	done      int
-	errCount  int
+	errCount  int // errors of this session
+	errBefore int // errors of the run's earlier sessions (resume)
 	finished  bool
 	state     string // final run state
 	notes     []string
@@ -54,6 +55,7 @@ type runScreen struct {
 func newRunScreen(a *App, run *data.Run) *runScreen {
 	r := &runScreen{a: a, run: run}
 	r.progress = widget.NewProgressBar()
+	r.progress.TextFormatter = func() string { return "" } // "N of M done" is beside it, readable on both themes
 	r.counts = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	r.eta = widget.NewLabel("")
 	r.errors = widget.NewLabel("")
@@ -72,12 +74,14 @@ func newRunScreen(a *App, run *data.Run) *runScreen {
 		return l
 	}, func(i widget.ListItemID, o fyne.CanvasObject) {
 		res := r.got[len(r.got)-1-i] // newest first
-		o.(*widget.Label).SetText(resultLine(res))
+		l := o.(*widget.Label)
+		// Rows are recycled: the colour is set before SetText, which redraws
+		// the row, so a row never keeps the colour of the result it showed before.
+		l.Importance = widget.MediumImportance
 		if res.ErrorClass != "" {
-			o.(*widget.Label).Importance = widget.DangerImportance
-		} else {
-			o.(*widget.Label).Importance = widget.MediumImportance
+			l.Importance = widget.DangerImportance
 		}
+		l.SetText(resultLine(res))
 	})
 	r.updateCounts(livetest.Progress{Total: run.Total})
 	top := container.NewVBox(hint(run.Name), r.progress, container.NewHBox(r.counts, r.eta, r.errors), r.status, r.noteLabel,
@@ -92,7 +96,7 @@ func newRunScreen(a *App, run *data.Run) *runScreen {
 func resultLine(res advisor.Result) string {
 	head := fmt.Sprintf("#%d · %s · %s", res.Case+1, res.Endpoint, strategyLabel(res.Strategy))
 	if res.ErrorClass != "" {
-		return head + " · " + labelOr("error."+res.ErrorClass, res.ErrorClass) + " — " + oneLine(res.ErrorMessage, 80)
+		return "⚠ " + head + " · " + labelOr("error."+res.ErrorClass, res.ErrorClass) + " — " + oneLine(res.ErrorMessage, 80)
 	}
 	return fmt.Sprintf("%s · %s ms · %s %s · %s", head, numbers().Number(res.LatencyMs, 0), lang.L("run.score"), numbers().Number(res.Score, 2), oneLine(res.Output, 80))
 }
@@ -132,6 +136,10 @@ func (r *runScreen) begin() {
 			func(rs []advisor.Result) verdict.Verdict { return planVerdict(a, plan, id, rs, plan.Acceptance) })
 		state := advisor.RunDone
 		switch {
+		case a.ctx.Err() != nil:
+			// The window closed mid-run: the run was interrupted, not
+			// cancelled by the user, and Home offers to finish it.
+			state = advisor.RunInterrupted
 		case errors.Is(err, context.Canceled) || ctx.Err() != nil:
 			state = advisor.RunCancelled
 		case err != nil:
@@ -214,11 +222,13 @@ func (r *runScreen) updateCounts(p livetest.Progress) {
 	} else {
 		r.eta.SetText("")
 	}
-	r.errors.SetText(countText("run.errors", r.errCount))
-	if r.errCount > 0 {
+	// The counter is of the whole run: a resumed run counts the errors of
+	// its earlier sessions too (the runner counts only its own).
+	n := r.errBefore + r.errCount
+	if n > 0 {
 		r.errors.Importance = widget.DangerImportance
-		r.errors.Refresh()
 	}
+	r.errors.SetText(countText("run.errors", n))
 }
 
 // onNote shows a remark of the runner (skipped files, a failed re-ranking).
@@ -306,6 +316,10 @@ func resumeRun(a *App, run data.Run) {
 	st := a.store
 	a.goWork(func(ctx context.Context) {
 		done, err := st.DoneCells(ctx, run.ID)
+		var earlier []advisor.Result
+		if err == nil {
+			earlier, err = st.Results(ctx, run.ID)
+		}
 		if err == nil {
 			err = st.ClaimRun(ctx, run.ID)
 		}
@@ -317,10 +331,28 @@ func resumeRun(a *App, run data.Run) {
 			a.lastRun = run.ID
 			a.run = newRunScreen(a, &run)
 			a.run.skip = done
+			a.run.resumeFrom(earlier)
 			a.show(screenRun)
 			a.run.begin()
 		})
 	})
+}
+
+// resumeFrom shows the results a resumed run already has: they are listed,
+// and their errors counted, as part of the whole run. Cancelled cells are
+// sent again, so they are neither listed nor counted.
+func (r *runScreen) resumeFrom(earlier []advisor.Result) {
+	r.done = len(r.skip)
+	for _, res := range earlier {
+		if res.ErrorClass == advisor.ErrCancelled {
+			continue
+		}
+		r.got = append(r.got, res)
+		if res.ErrorClass != "" {
+			r.errBefore++
+		}
+	}
+	r.redraw()
 }
 
 // etaText is the time left, in whole seconds and never "0s" while work is

@@ -21,16 +21,17 @@ type wizardScreen struct {
 	a    *App
 	view fyne.CanvasObject
 
-	step     int
-	answers  advisor.Answers
-	progress *widget.ProgressBar
-	title    *widget.Label
-	intro    *widget.Label
-	body     *fyne.Container
-	scroll   *container.Scroll
-	problem  *widget.Label // inline validation message
-	back     *widget.Button
-	next     *widget.Button
+	step      int
+	answers   advisor.Answers
+	progress  *widget.ProgressBar
+	stepLabel *widget.Label // "Step 2 of 7", beside the bar
+	title     *widget.Label
+	intro     *widget.Label
+	body      *fyne.Container
+	scroll    *container.Scroll
+	problem   *widget.Label // inline validation message
+	back      *widget.Button
+	next      *widget.Button
 
 	// One widget per question, built for every step up front so values survive navigation.
 	useCase    *wizardEntry
@@ -63,9 +64,10 @@ func newWizardScreen(a *App) *wizardScreen {
 	w.answers.Task = append([]string(nil), w.answers.Task...)
 
 	w.progress = widget.NewProgressBar()
-	w.progress.TextFormatter = func() string {
-		return lang.L("wizard.step_of", map[string]any{"N": w.step + 1, "Total": len(advisor.Groups)})
-	}
+	// The step is written beside the bar, not on it: text on the bar is
+	// drawn light on light blue (under 2:1 on the light theme).
+	w.progress.TextFormatter = func() string { return "" }
+	w.stepLabel = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
 	w.title = heading("")
 	w.intro = hint("")
 	w.problem = widget.NewLabel("")
@@ -92,7 +94,7 @@ func newWizardScreen(a *App) *wizardScreen {
 
 	w.body = container.NewVBox()
 	w.scroll = container.NewVScroll(w.body)
-	top := container.NewVBox(w.progress, w.title, w.intro)
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, w.stepLabel, w.progress), w.title, w.intro)
 	keys := hint(lang.L("wizard.keys"))
 	// Centred, so the buttons keep their height when the text beside them wraps.
 	bottom := container.NewBorder(nil, nil, container.NewCenter(w.back), container.NewCenter(w.next), container.NewVBox(w.problem, keys))
@@ -328,9 +330,9 @@ func (w *wizardScreen) changed() {
 		return
 	}
 	d := w.a.decision
+	d.Title = retitle(d.Title, d.Answers.UseCase, w.answers.UseCase)
 	d.Answers = w.answers
 	d.Answers.Task = append([]string(nil), w.answers.Task...)
-	d.Title = titleFrom(w.answers.UseCase)
 	// Changed answers make the recommendation stale until Finish runs again.
 	d.Status = "draft"
 	w.a.drafts.save(*d)
@@ -356,6 +358,7 @@ func (w *wizardScreen) showStep(i int) {
 	w.title.SetText(groupTitle(g))
 	w.intro.SetText(groupIntro(g))
 	w.progress.SetValue(float64(i+1) / float64(len(advisor.Groups)))
+	w.stepLabel.SetText(lang.L("wizard.step_of", map[string]any{"N": i + 1, "Total": len(advisor.Groups)}))
 	w.body.Objects = w.steps[i]
 	w.body.Refresh()
 	w.scroll.ScrollToTop()
@@ -433,9 +436,9 @@ func (w *wizardScreen) onFinish() {
 	}
 	w.next.Disable()
 	d := *a.decision
+	d.Title = retitle(d.Title, d.Answers.UseCase, w.answers.UseCase)
 	d.Answers = w.answers
 	d.Answers.Task = append([]string(nil), w.answers.Task...)
-	d.Title = titleFrom(w.answers.UseCase)
 	eng, st, code := a.engine, a.store, a.langCode()
 	a.goWork(func(ctx context.Context) {
 		a.drafts.wait() // the final save must land after every draft

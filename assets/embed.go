@@ -26,3 +26,10 @@ var Providers []byte
 //
 //go:embed acceptance/*.yaml
 var Acceptance embed.FS
+
+// SourceTitles maps every address the built-in rules cite to the title of
+// its page (assets/rules/sources.json), so a source reads as a title, not a
+// bare domain.
+//
+//go:embed rules/sources.json
+var SourceTitles []byte

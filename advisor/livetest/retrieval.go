@@ -137,6 +137,10 @@ func walkDocuments(dir string, fn func(rel, path string) error) (skipped []strin
 			skipped = append(skipped, rel+" ("+why+")")
 			return nil
 		}
+		if advisor.IsOwnExport(name) {
+			skipped = append(skipped, rel+" (a report of LLM Advisor, not a document)")
+			return nil
+		}
 		switch strings.ToLower(filepath.Ext(name)) {
 		case ".txt", ".md", ".markdown":
 		case ".pdf":
