@@ -1653,7 +1653,7 @@ func TestLiveTestProblemNamesTheSection(t *testing.T) {
 	l.addCases(advisor.Case{Input: "q", Expected: "a"})
 	l.onStart()
 	got := l.problem.Text
-	if !l.problem.Visible() || strings.Contains(got, "few_shot") || !strings.Contains(got, "Few-shot examples") || !strings.Contains(got, strategyLabel(advisor.StrategyFewShot)) {
+	if !l.problem.Visible() || strings.Contains(got, "few_shot") || !strings.Contains(got, lang.L("live.fewshot")) || !strings.Contains(got, strategyLabel(advisor.StrategyFewShot)) {
 		t.Errorf("few-shot without examples: %q", got)
 	}
 	l.s.strategies = []string{advisor.StrategyZeroShot}

@@ -422,6 +422,11 @@ func (c *catalogScreen) onTry() {
 	if c.selected != nil {
 		ep.CatalogID = c.selected.ID
 	}
+	if p := addressProblem(ep.BaseURL, ep.Kind); p != "" {
+		c.tryAnswer.Importance = widget.DangerImportance
+		c.tryAnswer.SetText(p)
+		return
+	}
 	if ep.Model == "" && ep.Kind != advisor.KindAzure {
 		c.tryAnswer.Importance = widget.DangerImportance
 		c.tryAnswer.SetText(lang.L("catalog.try.need_model"))

@@ -86,6 +86,10 @@ type liveTestScreen struct {
 	connectRow []*widget.Button // "Connect" of each candidate that needs a connection
 	pullBtns   []*widget.Button // "Download" of each candidate Ollama can fetch
 	pull       *pullDialog
+
+	// Issue 18: the example editor open now (tests read them).
+	caseInput   *longText
+	caseProblem *widget.Label
 }
 
 func newLiveTestScreen(a *App) *liveTestScreen {
@@ -208,7 +212,7 @@ func newLiveTestScreen(a *App) *liveTestScreen {
 	case advisor.CaseKindImage:
 		item("live.image_size", l.imageSize, "")
 	}
-	item("live.concurrency", l.concurrency, "")
+	item("live.concurrency", l.concurrency, "live.concurrency.hint")
 	item("live.repeats", l.repeats, "")
 	howCard := widget.NewCard(lang.L("live.how"), "", form)
 	acceptCard := l.acceptanceCard()
@@ -296,5 +300,5 @@ func (l *liveTestScreen) relayout() {
 }
 
 func (l *liveTestScreen) onBrowseDocs() {
-	l.a.pickFolder("err.folder", l.documents.SetText)
+	l.a.pickFolderIn(prefDocsFolder, "err.folder", l.documents.SetText)
 }

@@ -138,8 +138,15 @@ func (l *liveTestScreen) editCase(i int) {
 	if i >= 0 {
 		c = l.s.cases[i]
 	}
-	input := newTextBox(3)
+	l.editCaseWith(i, c, "")
+}
+
+// editCaseWith opens the example editor on c; problem, when set, says why
+// the last Save was refused (the editor reopens with everything typed).
+func (l *liveTestScreen) editCaseWith(i int, c advisor.Case, problem string) {
+	input := newLongText(3, l.a)
 	input.SetText(c.Input)
+	l.caseInput = input
 	expected := newTextBox(2)
 	expected.SetText(c.Expected)
 	checks := newCheckGrid(allChecks, checkLabel, 1, nil)
@@ -152,6 +159,12 @@ func (l *liveTestScreen) editCase(i int) {
 	relevant.SetPlaceHolder("faq.md, pricing.md")
 	kind := l.s.kind
 	var items []*widget.FormItem
+	if problem != "" {
+		p := wrapped(problem)
+		p.Importance = widget.DangerImportance
+		l.caseProblem = p
+		items = append(items, widget.NewFormItem("", p))
+	}
 	add := func(key string, obj fyne.CanvasObject, hintKey string) {
 		it := widget.NewFormItem(lang.L(key), obj)
 		if hintKey != "" {
@@ -166,24 +179,24 @@ func (l *liveTestScreen) editCase(i int) {
 		add("live.case.audio", file, "live.case.audio_hint")
 		add("live.case.transcript", expected, "")
 	case advisor.CaseKindEmbedding:
-		add("live.case.query", input, "")
+		add("live.case.query", input.view, "")
 		add("live.case.relevant", relevant, "live.case.relevant_hint")
 	case advisor.CaseKindImage:
-		add("live.case.prompt", input, "")
+		add("live.case.prompt", input.view, "")
 	default:
 		file.SetText(c.Image)
 		file.SetPlaceHolder("/path/to/photo.png")
-		add("live.case.input", input, "")
+		add("live.case.input", input.view, "")
 		add("live.case.expected", expected, "")
 		add("live.checks", checks.box, "live.case.checks_hint")
-		add("live.case.pattern", pattern, "")
+		add("live.case.pattern", pattern, "live.case.pattern_hint")
 		add("live.case.image", file, "live.case.image_hint")
 	}
 	d := dialog.NewForm(lang.L("live.case.title"), lang.L("btn.save"), lang.L("btn.cancel"), items, func(ok bool) {
 		if !ok {
 			return
 		}
-		nc := advisor.Case{Input: strings.TrimSpace(input.Text), Expected: strings.TrimSpace(expected.Text)}
+		nc := advisor.Case{Input: strings.TrimSpace(input.Text()), Expected: strings.TrimSpace(expected.Text)}
 		switch kind {
 		case advisor.CaseKindTranscription:
 			nc.Input, nc.Audio = "", strings.TrimSpace(file.Text)
@@ -195,7 +208,8 @@ func (l *liveTestScreen) editCase(i int) {
 			nc.Checks, nc.Pattern, nc.Image = checks.Selected(), strings.TrimSpace(pattern.Text), strings.TrimSpace(file.Text)
 		}
 		if p, bad := caseProblemOf(kind, nc, 0); bad {
-			l.a.showError(fail("err.case", fmt.Errorf("%s", p.Reason())))
+			// Reopen with what was typed and the reason: nothing is lost.
+			l.editCaseWith(i, nc, p.Reason())
 			return
 		}
 		if i >= 0 && i < len(l.s.cases) {
@@ -212,7 +226,7 @@ func (l *liveTestScreen) editCase(i int) {
 	case advisor.CaseKindTranscription:
 		l.a.win.Canvas().Focus(file)
 	default:
-		l.a.win.Canvas().Focus(input)
+		l.a.win.Canvas().Focus(input.box)
 	}
 }
 

@@ -108,6 +108,7 @@ func (l *liveTestScreen) editEndpoint(i int) {
 	}
 	items = append(items, widget.NewFormItem("", container.NewVBox(e.testBtn, e.testResult)))
 	items[6].HintText = lang.L("live.ep.key.hint")
+	items[7].HintText = lang.L("live.ep.key_env.hint")
 	onKind := func(k string) {
 		if k == advisor.KindAzure {
 			urlItem.Text = lang.L("live.ep.azure_resource")
@@ -128,7 +129,12 @@ func (l *liveTestScreen) editEndpoint(i int) {
 			e.dialog.Refresh()
 		}
 	}
-	e.kind.OnChanged = func(string) { onKind(selectedKind(e.kind)) }
+	// The address's form is checked as it is typed; Save waits for a good one.
+	e.baseURL.Validator = func(v string) error { return addressError(v, selectedKind(e.kind)) }
+	e.kind.OnChanged = func(string) {
+		onKind(selectedKind(e.kind))
+		_ = e.baseURL.Validate()
+	}
 	setKind(e.kind, ep.Kind)
 	e.dialog = dialog.NewForm(lang.L("live.ep.title"), lang.L("btn.save"), lang.L("btn.cancel"), items, func(ok bool) {
 		if !ok {
@@ -214,7 +220,13 @@ func (e *endpointEditor) endpoint(base advisor.Endpoint) (advisor.Endpoint, erro
 // onTestConnection sends a tiny request and reports the latency or the error.
 func (l *liveTestScreen) onTestConnection(e *endpointEditor) {
 	ep, err := e.endpoint(advisor.Endpoint{})
+	if err == nil {
+		if p := addressProblem(ep.BaseURL, ep.Kind); p != "" {
+			err = errors.New(p)
+		}
+	}
 	if err != nil {
+		e.testResult.Importance = widget.DangerImportance
 		e.testResult.SetText(err.Error())
 		return
 	}
@@ -229,12 +241,16 @@ func (l *liveTestScreen) onTestConnection(e *endpointEditor) {
 		}
 		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		defer cancel()
+		// The path and the model are checked too: a server may answer a
+		// chat request whatever the model is called.
+		models, lerr := livetest.ListModelsOf(ctx, ep, k)
 		d, err := livetest.TestConnection(ctx, ep, k)
+		problem := connectionProblem(ep, models, lerr, err)
 		l.a.ui(func() {
 			e.testBtn.Enable()
-			if err != nil {
+			if problem != "" {
 				e.testResult.Importance = widget.DangerImportance
-				e.testResult.SetText(callFailure("live.ep.test_failed", ep, err))
+				e.testResult.SetText(problem)
 				return
 			}
 			e.testResult.Importance = widget.SuccessImportance

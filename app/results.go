@@ -116,7 +116,7 @@ func newResultsScreen(a *App) *resultsScreen {
 	r.tabs = container.NewAppTabs(
 		container.NewTabItem(lang.L("results.tab.verdict"), r.verdict.view),
 		container.NewTabItem(lang.L("results.tab.charts"), container.NewVScroll(r.charts)),
-		container.NewTabItem(lang.L("results.tab.summary"), r.table),
+		container.NewTabItem(lang.L("results.tab.summary"), container.NewBorder(nil, hint(lang.L("results.legend")), nil, nil, r.table)),
 		container.NewTabItem(lang.L("results.tab.side"), container.NewBorder(sideTop, nil, nil, nil, r.sideBy)),
 		container.NewTabItem(lang.L("results.tab.history"), container.NewVScroll(r.histList)),
 	)

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -16,12 +18,14 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
 	"github.com/llm-advisor/llm-advisor/data"
+	"github.com/llm-advisor/llm-advisor/report"
 )
 
 // textColours are the colours the label's text is drawn in.
@@ -601,5 +605,309 @@ func TestThemeContrast(t *testing.T) {
 	h.newDecision()
 	if got := h.a.wizard.progress.TextFormatter(); got != "" || !strings.Contains(h.a.wizard.stepLabel.Text, "1") {
 		t.Errorf("wizard bar text %q, step label %q", got, h.a.wizard.stepLabel.Text)
+	}
+}
+
+// overlayButton is the button labelled text in the top dialog.
+func overlayButton(t *testing.T, h *harness, text string) *widget.Button {
+	t.Helper()
+	top := h.a.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatalf("no dialog open (looking for %q)", text)
+	}
+	for _, o := range test.LaidOutObjects(top) {
+		if b, ok := o.(*widget.Button); ok && b.Text == text {
+			return b
+		}
+	}
+	t.Fatalf("no %q button in the dialog", text)
+	return nil
+}
+
+// 3. A validation error in the example editor keeps the editor open with
+// everything typed, and says why.
+func TestExampleEditorKeepsTypedTextOnError(t *testing.T) {
+	h := newHarness(t, "pt-BR")
+	h.a.show(screenLiveTest)
+	l := h.a.live
+	l.editCase(-1)
+	var expected *textBox
+	for _, o := range test.LaidOutObjects(h.a.win.Canvas().Overlays().Top()) {
+		if e, ok := o.(*textBox); ok {
+			expected = e
+		}
+	}
+	if expected == nil {
+		t.Fatal("no expected-answer box")
+	}
+	test.Type(expected, "o código de rastreio")
+	test.Tap(overlayButton(t, h, lang.L("btn.save")))
+	if len(l.s.cases) != 0 {
+		t.Fatal("an example without input was saved")
+	}
+	if l.caseProblem == nil || l.caseProblem.Text == "" || h.a.win.Canvas().Overlays().Top() == nil {
+		t.Fatal("the editor closed on the error")
+	}
+	found := false
+	for _, o := range test.LaidOutObjects(h.a.win.Canvas().Overlays().Top()) {
+		if e, ok := o.(*textBox); ok && e.Text == "o código de rastreio" {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("the typed expected answer was lost")
+	}
+	test.Type(l.caseInput.box, "Onde está meu pedido?")
+	test.Tap(overlayButton(t, h, lang.L("btn.save")))
+	if len(l.s.cases) != 1 || l.s.cases[0].Expected != "o código de rastreio" || l.s.cases[0].Input != "Onde está meu pedido?" {
+		t.Errorf("saved %+v", l.s.cases)
+	}
+}
+
+// 2. A 316 KB paragraph pasted into an example's input stays whole but the
+// box shows only its start, so nothing lays out 316 KB of wrapped text.
+func TestLongPasteKeptWholeAndShownShort(t *testing.T) {
+	h := newHarness(t, "en")
+	h.a.show(screenLiveTest)
+	l := h.a.live
+	l.editCase(-1)
+	big := strings.Repeat("palavra ", 316_000/8) // one paragraph, no line breaks
+	h.fa.Clipboard().SetContent(big)
+	l.caseInput.box.TypedShortcut(&fyne.ShortcutPaste{Clipboard: h.fa.Clipboard()})
+	if n := len([]rune(l.caseInput.box.Text)); n > previewSize+2 {
+		t.Errorf("the box lays out %d characters", n)
+	}
+	if l.caseInput.Text() != big || !l.caseInput.notice.Visible() || !strings.Contains(l.caseInput.notice.Text, "316 KB") {
+		t.Fatalf("long paste: kept %d bytes, notice %q", len(l.caseInput.Text()), l.caseInput.notice.Text)
+	}
+	test.Tap(overlayButton(t, h, lang.L("btn.save")))
+	if len(l.s.cases) != 1 || l.s.cases[0].Input != strings.TrimSpace(big) {
+		t.Fatalf("the saved example has %d cases", len(l.s.cases))
+	}
+	// Opening it again shows the start, not the whole text.
+	l.editCase(0)
+	if len([]rune(l.caseInput.box.Text)) > previewSize+2 || l.caseInput.Text() != strings.TrimSpace(big) {
+		t.Error("reopening a long example lays it all out")
+	}
+	// A short paste is an ordinary paste.
+	l.caseInput.SetText("")
+	h.fa.Clipboard().SetContent("short")
+	l.caseInput.box.TypedShortcut(&fyne.ShortcutPaste{Clipboard: h.fa.Clipboard()})
+	if l.caseInput.box.Text != "short" || l.caseInput.notice.Visible() {
+		t.Errorf("short paste: %q", l.caseInput.box.Text)
+	}
+}
+
+// BenchmarkPasteLayout measures pasting a paragraph without line breaks
+// into an example's input and laying it out, as the UI goroutine does: the
+// plain wrapping box (the old editor) at growing sizes, and the example
+// input box at 316 KB.
+func BenchmarkPasteLayout(b *testing.B) {
+	test.NewTempApp(b)
+	size := fyne.NewSize(600, 120)
+	for _, n := range []int{5_000, 10_000, 20_000} {
+		text := strings.Repeat("palavra ", n/8)
+		b.Run(fmt.Sprintf("plain-%dKB", n/1000), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				e := newTextBox(3)
+				w := test.NewWindow(e)
+				w.Resize(size)
+				e.SetText(text)
+				test.WidgetRenderer(e).Layout(size)
+				w.Close()
+			}
+		})
+	}
+	text := strings.Repeat("palavra ", 316_000/8)
+	b.Run("example-input-316KB", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			lt := newLongText(3, nil)
+			w := test.NewWindow(lt.view)
+			w.Resize(size)
+			lt.SetText(text)
+			test.WidgetRenderer(lt.box).Layout(size)
+			w.Close()
+		}
+	})
+}
+
+// 5. Addresses: an empty one is empty (not "nothing answered at ."), a
+// missing http:// is named, and Test connection checks the path and that
+// the model exists.
+func TestAddressAndModelChecks(t *testing.T) {
+	setupTranslations()
+	applyLanguage("en")
+	defer applyLanguage("")
+	for _, c := range []struct{ raw, kind, want string }{
+		{"", advisor.KindCompatible, lang.L("url.empty")},
+		{"  ", advisor.KindAzure, lang.L("url.empty")},
+		{"", advisor.KindOpenAI, ""},
+		{"127.0.0.1:8080/v1", advisor.KindCompatible, lang.L("url.no_scheme", map[string]any{"URL": "127.0.0.1:8080/v1"})},
+		{"localhost:11434", advisor.KindCompatible, lang.L("url.no_scheme", map[string]any{"URL": "localhost:11434"})},
+		{"http://", advisor.KindCompatible, lang.L("url.no_host", map[string]any{"URL": "http://"})},
+		{"ftp://host/v1", advisor.KindCompatible, lang.L("url.scheme", map[string]any{"URL": "ftp://host/v1", "Scheme": "ftp"})},
+		{"http://127.0.0.1:8080/v1", advisor.KindCompatible, ""},
+	} {
+		if got := addressProblem(c.raw, c.kind); got != c.want {
+			t.Errorf("addressProblem(%q, %s) = %q, want %q", c.raw, c.kind, got, c.want)
+		}
+	}
+	if !strings.Contains(lang.L("url.no_scheme", map[string]any{"URL": "x"}), "http://") {
+		t.Error("the missing-scheme message does not say http://")
+	}
+}
+
+func TestConnectionTestChecksPathAndModel(t *testing.T) {
+	h := newHarness(t, "en")
+	srv := openAIServer(t) // lists fake-model; answers chat on /v1 whatever the model
+	h.a.show(screenLiveTest)
+	l := h.a.live
+	l.editEndpoint(-1)
+	e := l.editor
+	setKind(e.kind, advisor.KindCompatible)
+	e.name.SetText("local")
+	try := func(url, model string) string {
+		t.Helper()
+		e.baseURL.SetText(url)
+		e.model.SetText(model)
+		test.Tap(e.testBtn)
+		h.waitFor("test result", func() bool { return !e.testBtn.Disabled() })
+		h.settle()
+		return e.testResult.Text
+	}
+	if got := try("", "fake-model"); got != lang.L("url.empty") {
+		t.Errorf("blank address: %q", got)
+	}
+	if got := try(strings.TrimPrefix(srv.URL, "http://")+"/v1", "fake-model"); !strings.Contains(got, "http://") || strings.Contains(got, "Nothing answered") {
+		t.Errorf("missing http://: %q", got)
+	}
+	if e.baseURL.Validate() == nil {
+		t.Error("Save accepts an address without http://")
+	}
+	if got := try(srv.URL+"/v1", "no-such-model"); !strings.Contains(got, "no-such-model") || !strings.Contains(got, "fake-model") || e.testResult.Importance != widget.DangerImportance {
+		t.Errorf("missing model: %q", got)
+	}
+	if got := try(srv.URL+"/wrong/v1", "fake-model"); got != lang.L("url.bad_path", map[string]any{"URL": srv.URL + "/wrong/v1"}) {
+		t.Errorf("wrong path: %q", got)
+	}
+	if got := try(srv.URL+"/v1", "fake-model"); e.testResult.Importance != widget.SuccessImportance {
+		t.Errorf("good connection: %q", got)
+	}
+}
+
+// 11. The export folder is remembered apart from the documents folder.
+func TestExportFolderApartFromDocuments(t *testing.T) {
+	h := newHarness(t, "en")
+	docs, exports := t.TempDir(), t.TempDir()
+	h.a.rememberFolder(prefDocsFolder, docs) // what picking the documents folder does
+	if got := h.a.startFolder(prefExportFolder); got == docs {
+		t.Fatal("the save dialog would open in the documents folder")
+	}
+	done := make(chan error, 1)
+	w, err := storage.Writer(storage.NewFileURI(filepath.Join(exports, "llm-advisor-run-1.csv")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.a.onSaveChosen(formatCSV, report.Input{}, func(err error) { done <- err })(w, nil)
+	h.waitFor("export", func() bool { return len(done) == 1 })
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got := h.a.startFolder(prefExportFolder); got != exports {
+		t.Errorf("next save opens in %q, want %q", got, exports)
+	}
+	if got := h.a.startFolder(prefDocsFolder); got != docs {
+		t.Errorf("documents folder became %q", got)
+	}
+	if !advisor.IsOwnExport(exportName(report.Input{Run: &report.RunInfo{ID: 7}}) + ".pdf") {
+		t.Error("the app's export names are not recognised as its own")
+	}
+}
+
+// jargon are the words a non-engineer met without help.
+var jargon = regexp.MustCompile(`(?i)\bendpoints?\b|\bp50\b|\bp95\b|tokens/s|\bregex\b|\bembeddings?\b|zero-shot|few-shot|requisições simultâneas|variável da chave|key variable|requests at once`)
+
+// shownTexts are the words a screen shows: labels, buttons, form captions and
+// hints, check boxes, choices, links.
+func shownTexts(o fyne.CanvasObject) []string {
+	var out []string
+	for _, x := range test.LaidOutObjects(o) {
+		switch w := x.(type) {
+		case *widget.Label:
+			if w.Visible() {
+				out = append(out, w.Text)
+			}
+		case *widget.Button:
+			out = append(out, w.Text)
+		case *widget.Check:
+			out = append(out, w.Text)
+		case *widget.Hyperlink:
+			out = append(out, w.Text)
+		case *widget.Select:
+			out = append(out, w.Options...)
+		case *widget.Form:
+			for _, it := range w.Items {
+				out = append(out, it.Text, it.HintText)
+			}
+		}
+	}
+	return out
+}
+
+// explained: every jargon word is in parentheses after plain words, or the
+// text is the legend that explains it.
+func explained(s, legend string) bool {
+	if s == legend {
+		return true
+	}
+	for _, m := range jargon.FindAllStringIndex(s, -1) {
+		if strings.Count(s[:m[0]], "(") <= strings.Count(s[:m[0]], ")") {
+			return false
+		}
+	}
+	return true
+}
+
+// 13. Jargon is said in plain words, the term in parentheses after them or
+// explained by a legend, on every screen of the live test and its results,
+// in both languages.
+func TestJargonExplained(t *testing.T) {
+	for _, code := range []string{"en", "pt-BR"} {
+		h := newHarness(t, code)
+		legend := lang.L("results.legend")
+		var seen []string
+		look := func(where string, o fyne.CanvasObject) {
+			for _, s := range shownTexts(o) {
+				seen = append(seen, s)
+				if !explained(s, legend) {
+					t.Errorf("%s, %s: %q uses jargon without plain words", code, where, s)
+				}
+			}
+		}
+		h.a.candidates = []advisor.Endpoint{{Name: "local", Kind: advisor.KindCompatible, BaseURL: "http://127.0.0.1:9/v1", Model: "m"}}
+		h.a.show(screenLiveTest)
+		look("live test", h.a.win.Content())
+		h.a.live.editEndpoint(0)
+		look("connection editor", h.a.win.Canvas().Overlays().Top())
+		h.a.win.Canvas().Overlays().Top().Hide()
+		h.a.win.Canvas().Overlays().Remove(h.a.win.Canvas().Overlays().Top())
+		h.a.live.editCase(-1)
+		look("example editor", h.a.win.Canvas().Overlays().Top())
+		h.a.win.Canvas().Overlays().Remove(h.a.win.Canvas().Overlays().Top())
+		h.a.show(screenSettings)
+		look("settings", h.a.win.Content())
+		for _, k := range summaryHeaders {
+			if s := lang.L(k); !explained(s, legend) {
+				t.Errorf("%s: column %q uses jargon without plain words", code, s)
+			}
+		}
+		for _, term := range []string{"p50", "p95", "tokens/s"} {
+			if !strings.Contains(legend, term) {
+				t.Errorf("%s: the results legend does not explain %s", code, term)
+			}
+		}
+		if len(seen) < 20 {
+			t.Fatalf("%s: only %d texts seen", code, len(seen))
+		}
 	}
 }

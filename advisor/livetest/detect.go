@@ -205,3 +205,27 @@ func TestConnectionFor(ctx context.Context, ep advisor.Endpoint, key, kind strin
 	}
 	return 0, fmt.Errorf("test connection: %q is not a kind; allowed: %v", kind, CaseKinds)
 }
+
+// ListModelsOf lists the models an endpoint's server offers (GET /models),
+// sorted. The error is a *CallError when the request failed (a 404 there
+// usually means a wrong path in the base URL).
+func ListModelsOf(ctx context.Context, ep advisor.Endpoint, key string) ([]string, error) {
+	c := newClient(ep, key, defaultHTTPClient())
+	rp := retryPolicy{Max: 1, Base: 500 * time.Millisecond, Cap: 2 * time.Second, MaxSafe: 2}
+	var list openai.ModelsList
+	_, ce := timedCall(ctx, connectTimeout, rp, func(actx context.Context) error {
+		var err error
+		list, err = c.ListModels(actx)
+		return err
+	})
+	if ce != nil {
+		ce.Msg = scrub(ce.Msg, key)
+		return nil, ce
+	}
+	ids := make([]string, 0, len(list.Models))
+	for _, m := range list.Models {
+		ids = append(ids, m.ID)
+	}
+	sort.Strings(ids)
+	return ids, nil
+}
