@@ -502,7 +502,7 @@ func TestResultsWalkthrough(t *testing.T) {
 	run := savedRun(t, h, p2, 4, advisor.RunInterrupted, first)
 	resumeRun(h.a, *run)
 	h.waitFor("resumed", func() bool { return h.a.run != nil && h.a.run.finished })
-	if want := lang.L("run.errors", map[string]any{"N": 1}); h.a.run.errors.Text != want {
+	if want := countText("run.errors", 1); h.a.run.errors.Text != want {
 		t.Errorf("after resume the counter says %q, want %q (the error of the first part)", h.a.run.errors.Text, want)
 	}
 	if h.a.run.done != 4 || len(h.a.run.got) != 4 {
