@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,7 +14,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/llm-advisor/llm-advisor/advisor"
 	"github.com/llm-advisor/llm-advisor/advisor/verdict"
+	"github.com/llm-advisor/llm-advisor/data"
 )
 
 var questionN = regexp.MustCompile(`question (\d+)`)
@@ -191,8 +194,18 @@ func TestStrategyLadder(t *testing.T) {
 	}
 	var s testSummary
 	json.Unmarshal([]byte(out), &s)
-	if s.Done != 30 {
-		t.Errorf("done %d requests, want 30 (10 + 10 zero-shot, 10 few-shot for weak)", s.Done)
+	if s.Done != 30 || s.Total != 30 || s.Status != advisor.RunDone {
+		t.Errorf("done %d of %d requests (%s), want 30 of 30, done (10 + 10 zero-shot, 10 few-shot for weak; good's 10 few-shot never run)", s.Done, s.Total, s.Status)
+	}
+	// The stored run says the same: 30 planned, not the whole plan's 40.
+	store, err := data.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := store.Run(context.Background(), s.RunID)
+	store.Close()
+	if err != nil || run.Total != 30 || run.Status != advisor.RunDone {
+		t.Errorf("stored run %+v, %v: want total 30, done", run, err)
 	}
 	got := map[string]bool{}
 	for _, r := range s.Rows {

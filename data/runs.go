@@ -190,6 +190,23 @@ func (s *Store) SetRunStatus(ctx context.Context, id int64, status string) error
 	return nil
 }
 
+// SetRunTotal corrects the number of cells a run plans: a strategy ladder
+// that stopped early ran fewer than the whole plan, and its progress and
+// listing must say so (12 of 12, not 12 of 24).
+func (s *Store) SetRunTotal(ctx context.Context, id int64, total int) error {
+	if total < 0 {
+		return fmt.Errorf("set total of run %d: %d is negative", id, total)
+	}
+	res, err := s.w.ExecContext(ctx, "UPDATE runs SET total = ? WHERE id = ?", total, id)
+	if err != nil {
+		return fmt.Errorf("set total of run %d: %w", id, classify(err))
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("set total of run %d: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
 // Heartbeat tells ReconcileRuns that the run's owner is still at work.
 // SaveResult does the same, so only a runner that may wait longer than
 // StaleAfter between results needs it.

@@ -95,7 +95,22 @@ func Run(ctx context.Context, p advisor.Plan, runID int64, opt livetest.Options,
 			}
 		}
 	}
+	// The run was created with the whole plan's count; a ladder that stopped
+	// early ran fewer cells, and the stored run says how many. A cancelled
+	// or failed ladder keeps the whole plan's count: how far it would have
+	// climbed is not known, and a resume finishes it and corrects it.
+	if t, ok := opt.Sink.(totaler); ok {
+		if err := t.SetRunTotal(context.WithoutCancel(ctx), runID, last.Total); err != nil {
+			return last, err
+		}
+	}
 	return last, nil
+}
+
+// totaler is a result sink that can correct a run's planned count
+// (*data.Store).
+type totaler interface {
+	SetRunTotal(ctx context.Context, id int64, total int) error
 }
 
 // Step is what the ladder did for one endpoint, and what its next rung
