@@ -4,12 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"reflect"
-	"sort"
 	"strings"
 	"time"
 
@@ -260,34 +257,6 @@ func validateModel(m Model) *fieldError {
 	return nil
 }
 
-// loadCatalogFS reads every *.yaml file of a folder.
-func loadCatalogFS(fsys fs.FS, dir string) ([]Model, error) {
-	names, err := fs.Glob(fsys, path.Join(dir, "*.yaml"))
-	if err != nil {
-		return nil, err
-	}
-	sort.Strings(names)
-	var all []Model
-	where := map[string]string{}
-	for _, name := range names {
-		b, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, err
-		}
-		ms, err := ParseCatalog(name, b)
-		if err != nil {
-			return nil, err
-		}
-		for _, m := range ms {
-			if f, dup := where[m.ID]; dup {
-				return nil, &LoadError{File: name, Kind: "model", ID: m.ID, Err: fmt.Errorf("duplicate id (also in %s)", f)}
-			}
-			where[m.ID] = name
-		}
-		all = append(all, ms...)
-	}
-	return all, nil
-}
 
 // UserDir is the folder for user overrides:
 // filepath.Join(os.UserConfigDir(), "llm-advisor"). It may hold rules.yaml

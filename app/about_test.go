@@ -21,6 +21,8 @@ func texts(o fyne.CanvasObject) []string {
 		switch x := o.(type) {
 		case *widget.Label:
 			out = append(out, x.Text)
+		case *widget.Hyperlink:
+			out = append(out, x.Text)
 		case *widget.Button:
 			out = append(out, x.Text)
 		case *fyne.Container:
