@@ -257,7 +257,6 @@ func validateModel(m Model) *fieldError {
 	return nil
 }
 
-
 // UserDir is the folder for user overrides:
 // filepath.Join(os.UserConfigDir(), "llm-advisor"). It may hold rules.yaml
 // (extra or replacement rules and assumptions, by id / key) and catalog.yaml
