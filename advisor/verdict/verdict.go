@@ -90,6 +90,13 @@ type Candidate struct {
 	Sentence       string   `json:"sentence"`
 	SureOfBar      bool     `json:"clears_bar"` // the interval's lower bound is at or above min_quality
 
+	// People's scores (issue 16): the mean over the answers people rated
+	// (each answer's raters averaged first), its 95 % interval and the
+	// number of rated answers; absent when nobody rated this candidate.
+	HumanQuality *float64    `json:"human_quality,omitempty"`
+	HumanCI      *[2]float64 `json:"human_ci,omitempty"`
+	HumanRated   int         `json:"human_rated,omitempty"`
+
 	passed   []float64 // per case of the run's case numbering: mean pass over repeats (NaN: not run)
 	binary   bool
 	ok       int
