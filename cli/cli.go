@@ -54,6 +54,7 @@ func commands() []command {
 		{"report", "report --run ID|--decision ID --format pdf|html|md|csv|json|jsonl --out FILE [--db FILE]", runReport},
 		{"compare", compareUsage + "   the verdict of a run: which candidate to pick and why", runCompare},
 		{"verdict", verdictUsage + "   accept or reject a generated image", runVerdict},
+		{"rate", rateUsage + "\n                                              a person's score of an answer, or a CSV of them", runRate},
 		{"connect", connectUsage + "   connect a provider (checks the key with real calls)", runConnect},
 		{"load", loadUsage + "\n                                              can an endpoint carry your traffic? (capacity sweep)", runLoad},
 	}

@@ -128,6 +128,15 @@ func runCompare(env Env) error {
 		return err
 	}
 	v := computeVerdict(run.ID, run.Plan, results, cf.apply(verdict.FromAcceptance(run.Plan.Acceptance)), Lang())
+	ratings, err := store.RunRatings(ctx, run.ID)
+	if err != nil {
+		return err
+	}
+	scores := map[int64][]float64{}
+	for _, g := range ratings {
+		scores[g.ResultID] = append(scores[g.ResultID], g.Score)
+	}
+	verdict.AddHuman(&v, results, scores)
 	if *asJSON {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
@@ -174,6 +183,12 @@ func printVerdict(w io.Writer, v verdict.Verdict) {
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
+	for _, c := range v.Candidates {
+		if c.HumanQuality != nil {
+			fmt.Fprintf(w, "people: %s (%s) %d%% (%d–%d%%) over %d rated answers\n", c.Endpoint, c.Strategy,
+				roundPct(*c.HumanQuality), roundPct(c.HumanCI[0]), roundPct(c.HumanCI[1]), c.HumanRated)
+		}
+	}
 	if v.Pick != nil {
 		fmt.Fprintf(w, "pick: %s (%s)\n", v.Pick.Endpoint, v.Pick.Strategy)
 	} else {
