@@ -122,3 +122,62 @@ func benchTiming(b *testing.B, jitter func(string) time.Duration) {
 		})
 	}
 }
+
+// BenchmarkOverheadC100: the runner's own overhead at concurrency 100
+// against a server whose handler takes 100 ms (20 chunks 5 ms apart). The
+// server times each handler; "overhead-%" is how much longer the whole run
+// took than the server's handler time would need at 100 at once:
+// (elapsed − waves × mean handler time) / (waves × mean handler time).
+// "latency-over-handler-%" is the mean measured latency against the mean
+// handler time, the client's share of each request.
+func BenchmarkOverheadC100(b *testing.B) {
+	var mu sync.Mutex
+	var handler time.Duration
+	var served int
+	srv := serve(b, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		t0 := time.Now()
+		w.Header().Set("Content-Type", "text/event-stream")
+		w.WriteHeader(200)
+		fl := w.(http.Flusher)
+		for i := range 20 {
+			time.Sleep(time.Until(t0.Add(time.Duration(i+1) * 5 * time.Millisecond)))
+			fmt.Fprintf(w, "data: %s\n\n", chunk("tok ", ""))
+			fl.Flush()
+		}
+		fmt.Fprintf(w, "data: %s\n\ndata: %s\n\ndata: [DONE]\n\n", chunk("", "stop"), `{"choices":[],"usage":{"prompt_tokens":9,"completion_tokens":20,"total_tokens":29}}`)
+		fl.Flush()
+		d := time.Since(t0)
+		mu.Lock()
+		handler += d
+		served++
+		mu.Unlock()
+	}))
+	const conc, perRun = 100, 400
+	var elapsed, lat time.Duration
+	var n int
+	for i := 0; i < b.N; i++ {
+		p := benchPlan(srv.URL, perRun, conc)
+		sink := &memSink{}
+		opt, _ := testOptions(sink)
+		start := time.Now()
+		if _, err := Run(context.Background(), p, 1, opt); err != nil {
+			b.Fatal(err)
+		}
+		elapsed += time.Since(start)
+		for _, r := range sink.all() {
+			if r.ErrorClass != "" {
+				b.Fatalf("%s: %s", r.ErrorClass, r.ErrorMessage)
+			}
+			lat += time.Duration(r.LatencyMs * float64(time.Millisecond))
+			n++
+		}
+	}
+	mu.Lock()
+	mean := handler / time.Duration(served)
+	mu.Unlock()
+	ideal := time.Duration(b.N) * (perRun / conc) * mean
+	b.ReportMetric(100*float64(elapsed-ideal)/float64(ideal), "overhead-%")
+	b.ReportMetric(100*(float64(lat)/float64(n)-float64(mean))/float64(mean), "latency-over-handler-%")
+	b.ReportMetric(ms(mean), "handler-ms")
+}
