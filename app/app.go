@@ -54,6 +54,7 @@ const (
 	screenLiveTest       = "livetest"
 	screenRun            = "run"
 	screenResults        = "results"
+	screenCapacity       = "capacity"
 	screenCatalog        = "catalog"
 	screenSettings       = "settings"
 )
@@ -94,6 +95,10 @@ type App struct {
 
 	// The decision being worked on and what the screens share.
 	decision   *data.Decision
+	// capacity: "Can it carry my traffic?" for the plan of the run it was
+	// opened from.
+	capacity     *capacityScreen
+	capacityPlan advisor.Plan
 	candidates []advisor.Endpoint // live-test candidates (shortlist, "Add to test", detected servers)
 	setup      *testSetup         // the live-test setup being edited
 	// sessionKeys holds API keys typed in this session, by endpoint name, in
@@ -359,6 +364,8 @@ func (a *App) show(name string) {
 		build = func() fyne.CanvasObject { return a.run.view }
 	case screenResults:
 		build = func() fyne.CanvasObject { a.results = newResultsScreen(a); return a.results.view }
+	case screenCapacity:
+		build = func() fyne.CanvasObject { a.capacity = newCapacityScreen(a, a.capacityPlan); return a.capacity.view }
 	case screenCatalog:
 		build = func() fyne.CanvasObject { a.catalog = newCatalogScreen(a); return a.catalog.view }
 	case screenSettings:

@@ -129,7 +129,13 @@ func newResultsScreen(a *App) *resultsScreen {
 	r.resume.Hide()
 	r.remove = widget.NewButtonWithIcon(lang.L("results.delete"), theme.DeleteIcon(), r.onDelete)
 	r.remove.Disable()
-	top := container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel(lang.L("results.run")), container.NewHBox(r.resume, r.remove), r.runSel), r.status)
+	capacity := widget.NewButtonWithIcon(lang.L("capacity.open"), theme.ViewFullScreenIcon(), func() {
+		if r.run != nil {
+			a.capacityPlan = r.run.Plan
+			a.show(screenCapacity)
+		}
+	})
+	top := container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel(lang.L("results.run")), container.NewHBox(capacity, r.resume, r.remove), r.runSel), r.status)
 	bottom := container.NewBorder(nil, nil, widget.NewLabel(lang.L("results.export")), nil, container.NewHScroll(bar))
 	r.view = screen(lang.L("results.title"), nil, container.NewBorder(top, nil, nil, nil, r.tabs), bottom)
 	r.loadRuns()
