@@ -585,6 +585,7 @@ func TestTranslationsComplete(t *testing.T) {
 		"verdict.vs.":     {verdict.VsBest, verdict.VsTied, verdict.VsWorse, verdict.VsBetter, ""},
 		"verdict.field.":  {"min_quality", "first_answer_p95_ms", "total_p95_ms", "max_monthly_usd", "volume_per_day", "local_only"},
 	}
+	dyn["capacity.kind."] = []string{advisor.LoadSynchronous, advisor.LoadThroughput, advisor.LoadConstant, advisor.LoadPoisson}
 	dyn["connect.problem."] = []string{livetest.ProblemBadKey, livetest.ProblemModelAccess, livetest.ProblemNoCredit, livetest.ProblemRegion, livetest.ProblemUnreachable, livetest.ProblemRateLimited, livetest.ProblemNoKey, livetest.ProblemOther}
 	sort.Strings(prefixes)
 	for _, p := range prefixes {

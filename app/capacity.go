@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -97,7 +96,7 @@ func newCapacityScreen(a *App, p advisor.Plan) *capacityScreen {
 	c.status = widget.NewLabel(lang.L("capacity.ready"))
 	c.status.Wrapping = fyne.TextWrapWord
 	c.verdict = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	c.verdict.Wrapping = fyne.TextWrapWord
+	c.verdict.Wrapping = fyne.TextWrapOff
 	c.steps = widget.NewLabel("")
 	c.steps.TextStyle = fyne.TextStyle{Monospace: true}
 	c.chart = container.NewStack()
@@ -286,8 +285,8 @@ func (c *capacityScreen) finish(res advisor.LoadResult, err error) {
 		return
 	}
 	c.verdict.SetText(capacityVerdict(res))
-	if png, err := report.LoadChart(res, c.a.langCode(), 900, 480); err == nil {
-		img := canvas.NewImageFromReader(bytes.NewReader(png), "capacity.png")
+	if b, err := report.LoadChart(res, c.a.langCode(), 900, 480); err == nil {
+		img := canvas.NewImageFromResource(fyne.NewStaticResource("capacity.png", b))
 		img.FillMode = canvas.ImageFillContain
 		img.SetMinSize(fyne.NewSize(560, 300))
 		c.chart.Objects = []fyne.CanvasObject{img}
