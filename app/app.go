@@ -94,13 +94,13 @@ type App struct {
 	lastError string               // the sentence of the last error shown (tests read it)
 
 	// The decision being worked on and what the screens share.
-	decision   *data.Decision
+	decision *data.Decision
 	// capacity: "Can it carry my traffic?" for the plan of the run it was
 	// opened from.
 	capacity     *capacityScreen
 	capacityPlan advisor.Plan
-	candidates []advisor.Endpoint // live-test candidates (shortlist, "Add to test", detected servers)
-	setup      *testSetup         // the live-test setup being edited
+	candidates   []advisor.Endpoint // live-test candidates (shortlist, "Add to test", detected servers)
+	setup        *testSetup         // the live-test setup being edited
 	// sessionKeys holds API keys typed in this session, by endpoint name, in
 	// memory only: used when the OS keyring cannot keep them.
 	sessionKeys map[string]string
