@@ -39,6 +39,9 @@ run: build
 test: deps
 	go vet ./...
 	go test -race -count=1 -timeout 40m ./...
+	@# The plan and answers decoders are fuzzed for a bounded time (seeds in testdata/fuzz).
+	go test -run '^$$' -fuzz FuzzParsePlan -fuzztime 15s ./advisor/livetest
+	go test -run '^$$' -fuzz FuzzParseAnswers -fuzztime 15s ./advisor
 
 bench: deps
 	go test -run '^$$' -bench . -benchmem -timeout 40m ./...

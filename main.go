@@ -6,6 +6,8 @@ package main
 
 import (
 	"os"
+	"os/signal"
+	"syscall"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
@@ -20,6 +22,9 @@ import (
 
 func main() {
 	if len(os.Args) > 1 {
+		// `llm-advisor test … | head -2`: a closed stdout must not kill a
+		// run half-way (writes then fail with EPIPE and the run goes on).
+		signal.Ignore(syscall.SIGPIPE)
 		os.Exit(cli.Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
 	a := fyneapp.NewWithID(app.ID)

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"runtime/debug"
 	"strings"
 
 	"github.com/llm-advisor/llm-advisor/internal/redact"
@@ -62,6 +64,10 @@ func commands() []command {
 
 // Run runs one subcommand and returns the process exit status.
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "version") {
+		fmt.Fprintln(stdout, VersionString())
+		return ExitOK
+	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		printUsage(stdout)
 		return ExitOK
@@ -75,7 +81,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if err == nil {
 			return ExitOK
 		}
-		fmt.Fprintf(stderr, "llm-advisor %s: %s\n", c.name, red.Clean(err.Error()))
+		fmt.Fprintf(stderr, "llm-advisor %s: %s\n", c.name, termSafe(red.Clean(err.Error())))
 		var ue *usageError
 		if errors.As(err, &ue) {
 			return ExitUsage
@@ -93,6 +99,56 @@ func printUsage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintln(w, "  llm-advisor "+c.usage)
 	}
+}
+
+// termSafe shows control characters (ANSI escapes in an endpoint, model or
+// file name, a server's message) as \x.. instead of letting them drive the
+// terminal.
+func termSafe(s string) string {
+	clean := true
+	for _, r := range s {
+		if unsafeRune(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unsafeRune(r) {
+			fmt.Fprintf(&b, "\\x%02x", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func unsafeRune(r rune) bool {
+	return r < 0x20 && r != '\n' && r != '\t' || r == 0x7f || r >= 0x80 && r <= 0x9f
+}
+
+// Version is the release, set at build time with
+// -ldflags "-X github.com/llm-advisor/llm-advisor/cli.Version=1.2.3".
+var Version = "dev"
+
+// VersionString is what --version prints for a bug report: the release,
+// the module version and commit Go recorded, the Go version and the system.
+func VersionString() string {
+	s := "llm-advisor " + Version
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			s += " (" + bi.Main.Version + ")"
+		}
+		for _, kv := range bi.Settings {
+			if kv.Key == "vcs.revision" && len(kv.Value) >= 12 {
+				s += " commit " + kv.Value[:12]
+			}
+		}
+	}
+	return s + ", " + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH
 }
 
 // Lang is the user's language for readable output: "pt-BR" when the locale

@@ -72,3 +72,52 @@ func TestAnswersFileBOMAndDevices(t *testing.T) {
 		}
 	}
 }
+
+// TestDatabasePathChecks: a file: URI is refused before go-sqlite3 reads it
+// as one; a read-only command given a missing folder creates nothing; a
+// damaged LLM Advisor database is called damaged, not foreign.
+func TestDatabasePathChecks(t *testing.T) {
+	dir := t.TempDir()
+	other := filepath.Join(dir, "other.db")
+	code, _, errs := runCLI("test", "--plan", ltWritePlan(t, dir, "http://127.0.0.1:1", 1, ""), "--db", "file:"+other)
+	if code == ExitOK || !strings.Contains(errs, "not a file: URI") {
+		t.Errorf("file: URI: exit %d %q", code, errs)
+	}
+	missing := filepath.Join(dir, "missing-dir", "x.db")
+	code, _, errs = runCLI("verdict", "--result", "1", "--accept", "--db", missing)
+	if code != ExitUsage || !strings.Contains(errs, "no database at") {
+		t.Errorf("verdict on a missing db: exit %d %q", code, errs)
+	}
+	if _, err := os.Stat(filepath.Dir(missing)); err == nil {
+		t.Error("verdict created the missing folder")
+	}
+	db, _, _ := reportDB(t, nil)
+	b, _ := os.ReadFile(db)
+	for i := 100; i < len(b) && i < 100+4096*2; i++ {
+		b[i] = 0xAA // damage the schema page, keep the header
+	}
+	os.WriteFile(db, b, 0o600)
+	os.Remove(db + "-wal")
+	os.Remove(db + "-shm")
+	code, _, errs = runCLI("report", "--run", "1", "--format", "csv", "--out", filepath.Join(dir, "r.csv"), "--db", db)
+	if code == ExitOK || !strings.Contains(errs, "LLM Advisor database, but damaged") {
+		t.Errorf("damaged own database: exit %d %q", code, errs)
+	}
+}
+
+// TestVersionAndTerminalSafety: --version says what a bug report needs;
+// an ANSI escape in a name is shown, not obeyed.
+func TestVersionAndTerminalSafety(t *testing.T) {
+	code, out, _ := runCLI("--version")
+	if code != ExitOK || !strings.HasPrefix(out, "llm-advisor ") || !strings.Contains(out, "go1.") {
+		t.Errorf("--version: %d %q", code, out)
+	}
+	if got := termSafe("ep\x1b[2J\x1b]0;pwned\x07"); strings.ContainsAny(got, "\x1b\x07") || !strings.Contains(got, `\x1b[2J`) {
+		t.Errorf("termSafe = %q", got)
+	}
+	var b strings.Builder
+	printSummary(&b, testSummary{Rows: []summaryRow{{}}, Notes: []string{"file \x1b[31mred"}})
+	if strings.Contains(b.String(), "\x1b") {
+		t.Errorf("summary prints an escape: %q", b.String())
+	}
+}

@@ -182,7 +182,7 @@ func runTest(env Env) error {
 			notesMu.Lock()
 			notes = append(notes, s)
 			notesMu.Unlock()
-			fmt.Fprintln(env.Stderr, "note: "+s)
+			fmt.Fprintln(env.Stderr, "note: "+termSafe(s))
 		},
 		OnProgress:   prog.update,
 		Prices:       prices,
@@ -390,6 +390,10 @@ func heartbeat(ctx context.Context, store *data.Store, id int64) (stop func()) {
 }
 
 func printSummary(w io.Writer, s testSummary) {
+	for i := range s.Rows {
+		r := &s.Rows[i]
+		r.Endpoint, r.Model, r.Set = termSafe(r.Endpoint), termSafe(r.Model), termSafe(r.Set)
+	}
 	fmt.Fprintf(w, "run %d: %s, %d of %d requests, %s\n", s.RunID, s.Status, s.Done, s.Total, plural(s.Errors, "error"))
 	byKind := map[string][]summaryRow{}
 	for _, r := range s.Rows {
@@ -488,7 +492,7 @@ func printSummary(w io.Writer, s testSummary) {
 		}
 	}
 	for _, n := range s.Notes {
-		fmt.Fprintln(w, "note: "+n)
+		fmt.Fprintln(w, "note: "+termSafe(n))
 	}
 }
 

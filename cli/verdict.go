@@ -55,7 +55,10 @@ func runVerdict(env Env) error {
 		path = p
 	}
 	ctx := context.Background()
-	store, err := data.Open(ctx, path)
+	store, err := data.OpenExisting(ctx, path)
+	if errors.Is(err, data.ErrNoDatabase) {
+		return usagef("no database at %s (set --db or %s)", path, data.EnvDB)
+	}
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -86,6 +87,18 @@ func dsn(path string, extra url.Values) string {
 	return path + "?" + q.Encode()
 }
 
+// ErrNoDatabase is returned (wrapped) by OpenExisting for a missing file.
+var ErrNoDatabase = errors.New("no database there")
+
+// OpenExisting is Open for commands that only read: a missing file (or
+// folder) is an error, never a reason to create one.
+func OpenExisting(ctx context.Context, path string) (*Store, error) {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("open database %s: %w", path, ErrNoDatabase)
+	}
+	return Open(ctx, path)
+}
+
 // Open opens the database at path, creating its folder and file if needed, and
 // applies any migrations not applied yet. A file that is not an LLM Advisor
 // database is refused (ErrNotAdvisorDB) and left as it was. Runs that a
@@ -94,6 +107,10 @@ func dsn(path string, extra url.Values) string {
 func Open(ctx context.Context, path string) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("open database: no path given")
+	}
+	if strings.HasPrefix(strings.ToLower(path), "file:") {
+		// go-sqlite3 would read it as a URI and skip the checks below.
+		return nil, fmt.Errorf("open database %s: give a plain file path, not a file: URI", path)
 	}
 	if strings.Contains(path, "?") {
 		// go-sqlite3 reads what follows '?' as connection parameters.
@@ -212,10 +229,11 @@ func checkExisting(ctx context.Context, path string) error {
 	if err != nil {
 		return fmt.Errorf("open database %s: the file cannot be read and written: %w", path, err)
 	}
-	head := make([]byte, len(sqliteMagic))
-	_, err = io.ReadFull(f, head)
+	head := make([]byte, 100) // the SQLite header
+	n, _ := io.ReadFull(f, head)
 	f.Close()
-	if err != nil || !bytes.Equal(head, sqliteMagic) {
+	head = head[:n]
+	if n < len(sqliteMagic) || !bytes.Equal(head[:len(sqliteMagic)], sqliteMagic) {
 		return fmt.Errorf("open database %s: %w (the file is not a SQLite database; it was left untouched)", path, ErrNotAdvisorDB)
 	}
 
@@ -229,6 +247,9 @@ func checkExisting(ctx context.Context, path string) error {
 	var appID, tables int
 	err = db.QueryRowContext(ctx, "SELECT (SELECT application_id FROM pragma_application_id), (SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%')").Scan(&appID, &tables)
 	if err != nil {
+		if len(head) >= 72 && binary.BigEndian.Uint32(head[68:72]) == applicationID {
+			return fmt.Errorf("open database %s: it is an LLM Advisor database, but damaged (%v); it was left untouched — restore a backup or move it aside to start afresh", path, err)
+		}
 		return openError(path, err)
 	}
 	if appID != applicationID && tables > 0 {
