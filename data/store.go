@@ -30,6 +30,10 @@ var ErrNotFound = errors.New("not found")
 // a file that is not an LLM Advisor database. The file is left untouched.
 var ErrNotAdvisorDB = errors.New("not an LLM Advisor database")
 
+// ErrDamagedDB is returned (wrapped) when the file is an LLM Advisor
+// database (its header says so) that SQLite cannot read.
+var ErrDamagedDB = errors.New("it is an LLM Advisor database, but damaged")
+
 // ErrDiskFull wraps SQLITE_FULL: the disk (or the database's size limit) is
 // full. Everything committed before it is still in the database.
 var ErrDiskFull = errors.New("the disk is full; free some space and try again (results saved so far are kept)")
@@ -248,7 +252,7 @@ func checkExisting(ctx context.Context, path string) error {
 	err = db.QueryRowContext(ctx, "SELECT (SELECT application_id FROM pragma_application_id), (SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%')").Scan(&appID, &tables)
 	if err != nil {
 		if len(head) >= 72 && binary.BigEndian.Uint32(head[68:72]) == applicationID {
-			return fmt.Errorf("open database %s: it is an LLM Advisor database, but damaged (%v); it was left untouched — restore a backup or move it aside to start afresh", path, err)
+			return fmt.Errorf("open database %s: %w (%v); it was left untouched — restore a backup or move it aside to start afresh", path, ErrDamagedDB, err)
 		}
 		return openError(path, err)
 	}
