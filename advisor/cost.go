@@ -166,7 +166,7 @@ func costAssumptions(a Answers, u usage, mainType, lang string) string {
 	switch mainType {
 	case TypeSpeechToText:
 		if lang == LangPT {
-			s := fmt.Sprintf("%s pedidos por mês (%s por dia, pela faixa de volume) × %.0f minutos de áudio cada; modelos auto-hospedados: custo de API zero, mas exigem hardware próprio.", reqs, perDay, u.audioMinutes)
+			s := fmt.Sprintf("%s requisições por mês (%s por dia, pela faixa de volume) × %.0f minutos de áudio cada; modelos auto-hospedados: custo de API zero, mas exigem hardware próprio.", reqs, perDay, u.audioMinutes)
 			return s
 		}
 		return fmt.Sprintf("%s requests a month (%s a day, from the volume band) × %.0f minutes of audio each; self-hosted models: no API cost, but they need your own hardware.", reqs, perDay, u.audioMinutes)
@@ -177,7 +177,7 @@ func costAssumptions(a Answers, u usage, mainType, lang string) string {
 		return fmt.Sprintf("%s queries a month (%s a day, from the volume band) × %s tokens each; indexing your documents is a separate one-off cost; self-hosted models: no API cost, but they need your own hardware.", reqs, perDay, fmtInt(float64(u.userInput), lang))
 	case TypeImageGeneration:
 		if lang == LangPT {
-			return fmt.Sprintf("%s imagens por mês (%s por dia, pela faixa de volume), uma por pedido; modelos auto-hospedados: custo de API zero, mas exigem GPU própria.", reqs, perDay)
+			return fmt.Sprintf("%s imagens por mês (%s por dia, pela faixa de volume), uma por requisição; modelos auto-hospedados: custo de API zero, mas exigem GPU própria.", reqs, perDay)
 		}
 		return fmt.Sprintf("%s images a month (%s a day, from the volume band), one per request; self-hosted models: no API cost, but they need your own GPU.", reqs, perDay)
 	}
@@ -200,7 +200,7 @@ func costAssumptions(a Answers, u usage, mainType, lang string) string {
 		what, whatPT = "your whole document set", "do seu conjunto inteiro de documentos"
 	}
 	if lang == LangPT {
-		return fmt.Sprintf("%s pedidos por mês (%s por dia, pela faixa de volume); %s tokens de entrada por pedido (%s de instruções + %s de exemplos + %s %s + %s da entrada do usuário, ~400 tokens por página) e %s tokens de saída; preços por 1M de tokens na data indicada em cada modelo.%s Modelos auto-hospedados: custo de API zero, mas exigem hardware próprio.",
+		return fmt.Sprintf("%s requisições por mês (%s por dia, pela faixa de volume); %s tokens de entrada por requisição (%s de instruções + %s de exemplos + %s %s + %s da entrada do usuário, ~400 tokens por página) e %s tokens de saída; preços por 1M de tokens na data indicada em cada modelo.%s Modelos auto-hospedados: custo de API zero, mas exigem hardware próprio.",
 			reqs, perDay, fmtInt(float64(u.inTokens()), lang), fmtInt(float64(u.system), lang), fmtInt(float64(u.fewShot), lang), fmtInt(float64(u.retrieved), lang), whatPT, fmtInt(float64(u.userInput), lang), fmtInt(float64(u.out), lang), batch)
 	}
 	return fmt.Sprintf("%s requests a month (%s a day, from the volume band); %s input tokens per request (%s instructions + %s examples + %s %s + %s user input, ~400 tokens a page) and %s output tokens; prices per 1M tokens as of each model's date.%s Self-hosted models: no API cost, but they need your own hardware.",

@@ -196,7 +196,7 @@ func (r *run) pick(want ModelChoice, a Answers, u usage, hostingIsPreference boo
 		cands = soft
 		notes = append(notes, r.msg(
 			"No model holds the whole prompt: split the input into parts (and combine the partial answers) or retrieve only the passages each request needs.",
-			"Nenhum modelo comporta o prompt inteiro: divida a entrada em partes (e combine as respostas parciais) ou recupere só os trechos de que cada pedido precisa."))
+			"Nenhum modelo comporta o prompt inteiro: divida a entrada em partes (e combine as respostas parciais) ou recupere só os trechos de que cada requisição precisa."))
 	}
 	onlyFitting()
 	// A managed service chosen as a preference (not by a hard rule) gives way
@@ -232,7 +232,7 @@ func (r *run) pick(want ModelChoice, a Answers, u usage, hostingIsPreference boo
 			// retirement announced come first rather than a model to migrate off.
 			notes = append(notes, r.msg(
 				fmt.Sprintf("Every catalog model of the %s size tier that passes is being retired; the shortlist also shows other sizes.", want.SizeTier),
-				fmt.Sprintf("Todos os modelos do catálogo de porte %s que atendem estão sendo aposentados; a lista mostra também outros portes.", tierPT[want.SizeTier])))
+				fmt.Sprintf("Todos os modelos do catálogo de porte %s que atendem serão descontinuados em breve; a lista mostra também outros portes.", tierPT[want.SizeTier])))
 		} else if len(inTier) > 0 {
 			cands = inTier
 		} else if len(cands) > 0 {

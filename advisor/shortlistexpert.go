@@ -249,7 +249,7 @@ func (r *run) expertCheck(m Model, a Answers, u usage, selfHost bool) *leftOut {
 		if need := u.contextNeed(); m.ContextTokens > 0 && need > m.ContextTokens {
 			return &leftOut{
 				fmt.Sprintf("%s: a request of about %s tokens does not fit its %s-token context", m.Name, fmtInt(float64(need), LangEN), fmtInt(float64(m.ContextTokens), LangEN)),
-				fmt.Sprintf("%s: um pedido de cerca de %s tokens não cabe no contexto de %s tokens", m.Name, fmtInt(float64(need), LangPT), fmtInt(float64(m.ContextTokens), LangPT)), true}
+				fmt.Sprintf("%s: uma requisição de cerca de %s tokens não cabe no contexto de %s tokens", m.Name, fmtInt(float64(need), LangPT), fmtInt(float64(m.ContextTokens), LangPT)), true}
 		}
 		if selfHost && a.Deployment != "own_cloud_tenant" {
 			if f := RunsOn(m, a.Hardware, u.contextNeed()); f.Verdict == FitsNo && u.contextNeed() > 8000 {

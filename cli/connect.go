@@ -221,7 +221,7 @@ func connectedMessage(c livetest.Connection, r livetest.Check, pt bool) string {
 		where = [2]string{"no key needed", "não precisa de chave"}
 	}
 	if pt {
-		return fmt.Sprintf("Conectado a %s: %d modelos; um pedido de um token para %s respondeu em %d ms; %s.", c.Name, len(r.Models), r.Model, r.Latency.Milliseconds(), where[i])
+		return fmt.Sprintf("Conectado a %s: %d modelos; uma requisição de um token para %s respondeu em %d ms; %s.", c.Name, len(r.Models), r.Model, r.Latency.Milliseconds(), where[i])
 	}
 	return fmt.Sprintf("Connected to %s: %d models; a one-token request to %s answered in %d ms; %s.", c.Name, len(r.Models), r.Model, r.Latency.Milliseconds(), where[i])
 }
@@ -243,7 +243,7 @@ func problemMessage(c livetest.Connection, r livetest.Check, pt bool) string {
 		livetest.ProblemNoCredit:    "A %[1]s aceitou a chave, mas diz que a conta está sem crédito ou sem cota: adicione crédito ou uma forma de pagamento no painel dela.",
 		livetest.ProblemRegion:      "A %[1]s não oferece este serviço na sua região (ou na do recurso): use um recurso numa região atendida ou outro provedor.",
 		livetest.ProblemUnreachable: "Nada respondeu em %[3]s: confira a conexão com a internet, ou se o servidor local está rodando e se o endereço e a porta estão certos.",
-		livetest.ProblemRateLimited: "A %[1]s está limitando os pedidos agora: espere um minuto e tente de novo.",
+		livetest.ProblemRateLimited: "A %[1]s está limitando as requisições agora: espere um minuto e tente de novo.",
 		livetest.ProblemNoKey:       "Sem chave para %[1]s: passe-a com --key-stdin ou defina %[4]s.",
 		livetest.ProblemOther:       "A verificação com a %[1]s falhou: %[5]s",
 	}
