@@ -192,6 +192,9 @@ func printVerdict(w io.Writer, v verdict.Verdict) {
 				roundPct(*c.HumanQuality), roundPct(c.HumanCI[0]), roundPct(c.HumanCI[1]), c.HumanRated)
 		}
 	}
+	if v.HumanJudge != nil {
+		fmt.Fprintln(w, "people and the judge: "+v.HumanJudge.Sentence)
+	}
 	if v.Pick != nil {
 		fmt.Fprintf(w, "pick: %s (%s)\n", v.Pick.Endpoint, v.Pick.Strategy)
 	} else {

@@ -140,6 +140,10 @@ type Verdict struct {
 	Change *Change  `json:"change,omitempty"`
 	Notes  []string `json:"notes,omitempty"`
 	Lang   string   `json:"lang"`
+
+	// HumanJudge is how far the LLM judge agrees with people on the
+	// answers both scored (issue 16); absent when none were.
+	HumanJudge *Agreement `json:"human_judge,omitempty"`
 }
 
 // Input is what a verdict is computed from.
