@@ -121,3 +121,34 @@ func TestVersionAndTerminalSafety(t *testing.T) {
 		t.Errorf("summary prints an escape: %q", b.String())
 	}
 }
+
+// TestResumeRetriesFailedCells: a resume sends the failed requests again
+// (their results are replaced); --keep-failed keeps them.
+func TestResumeRetriesFailedCells(t *testing.T) {
+	var fail atomic.Bool
+	fail.Store(true)
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		io.Copy(io.Discard, r.Body)
+		if fail.Load() {
+			http.Error(w, `{"error":{"message":"bad"}}`, http.StatusBadRequest)
+			return
+		}
+		ltSSE(w, "four")
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "a.db")
+	plan := ltWritePlan(t, dir, srv.URL, 2, "")
+	runCLI("test", "--plan", plan, "--db", db)
+	fail.Store(false)
+	before := hits.Load()
+	if code, _, errs := runCLI("test", "--resume", "1", "--db", db, "--keep-failed"); code != ExitFail || hits.Load() != before {
+		t.Errorf("--keep-failed: exit %d, %d requests sent: %s", code, hits.Load()-before, errs)
+	}
+	code, out, errs := runCLI("test", "--resume", "1", "--db", db)
+	if code != ExitOK || hits.Load()-before != 2 || !strings.Contains(out, "0 errors") {
+		t.Errorf("resume: exit %d, %d requests sent\n%s\n%s", code, hits.Load()-before, out, errs)
+	}
+}

@@ -74,6 +74,7 @@ func runTest(env Env) error {
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	answersPath := fs.String("answers", "", "answers file (JSON): fills the acceptance criteria the plan leaves out")
 	dryRun := fs.Bool("dry-run", false, "print the pre-flight estimate (requests, tokens, cost, duration) and send nothing")
+	keepFailed := fs.Bool("keep-failed", false, "with --resume: keep the failed requests instead of sending them again")
 	var allowEnv listFlag
 	fs.Var(&allowEnv, "allow-key-env", "confirm an api_key_env whose name does not say API key (repeat or comma-separate)")
 	if err := fs.Parse(env.Args); err != nil {
@@ -157,7 +158,12 @@ func runTest(env Env) error {
 		if err := store.ClaimRun(ctx, run.ID); err != nil {
 			return err
 		}
-		if skip, err = store.DoneCells(ctx, run.ID); err != nil {
+		// Failed requests are sent again unless the user keeps them.
+		cells := store.SucceededCells
+		if *keepFailed {
+			cells = store.DoneCells
+		}
+		if skip, err = cells(ctx, run.ID); err != nil {
 			return err
 		}
 	} else {

@@ -187,6 +187,31 @@ func (s *Store) DoneCells(ctx context.Context, runID int64) (map[advisor.Cell]bo
 	return done, nil
 }
 
+// SucceededCells is DoneCells without the failed requests: the cells a
+// resume need not send again when failed requests are retried.
+func (s *Store) SucceededCells(ctx context.Context, runID int64) (map[advisor.Cell]bool, error) {
+	done, err := s.DoneCells(ctx, runID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.r.QueryContext(ctx, "SELECT endpoint, strategy, case_index, repeat_index FROM results WHERE run_id = ? AND error_class <> '' AND warmup = 0", runID)
+	if err != nil {
+		return nil, fmt.Errorf("failed cells of run %d: %w", runID, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c advisor.Cell
+		if err := rows.Scan(&c.Endpoint, &c.Strategy, &c.Case, &c.Repeat); err != nil {
+			return nil, fmt.Errorf("failed cells of run %d: %w", runID, err)
+		}
+		delete(done, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("failed cells of run %d: %w", runID, err)
+	}
+	return done, nil
+}
+
 // CountResults returns how many measured results a run has (progress of a run shown
 // from another window or process).
 func (s *Store) CountResults(ctx context.Context, runID int64) (int, error) {
