@@ -5,6 +5,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/llm-advisor/llm-advisor/data"
 	"github.com/llm-advisor/llm-advisor/internal/redact"
 )
 
@@ -99,6 +101,24 @@ func printUsage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintln(w, "  llm-advisor "+c.usage)
 	}
+}
+
+// openExisting opens the database of a command that only reads (--db, else
+// the default path); a missing one is bad usage and is never created.
+func openExisting(ctx context.Context, dbPath string) (*data.Store, string, error) {
+	path := dbPath
+	if path == "" {
+		p, err := data.DefaultPath()
+		if err != nil {
+			return nil, "", err
+		}
+		path = p
+	}
+	store, err := data.OpenExisting(ctx, path)
+	if errors.Is(err, data.ErrNoDatabase) {
+		return nil, path, usagef("no database at %s (set --db or %s)", path, data.EnvDB)
+	}
+	return store, path, err
 }
 
 // termSafe shows control characters (ANSI escapes in an endpoint, model or

@@ -102,19 +102,8 @@ func runCompare(env Env) error {
 	if *id <= 0 {
 		return usagef("--run ID is required (a positive run id); usage: %s", compareUsage)
 	}
-	path := *dbPath
-	if path == "" {
-		p, err := data.DefaultPath()
-		if err != nil {
-			return err
-		}
-		path = p
-	}
 	ctx := context.Background()
-	store, err := data.OpenExisting(ctx, path)
-	if errors.Is(err, data.ErrNoDatabase) {
-		return usagef("no database at %s (set --db or %s)", path, data.EnvDB)
-	}
+	store, path, err := openExisting(ctx, *dbPath)
 	if err != nil {
 		return err
 	}

@@ -46,19 +46,8 @@ func runVerdict(env Env) error {
 	if *accept == *reject {
 		return usagef("give exactly one of --accept and --reject")
 	}
-	path := *dbPath
-	if path == "" {
-		p, err := data.DefaultPath()
-		if err != nil {
-			return err
-		}
-		path = p
-	}
 	ctx := context.Background()
-	store, err := data.OpenExisting(ctx, path)
-	if errors.Is(err, data.ErrNoDatabase) {
-		return usagef("no database at %s (set --db or %s)", path, data.EnvDB)
-	}
+	store, path, err := openExisting(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
