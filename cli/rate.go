@@ -64,16 +64,8 @@ func runRate(env Env) error {
 			name = u.Username
 		}
 	}
-	path := *dbPath
-	if path == "" {
-		p, err := data.DefaultPath()
-		if err != nil {
-			return err
-		}
-		path = p
-	}
 	ctx := context.Background()
-	store, err := data.Open(ctx, path)
+	store, path, err := openExisting(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
