@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -60,7 +61,7 @@ func newCriteriaForm(lc string, onChange func()) *criteriaForm {
 	f.sources = hint("")
 	f.sources.Wrapping = fyne.TextWrapWord
 	f.view = container.NewVBox(
-		container.NewGridWithColumns(4,
+		container.New(layout.NewFormLayout(),
 			widget.NewLabel(lang.L("verdict.form.quality")), f.quality,
 			widget.NewLabel(lang.L("verdict.form.first")), f.first,
 			widget.NewLabel(lang.L("verdict.form.total")), f.total,
@@ -415,8 +416,12 @@ func (l *liveTestScreen) acceptanceCard() fyne.CanvasObject {
 		l.updateEstimate()
 	})
 	l.updateEstimate()
-	return widget.NewCard(lang.L("verdict.setup.title"), lang.L("verdict.setup.sub"), container.NewVBox(
-		l.criteria.view, ladderCheck, hint(lang.L("verdict.ladder.hint")),
+	// The subtitle goes inside as wrapped text: a card's subtitle never
+	// wraps and would widen the page past the smallest window.
+	sub := hint(lang.L("verdict.setup.sub"))
+	sub.Wrapping = fyne.TextWrapWord
+	return widget.NewCard(lang.L("verdict.setup.title"), "", container.NewVBox(
+		sub, l.criteria.view, ladderCheck, hint(lang.L("verdict.ladder.hint")),
 		widget.NewSeparator(),
 		widget.NewLabelWithStyle(lang.L("verdict.estimate"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		l.estimate, container.NewHBox(refresh)))

@@ -109,7 +109,8 @@ type checkGrid struct {
 }
 
 func newCheckGrid(values []string, label func(string) string, cols int, changed func([]string)) *checkGrid {
-	g := &checkGrid{values: values, onChanged: changed, box: container.NewGridWithColumns(cols)}
+	g := &checkGrid{values: values, onChanged: changed}
+	var widest float32
 	for _, v := range values {
 		c := widget.NewCheck(label(v), func(bool) {
 			if !g.setting && g.onChanged != nil {
@@ -117,10 +118,23 @@ func newCheckGrid(values []string, label func(string) string, cols int, changed 
 			}
 		})
 		g.checks = append(g.checks, c)
+		widest = max(widest, c.MinSize().Width)
+	}
+	// Columns are as wide as the widest label: long labels (Portuguese
+	// ones especially) go one under the other instead of widening the page.
+	if float32(cols)*widest > checkGridMaxWidth {
+		cols = 1
+	}
+	g.box = container.NewGridWithColumns(cols)
+	for _, c := range g.checks {
 		g.box.Add(c)
 	}
 	return g
 }
+
+// checkGridMaxWidth is the widest a check grid may be to fit a page of the
+// smallest window (1024 px less the navigation and padding).
+const checkGridMaxWidth = 760
 
 // Selected lists the checked values in their order.
 func (g *checkGrid) Selected() []string {
