@@ -1,7 +1,8 @@
 // Package app is the Fyne desktop GUI of LLM Advisor: one file per screen,
 // every widget, dialog and fyne.Do lives here. Long work runs off the UI
-// goroutine through the advisor, data and report packages, and reports back
-// through App.ui — one fyne.Do per update.
+// goroutine through the workspace package (runs, prices, reports and exports,
+// shared with the command line) and the advisor, data and report packages,
+// and reports back through App.ui — one fyne.Do per update.
 package app
 
 import (
@@ -25,6 +26,7 @@ import (
 	"github.com/llm-advisor/llm-advisor/advisor"
 	"github.com/llm-advisor/llm-advisor/advisor/livetest"
 	"github.com/llm-advisor/llm-advisor/data"
+	"github.com/llm-advisor/llm-advisor/workspace"
 )
 
 // ID is the application ID (also in FyneApp.toml).
@@ -78,8 +80,9 @@ type App struct {
 
 	// Set once by the loader goroutine, then only read on the UI goroutine.
 	engine   *advisor.Engine
-	store    *data.Store
-	storeErr error // why the store did not open, shown on Home
+	store    *data.Store          // ws.Store(), kept for the screens that only read and save
+	ws       *workspace.Workspace // runs, prices, reports and exports, as the command line does them
+	storeErr error                // why the store did not open, shown on Home
 	ready    bool
 
 	drafts *draftSaver
@@ -119,6 +122,10 @@ type App struct {
 	live     *liveTestScreen
 	run      *runScreen
 	results  *resultsScreen
+
+	// runHeartbeat is how often a run marks itself alive (0:
+	// workspace.HeartbeatEvery; tests shorten it).
+	runHeartbeat time.Duration
 
 	// detect finds local OpenAI-compatible servers (tests replace it).
 	detect func(ctx context.Context) []localServer
@@ -204,11 +211,11 @@ func (a *App) shutdown() {
 		log.Printf("llm-advisor: background work still running after %v; closing anyway", shutdownWait)
 		return
 	}
-	if a.store != nil {
-		if err := a.store.Close(); err != nil {
+	if a.ws != nil {
+		if err := a.ws.Close(); err != nil {
 			log.Printf("llm-advisor: close store: %v", err)
 		}
-		a.store = nil
+		a.setWorkspace(nil)
 	}
 }
 
@@ -242,22 +249,15 @@ func (a *App) load() {
 			// "Connect a provider" offers what models.dev adds to the curated providers.
 			livetest.SetCatalogProviders(livetest.ProvidersFromCatalog(eng.Providers()))
 		}
-		var st *data.Store
+		var ws *workspace.Workspace
 		err := perr
 		if err == nil {
-			st, err = data.Open(ctx, path)
-		}
-		if err == nil {
 			// Runs left "running" by a process that died become "interrupted".
-			if n, rerr := st.ReconcileRuns(ctx); rerr != nil {
-				log.Printf("llm-advisor: reconcile runs: %v", rerr)
-			} else if n > 0 {
-				log.Printf("llm-advisor: %d interrupted runs found", n)
-			}
+			ws, err = workspace.OpenWith(ctx, path, eng, eerr)
 		}
 		a.ui(func() {
 			a.engine = eng
-			a.store = st
+			a.setWorkspace(ws)
 			a.storeErr = err
 			a.ready = true
 			if eerr != nil {
@@ -275,15 +275,46 @@ func (a *App) load() {
 	})
 }
 
-// reopenStore switches to the database at path (Settings).
-func (a *App) reopenStore(path string) {
-	old := a.store
+// setWorkspace makes ws (nil: none) the open database.
+func (a *App) setWorkspace(ws *workspace.Workspace) {
+	a.ws = ws
 	a.store = nil
+	if ws != nil {
+		a.store = ws.Store()
+	}
+}
+
+// runGoing reports whether a live test is running (or still finishing).
+func (a *App) runGoing() bool {
+	return (a.run != nil && !a.run.finished) || (a.ws != nil && a.ws.Busy())
+}
+
+// refuseFolderChange says the data folder cannot change during a live test.
+func (a *App) refuseFolderChange() {
+	where := ""
+	if a.store != nil {
+		where = a.store.Path()
+	}
+	a.showError(fail("settings.folder.busy", errors.New(lang.L("settings.folder.stays", map[string]any{"Path": where}))))
+}
+
+// reopenStore switches to the database at path (Settings). While a live
+// test runs the database stays open under it: the switch is refused with a
+// message saying to cancel or wait, and reports whether it went ahead.
+func (a *App) reopenStore(path string) bool {
+	if a.runGoing() {
+		a.refuseFolderChange()
+		return false
+	}
+	old, eng := a.ws, a.engine
+	a.setWorkspace(nil)
 	a.goWork(func(ctx context.Context) {
 		if old != nil {
-			_ = old.Close()
+			if err := old.Close(); err != nil {
+				log.Printf("llm-advisor: close store: %v", err)
+			}
 		}
-		st, err := data.Open(ctx, path)
+		ws, err := workspace.OpenWith(ctx, path, eng, nil)
 		a.ui(func() {
 			a.storeErr = err
 			if err != nil {
@@ -291,10 +322,11 @@ func (a *App) reopenStore(path string) {
 				a.refresh()
 				return
 			}
-			a.store = st
+			a.setWorkspace(ws)
 			a.refresh()
 		})
 	})
+	return true
 }
 
 // layout is the navigation bar on the left and the current screen.
@@ -462,3 +494,7 @@ func (a *App) needStore() bool {
 
 // langCode is the language of engine and report texts: "en" or "pt-BR".
 func (a *App) langCode() string { return currentLang(a.prefs.String(prefLanguage)) }
+
+// prices are the catalog's prices, as the workspace (and the command line)
+// count them.
+func (a *App) prices() workspace.Prices { return workspace.PricesOf(a.engine) }

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 
 	"github.com/llm-advisor/llm-advisor/report"
+	"github.com/llm-advisor/llm-advisor/workspace"
 )
 
 // exportDialog asks where to save the report of in, as format, and writes it
@@ -50,15 +51,35 @@ func (a *App) onSaveChosen(format string, in report.Input, done func(error)) fun
 	}
 }
 
-// exportTo writes one format to w off the UI goroutine and closes it.
+// exportTo writes one format to w off the UI goroutine and closes it. A
+// file chosen in the save dialog is written as the command line writes it
+// (workspace.WriteFile): all of it or, on a failure, the file as it was.
 func (a *App) exportTo(w io.WriteCloser, format string, in report.Input, done func(error)) {
 	a.goWork(func(context.Context) {
-		err := writeExport(w, format, in)
+		var err error
+		if path := localPath(w); path != "" {
+			err = w.Close()
+			if err == nil {
+				_, err = workspace.WriteFile(format, path, in)
+			}
+			a.ui(func() { done(err) })
+			return
+		}
+		err = writeExport(w, format, in)
 		if cerr := w.Close(); err == nil {
 			err = cerr
 		}
 		a.ui(func() { done(err) })
 	})
+}
+
+// localPath is the file path of a writer the save dialog opened on a local
+// file ("" for anything else).
+func localPath(w io.WriteCloser) string {
+	if u, ok := w.(fyne.URIWriteCloser); ok && u.URI() != nil && u.URI().Scheme() == "file" {
+		return u.URI().Path()
+	}
+	return ""
 }
 
 // exportMarkdown writes the Markdown report and its images into dir.

@@ -11,7 +11,6 @@ import (
 
 	"github.com/llm-advisor/llm-advisor/advisor"
 	"github.com/llm-advisor/llm-advisor/advisor/livetest"
-	"github.com/llm-advisor/llm-advisor/data"
 )
 
 // Turning the live-test setup into a plan and starting the run.
@@ -115,10 +114,9 @@ func (l *liveTestScreen) onStart() {
 // showing progress and the notes. done is called on the UI goroutine once the
 // run is created.
 func startRun(a *App, p advisor.Plan, done func(), notes ...string) {
-	st := a.store
-	run := &data.Run{DecisionID: p.DecisionID, Name: p.Name, Plan: p, Templates: livetest.Templates(p), Total: len(livetest.Cells(p))}
+	ws := a.ws
 	a.goWork(func(ctx context.Context) {
-		err := st.CreateRun(ctx, run)
+		run, err := ws.CreateRun(ctx, p)
 		a.ui(func() {
 			done()
 			if err != nil {

@@ -18,9 +18,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
-	"github.com/llm-advisor/llm-advisor/advisor/livetest"
 	"github.com/llm-advisor/llm-advisor/data"
 	"github.com/llm-advisor/llm-advisor/report"
+	"github.com/llm-advisor/llm-advisor/workspace"
 )
 
 // Export formats of the Results screen.
@@ -46,7 +46,8 @@ type resultsScreen struct {
 	results  []advisor.Result
 	warmups  []advisor.Result // the run's warm-up requests: exported raw, counted in no figure
 	summary  []advisor.SummaryRow
-	history  []report.RunPoint
+	history  []report.RunPoint // every run of the decision (History tab)
+	earlier  []report.RunPoint // the runs before the selected one, as reports draw them (workspace.History)
 	charts   *fyne.Container
 	images   []*canvas.Image
 	table    *widget.Table
@@ -291,12 +292,12 @@ func (r *resultsScreen) selectRun(i int) {
 	for _, b := range r.exports {
 		b.Disable()
 	}
-	st := r.a.store
+	st, ws := r.a.store, r.a.ws
 	in := r.input(nil)
 	runs := append([]data.Run(nil), r.runs...)
 	r.a.goWork(func(ctx context.Context) {
 		res, err := st.Results(ctx, run.ID)
-		var history []report.RunPoint
+		var history, earlier []report.RunPoint
 		var charts []report.Chart
 		var warm []advisor.Result
 		if err == nil {
@@ -306,7 +307,10 @@ func (r *resultsScreen) selectRun(i int) {
 			history, err = runHistory(ctx, st, runs, run.ID, res)
 		}
 		if err == nil {
-			in.Results, in.History = res, history
+			earlier, err = ws.History(ctx, run)
+		}
+		if err == nil {
+			in.Results, in.History = res, earlier
 			charts, err = report.Charts(in, report.ChartOptions{Width: 1040, Height: 600, PNG: true})
 		}
 		r.a.ui(func() {
@@ -314,7 +318,7 @@ func (r *resultsScreen) selectRun(i int) {
 				r.a.showError(fail("err.load_results", err))
 				return
 			}
-			r.history = history
+			r.history, r.earlier = history, earlier
 			r.warmups = warm
 			r.showHistory()
 			r.show(res, charts)
@@ -350,9 +354,11 @@ func (r *resultsScreen) show(res []advisor.Result, charts []report.Chart) {
 	}
 	r.priced = map[string]bool{}
 	if r.run != nil {
-		for _, ep := range r.run.Plan.Endpoints {
-			_, _, known := livetest.Pricing(ep, r.a.catalogPrices())
-			r.priced[ep.Name] = known
+		unpriced := r.a.prices().Unpriced(r.run.Plan)
+		for _, s := range r.run.Plan.Sets() {
+			for _, ep := range s.Endpoints {
+				r.priced[ep.Name] = !unpriced[ep.Name]
+			}
 		}
 	}
 	r.summary = advisor.Summarize(res)
@@ -634,15 +640,19 @@ func (r *resultsScreen) showHistory() {
 
 // input is what the report package needs for the selected run.
 func (r *resultsScreen) input(res []advisor.Result) report.Input {
-	in := report.Input{Generated: time.Now().UTC(), Lang: r.a.langCode(), Results: res, Warmups: r.warmups, History: r.history, Title: lang.L("app.title")}
-	if d := r.a.decision; d != nil {
-		in.Title = decisionTitle(*d)
-		in.UseCase = d.Answers.UseCase
-		in.Answers = d.Answers
-		in.Recommendation = d.Recommendation
+	in := report.Input{Generated: time.Now().UTC(), Lang: r.a.langCode(), Results: res, Warmups: r.warmups, History: r.earlier, Title: lang.L("app.title")}
+	if ws := r.a.ws; ws != nil {
+		in.ArtifactRoot = ws.Dir() // generated images are kept beside the database
 	}
 	if r.run != nil {
-		in.Run = &report.RunInfo{ID: r.run.ID, Name: r.run.Name, Status: r.run.Status, StartedAt: r.run.StartedAt, EndedAt: r.run.EndedAt, Plan: r.run.Plan}
+		in.Title = r.run.Name // as the command line names it; a decision's title wins
+	}
+	if d := r.a.decision; d != nil {
+		workspace.AddDecision(&in, *d)
+	}
+	if r.run != nil {
+		// The unpriced endpoints read "no price", as in the command line's export.
+		in.Run = workspace.PricesRunInfo(r.a.prices(), *r.run)
 	}
 	return in
 }
@@ -655,42 +665,16 @@ func (r *resultsScreen) onExport(format string) {
 	r.a.exportDialog(format, r.input(r.results), func(err error) { r.exportDone(err, format) })
 }
 
-func exportName(in report.Input) string {
-	// The prefix marks the file as the app's own: a retrieval test never
-	// reads it as a document (advisor.IsOwnExport).
-	name := advisor.ExportPrefix + "report"
-	if in.Run != nil {
-		name = fmt.Sprintf("%srun-%d", advisor.ExportPrefix, in.Run.ID)
-	}
-	return name
-}
+func exportName(in report.Input) string { return workspace.ExportName(in) }
 
 // exportTo writes one format to w off the UI goroutine.
 func (r *resultsScreen) exportTo(w io.WriteCloser, format string, in report.Input) {
 	r.a.exportTo(w, format, in, func(err error) { r.exportDone(err, format) })
 }
 
+// writeExport writes one export of in, as the command line does.
 func writeExport(w io.Writer, format string, in report.Input) error {
-	switch format {
-	case formatPDF:
-		return report.WritePDF(w, in)
-	case formatHTML:
-		return report.WriteHTML(w, in)
-	case formatCSV:
-		if strings.HasPrefix(in.Lang, "pt") {
-			// Excel in Portuguese opens a `;` file with a BOM on a double click.
-			return report.WriteCSVExcel(w, in.RawResults())
-		}
-		return report.WriteCSV(w, in.RawResults())
-	case formatJSON:
-		return report.WriteJSON(w, in.RawResults())
-	case formatJSONL:
-		if in.Run == nil {
-			return fmt.Errorf("no run selected")
-		}
-		return report.WriteFineTuneJSONL(w, in.Run.Plan)
-	}
-	return fmt.Errorf("unknown export format %q", format)
+	return workspace.Write(w, format, in)
 }
 
 func (r *resultsScreen) exportMarkdown(dir string, in report.Input) {

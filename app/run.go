@@ -2,9 +2,7 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -19,6 +17,7 @@ import (
 	"github.com/llm-advisor/llm-advisor/advisor/livetest"
 	"github.com/llm-advisor/llm-advisor/advisor/verdict"
 	"github.com/llm-advisor/llm-advisor/data"
+	"github.com/llm-advisor/llm-advisor/workspace"
 )
 
 // runScreen shows a live test running: progress, ETA, errors, Cancel, and
@@ -101,21 +100,18 @@ func resultLine(res advisor.Result) string {
 	return fmt.Sprintf("%s · %s ms · %s %s · %s", head, numbers().Number(res.LatencyMs, 0), lang.L("run.score"), numbers().Number(res.Score, 2), oneLine(res.Output, 80))
 }
 
-// begin runs the test off the UI goroutine; each progress report becomes one UI update.
+// begin runs the test off the UI goroutine through the workspace (the same
+// prices, heartbeat and final status as the command line); each progress
+// report becomes one UI update.
 func (r *runScreen) begin() {
 	a := r.a
 	ctx, stop := context.WithCancel(a.ctx)
 	r.stop = stop
-	st := a.store
-	plan, id := r.run.Plan, r.run.ID
-	opts := livetest.Options{
-		Sink:   st,
-		Index:  st,
+	ws := a.ws
+	run, skip := r.run, r.skip
+	opts := workspace.RunOptions{
 		Keys:   a.keyLookup(),
-		Skip:   r.skip,
 		OnNote: func(n string) { a.ui(func() { r.onNote(n) }) },
-		// Generated images go beside the database, where reports find them.
-		ArtifactDir: filepath.Join(filepath.Dir(st.Path()), "images"),
 		OnProgress: func(p livetest.Progress) {
 			var last *advisor.Result
 			if p.Last != nil {
@@ -124,34 +120,27 @@ func (r *runScreen) begin() {
 			}
 			a.ui(func() { r.onProgress(p, last) })
 		},
-	}
-	opts.Prices = a.catalogPrices()
-	opts.CachedPrices = a.engine.CachedPrice
-	a.goWork(func(context.Context) {
-		defer stop()
+		Heartbeat: a.runHeartbeat,
 		// The strategy ladder (when the plan asks for it) runs later
 		// strategies only for the endpoints that missed the bar.
-		final, err := ladder.Run(ctx, plan, id, opts,
-			func(ctx context.Context) ([]advisor.Result, error) { return st.Results(ctx, id) },
-			func(rs []advisor.Result) verdict.Verdict { return planVerdict(a, plan, id, rs, plan.Acceptance) })
-		state := advisor.RunDone
-		switch {
-		case a.ctx.Err() != nil:
-			// The window closed mid-run: the run was interrupted, not
-			// cancelled by the user, and Home offers to finish it.
-			state = advisor.RunInterrupted
-		case errors.Is(err, context.Canceled) || ctx.Err() != nil:
-			state = advisor.RunCancelled
-		case err != nil:
-			state = advisor.RunFailed
-		}
+		Runner: func(ctx context.Context, plan advisor.Plan, id int64, opt livetest.Options) (livetest.Progress, error) {
+			return ladder.Run(ctx, plan, id, opt,
+				func(ctx context.Context) ([]advisor.Result, error) { return ws.Store().Results(ctx, id) },
+				func(rs []advisor.Result) verdict.Verdict { return planVerdict(a, plan, id, rs, plan.Acceptance) })
+		},
+		// The window closed mid-run: the run was interrupted, not cancelled
+		// by the user, and Home offers to finish it.
+		Interrupted: func() bool { return a.ctx.Err() != nil },
+	}
+	a.goWork(func(context.Context) {
+		defer stop()
 		// The final state is written even after the window closed.
-		serr := st.SetRunStatus(context.Background(), id, state)
+		out, serr := ws.Execute(ctx, run, skip, opts)
 		if a.ctx.Err() != nil {
 			return
 		}
 		a.ui(func() {
-			r.finish(final, state, err)
+			r.finish(out.Progress, out.Status, out.Err)
 			if serr != nil {
 				a.showError(fail("err.save_run", serr))
 			}
@@ -260,25 +249,16 @@ func (r *runScreen) finish(p livetest.Progress, state string, err error) {
 	case advisor.RunCancelled:
 		r.status.SetText(lang.L("run.cancelled"))
 	default:
-		r.status.SetText(lang.L("run.failed"))
 		r.status.Importance = widget.DangerImportance
+		if err == nil {
+			// Nothing stopped the run, but no request succeeded: it can be
+			// resumed from Results once the cause is fixed.
+			r.status.SetText(lang.L("run.all_failed"))
+			return
+		}
+		r.status.SetText(lang.L("run.failed"))
 		r.status.Refresh()
 		r.a.showError(fail("err.run", err))
-	}
-}
-
-// catalogPrices gives the catalog's token prices (USD per 1M) by model id.
-func (a *App) catalogPrices() func(string) (float64, float64, bool) {
-	eng := a.engine
-	return func(catalogID string) (float64, float64, bool) {
-		if eng == nil || catalogID == "" {
-			return 0, 0, false
-		}
-		m, ok := eng.Model(catalogID)
-		if !ok || m.PriceUnit != "" {
-			return 0, 0, false
-		}
-		return m.PriceInPer1M, m.PriceOutPer1M, true
 	}
 }
 
@@ -313,23 +293,20 @@ func (a *App) keyLookup() func(advisor.Endpoint) (string, error) {
 // resumeRun finishes the missing cells of an interrupted, cancelled or
 // failed run, with the run screen showing progress.
 func resumeRun(a *App, run data.Run) {
-	st := a.store
+	ws := a.ws
 	a.goWork(func(ctx context.Context) {
-		done, err := st.DoneCells(ctx, run.ID)
+		claimed, done, err := ws.Resume(ctx, run.ID)
 		var earlier []advisor.Result
 		if err == nil {
-			earlier, err = st.Results(ctx, run.ID)
-		}
-		if err == nil {
-			err = st.ClaimRun(ctx, run.ID)
+			earlier, err = ws.Store().Results(ctx, run.ID)
 		}
 		a.ui(func() {
 			if err != nil {
 				a.showError(fail("err.resume", err))
 				return
 			}
-			a.lastRun = run.ID
-			a.run = newRunScreen(a, &run)
+			a.lastRun = claimed.ID
+			a.run = newRunScreen(a, claimed)
 			a.run.skip = done
 			a.run.resumeFrom(earlier)
 			a.show(screenRun)

@@ -127,9 +127,16 @@ func (s *settingsScreen) onFolder(dir string) {
 		s.a.showError(fail("err.folder", fmt.Errorf("%q is not an absolute folder path", dir)))
 		return
 	}
+	if s.a.runGoing() {
+		// The database stays open under the running test; nothing changes.
+		s.a.refuseFolderChange()
+		return
+	}
+	old := s.a.prefs.String(prefDataFolder)
 	s.a.prefs.SetString(prefDataFolder, dir)
 	path, err := s.a.dataPath()
 	if err != nil {
+		s.a.prefs.SetString(prefDataFolder, old)
 		s.a.showError(fail("err.folder", err))
 		return
 	}

@@ -3,7 +3,6 @@ package app
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io/fs"
 	"log"
 	"os"
@@ -44,10 +43,10 @@ type setupDraft struct {
 // setupDraftPath is where the setup of decision id is kept: a "setups"
 // folder beside the database ("" when there is no database).
 func (a *App) setupDraftPath(id int64) string {
-	if a.store == nil || id == 0 {
+	if a.ws == nil || id == 0 {
 		return ""
 	}
-	return filepath.Join(filepath.Dir(a.store.Path()), "setups", fmt.Sprintf("decision-%d.json", id))
+	return a.ws.SetupPath(id)
 }
 
 // saveSetupDraft writes the current decision's live-test setup (small, so

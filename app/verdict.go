@@ -277,11 +277,11 @@ func planVerdict(a *App, plan advisor.Plan, runID int64, results []advisor.Resul
 			kinds[ep.Name] = s.Kind
 		}
 	}
-	prices := a.catalogPrices()
+	prices := a.prices() // as the command line counts them, unit prices included
 	return verdict.Compute(verdict.Input{RunID: runID, Results: results, Criteria: verdict.FromAcceptance(crit), Lang: a.langCode(),
 		PriceKnown: func(ep string) bool {
 			e, ok := eps[ep]
-			return ok && livetest.PriceKnown(e, kinds[ep], prices, nil)
+			return ok && prices.Known(e, kinds[ep])
 		},
 		IsLocal: func(ep string) bool { return verdict.LocalEndpoint(eps[ep]) }})
 }
@@ -450,7 +450,7 @@ func (l *liveTestScreen) updateEstimate() {
 		l.estimate.SetText(lang.L("verdict.estimate.empty"))
 		return
 	}
-	est := livetest.EstimatePlan(p, l.a.catalogPrices(), verdict.MinDetectableDiff)
+	est := livetest.EstimatePlan(p, l.a.prices().Tokens, verdict.MinDetectableDiff)
 	lc := l.a.langCode()
 	cost := verdict.Money(lc, est.CostUSD)
 	if len(est.PriceUnknown) > 0 {

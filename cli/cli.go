@@ -13,9 +13,13 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"sync"
 
+	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/advisor/livetest"
 	"github.com/llm-advisor/llm-advisor/data"
 	"github.com/llm-advisor/llm-advisor/internal/redact"
+	"github.com/llm-advisor/llm-advisor/workspace"
 )
 
 // Exit codes of the contract.
@@ -186,3 +190,15 @@ func Lang() string {
 	}
 	return "en"
 }
+
+// catalogPrices are the catalog's prices for commands that open no
+// workspace (compare, --dry-run), the catalog loaded once per process; when
+// it cannot be loaded, costs are unknown and said so.
+var catalogPrices = sync.OnceValue(func() workspace.Prices {
+	eng, err := advisor.NewEngine()
+	if err != nil {
+		return workspace.PricesOf(nil)
+	}
+	livetest.SetCatalogProviders(livetest.ProvidersFromCatalog(eng.Providers()))
+	return workspace.PricesOf(eng)
+})

@@ -13,9 +13,9 @@ import (
 	"text/tabwriter"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
-	"github.com/llm-advisor/llm-advisor/advisor/livetest"
 	"github.com/llm-advisor/llm-advisor/advisor/verdict"
 	"github.com/llm-advisor/llm-advisor/data"
+	"github.com/llm-advisor/llm-advisor/workspace"
 )
 
 const compareUsage = "compare --run ID [--db FILE] [--json] [--min-quality Q] [--first-answer-p95-ms MS] [--total-p95-ms MS] [--max-monthly-usd USD] [--volume-per-day N]"
@@ -119,7 +119,7 @@ func runCompare(env Env) error {
 	if err != nil {
 		return err
 	}
-	v := computeVerdict(run.ID, run.Plan, results, cf.apply(verdict.FromAcceptance(run.Plan.Acceptance)), Lang())
+	v := computeVerdict(run.ID, run.Plan, results, cf.apply(verdict.FromAcceptance(run.Plan.Acceptance)), Lang(), catalogPrices())
 	ratings, err := store.RunRatings(ctx, run.ID)
 	if err != nil {
 		return err
@@ -139,8 +139,7 @@ func runCompare(env Env) error {
 }
 
 // computeVerdict computes a run's verdict with the plan's prices and hosting.
-func computeVerdict(runID int64, plan advisor.Plan, results []advisor.Result, cr verdict.Criteria, lang string) verdict.Verdict {
-	prices, unitPrices := catalogPrices(), catalogUnitPrices()
+func computeVerdict(runID int64, plan advisor.Plan, results []advisor.Result, cr verdict.Criteria, lang string, prices workspace.Prices) verdict.Verdict {
 	eps := map[string]advisor.Endpoint{}
 	kinds := map[string]string{}
 	for _, s := range plan.Sets() {
@@ -153,7 +152,7 @@ func computeVerdict(runID int64, plan advisor.Plan, results []advisor.Result, cr
 		RunID: runID, Results: results, Criteria: cr, Lang: lang,
 		PriceKnown: func(name string) bool {
 			ep, ok := eps[name]
-			return ok && livetest.PriceKnown(ep, kinds[name], prices, unitPrices)
+			return ok && prices.Known(ep, kinds[name])
 		},
 		IsLocal: func(name string) bool { return verdict.LocalEndpoint(eps[name]) },
 	})

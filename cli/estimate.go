@@ -25,7 +25,7 @@ type dryRunOut struct {
 
 // printEstimate is `test --plan FILE --dry-run [--json]`: nothing is sent.
 func printEstimate(env Env, plan advisor.Plan, asJSON bool) error {
-	est := livetest.EstimatePlan(plan, catalogPrices(), verdict.MinDetectableDiff)
+	est := livetest.EstimatePlan(plan, catalogPrices().Tokens, verdict.MinDetectableDiff)
 	out := dryRunOut{Estimate: est, Acceptance: plan.Acceptance, Ladder: plan.StrategyLadder, Detectable: verdict.DetectableSentence(Lang(), est.Cases)}
 	if asJSON {
 		enc := json.NewEncoder(env.Stdout)

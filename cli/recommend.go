@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/assets"
 	"github.com/llm-advisor/llm-advisor/internal/safefile"
 	"github.com/llm-advisor/llm-advisor/locale"
 )
@@ -107,7 +108,7 @@ var recLabels = map[string]map[string]string{
 		"noprice": "no price", "costs": "Cost assumptions", "why": "Why (rules that fired)",
 		"source": "source", "warnings": "Warnings", "conflicts": "Conflicts", "relax": "to resolve",
 		"change": "change the answers", "assumptions": "Assumptions (questions you did not answer)",
-		"none": "none", "selfhost": "no API cost (runs on your hardware)", "alsofor": "And for the",
+		"none": "none", "selfhost": "no API cost (runs on your hardware)", "alsofor": "Also needed:",
 	},
 	"pt-BR": {
 		"title": "Recomendação", "model": "Modelo", "weights": "pesos", "hosting": "hospedagem", "size": "porte",
@@ -116,27 +117,20 @@ var recLabels = map[string]map[string]string{
 		"noprice": "sem preço", "costs": "Premissas de custo", "why": "Por quê (regras aplicadas)",
 		"source": "fonte", "warnings": "Avisos", "conflicts": "Conflitos", "relax": "para resolver",
 		"change": "mude as respostas", "assumptions": "Premissas (perguntas que você não respondeu)",
-		"none": "nenhum", "selfhost": "sem custo de API (roda no seu hardware)", "alsofor": "E para o",
+		"none": "nenhum", "selfhost": "sem custo de API (roda no seu hardware)", "alsofor": "Também é preciso:",
 	},
 }
 
-// plainWords names the contract's words for a non-engineer.
+// plainWords names the contract's words for a non-engineer (model types
+// come from the GUI's labels, see plain).
 var plainWords = map[string]map[string]string{
 	"en": {
-		"text-llm": "text language model", "multimodal-llm": "multimodal language model (text and images)",
-		"code-llm": "code model", "embedding": "embedding model (search by meaning)",
-		"speech-to-text": "speech-to-text model", "image-generation": "image-generation model",
-		"encoder-classifier": "small encoder classifier", "encoder-decoder": "small encoder-decoder model",
 		"open": "open", "proprietary": "proprietary", "either": "open or proprietary",
 		"managed-service": "managed service", "self-hosted": "on your own hardware", "local-app": "packaged local app",
 		"small": "small", "mid": "mid-size", "frontier": "frontier", "reasoning": "reasoning model",
 		"prompting": "prompting", "rag": "retrieval (RAG)", "fine-tuning": "fine-tuning", "training": "training",
 	},
 	"pt-BR": {
-		"text-llm": "modelo de linguagem de texto", "multimodal-llm": "modelo de linguagem multimodal (texto e imagens)",
-		"code-llm": "modelo de código", "embedding": "modelo de embeddings (busca por significado)",
-		"speech-to-text": "modelo de fala para texto", "image-generation": "modelo de geração de imagens",
-		"encoder-classifier": "classificador codificador pequeno", "encoder-decoder": "modelo codificador-decodificador pequeno",
 		"open": "abertos", "proprietary": "proprietários", "either": "abertos ou proprietários",
 		"managed-service": "serviço gerenciado", "self-hosted": "no seu próprio hardware", "local-app": "app local pronto",
 		"small": "pequeno", "mid": "médio", "frontier": "de ponta", "reasoning": "modelo de raciocínio",
@@ -145,6 +139,12 @@ var plainWords = map[string]map[string]string{
 }
 
 func plain(lang, w string) string {
+	if contains(advisor.ModelTypes, w) {
+		// Model types by the names the GUI shows (assets/translations).
+		if l, err := assets.Labels(lang); err == nil && l["type."+w] != "" {
+			return l["type."+w]
+		}
+	}
 	if s, ok := plainWords[lang][w]; ok {
 		return s
 	}

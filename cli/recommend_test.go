@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/assets"
 )
 
 // cliRun runs the command line with an empty user config folder, so the
@@ -184,7 +185,7 @@ func TestRecommendReadableText(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	for _, want := range []string{"Recommendation", "Plan", "retrieval (RAG)", "Shortlist (estimated monthly cost)", "USD ", "a month",
-		"Cost assumptions", "And for the embedding model", "text-embedding-3-small", "Why (rules that fired)", "S4 [strong]", "source: http", "Warnings", "Assumptions"} {
+		"Cost assumptions", "Also needed: Search model (embeddings", "text-embedding-3-small", "Why (rules that fired)", "S4 [strong]", "source: http", "Warnings", "Assumptions"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("English text lacks %q", want)
 		}
@@ -278,5 +279,25 @@ func TestRecommendJSONLanguage(t *testing.T) {
 	var pt advisor.Recommendation
 	if err := json.Unmarshal([]byte(out), &pt); err != nil || pt.Lang != "pt-BR" || pt.Fired[0].Because == en.Fired[0].Because {
 		t.Fatalf("--lang pt-BR: %v %q", err, pt.Lang)
+	}
+}
+
+// TestModelTypeNamesAsInTheGUI: the command line names model types with the
+// GUI's labels (assets/translations answers.*.json), in both languages.
+func TestModelTypeNamesAsInTheGUI(t *testing.T) {
+	for _, lang := range []string{"en", "pt-BR"} {
+		l, err := assets.Labels(lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ty := range advisor.ModelTypes {
+			want := l["type."+ty]
+			if want == "" {
+				t.Fatalf("%s: no GUI label for type %s", lang, ty)
+			}
+			if got := plain(lang, ty); got != want {
+				t.Errorf("%s: CLI names %s %q, the GUI %q", lang, ty, got, want)
+			}
+		}
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,6 +23,7 @@ import (
 	"github.com/llm-advisor/llm-advisor/advisor/verdict"
 	"github.com/llm-advisor/llm-advisor/data"
 	"github.com/llm-advisor/llm-advisor/locale"
+	"github.com/llm-advisor/llm-advisor/workspace"
 )
 
 // testSummary is what `test --json` prints.
@@ -128,62 +128,55 @@ func runTest(env Env) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	store, err := data.Open(context.Background(), path)
+	ws, err := workspace.Open(context.Background(), path)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer ws.Close()
+	store := ws.Store()
 
 	var run *data.Run
 	skip := map[advisor.Cell]bool{}
 	if *resume != 0 {
-		run, err = store.Run(ctx, *resume)
-		if err != nil {
-			if errors.Is(err, data.ErrNotFound) {
-				return usagef("--resume %d: no such run in %s", *resume, path)
-			}
+		run, skip, err = ws.Resume(ctx, *resume, func(p advisor.Plan) error { return confirmKeyEnvs(p, allowEnv) })
+		switch {
+		case errors.Is(err, data.ErrNotFound):
+			return usagef("--resume %d: no such run in %s", *resume, path)
+		case errors.Is(err, workspace.ErrStalePlan):
+			return usagef("run %d: %v", *resume, err)
+		case err != nil:
 			return err
 		}
 		if run.Status == advisor.RunDone {
 			fmt.Fprintf(env.Stderr, "run %d is already done\n", run.ID)
 		}
+		if !*keepFailed {
+			// Failed requests are sent again unless the user keeps them.
+			if skip, err = store.SucceededCells(ctx, run.ID); err != nil {
+				return err
+			}
+		}
 		plan = run.Plan
-		livetest.Defaults(&plan)
-		if err := livetest.ValidatePlan(plan); err != nil {
-			return usagef("the stored plan of run %d can no longer run: %v", run.ID, err)
-		}
-		if err := confirmKeyEnvs(plan, allowEnv); err != nil {
-			return err
-		}
-		if err := store.ClaimRun(ctx, run.ID); err != nil {
-			return err
-		}
-		// Failed requests are sent again unless the user keeps them.
-		cells := store.SucceededCells
-		if *keepFailed {
-			cells = store.DoneCells
-		}
-		if skip, err = cells(ctx, run.ID); err != nil {
-			return err
-		}
 	} else {
-		run = &data.Run{DecisionID: plan.DecisionID, Name: plan.Name, Plan: plan, Templates: livetest.Templates(plan), Total: len(livetest.Cells(plan))}
-		if err := store.CreateRun(ctx, run); err != nil {
+		if run, err = ws.CreateRun(ctx, plan); err != nil {
+			var pe *livetest.PlanError
+			if errors.As(err, &pe) {
+				return usagef("plan %s: %v", *planPath, err)
+			}
 			return err
 		}
+		plan = run.Plan
 	}
 	fmt.Fprintf(env.Stderr, "run %d: %d requests (%d done before); interrupt with Ctrl+C, then continue with: llm-advisor test --resume %d\n",
 		run.ID, len(livetest.Cells(plan)), len(skip), run.ID)
 
-	prices, unitPrices := catalogPrices(), catalogUnitPrices()
+	prices := ws.Prices()
 	var notesMu sync.Mutex
 	var notes []string
 	prog := newProgressPrinter(env.Stderr)
-	opt := livetest.Options{
-		Sink:  store,
-		Index: store,
-		Skip:  skip,
-		Keys:  livetest.LookupKey,
+	lang := Lang()
+	cr := verdict.FromAcceptance(plan.Acceptance)
+	out, err := ws.Execute(ctx, run, skip, workspace.RunOptions{
 		OnNote: func(s string) {
 			notesMu.Lock()
 			notes = append(notes, s)
@@ -191,58 +184,26 @@ func runTest(env Env) error {
 			fmt.Fprintln(env.Stderr, "note: "+termSafe(s))
 		},
 		OnProgress:   prog.update,
-		Prices:       prices,
-		UnitPrices:   unitPrices,
-		CachedPrices: catalogCachedPrices(),
-		ArtifactDir:  filepath.Join(filepath.Dir(store.Path()), "images"),
-
 		Redactor:     env.red,
 		AllowKeyEnvs: allowEnv,
-	}
-	stopBeat := heartbeat(ctx, store, run.ID)
-	lang := Lang()
-	cr := verdict.FromAcceptance(plan.Acceptance)
-	final, runErr := ladder.Run(ctx, plan, run.ID, opt,
-		func(ctx context.Context) ([]advisor.Result, error) { return store.Results(ctx, run.ID) },
-		func(rs []advisor.Result) verdict.Verdict { return computeVerdict(run.ID, plan, rs, cr, lang) })
-	stopBeat()
-	prog.finish(final)
-
-	if errors.Is(runErr, context.Canceled) && final.Done == final.Total {
-		runErr = nil // Ctrl+C came after the last request
-	}
-	status := advisor.RunDone
-	switch {
-	case ctx.Err() != nil && final.Done < final.Total:
-		status = advisor.RunCancelled
-	case runErr != nil:
-		status = advisor.RunFailed
-	}
-	// The status and summary are written even after Ctrl+C.
-	bg := context.Background()
-	results, err := store.Results(bg, run.ID)
+		Runner: func(ctx context.Context, p advisor.Plan, id int64, opt livetest.Options) (livetest.Progress, error) {
+			return ladder.Run(ctx, p, id, opt,
+				func(ctx context.Context) ([]advisor.Result, error) { return store.Results(ctx, id) },
+				func(rs []advisor.Result) verdict.Verdict { return computeVerdict(id, p, rs, cr, lang, prices) })
+		},
+	})
+	prog.finish(out.Progress)
 	if err != nil {
 		return err
 	}
-	allFailed := len(results) > 0
-	for _, r := range results {
-		if r.ErrorClass == "" {
-			allFailed = false
-		}
-	}
-	if status == advisor.RunDone && allFailed {
-		status = advisor.RunFailed
-	}
-	if err := store.SetRunStatus(bg, run.ID, status); err != nil {
-		return err
-	}
+	final, runErr, status, results, allFailed := out.Progress, out.Err, out.Status, out.Results, out.AllFailed
 
-	sum := summarize(run.ID, status, final, plan, results, prices, unitPrices)
+	sum := summarize(run.ID, status, final, plan, results, prices)
 	sum.Notes = notes
-	v := computeVerdict(run.ID, plan, results, cr, lang)
+	v := computeVerdict(run.ID, plan, results, cr, lang, prices)
 	sum.Verdict = &v
 	if plan.StrategyLadder {
-		sum.Ladder = ladder.Steps(plan, results, prices)
+		sum.Ladder = ladder.Steps(plan, results, prices.Tokens)
 	}
 	if *asJSON {
 		enc := json.NewEncoder(env.Stdout)
@@ -298,8 +259,7 @@ func (l *listFlag) Set(v string) error {
 
 // summarize builds the summary of a run's results: advisor's rows, whether
 // each row's cost is known, its error classes and the run's images.
-func summarize(runID int64, status string, final livetest.Progress, plan advisor.Plan, results []advisor.Result,
-	prices func(string) (float64, float64, bool), unitPrices func(string) (string, float64, bool)) testSummary {
+func summarize(runID int64, status string, final livetest.Progress, plan advisor.Plan, results []advisor.Result, prices workspace.Prices) testSummary {
 	sum := testSummary{RunID: runID, Status: status, Total: final.Total, Done: final.Done}
 	endpoints := map[string]advisor.Endpoint{}
 	for _, s := range plan.Sets() {
@@ -310,7 +270,7 @@ func summarize(runID int64, status string, final livetest.Progress, plan advisor
 	for _, row := range advisor.Summarize(results) {
 		sr := summaryRow{SummaryRow: row, ErrorClasses: map[string]int{}}
 		if ep, ok := endpoints[row.Endpoint]; ok {
-			sr.PriceKnown = livetest.PriceKnown(ep, row.Kind, prices, unitPrices)
+			sr.PriceKnown = prices.Known(ep, row.Kind)
 		}
 		for _, r := range results {
 			st := r.Strategy
@@ -330,69 +290,6 @@ func summarize(runID int64, status string, final livetest.Progress, plan advisor
 		}
 	}
 	return sum
-}
-
-// catalogPrices looks up token prices of catalog models; nil when the
-// catalog cannot be loaded (costs are then unknown, and said so).
-func catalogPrices() func(string) (float64, float64, bool) {
-	e, err := advisor.NewEngine()
-	if err != nil {
-		return nil
-	}
-	livetest.SetCatalogProviders(livetest.ProvidersFromCatalog(e.Providers()))
-	return func(id string) (float64, float64, bool) {
-		m, ok := e.Model(id)
-		if !ok || m.PriceUnit != "" {
-			return 0, 0, false
-		}
-		return m.PriceInPer1M, m.PriceOutPer1M, true
-	}
-}
-
-// catalogCachedPrices looks up the catalog's cached-input prices; nil when
-// the catalog cannot be loaded.
-func catalogCachedPrices() func(string) (float64, bool) {
-	e, err := advisor.NewEngine()
-	if err != nil {
-		return nil
-	}
-	return e.CachedPrice
-}
-
-// catalogUnitPrices looks up the prices of catalog models priced per minute
-// of audio or per image; nil when the catalog cannot be loaded.
-func catalogUnitPrices() func(string) (string, float64, bool) {
-	e, err := advisor.NewEngine()
-	if err != nil {
-		return nil
-	}
-	return func(id string) (string, float64, bool) {
-		m, ok := e.Model(id)
-		if !ok || m.PriceUnit == "" {
-			return "", 0, false
-		}
-		return m.PriceUnit, m.PricePerUnit, true
-	}
-}
-
-// heartbeat keeps the run marked alive while requests take long.
-func heartbeat(ctx context.Context, store *data.Store, id int64) (stop func()) {
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		t := time.NewTicker(time.Minute)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				store.Heartbeat(ctx, id)
-			}
-		}
-	}()
-	return func() { cancel(); <-done }
 }
 
 func printSummary(w io.Writer, s testSummary) {

@@ -1,0 +1,76 @@
+package workspace
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/advisor/livetest"
+)
+
+// TestFinalStatus is the one rule both fronts use for how a run ended.
+func TestFinalStatus(t *testing.T) {
+	ok := advisor.Result{Output: "Paris"}
+	bad := advisor.Result{ErrorClass: advisor.ErrUnauthorized}
+	all := livetest.Progress{Done: 2, Total: 2}
+	half := livetest.Progress{Done: 1, Total: 2}
+	boom := errors.New("disk full")
+	cases := []struct {
+		name      string
+		cancelled bool
+		final     livetest.Progress
+		err       error
+		results   []advisor.Result
+		want      string
+		keepErr   bool
+	}{
+		{"every request answered", false, all, nil, []advisor.Result{ok, ok}, advisor.RunDone, false},
+		{"some failed, some answered", false, all, nil, []advisor.Result{ok, bad}, advisor.RunDone, false},
+		{"every request failed", false, all, nil, []advisor.Result{bad, bad}, advisor.RunFailed, false},
+		{"cancelled half-way", true, half, context.Canceled, []advisor.Result{ok}, advisor.RunCancelled, true},
+		{"cancel after the last request", true, all, context.Canceled, []advisor.Result{ok, ok}, advisor.RunDone, false},
+		{"runner error", false, half, boom, []advisor.Result{ok}, advisor.RunFailed, true},
+		{"cancelled context, runner saw no cancel", true, half, nil, []advisor.Result{ok}, advisor.RunCancelled, false},
+		{"nothing to run", false, livetest.Progress{}, nil, nil, advisor.RunDone, false},
+	}
+	for _, c := range cases {
+		got, err := FinalStatus(c.cancelled, c.final, c.err, c.results)
+		if got != c.want {
+			t.Errorf("%s: status %q, want %q", c.name, got, c.want)
+		}
+		if (err != nil) != c.keepErr {
+			t.Errorf("%s: error %v, want kept=%v", c.name, err, c.keepErr)
+		}
+	}
+}
+
+// TestCloseRefusedWhileRunning: the database is not closed under a run.
+func TestCloseRefusedWhileRunning(t *testing.T) {
+	w, err := OpenWith(context.Background(), t.TempDir()+"/advisor.db", nil, errors.New("no catalog"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.begin(); err != nil {
+		t.Fatal(err)
+	}
+	if !w.Busy() {
+		t.Error("not busy during a run")
+	}
+	if err := w.Close(); !errors.Is(err, ErrBusy) {
+		t.Errorf("Close during a run: %v, want ErrBusy", err)
+	}
+	if _, err := w.Store().ListRuns(context.Background(), 0); err != nil {
+		t.Errorf("the store was closed anyway: %v", err)
+	}
+	w.end()
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.begin(); err == nil {
+		t.Error("a run began on a closed workspace")
+	}
+	if w.Prices().Known(advisor.Endpoint{Name: "x"}, "") {
+		t.Error("an endpoint without a price is priced without a catalog")
+	}
+}
