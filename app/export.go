@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"path/filepath"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -55,6 +56,9 @@ func (a *App) onSaveChosen(format string, in report.Input, done func(error)) fun
 // file chosen in the save dialog is written as the command line writes it
 // (workspace.WriteFile): all of it or, on a failure, the file as it was.
 func (a *App) exportTo(w io.WriteCloser, format string, in report.Input, done func(error)) {
+	if format == formatCSV && strings.HasPrefix(in.Lang, "pt") {
+		format = workspace.FormatCSVExcel
+	}
 	a.goWork(func(context.Context) {
 		var err error
 		if path := localPath(w); path != "" {

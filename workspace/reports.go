@@ -13,7 +13,6 @@ import (
 
 	"github.com/llm-advisor/llm-advisor/advisor"
 	"github.com/llm-advisor/llm-advisor/data"
-	"github.com/llm-advisor/llm-advisor/locale"
 	"github.com/llm-advisor/llm-advisor/report"
 )
 
@@ -25,6 +24,9 @@ const (
 	FormatCSV      = "csv"
 	FormatJSON     = "json"
 	FormatJSONL    = "jsonl"
+	// FormatCSVExcel is the CSV Excel in Portuguese opens on a double click
+	// (`;`, a BOM, decimal commas): the GUI's CSV export in pt-BR.
+	FormatCSVExcel = "csv-excel"
 )
 
 // Formats are the export formats, in the order the fronts offer them.
@@ -170,17 +172,14 @@ func Write(out io.Writer, format string, in report.Input) error {
 	case FormatHTML:
 		return report.WriteHTML(out, in)
 	}
-	if in.Run == nil && (format == FormatCSV || format == FormatJSON || format == FormatJSONL) {
+	if in.Run == nil && (format == FormatCSV || format == FormatCSVExcel || format == FormatJSON || format == FormatJSONL) {
 		return ErrNeedsRun
 	}
 	switch format {
 	case FormatCSV:
-		if locale.IsPT(in.Lang) {
-			// Excel in Portuguese opens a `;` file with a BOM and decimal
-			// commas on a double click.
-			return report.WriteCSVExcel(out, in.RawResults())
-		}
 		return report.WriteCSV(out, in.RawResults())
+	case FormatCSVExcel:
+		return report.WriteCSVExcel(out, in.RawResults())
 	case FormatJSON:
 		return report.WriteJSON(out, in.RawResults())
 	case FormatJSONL:
