@@ -159,9 +159,9 @@ func ExportName(in report.Input) string {
 	return advisor.ExportPrefix + "report"
 }
 
-// ErrNeedsRun is returned for an export of results (CSV, JSON, the
-// fine-tuning JSONL) without a run.
-var ErrNeedsRun = errors.New("this format exports a run's results: pick a run")
+// ErrNeedsRun is returned for the fine-tuning JSONL without a run (its
+// examples are the run's plan).
+var ErrNeedsRun = errors.New("the fine-tuning dataset is made from a run's plan: pick a run")
 
 // Write writes one export of in to out; Markdown is not a single stream
 // (its charts go beside it): use WriteFile.
@@ -172,7 +172,7 @@ func Write(out io.Writer, format string, in report.Input) error {
 	case FormatHTML:
 		return report.WriteHTML(out, in)
 	}
-	if in.Run == nil && (format == FormatCSV || format == FormatCSVExcel || format == FormatJSON || format == FormatJSONL) {
+	if in.Run == nil && format == FormatJSONL {
 		return ErrNeedsRun
 	}
 	switch format {
