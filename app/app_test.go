@@ -106,21 +106,37 @@ func (h *harness) waitFor(what string, cond func() bool) {
 }
 
 // settle runs every queued update and waits for background work to finish.
+//
+// While it waits for the work group it only collects the queued updates and
+// runs them after Wait has returned: an update may start new work (Add), and
+// an Add from a zero count while another goroutine is in Wait is a misuse of
+// sync.WaitGroup that the race detector reports.
 func (h *harness) settle() {
 	h.t.Helper()
-	for i := 0; i < 3; i++ {
+	deadline := time.After(60 * time.Second)
+	for round := 0; round < 50; round++ {
 		done := make(chan struct{})
 		go func() { h.a.work.Wait(); close(done) }()
-		h.waitFor("background work", func() bool {
+		var pending []func()
+	wait:
+		for {
 			select {
 			case <-done:
-				return true
-			default:
-				return false
+				break wait
+			case f := <-h.q:
+				pending = append(pending, f)
+			case <-deadline:
+				h.t.Fatalf("timed out waiting for background work (last error: %q)", h.a.lastError)
 			}
-		})
+		}
 		for len(h.q) > 0 {
-			(<-h.q)()
+			pending = append(pending, <-h.q)
+		}
+		if len(pending) == 0 && round >= 2 {
+			return
+		}
+		for _, f := range pending {
+			f()
 		}
 	}
 }
