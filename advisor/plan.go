@@ -203,6 +203,10 @@ type Case struct {
 	Image    string   `json:"image,omitempty" yaml:"image,omitempty"`       // chat: a png or jpg sent with the input (image understanding)
 	Audio    string   `json:"audio,omitempty" yaml:"audio,omitempty"`       // transcription: wav, mp3 or m4a; Expected is the reference transcript
 	Relevant []string `json:"relevant,omitempty" yaml:"relevant,omitempty"` // embedding: ids of the documents the query should find
+
+	// Rubric is this case's own rubric for the judge check (a promptfoo
+	// llm-rubric); the plan's rubric when empty.
+	Rubric string `json:"rubric,omitempty" yaml:"rubric,omitempty"`
 }
 
 // Run states.

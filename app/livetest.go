@@ -90,6 +90,11 @@ type liveTestScreen struct {
 	// Issue 18: the example editor open now (tests read them).
 	caseInput   *longText
 	caseProblem *widget.Label
+
+	// Issue 17: the promptfoo import's dialog, its Use button and notes.
+	promptfooDlg   dialog.Dialog
+	promptfooUse   *widget.Button
+	promptfooNotes []string
 }
 
 func newLiveTestScreen(a *App) *liveTestScreen {
@@ -129,13 +134,14 @@ func newLiveTestScreen(a *App) *liveTestScreen {
 	l.caseList = widget.NewList(func() int { return len(l.s.cases) }, l.createCaseRow, l.updateCaseRow)
 	addCase := widget.NewButtonWithIcon(lang.L("live.case.add"), theme.ContentAddIcon(), func() { l.editCase(-1) })
 	importBtn := widget.NewButtonWithIcon(lang.L("live.case.import"), theme.UploadIcon(), l.onImport)
+	promptfooBtn := widget.NewButtonWithIcon(lang.L("live.promptfoo.import"), theme.DownloadIcon(), l.onImportPromptfoo)
 	listBox := withMinHeight(l.caseList, 240)
 	l.kind = widget.NewSelect(labelsOf(caseKinds, caseKindLabel), nil)
 	l.kind.SetSelectedIndex(indexOf(caseKinds, l.s.kind))
 	l.kind.OnChanged = func(string) { l.onKind(caseKinds[l.kind.SelectedIndex()]) }
 	kindRow := container.NewBorder(nil, nil, widget.NewLabelWithStyle(lang.L("live.kind"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, l.kind)
 	casesCard := widget.NewCard(lang.L("live.cases"), lang.L("live.cases.sub"),
-		container.NewVBox(kindRow, hint(lang.L("live.kind."+l.s.kind)), container.NewHBox(addCase, importBtn, l.casesCount), listBox))
+		container.NewVBox(kindRow, hint(lang.L("live.kind."+l.s.kind)), container.NewHBox(addCase, importBtn, promptfooBtn, l.casesCount), listBox))
 	l.refreshCases()
 
 	// Few-shot examples

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -445,7 +446,7 @@ func ValidatePlan(p advisor.Plan) error {
 		if p.Judge == nil {
 			bad("judge", "the judge check needs a judge endpoint")
 		}
-		if strings.TrimSpace(p.Rubric) == "" {
+		if strings.TrimSpace(p.Rubric) == "" && !everyJudgeHasRubric(p) {
 			bad("rubric", "the judge check needs a rubric in plain words")
 		}
 	}
@@ -474,6 +475,18 @@ func ValidatePlan(p advisor.Plan) error {
 		bad("similarity_threshold", "%v is not allowed; allowed: 0 to 1", p.SimilarityThreshold)
 	}
 	return errors.Join(errs...)
+}
+
+// everyJudgeHasRubric: each case with the judge check has its own rubric.
+func everyJudgeHasRubric(p advisor.Plan) bool {
+	for _, s := range p.Sets() {
+		for _, c := range s.Cases {
+			if slices.Contains(c.Checks, advisor.CheckJudge) && strings.TrimSpace(c.Rubric) == "" {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func boolInt(b bool) int {

@@ -335,7 +335,11 @@ func Run(ctx context.Context, p advisor.Plan, runID int64, opt Options) (Progres
 			jc := newClient(*p.Judge, key, hc)
 			judgeModel, rubric := p.Judge.Model, p.Rubric
 			sc.judge = func(ctx context.Context, c advisor.Case, output string) (float64, string, error) {
-				msgs := []openai.ChatCompletionMessage{{Role: openai.ChatMessageRoleUser, Content: judgeMessage(rubric, c, output)}}
+				rb := rubric
+				if c.Rubric != "" {
+					rb = c.Rubric
+				}
+				msgs := []openai.ChatCompletionMessage{{Role: openai.ChatMessageRoleUser, Content: judgeMessage(rb, c, output)}}
 				a, ce := streamChat(ctx, jc, chatRequest(judgeModel, msgs, 300, 0), timeout, rp)
 				if ce != nil {
 					return 0, "", ce
