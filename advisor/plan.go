@@ -1,6 +1,9 @@
 package advisor
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
 // Endpoint kinds of a live-test plan.
 const (
@@ -290,12 +293,45 @@ type Result struct {
 }
 
 // OutputTPS is the output speed after the first token, in tokens per second
-// (1000 / TPOTMs); 0 when it cannot be told.
+// (1000 / TPOTMs); 0 when it cannot be told or would not mean anything
+// (see Speed).
 func (r Result) OutputTPS() float64 {
 	if r.TPOTMs <= 0 {
 		return 0
 	}
-	return 1000 / r.TPOTMs
+	if tps := 1000 / r.TPOTMs; tps <= MaxPlausibleTPS {
+		return tps
+	}
+	return 0
+}
+
+// MaxPlausibleTPS is the highest output speed, in tokens per second, taken
+// as a measurement of one stream. The fastest hosted inference streams a few
+// thousand tokens per second; a higher figure comes from a stream too short
+// to time (a local server that sends everything within a millisecond) or a
+// usage count that does not match what was streamed (a server claiming 10^9
+// tokens), and is left out rather than shown.
+const MaxPlausibleTPS = 20000
+
+// MinSpeedWindowMs is the shortest generation, in milliseconds, whose speed
+// is reported: below it the clock's and the buffers' granularity is the
+// figure.
+const MinSpeedWindowMs = 1.0
+
+// Speed is the output speed of tokens generated over genMs milliseconds and
+// chunks stream chunks (0 when not counted), in tokens per second, with ok
+// false when it means nothing: fewer than two tokens, a window under
+// MinSpeedWindowMs, every token in one chunk (nothing was timed), or a
+// figure above MaxPlausibleTPS.
+func Speed(tokens int, genMs float64, chunks int) (tps float64, ok bool) {
+	if tokens < 2 || genMs < MinSpeedWindowMs || chunks == 1 {
+		return 0, false
+	}
+	tps = float64(tokens) / (genMs / 1000)
+	if tps > MaxPlausibleTPS || math.IsNaN(tps) || math.IsInf(tps, 0) {
+		return 0, false
+	}
+	return tps, true
 }
 
 // StrategyWarmup is the strategy of a warm-up result: it names the cell

@@ -17,7 +17,7 @@ type SummaryRow struct {
 	LatencyP95   float64 `json:"latency_p95_ms"`
 	TTFTP50      float64 `json:"ttft_p50_ms"`
 	TTFTP95      float64 `json:"ttft_p95_ms"`
-	TokensPerSec float64 `json:"tokens_per_sec"` // output tokens per second of generation, median
+	TokensPerSec float64 `json:"tokens_per_sec"` // output tokens per second of generation, median; 0 when no request's speed meant anything
 	TokensIn     int     `json:"tokens_in"`
 	TokensOut    int     `json:"tokens_out"`
 	CostUSD      float64 `json:"cost_usd"`
@@ -36,6 +36,11 @@ type SummaryRow struct {
 	Embedding     *EmbeddingSummary     `json:"embedding,omitempty"`
 	Transcription *TranscriptionSummary `json:"transcription,omitempty"`
 	Image         *ImageSummary         `json:"image,omitempty"`
+
+	// SpeedUnknown counts the successful requests whose output speed was
+	// left out of TokensPerSec as meaningless (advisor.Speed): too short to
+	// time, or a server's token count no stream can deliver.
+	SpeedUnknown int `json:"speed_unknown,omitempty"`
 }
 
 // EmbeddingSummary is how well an embedding endpoint found the relevant
@@ -138,8 +143,10 @@ func summarizeGroup(strategy string, rs []Result) SummaryRow {
 		if r.TTFTMs > 0 {
 			ttft = append(ttft, r.TTFTMs)
 		}
-		if gen := r.LatencyMs - r.TTFTMs; gen > 0 && r.TokensOut > 0 {
-			tps = append(tps, float64(r.TokensOut)/(gen/1000))
+		if v, ok := Speed(r.TokensOut, r.LatencyMs-r.TTFTMs, r.Chunks); ok {
+			tps = append(tps, v)
+		} else if r.TokensOut > 1 {
+			row.SpeedUnknown++
 		}
 	}
 	row.AllFailed = ok == 0

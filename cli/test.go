@@ -343,8 +343,8 @@ func printSummary(w io.Writer, s testSummary) {
 	}
 	table(title("chat"), "set\tendpoint\tmodel\tstrategy\treqs\terrors\tp50 ms\tp95 ms\tttft p50\ttok/s\tcost\tquality\tpassed\t", byKind[advisor.CaseKindChat],
 		func(r summaryRow) string {
-			return fmt.Sprintf("%s\t%s\t%s\t%s\t%d\t%s\t%.0f\t%.0f\t%.0f\t%.1f\t%s\t%.2f\t%.0f%%\t",
-				setName(r.Set), r.Endpoint, r.Model, r.Strategy, r.Requests, errs(r), r.LatencyP50, r.LatencyP95, r.TTFTP50, r.TokensPerSec, note(r), r.Quality, r.PassRate*100)
+			return fmt.Sprintf("%s\t%s\t%s\t%s\t%d\t%s\t%.0f\t%.0f\t%.0f\t%s\t%s\t%.2f\t%.0f%%\t",
+				setName(r.Set), r.Endpoint, r.Model, r.Strategy, r.Requests, errs(r), r.LatencyP50, r.LatencyP95, r.TTFTP50, speed(r.TokensPerSec), note(r), r.Quality, r.PassRate*100)
 		})
 	table(title("embedding (search)"), "set\tendpoint\tmodel\tqueries\terrors\trecall@k\tMRR\tp50 ms\tdocs\tindex s\tcost\t", byKind[advisor.CaseKindEmbedding],
 		func(r summaryRow) string {
@@ -501,4 +501,13 @@ func roundDur(d time.Duration) time.Duration {
 		return d.Round(time.Second)
 	}
 	return d.Round(100 * time.Millisecond)
+}
+
+// speed is a tokens/s figure for the summary table: "—" when no request's
+// speed meant anything (advisor.Speed), never "0.0".
+func speed(tps float64) string {
+	if tps <= 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f", tps)
 }

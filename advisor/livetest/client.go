@@ -37,6 +37,7 @@ type probeState struct {
 	ctype     string // Content-Type of the response
 	streamErr []byte // JSON after "error:"
 	sawDone   bool   // the stream ended with data: [DONE]
+	noKey     bool   // the request carried no API key (no or an empty Authorization / api-key header)
 }
 
 func (p *probe) snapshot() probeState {
@@ -79,6 +80,9 @@ func (d doer) Do(req *http.Request) (*http.Response, error) {
 		},
 	}
 	req = req.WithContext(httptrace.WithClientTrace(req.Context(), trace))
+	pr.mu.Lock()
+	pr.st.noKey = !carriesKey(req.Header)
+	pr.mu.Unlock()
 	resp, err := d.client.Do(req)
 	if err != nil {
 		return nil, err
@@ -92,6 +96,19 @@ func (d doer) Do(req *http.Request) (*http.Response, error) {
 		resp.Body = &sniffer{ReadCloser: resp.Body, pr: pr}
 	}
 	return resp, nil
+}
+
+// carriesKey tells whether a request's headers hold an API key: go-openai
+// sends "Authorization: Bearer " with nothing after it when the key is empty
+// (Azure's "api-key" header likewise).
+func carriesKey(h http.Header) bool {
+	auth := strings.TrimSpace(h.Get("Authorization"))
+	if i := strings.IndexByte(auth, ' '); i >= 0 && strings.EqualFold(auth[:i], "bearer") {
+		auth = strings.TrimSpace(auth[i+1:])
+	} else if strings.EqualFold(auth, "bearer") {
+		auth = ""
+	}
+	return auth != "" || strings.TrimSpace(h.Get("api-key")) != ""
 }
 
 // sniffer passes a stream through untouched while reading its lines, to keep

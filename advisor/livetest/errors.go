@@ -76,13 +76,13 @@ func classify(ctx, actx context.Context, err error, pr probeState, timeout time.
 				status = c
 			}
 		}
-		return statusError(status, apiErr.Message, apiErr.Type, fmt.Sprint(apiErr.Code), pr.header)
+		return keyHint(statusError(status, apiErr.Message, apiErr.Type, fmt.Sprint(apiErr.Code), pr.header), pr, apiErr.Message)
 	}
 	var reqErr *openai.RequestError
 	if errors.As(err, &reqErr) {
 		// Hide credentials before cutting: a cut must not keep half a key.
 		msg := truncate(redact.New().Clean(strings.TrimSpace(string(reqErr.Body))), 300)
-		return statusError(reqErr.HTTPStatusCode, msg, "", "", pr.header)
+		return keyHint(statusError(reqErr.HTTPStatusCode, msg, "", "", pr.header), pr, msg)
 	}
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
@@ -125,6 +125,22 @@ func classify(ctx, actx context.Context, err error, pr probeState, timeout time.
 		return &CallError{Class: advisor.ErrConnection, Msg: "the connection was cut in the middle of the answer", Status: pr.status}
 	}
 	return &CallError{Class: advisor.ErrBadResponse, Msg: "the server's answer could not be read: " + err.Error(), Status: pr.status}
+}
+
+// keyHint says what to do when a server refuses a request that carried no
+// key at all (llama.cpp started with --api-key answers 401 "Invalid API
+// Key", as it does for a wrong key): "the key was refused" would send the
+// user looking for a wrong key when none is set.
+func keyHint(ce *CallError, pr probeState, serverMsg string) *CallError {
+	if ce.Class != advisor.ErrUnauthorized || !pr.noKey {
+		return ce
+	}
+	ce.Msg = fmt.Sprintf("the server asks for an API key and none was sent (%d", ce.Status)
+	if m := strings.TrimSpace(serverMsg); m != "" {
+		ce.Msg += ": " + m
+	}
+	ce.Msg += "); set the endpoint's key (api_key_env in a plan, or the key field in the app)"
+	return ce
 }
 
 func statusError(status int, msg, typ, code string, h http.Header) *CallError {

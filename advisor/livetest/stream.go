@@ -92,7 +92,10 @@ func (a answer) fill(res *advisor.Result, model string, msgs []openai.ChatComple
 		res.TokensOut = countTokens(model, a.Output)
 		res.TokensEstimated = true
 	}
-	if res.TokensOut > 1 && a.TTFT > 0 && a.Latency > a.TTFT {
+	// The time per output token only where the speed means something
+	// (advisor.Speed): a server claiming 10^9 tokens in a millisecond gets
+	// no figure rather than an absurd one.
+	if _, ok := advisor.Speed(res.TokensOut, ms(a.Latency-a.TTFT), res.Chunks); ok && a.TTFT > 0 {
 		res.TPOTMs = ms(a.Latency-a.TTFT) / float64(res.TokensOut-1)
 	}
 }
