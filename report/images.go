@@ -8,11 +8,12 @@ import (
 	_ "image/gif" // decoders of the formats an image server may send
 	"image/jpeg"
 	_ "image/png"
-	"os"
 	"runtime"
 	"sync"
 
 	"golang.org/x/image/draw"
+
+	"github.com/llm-advisor/llm-advisor/internal/safefile"
 	_ "golang.org/x/image/webp"
 )
 
@@ -32,20 +33,19 @@ type loadedImage struct {
 	W, H int
 }
 
+// readImage reads a generated image: a regular file of at most
+// maxImageBytes (a device or a named pipe in its place is refused, not read).
+func readImage(path string) ([]byte, error) {
+	return safefile.Read(path, maxImageBytes)
+}
+
 // loadImage reads a generated image for embedding. keepOriginal keeps the
 // file's own bytes when it is no larger than maxSide and its format is one
 // of those (browsers show PNG, JPEG, GIF and WebP); otherwise the image is
 // scaled to fit maxSide, laid on white and encoded as JPEG, which every
 // viewer (and fpdf) reads whatever the source's bit depth or interlacing.
 func loadImage(path string, maxSide int, keepOriginal bool) (loadedImage, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return loadedImage{}, err
-	}
-	if st.Size() > maxImageBytes {
-		return loadedImage{}, fmt.Errorf("%s: %d bytes is too large for an image", path, st.Size())
-	}
-	b, err := os.ReadFile(path)
+	b, err := readImage(path)
 	if err != nil {
 		return loadedImage{}, err
 	}

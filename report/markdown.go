@@ -30,16 +30,23 @@ func WriteMarkdown(dir, name string, in Input) (mainFile string, err error) {
 	if err != nil {
 		return "", err
 	}
+	// Every file is staged first and renamed into place only when all of
+	// them were written: a disk that fills mid-export leaves no chart
+	// images behind without their report.
+	st := &stager{}
+	defer st.abort()
 	images := map[string]string{}
 	for _, c := range charts {
 		file := name + "-" + c.Name + ".png"
-		if err := writeFileAtomic(filepath.Join(dir, file), c.PNG); err != nil {
+		if err := st.add(filepath.Join(dir, file), c.PNG); err != nil {
 			return "", err
 		}
 		images[c.Name] = file
 	}
 	if v.Run != nil {
-		copyGallery(dir, name+"-images", v.Run.Gallery)
+		if err := copyGallery(st, dir, name+"-images", v.Run.Gallery); err != nil {
+			return "", err
+		}
 	}
 	var b bytes.Buffer
 	vc, charts := splitVerdictChart(charts)
@@ -48,7 +55,10 @@ func WriteMarkdown(dir, name string, in Input) (mainFile string, err error) {
 	}
 	writeMarkdown(&b, v, charts, images)
 	mainFile = filepath.Join(dir, name+".md")
-	if err := writeFileAtomic(mainFile, b.Bytes()); err != nil {
+	if err := st.add(mainFile, b.Bytes()); err != nil {
+		return "", err
+	}
+	if err := st.commit(); err != nil {
 		return "", err
 	}
 	return mainFile, nil
@@ -213,9 +223,10 @@ func writeMarkdown(b *bytes.Buffer, v *view, charts []Chart, images map[string]s
 	mdList(b, v.H("sec.next"), v.Next)
 }
 
-// copyGallery copies the gallery's images into dir/sub and points each item
-// at its copy; an image that cannot be copied gets a note instead.
-func copyGallery(dir, sub string, items []galleryItem) {
+// copyGallery stages copies of the gallery's images in dir/sub and points
+// each item at its copy; an image that cannot be read gets a note instead.
+// Failing to write a copy (a full disk) fails the export.
+func copyGallery(st *stager, dir, sub string, items []galleryItem) error {
 	used := map[string]bool{}
 	made := false
 	for i := range items {
@@ -223,26 +234,29 @@ func copyGallery(dir, sub string, items []galleryItem) {
 		if g.Missing {
 			continue
 		}
-		data, err := os.ReadFile(g.File)
-		if err == nil && !made {
-			err = os.MkdirAll(filepath.Join(dir, sub), 0o755)
-			made = err == nil
+		data, err := readImage(g.File)
+		if err != nil {
+			g.Missing, g.Note = true, g.Unreadable
+			continue
+		}
+		if !made {
+			if err := st.mkdir(filepath.Join(dir, sub)); err != nil {
+				return err
+			}
+			made = true
 		}
 		base := filepath.Base(g.File)
 		for n := 2; used[base]; n++ {
 			ext := filepath.Ext(g.File)
 			base = fmt.Sprintf("%s-%d%s", strings.TrimSuffix(filepath.Base(g.File), ext), n, ext)
 		}
-		if err == nil {
-			err = writeFileAtomic(filepath.Join(dir, sub, base), data)
-		}
-		if err != nil {
-			g.Missing, g.Note = true, g.Unreadable
-			continue
+		if err := st.add(filepath.Join(dir, sub, base), data); err != nil {
+			return err
 		}
 		used[base] = true
 		g.Link = sub + "/" + base
 	}
+	return nil
 }
 
 // mdAlt escapes an image's alt text: no brackets to end it early.
@@ -305,27 +319,92 @@ func mdURL(u string) string {
 // writeFileAtomic writes data to a temporary file beside path and renames it
 // into place, so a failed write never leaves half a file.
 func writeFileAtomic(path string, data []byte) error {
+	st := &stager{}
+	defer st.abort()
+	if err := st.add(path, data); err != nil {
+		return err
+	}
+	return st.commit()
+}
+
+// writeData writes a staged file's bytes; a test makes it fail as a full
+// disk does.
+var writeData = func(f *os.File, data []byte) error {
+	_, err := f.Write(data)
+	return err
+}
+
+// stager writes files as temporaries beside their targets and renames them
+// into place together (commit); abort removes whatever was not committed,
+// and the folders it made, so a failed export leaves nothing behind.
+type stager struct {
+	files []stagedFile
+	dirs  []string
+	done  bool
+}
+
+type stagedFile struct{ tmp, path string }
+
+// mkdir makes dir (and its parents) unless it exists, remembering what it
+// made so abort can take it away.
+func (s *stager) mkdir(dir string) error {
+	var made []string
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil || d == filepath.Dir(d) {
+			break
+		}
+		made = append(made, d)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("write %s: %w", dir, err)
+	}
+	s.dirs = append(s.dirs, made...)
+	return nil
+}
+
+// add stages data for path.
+func (s *stager) add(path string, data []byte) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	tmp := f.Name()
-	if _, err := f.Write(data); err != nil {
+	s.files = append(s.files, stagedFile{tmp: f.Name(), path: path})
+	if err := writeData(f, data); err != nil {
 		f.Close()
-		os.Remove(tmp)
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := f.Close(); err != nil {
-		os.Remove(tmp)
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := os.Chmod(tmp, 0o644); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// commit renames every staged file into place.
+func (s *stager) commit() error {
+	for i, f := range s.files {
+		if err := os.Rename(f.tmp, f.path); err != nil {
+			s.files = s.files[i:]
+			return fmt.Errorf("write %s: %w", f.path, err)
+		}
+	}
+	s.files, s.done = nil, true
+	return nil
+}
+
+// abort removes the staged files not committed and, after a failure, the
+// folders add made (when empty).
+func (s *stager) abort() {
+	for _, f := range s.files {
+		os.Remove(f.tmp)
+	}
+	s.files = nil
+	if s.done {
+		return
+	}
+	for _, d := range s.dirs {
+		os.Remove(d) // only succeeds when empty
+	}
 }
