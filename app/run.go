@@ -141,6 +141,10 @@ func (r *runScreen) begin() {
 		}
 		a.ui(func() {
 			r.finish(out.Progress, out.Status, out.Err)
+			if out.Status == advisor.RunFailed && out.Err == nil && !out.AllFailed {
+				// More than half failed: say how many, not "every request".
+				r.status.SetText(lang.L("run.mostly_failed", map[string]any{"Failed": out.Failed, "Measured": out.Measured}))
+			}
 			if serr != nil {
 				a.showError(fail("err.save_run", serr))
 			}
@@ -298,6 +302,11 @@ func resumeRun(a *App, run data.Run) {
 		claimed, done, err := ws.Resume(ctx, run.ID)
 		var earlier []advisor.Result
 		if err == nil {
+			// Failed requests are sent again, as the command line's
+			// resume does (its --keep-failed keeps them).
+			done, err = ws.Store().SucceededCells(ctx, run.ID)
+		}
+		if err == nil {
 			earlier, err = ws.Store().Results(ctx, run.ID)
 		}
 		a.ui(func() {
@@ -316,12 +325,12 @@ func resumeRun(a *App, run data.Run) {
 }
 
 // resumeFrom shows the results a resumed run already has: they are listed,
-// and their errors counted, as part of the whole run. Cancelled cells are
-// sent again, so they are neither listed nor counted.
+// and their errors counted, as part of the whole run. Cancelled and failed
+// cells are sent again, so they are neither listed nor counted.
 func (r *runScreen) resumeFrom(earlier []advisor.Result) {
 	r.done = len(r.skip)
 	for _, res := range earlier {
-		if res.ErrorClass == advisor.ErrCancelled {
+		if res.ErrorClass == advisor.ErrCancelled || !res.Warmup && !r.skip[res.Cell()] {
 			continue
 		}
 		r.got = append(r.got, res)

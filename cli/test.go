@@ -225,6 +225,8 @@ func runTest(env Env) error {
 		return fmt.Errorf("run %d: %w", run.ID, runErr)
 	case allFailed:
 		return fmt.Errorf("run %d: every request failed", run.ID)
+	case out.MostlyFailed():
+		return fmt.Errorf("run %d: %d of %d requests failed (see the errors column); fix the cause and continue with --resume %d, which sends them again", run.ID, out.Failed, out.Measured, run.ID)
 	}
 	return nil
 }

@@ -52,6 +52,10 @@ type Outcome struct {
 	// request failed: then Status is failed and AllFailed is set).
 	Err       error
 	AllFailed bool             // there were results and every one is an error
+	// Failed and Measured count the run's failed and all its measured
+	// requests (warm-ups left out); more than half failed makes the run
+	// failed (MostlyFailed) even when the runner went to the end.
+	Failed, Measured int
 	Results   []advisor.Result // every result of the run, as stored
 }
 
@@ -158,6 +162,7 @@ func (w *Workspace) Execute(ctx context.Context, run *data.Run, skip map[advisor
 	out := Outcome{Progress: final, Results: results}
 	out.Status, out.Err = FinalStatus(ctx.Err() != nil, final, runErr, results)
 	out.AllFailed = allFailed(results)
+	out.Failed, out.Measured = failedCount(results)
 	if out.Status == advisor.RunCancelled && o.Interrupted != nil && o.Interrupted() {
 		out.Status = advisor.RunInterrupted
 	}
@@ -171,9 +176,9 @@ func (w *Workspace) Execute(ctx context.Context, run *data.Run, skip map[advisor
 // FinalStatus is the one rule for how a run ended, for both fronts:
 //   - cancelled: the context was cancelled before every request was done
 //     (a cancel after the last request does not count);
-//   - failed: the runner stopped with an error, or there were results and
-//     every one of them is an error (a run that measured nothing is not done,
-//     and can be resumed);
+//   - failed: the runner stopped with an error, or more than half of the
+//     measured requests failed (a run that measured little or nothing is not
+//     done; resuming it sends the failed requests again);
 //   - done otherwise.
 //
 // It returns the status and the runner's error as it still matters (nil
@@ -187,10 +192,33 @@ func FinalStatus(cancelled bool, final livetest.Progress, runErr error, results 
 		return advisor.RunCancelled, runErr
 	case runErr != nil:
 		return advisor.RunFailed, runErr
-	case allFailed(results):
+	case mostlyFailed(results):
 		return advisor.RunFailed, nil
 	}
 	return advisor.RunDone, nil
+}
+
+// MostlyFailed tells whether more than half of the measured requests failed.
+func (o Outcome) MostlyFailed() bool { return o.Measured > 0 && 2*o.Failed > o.Measured }
+
+func mostlyFailed(results []advisor.Result) bool {
+	failed, measured := failedCount(results)
+	return measured > 0 && 2*failed > measured
+}
+
+// failedCount counts the failed and all measured results (warm-ups are no
+// measurement); a result of the documents' indexing counts as one request.
+func failedCount(results []advisor.Result) (failed, measured int) {
+	for _, r := range results {
+		if r.Warmup {
+			continue
+		}
+		measured++
+		if r.ErrorClass != "" {
+			failed++
+		}
+	}
+	return failed, measured
 }
 
 // allFailed: there are results and every one is an error.

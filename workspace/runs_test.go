@@ -33,6 +33,11 @@ func TestFinalStatus(t *testing.T) {
 		{"runner error", false, half, boom, []advisor.Result{ok}, advisor.RunFailed, true},
 		{"cancelled context, runner saw no cancel", true, half, nil, []advisor.Result{ok}, advisor.RunCancelled, false},
 		{"nothing to run", false, livetest.Progress{}, nil, nil, advisor.RunDone, false},
+		// Issue 15 item 13: a run that mostly failed is not "done".
+		{"two of three failed", false, all, nil, []advisor.Result{ok, bad, bad}, advisor.RunFailed, false},
+		{"exactly half failed", false, all, nil, []advisor.Result{ok, ok, bad, bad}, advisor.RunDone, false},
+		{"one of three failed", false, all, nil, []advisor.Result{ok, ok, bad}, advisor.RunDone, false},
+		{"a failed warm-up is no measurement", false, all, nil, []advisor.Result{{Warmup: true, ErrorClass: advisor.ErrTimeout}, {Warmup: true, ErrorClass: advisor.ErrTimeout}, ok}, advisor.RunDone, false},
 	}
 	for _, c := range cases {
 		got, err := FinalStatus(c.cancelled, c.final, c.err, c.results)

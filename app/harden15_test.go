@@ -1,0 +1,91 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/llm-advisor/llm-advisor/advisor"
+)
+
+// TestMostlyFailedRunIsFailedAndResumeResendsFailures (issue 15 item 13):
+// two of three requests failing ends the GUI run failed, saying "2 of 3";
+// the command line exits 1 with the same status; resuming from Results sends
+// the two failed requests again (and only them), and the run ends done.
+func TestMostlyFailedRunIsFailedAndResumeResendsFailures(t *testing.T) {
+	h := newHarnessIn(t, "en", t.TempDir(), t.TempDir())
+	var healthy atomic.Bool
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		body, _ := io.ReadAll(r.Body)
+		if !healthy.Load() && !strings.Contains(string(body), "France") {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprint(w, `{"error":{"message":"no such thing","type":"invalid_request_error"}}`)
+			return
+		}
+		w.Header().Set("Content-Type", "text/event-stream")
+		fmt.Fprint(w, `data: {"choices":[{"index":0,"delta":{"content":"Paris"},"finish_reason":"stop"}]}`+"\n\ndata: [DONE]\n\n")
+	}))
+	t.Cleanup(srv.Close)
+	ep := advisor.Endpoint{Name: "local", Kind: advisor.KindCompatible, BaseURL: srv.URL + "/v1", Model: "fake-model"}
+	cases := []advisor.Case{{Input: "Capital of France?", Expected: "Paris"}, {Input: "Capital of Peru?", Expected: "Paris"}, {Input: "Capital of Chad?", Expected: "Paris"}}
+	r := guiRun(h, ep, cases...)
+	if r.state != advisor.RunFailed {
+		t.Fatalf("GUI run with 2 of 3 failed ended %q, want failed", r.state)
+	}
+	if want := "2 of 3 requests failed"; !strings.Contains(r.status.Text, want) {
+		t.Errorf("status %q, want it to say %q", r.status.Text, want)
+	}
+
+	p := r.run.Plan
+	p.DecisionID = 0
+	_, exit := runCLI(t, "test", "--plan", writePlan(t, p), "--db", filepath.Join(t.TempDir(), "cli.db"), "--json")
+	if exit != 1 {
+		t.Errorf("CLI exit %d for a mostly failed run, want 1", exit)
+	}
+
+	healthy.Store(true)
+	before := hits.Load()
+	test.Tap(r.results)
+	h.waitFor("results loaded", func() bool { return h.a.results != nil && h.a.results.loaded })
+	if !h.a.results.resume.Visible() {
+		t.Fatal("Results offers no Resume for the mostly failed run")
+	}
+	test.Tap(h.a.results.resume)
+	h.waitFor("resumed run finished", func() bool { return h.a.run != nil && h.a.run != r && h.a.run.finished })
+	if got := h.a.run.state; got != advisor.RunDone {
+		t.Errorf("resumed run ended %q, want done", got)
+	}
+	// The warm-up plus the two failed cells; the case that passed is not sent again.
+	if sent := hits.Load() - before; sent != 3 {
+		t.Errorf("resume sent %d requests, want 3 (a warm-up and the two that failed)", sent)
+	}
+	rs, err := h.a.store.Results(context.Background(), r.run.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ok, failed int
+	for _, res := range rs {
+		if res.Warmup {
+			continue
+		}
+		if res.ErrorClass == "" {
+			ok++
+		} else {
+			failed++
+		}
+	}
+	if ok != 3 || failed != 0 {
+		t.Errorf("after resume: %d ok, %d failed; want 3 and 0 (failed results replaced)", ok, failed)
+	}
+}
