@@ -251,7 +251,7 @@ func TestFaultsAreClassifiedAndTheRunGoesOn(t *testing.T) {
 		msg     string
 	}{
 		{name: "dead host", base: dead, class: advisor.ErrConnection, msg: "could not connect to the server: nothing is listening at"},
-		{name: "401", handler: replay(t, "error-auth-wrong"), class: advisor.ErrUnauthorized, msg: "the API key was refused (401): Invalid API Key"},
+		{name: "401", handler: replay(t, "error-auth-wrong"), class: advisor.ErrUnauthorized, msg: "401: Invalid API Key"},
 		{name: "404 model", handler: jsonErr(404, `{"error":{"message":"The model 'nope' does not exist","type":"invalid_request_error","code":"model_not_found"}}`), class: advisor.ErrNotFound, msg: "does not exist"},
 		{name: "429 with Retry-After", handler: jsonErr(429, `{"error":{"message":"slow down","type":"rate_limit"}}`, "Retry-After", "7"), class: advisor.ErrRateLimited, msg: "after 4 retries"},
 		{name: "429 without Retry-After", handler: jsonErr(429, `{"error":{"message":"slow down"}}`), class: advisor.ErrRateLimited, msg: "slow down"},
