@@ -18,7 +18,7 @@ import (
 	"github.com/llm-advisor/llm-advisor/workspace"
 )
 
-const compareUsage = "compare --run ID [--db FILE] [--json] [--min-quality Q] [--first-answer-p95-ms MS] [--total-p95-ms MS] [--max-monthly-usd USD] [--volume-per-day N]"
+const compareUsage = "compare --run ID [--db FILE] [--json] [--baseline ENDPOINT[/STRATEGY]] [--min-quality Q] [--first-answer-p95-ms MS] [--total-p95-ms MS] [--max-monthly-usd USD] [--volume-per-day N]"
 
 // optFloat is a flag that remembers whether it was given.
 type optFloat struct {
@@ -91,6 +91,7 @@ func runCompare(env Env) error {
 	id := fs.Int64("run", 0, "run id (test prints it)")
 	dbPath := fs.String("db", "", "database file (default: the user's data folder; LLM_ADVISOR_DB overrides)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
+	baseline := fs.String("baseline", "", "compare every option case by case with this one: ENDPOINT or ENDPOINT/STRATEGY")
 	var cf criteriaFlags
 	cf.register(fs)
 	if err := fs.Parse(env.Args); err != nil {
@@ -120,15 +121,22 @@ func runCompare(env Env) error {
 		return err
 	}
 	v := computeVerdict(run.ID, run.Plan, results, cf.apply(verdict.FromAcceptance(run.Plan.Acceptance)), Lang(), catalogPrices())
-	ratings, err := store.RunRatings(ctx, run.ID)
+	people, err := workspace.PeopleOf(ctx, store, run.ID)
 	if err != nil {
 		return err
 	}
-	scores := map[int64][]float64{}
-	for _, g := range ratings {
-		scores[g.ResultID] = append(scores[g.ResultID], g.Score)
+	verdict.AddPeople(&v, results, people)
+	if *baseline != "" {
+		k, ok := verdict.FindKey(v, *baseline)
+		if !ok {
+			var names []string
+			for _, c := range v.Candidates {
+				names = append(names, c.Endpoint+"/"+c.Strategy)
+			}
+			return usagef("--baseline %q names no single option of run %d; options: %s", *baseline, run.ID, strings.Join(names, ", "))
+		}
+		verdict.AddBaseline(&v, results, k, people.Judgements)
 	}
-	verdict.AddHuman(&v, results, scores)
 	if *asJSON {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
@@ -180,8 +188,33 @@ func printVerdict(w io.Writer, v verdict.Verdict) {
 				roundPct(*c.HumanQuality), roundPct(c.HumanCI[0]), roundPct(c.HumanCI[1]), c.HumanRated)
 		}
 	}
+	for _, c := range v.Candidates {
+		if c.HumanWinRate != nil {
+			fmt.Fprintf(w, "people, blind: %s (%s) won %d%% (%d–%d%%) of %d comparisons\n", c.Endpoint, c.Strategy,
+				roundPct(*c.HumanWinRate), roundPct(c.HumanWinCI[0]), roundPct(c.HumanWinCI[1]), c.HumanJudged)
+		}
+	}
+	for _, p := range v.HumanPairs {
+		fmt.Fprintln(w, "- "+p.Sentence)
+	}
 	if v.HumanJudge != nil {
 		fmt.Fprintln(w, "people and the judge: "+v.HumanJudge.Sentence)
+	}
+	if b := v.Baseline; b != nil {
+		fmt.Fprintf(w, "\nagainst the baseline %s, case by case (regressions first):\n", b.Baseline.Label())
+		for _, a := range b.Against {
+			fmt.Fprintf(w, "%s: %d worse, %d better, %d the same\n", a.Candidate.Label(), a.Worse, a.Better, a.Same)
+			for _, d := range a.Cases {
+				if d.Outcome == verdict.DiffSame {
+					continue
+				}
+				by := ""
+				if d.Human != "" {
+					by = " (people's choice)"
+				}
+				fmt.Fprintf(w, "  case %d: %s, %d%% → %d%%%s\n", d.Case, d.Outcome, roundPct(d.Baseline), roundPct(d.Other), by)
+			}
+		}
 	}
 	if v.Pick != nil {
 		fmt.Fprintf(w, "pick: %s (%s)\n", v.Pick.Endpoint, v.Pick.Strategy)

@@ -3,24 +3,21 @@ package cli
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-
 	"os/user"
 	"strconv"
 	"strings"
 
+	"github.com/llm-advisor/llm-advisor/advisor/verdict"
 	"github.com/llm-advisor/llm-advisor/data"
 	"github.com/llm-advisor/llm-advisor/internal/safefile"
+	"github.com/llm-advisor/llm-advisor/workspace"
 )
 
-const rateUsage = "rate --result ID --score 0..1 [--note TEXT] | --import FILE.csv [--who NAME] [--db FILE]"
-
-// maxRatingsFile bounds a ratings CSV (bytes): 10 MB is some 200,000 rows.
-const maxRatingsFile = 10 << 20
+const rateUsage = "rate --result ID --score 0..1 [--note TEXT] | --import FILE.csv | --export-html FILE --run ID [--who NAME] [--db FILE]"
 
 // runRate is `rate`: a person's score of one answer (0 to 1, a note), or a
 // CSV of them (columns result_id, score[, note]; a header row optional; ,
@@ -32,7 +29,9 @@ func runRate(env Env) error {
 	id := fs.Int64("result", 0, "result id of the answer (report --format csv lists them)")
 	scoreText := fs.String("score", "", "score from 0 (bad) to 1 (good)")
 	note := fs.String("note", "", "optional note")
-	file := fs.String("import", "", "CSV file of ratings: result_id, score[, note]")
+	file := fs.String("import", "", "CSV file of ratings (result_id, score[, note]) or of blind choices (left_result, right_result, choice, who, judged_at)")
+	html := fs.String("export-html", "", "write a blind comparison of --run as one HTML page for a colleague")
+	runID := fs.Int64("run", 0, "run id (with --export-html)")
 	who := fs.String("who", "", "who rates (default: the system user name)")
 	dbPath := fs.String("db", "", "database file (default: the user's data folder; LLM_ADVISOR_DB overrides)")
 	if err := fs.Parse(env.Args); err != nil {
@@ -40,6 +39,21 @@ func runRate(env Env) error {
 	}
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q; usage: %s", fs.Arg(0), rateUsage)
+	}
+	if *html != "" {
+		if *file != "" || *id != 0 || *scoreText != "" {
+			return usagef("--export-html goes with --run only; usage: %s", rateUsage)
+		}
+		if *runID <= 0 {
+			return usagef("--export-html needs --run ID (a positive run id); usage: %s", rateUsage)
+		}
+		ctx := context.Background()
+		store, path, err := openExisting(ctx, *dbPath)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		return exportBlind(ctx, env, store, path, *runID, *html)
 	}
 	if (*file == "") == (*id == 0 && *scoreText == "") {
 		return usagef("give --result ID --score S, or --import FILE.csv; usage: %s", rateUsage)
@@ -84,79 +98,25 @@ func runRate(env Env) error {
 }
 
 // parseScore reads a score from 0 to 1 ("0.8" or "0,8").
-func parseScore(s string) (float64, error) {
-	t := strings.ReplaceAll(strings.TrimSpace(s), ",", ".")
-	x, err := strconv.ParseFloat(t, 64)
-	if err != nil || x < 0 || x > 1 || x != x {
-		return 0, errors.New("the score must be a number from 0 to 1, such as 0.8")
-	}
-	return x, nil
-}
+func parseScore(s string) (float64, error) { return workspace.ParseScore(s) }
 
-// importRatings keeps every good row of a ratings CSV and names the bad ones.
+// importRatings keeps every good row of a ratings or blind choices file
+// (workspace.ImportPeople) and names the bad ones.
 func importRatings(ctx context.Context, env Env, store *data.Store, file, who string) error {
-	b, err := safefile.Read(file, maxRatingsFile)
+	b, err := safefile.Read(file, workspace.MaxPeopleFile)
 	if err != nil {
 		return usagef("--import %s: %v", file, err)
 	}
-	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
-	r := csv.NewReader(bytes.NewReader(b))
-	r.FieldsPerRecord = -1
-	r.Comma = ','
-	if first, _, _ := bytes.Cut(b, []byte("\n")); bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
-		r.Comma = ';'
+	got, err := workspace.New(store, nil, nil).ImportPeople(ctx, b, who)
+	if err != nil {
+		return usagef("--import %s: %v", file, err)
 	}
-	var bad []string
-	saved := 0
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		line, _ := r.FieldPos(0)
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				bad = append(bad, fmt.Sprintf("line %d: %v", pe.Line, pe.Err))
-				continue
-			}
-			return err
-		}
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue
-		}
-		if saved == 0 && len(bad) == 0 && strings.EqualFold(strings.TrimSpace(rec[0]), "result_id") {
-			continue // the header
-		}
-		if len(rec) < 2 || len(rec) > 3 {
-			bad = append(bad, fmt.Sprintf("line %d: %d columns; want result_id, score[, note]", line, len(rec)))
-			continue
-		}
-		id, err := strconv.ParseInt(strings.TrimSpace(rec[0]), 10, 64)
-		if err != nil || id <= 0 {
-			bad = append(bad, fmt.Sprintf("line %d: result_id %q is not a positive whole number", line, rec[0]))
-			continue
-		}
-		score, err := parseScore(rec[1])
-		if err != nil {
-			bad = append(bad, fmt.Sprintf("line %d: score %q: %v", line, rec[1], err))
-			continue
-		}
-		note := ""
-		if len(rec) == 3 {
-			note = rec[2]
-		}
-		if err := store.SaveRating(ctx, data.Rating{ResultID: id, Score: score, Note: note, Who: who}); err != nil {
-			if errors.Is(err, data.ErrNotFound) {
-				bad = append(bad, fmt.Sprintf("line %d: no result %d in this database", line, id))
-				continue
-			}
-			bad = append(bad, fmt.Sprintf("line %d: %v", line, err))
-			continue
-		}
-		saved++
+	if got.Judgements > 0 || (got.Ratings == 0 && bytes.HasPrefix(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")), []byte("left_result"))) {
+		fmt.Fprintf(env.Stdout, "%d blind choices imported from %s\n", got.Judgements, file)
+	} else {
+		fmt.Fprintf(env.Stdout, "%d ratings imported from %s\n", got.Ratings, file)
 	}
-	fmt.Fprintf(env.Stdout, "%d ratings imported from %s\n", saved, file)
+	bad := got.Bad
 	if len(bad) > 0 {
 		const show = 20
 		nbad := len(bad)
@@ -167,5 +127,35 @@ func importRatings(ctx context.Context, env Env, store *data.Store, file, who st
 		}
 		return fmt.Errorf("%s: %d bad rows, left out (fix them and import the file again; good rows are kept):\n%s%s", file, nbad, strings.Join(bad, "\n"), more)
 	}
+	return nil
+}
+
+// exportBlind writes a blind comparison of a run as one HTML page a
+// colleague opens in a browser (no server): their choices download as a
+// CSV that `rate --import` reads back.
+func exportBlind(ctx context.Context, env Env, store *data.Store, path string, runID int64, out string) error {
+	run, err := store.Run(ctx, runID)
+	if err != nil {
+		if errors.Is(err, data.ErrNotFound) {
+			return usagef("--run %d: no such run in %s", runID, path)
+		}
+		return err
+	}
+	results, err := store.Results(ctx, run.ID)
+	if err != nil {
+		return err
+	}
+	v := computeVerdict(run.ID, run.Plan, results, verdict.FromAcceptance(run.Plan.Acceptance), Lang(), catalogPrices())
+	page, err := workspace.BlindPage(*run, results, v, Lang())
+	if errors.Is(err, workspace.ErrNothingToCompare) {
+		return usagef("--run %d: %v", runID, err)
+	}
+	if err != nil {
+		return err
+	}
+	if err := workspace.WriteBlindFile(out, page); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "blind comparison of run %d (%d pairs of answers) written to %s\nsend it to a colleague; import the file they send back with: llm-advisor rate --import FILE\n", run.ID, len(page.Items), termSafe(out))
 	return nil
 }

@@ -100,3 +100,87 @@ func TestRateAndHumanVerdict(t *testing.T) {
 		}
 	}
 }
+
+// A blind comparison exported as HTML, the colleague's choices file (the
+// page's download format: left_result,right_result,choice,who,judged_at;
+// the page's own script is driven in workspace's TestBlindHTMLChoicesImport)
+// imported, then `compare --json` carries the win rates, and --baseline
+// lists every case against the baseline, regressions first. By hand: good
+// passes cases 0–3, weak 0–1. People
+// chose on cases 0, 1, 2: good, good, same — good wins 2.5 of 3 = 0.8333,
+// weak 0.5 of 3.
+func TestBlindExportImportCompare(t *testing.T) {
+	srv := judgeServer(t, func(model string, c, _ int) bool { return model == "good" && c < 4 || c < 2 })
+	plan := twoModelPlan(t, srv.URL, 4, "")
+	dir := t.TempDir()
+	db := filepath.Join(dir, "b.db")
+	if code, _, errs := runCLI("test", "--plan", plan, "--db", db, "--json"); code != ExitOK {
+		t.Fatalf("test: exit %d: %s", code, errs)
+	}
+	page := filepath.Join(dir, "blind.html")
+	if code, out, errs := runCLI("rate", "--db", db, "--export-html", page, "--run", "1"); code != ExitOK || !strings.Contains(out, "4 pairs of answers") {
+		t.Fatalf("export: exit %d: %s %s", code, out, errs)
+	}
+	b, err := os.ReadFile(page)
+	if err != nil || !strings.Contains(string(b), "Content-Security-Policy") || !strings.Contains(string(b), `"l":`) {
+		t.Fatalf("page: %v", err)
+	}
+	if code, _, errs := runCLI("rate", "--db", db, "--export-html", page); code != ExitUsage || !strings.Contains(errs, "--run") {
+		t.Errorf("no --run: exit %d: %s", code, errs)
+	}
+	store, err := data.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	results, err := store.Results(context.Background(), 1)
+	store.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := map[string]int64{}
+	for _, r := range results {
+		id[fmt.Sprintf("%s/%d", r.Endpoint, r.Case)] = r.ID
+	}
+	choices := fmt.Sprintf("left_result,right_result,choice,who,judged_at\r\n%d,%d,left,carla,2026-12-02T10:00:00Z\r\n%d,%d,right,carla,2026-12-02T10:00:05Z\r\n%d,%d,same,carla,2026-12-02T10:00:09Z\r\n",
+		id["good/0"], id["weak/0"], id["weak/1"], id["good/1"], id["good/2"], id["weak/2"])
+	file := filepath.Join(dir, "blind-choices-run-1.csv")
+	if err := os.WriteFile(file, []byte(choices), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs := runCLI("rate", "--db", db, "--import", file); code != ExitOK || !strings.Contains(out, "3 blind choices imported") {
+		t.Fatalf("import: exit %d: %s %s", code, out, errs)
+	}
+	code, out, errs := runCLI("compare", "--run", "1", "--db", db, "--json", "--baseline", "good")
+	if code != ExitOK {
+		t.Fatalf("compare: exit %d: %s", code, errs)
+	}
+	var v verdict.Verdict
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range v.Candidates {
+		want := map[string]float64{"good": 2.5 / 3, "weak": 0.5 / 3}[c.Endpoint]
+		if c.HumanWinRate == nil || math.Abs(*c.HumanWinRate-want) > 1e-9 || c.HumanJudged != 3 {
+			t.Errorf("%s: win rate %v over %d, want %.4f over 3", c.Endpoint, c.HumanWinRate, c.HumanJudged, want)
+		}
+	}
+	if len(v.HumanPairs) != 1 || v.HumanPairs[0].Judged != 3 {
+		t.Errorf("pairs %+v", v.HumanPairs)
+	}
+	if v.Baseline == nil || len(v.Baseline.Against) != 1 {
+		t.Fatalf("baseline %+v", v.Baseline)
+	}
+	a := v.Baseline.Against[0]
+	// Case 3 drops by score; cases 0 and 1 score the same, but people
+	// preferred good: worse; case 2 drops by score, but people said "same".
+	if a.Candidate.Endpoint != "weak" || a.Worse != 3 || a.Same != 1 || a.Cases[0].Case != 3 || a.Cases[0].Outcome != verdict.DiffWorse ||
+		a.Cases[1].Human != verdict.DiffWorse || a.Cases[3].Case != 2 || a.Cases[3].Outcome != verdict.DiffSame {
+		t.Errorf("against good: %+v", a)
+	}
+	if code, out, _ := runCLI("compare", "--run", "1", "--db", db, "--baseline", "good"); code != ExitOK || !strings.Contains(out, "weak (zero-shot): 3 worse, 0 better, 1 the same") || !strings.Contains(out, "people, blind: good (zero-shot) won 83%") {
+		t.Errorf("compare text: exit %d:\n%s", code, out)
+	}
+	if code, _, errs := runCLI("compare", "--run", "1", "--db", db, "--baseline", "nobody"); code != ExitUsage || !strings.Contains(errs, "good/zero-shot") {
+		t.Errorf("unknown baseline: exit %d: %s", code, errs)
+	}
+}

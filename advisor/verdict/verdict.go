@@ -96,6 +96,12 @@ type Candidate struct {
 	HumanQuality *float64    `json:"human_quality,omitempty"`
 	HumanCI      *[2]float64 `json:"human_ci,omitempty"`
 	HumanRated   int         `json:"human_rated,omitempty"`
+	// People's blind side-by-side choices (issue 16): the share of the
+	// comparisons this candidate won (ties and "both bad" counted half),
+	// its 95 % interval and the number of comparisons; absent when none.
+	HumanWinRate *float64    `json:"human_win_rate,omitempty"`
+	HumanWinCI   *[2]float64 `json:"human_win_ci,omitempty"`
+	HumanJudged  int         `json:"human_judged,omitempty"`
 
 	passed   []float64 // per case of the run's case numbering: mean pass over repeats (NaN: not run)
 	binary   bool
@@ -144,6 +150,12 @@ type Verdict struct {
 	// HumanJudge is how far the LLM judge agrees with people on the
 	// answers both scored (issue 16); absent when none were.
 	HumanJudge *Agreement `json:"human_judge,omitempty"`
+	// HumanPairs are the candidate pairs people compared blind, the most
+	// judged first (AddPairwise).
+	HumanPairs []PairResult `json:"human_pairs,omitempty"`
+	// Baseline is every candidate against a baseline the user picked, case
+	// by case (AddBaseline); absent unless asked for.
+	Baseline *BaselineReport `json:"baseline,omitempty"`
 }
 
 // Input is what a verdict is computed from.
