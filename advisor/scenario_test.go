@@ -9,8 +9,8 @@ import (
 	"testing"
 )
 
-// scenarioDir is the repository's copy of shared/scenarios (kept equal to
-// ../shared by TestSharedCopiesMatch in the repository root).
+// scenarioDir is the repository's copy of the scenarios (testdata/shared;
+// TestSharedCopiesMatch in the repository root checks the copies).
 const scenarioDir = "../testdata/shared/scenarios"
 
 type scenario struct {

@@ -148,8 +148,8 @@ func (h *harness) newDecision() {
 	h.waitFor("wizard", func() bool { return h.a.current == screenWizard && h.a.wizard != nil && h.a.wizard.useCase != nil })
 }
 
-// scenarioDir is the repository's copy of shared/scenarios (testdata/shared,
-// kept equal to ../shared by TestSharedCopiesMatch).
+// scenarioDir is the repository's copy of the scenarios (testdata/shared;
+// TestSharedCopiesMatch in the repository root checks the copies).
 var scenarioDir = filepath.Join("..", "testdata", "shared", "scenarios")
 
 // scenario reads a scenario file of the repository's copy of shared/scenarios.

@@ -20,8 +20,8 @@ import (
 	"github.com/llm-advisor/llm-advisor/advisor"
 )
 
-// fixtureDir is the repository's copy of shared/fixtures/llamacpp (kept
-// equal to ../shared by TestSharedCopiesMatch in the repository root).
+// fixtureDir is the repository's copy of the llama.cpp fixtures
+// (testdata/shared; TestSharedCopiesMatch in the repository root checks the copies).
 const fixtureDir = "../../testdata/shared/fixtures/llamacpp"
 
 // fixture reads a recorded llama.cpp exchange.
