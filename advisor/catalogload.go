@@ -51,21 +51,9 @@ const (
 // of Model; an unknown key, a bad value or a missing price date is a
 // *LoadError with the file, the line and the model id.
 func ParseCatalog(file string, b []byte) ([]Model, error) {
-	root, err := parseYAMLAny(file, b)
-	if err != nil || root == nil {
+	list, err := modelList(file, b)
+	if err != nil || list == nil {
 		return nil, err
-	}
-	list := root
-	if root.Kind == yaml.MappingNode {
-		for i := 0; i+1 < len(root.Content); i += 2 {
-			if k := root.Content[i]; k.Value != "models" {
-				return nil, &LoadError{File: file, Line: k.Line, Err: fmt.Errorf("unknown top-level key %q; want models", k.Value)}
-			}
-		}
-		list = mapValue(root, "models")
-	}
-	if list == nil || list.Kind != yaml.SequenceNode {
-		return nil, &LoadError{File: file, Line: root.Line, Err: fmt.Errorf("expected a list of models (or models: [...])")}
 	}
 	var out []Model
 	for _, n := range list.Content {
@@ -83,6 +71,28 @@ func ParseCatalog(file string, b []byte) ([]Model, error) {
 		seen[m.ID] = true
 	}
 	return out, nil
+}
+
+// modelList is the list of model entries of a catalog file: the document
+// itself or its `models:` list (nil for an empty document).
+func modelList(file string, b []byte) (*yaml.Node, error) {
+	root, err := parseYAMLAny(file, b)
+	if err != nil || root == nil {
+		return nil, err
+	}
+	list := root
+	if root.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			if k := root.Content[i]; k.Value != "models" {
+				return nil, &LoadError{File: file, Line: k.Line, Err: fmt.Errorf("unknown top-level key %q; want models", k.Value)}
+			}
+		}
+		list = mapValue(root, "models")
+	}
+	if list == nil || list.Kind != yaml.SequenceNode {
+		return nil, &LoadError{File: file, Line: root.Line, Err: fmt.Errorf("expected a list of models (or models: [...])")}
+	}
+	return list, nil
 }
 
 // Limits of the rule and catalog files read from disk: the embedded ones

@@ -35,21 +35,9 @@ func (o overlay) lineAt(field string) int {
 // parseOverlays reads curated entries (the format of ParseCatalog) without
 // requiring them to be complete.
 func parseOverlays(file string, b []byte) ([]overlay, error) {
-	root, err := parseYAMLAny(file, b)
-	if err != nil || root == nil {
+	list, err := modelList(file, b)
+	if err != nil || list == nil {
 		return nil, err
-	}
-	list := root
-	if root.Kind == yaml.MappingNode {
-		for i := 0; i+1 < len(root.Content); i += 2 {
-			if k := root.Content[i]; k.Value != "models" {
-				return nil, &LoadError{File: file, Line: k.Line, Err: fmt.Errorf("unknown top-level key %q; want models", k.Value)}
-			}
-		}
-		list = mapValue(root, "models")
-	}
-	if list == nil || list.Kind != yaml.SequenceNode {
-		return nil, &LoadError{File: file, Line: root.Line, Err: fmt.Errorf("expected a list of models (or models: [...])")}
 	}
 	var out []overlay
 	seen := map[string]bool{}

@@ -180,27 +180,13 @@ func TestConnectionFor(ctx context.Context, ep advisor.Endpoint, key, kind strin
 		}
 		return e.latency(), nil
 	case advisor.CaseKindTranscription, advisor.CaseKindImage:
-		var list openai.ModelsList
-		t, ce := timedCall(ctx, connectTimeout, rp, func(actx context.Context) error {
-			var err error
-			list, err = c.ListModels(actx)
-			return err
-		})
+		ids, latency, ce := serverModels(ctx, ep, key)
 		if ce != nil {
-			ce.Msg = scrub(ce.Msg, key)
 			return 0, ce
 		}
-		if ep.Kind == advisor.KindAzure || len(list.Models) == 0 {
-			return t.latency(), nil
+		if ep.Kind == advisor.KindAzure || len(ids) == 0 || contains(ids, ep.Model) {
+			return latency, nil
 		}
-		ids := make([]string, 0, len(list.Models))
-		for _, m := range list.Models {
-			if m.ID == ep.Model {
-				return t.latency(), nil
-			}
-			ids = append(ids, m.ID)
-		}
-		sort.Strings(ids)
 		return 0, &CallError{Class: advisor.ErrNotFound, Msg: fmt.Sprintf("the server does not offer the model %q (it offers: %s)", ep.Model, joinMax(ids, 8))}
 	}
 	return 0, fmt.Errorf("test connection: %q is not a kind; allowed: %v", kind, CaseKinds)
@@ -210,22 +196,32 @@ func TestConnectionFor(ctx context.Context, ep advisor.Endpoint, key, kind strin
 // sorted. The error is a *CallError when the request failed (a 404 there
 // usually means a wrong path in the base URL).
 func ListModelsOf(ctx context.Context, ep advisor.Endpoint, key string) ([]string, error) {
+	ids, _, ce := serverModels(ctx, ep, key)
+	if ce != nil {
+		return nil, ce
+	}
+	return ids, nil
+}
+
+// serverModels asks the endpoint's server for its models (GET /models): the
+// ids sorted and how long the answer took. The key never shows in the error.
+func serverModels(ctx context.Context, ep advisor.Endpoint, key string) ([]string, time.Duration, *CallError) {
 	c := newClient(ep, key, defaultHTTPClient())
 	rp := retryPolicy{Max: 1, Base: 500 * time.Millisecond, Cap: 2 * time.Second, MaxSafe: 2}
 	var list openai.ModelsList
-	_, ce := timedCall(ctx, connectTimeout, rp, func(actx context.Context) error {
+	t, ce := timedCall(ctx, connectTimeout, rp, func(actx context.Context) error {
 		var err error
 		list, err = c.ListModels(actx)
 		return err
 	})
 	if ce != nil {
 		ce.Msg = scrub(ce.Msg, key)
-		return nil, ce
+		return nil, 0, ce
 	}
 	ids := make([]string, 0, len(list.Models))
 	for _, m := range list.Models {
 		ids = append(ids, m.ID)
 	}
 	sort.Strings(ids)
-	return ids, nil
+	return ids, t.latency(), nil
 }
