@@ -15,7 +15,7 @@ export CGO_ENABLED := 1
 DEB_PKGS := gcc pkg-config libgl1-mesa-dev xorg-dev xvfb xauth x11-apps poppler-utils fonts-dejavu-core xz-utils
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all run build test race bench lint cyclo debug package install deps clean
+.PHONY: all run build test race bench lint cyclo screenshots debug package install deps clean
 
 all: build
 
@@ -55,6 +55,11 @@ lint: deps
 # yet: the functions it lists are still to be split (issue 10).
 cyclo:
 	GOFLAGS= go run github.com/fzipp/gocyclo/cmd/gocyclo@v0.6.0 -over 30 -ignore '_test' .
+
+# The PNGs of docs/screenshots, every screen in both languages (opt-in: the
+# walks are behind the screenshots build tag and not part of make test).
+screenshots: deps
+	LLM_ADVISOR_SCREENSHOTS=$(CURDIR)/docs/screenshots go test -tags $(TAGS),screenshots -count=1 -run 'Screenshots|TestCapacityScreen' ./app
 
 # A debug build leaves out migrated_fynedo so Fyne logs widgets touched off the UI goroutine.
 debug: deps

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image/png"
 	"io"
 	"io/fs"
 	"log"
@@ -401,55 +400,6 @@ func TestConnectKeyNeverInDataOrConfigFiles(t *testing.T) {
 		t.Error("the remembered key is not in the key file")
 	}
 	walk(true, h2.fa)
-}
-
-// TestConnectScreenshots writes the connect flow's screens into the folder
-// LLM_ADVISOR_SCREENSHOTS names (docs/screenshots), in both languages;
-// without it, it checks the captures are not blank.
-func TestConnectScreenshots(t *testing.T) {
-	dir := os.Getenv("LLM_ADVISOR_SCREENSHOTS")
-	for _, lng := range []string{"en", "pt-BR"} {
-		t.Run(lng, func(t *testing.T) {
-			noKeyring(t)
-			h := newHarness(t, lng)
-			h.a.win.Resize(fyne.NewSize(1280, 800))
-			shot := func(name string) {
-				t.Helper()
-				h.settle()
-				img := h.a.win.Canvas().Capture()
-				if b := img.Bounds(); b.Dx() < 1000 {
-					t.Errorf("%s: capture %v", name, b)
-				}
-				if dir == "" {
-					return
-				}
-				f, err := os.Create(filepath.Join(dir, name+"."+lng+".png"))
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer f.Close()
-				png.Encode(f, img)
-			}
-			story, answers := scenario(t, "k1-eu-support-bot.json")
-			h.newDecision()
-			h.answerWizard(story, answers)
-			h.waitFor("recommendation", func() bool { return h.a.rec != nil && h.a.rec.rec != nil })
-			test.Tap(h.a.rec.testThis)
-			l := h.a.live
-			shot("connect-needs")
-			test.Tap(l.start)
-			shot("connect-start-blocked")
-			test.Tap(l.connectRow[0])
-			d := h.a.connect
-			test.Type(d.key, "wrong")
-			fake := newFakeProvider(t, "right")
-			pointProvider(h, d.selected(), fake.srv.URL+"/v1")
-			test.Tap(d.check)
-			h.waitFor("check", func() bool { return !d.check.Disabled() })
-			shot("connect")
-			d.onCancel()
-		})
-	}
 }
 
 // A local Ollama without the shortlisted open model offers to download it:
