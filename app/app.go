@@ -45,6 +45,8 @@ const (
 	// the documents of a retrieval test are.
 	prefExportFolder = "export_folder" // where reports and tables were last saved
 	prefDocsFolder   = "docs_folder"   // the documents folder last picked for a live test
+
+	prefRaterName = "rater_name" // who rates answers and chooses in blind comparisons
 )
 
 // Screen names, used by the navigation and to rebuild the current screen
@@ -57,6 +59,8 @@ const (
 	screenRun            = "run"
 	screenResults        = "results"
 	screenCapacity       = "capacity"
+	screenBlind          = "blind" // the blind side-by-side comparison of a run's answers
+	screenRate           = "rate"  // scoring a run's answers one by one
 	screenCatalog        = "catalog"
 	screenSettings       = "settings"
 )
@@ -129,6 +133,12 @@ type App struct {
 
 	// detect finds local OpenAI-compatible servers (tests replace it).
 	detect func(ctx context.Context) []localServer
+
+	// People judge (issue 16): the run the blind comparison and the rating
+	// screens work on, and those screens (tests touch them).
+	people *peopleRun
+	blind  *blindScreen
+	rate   *rateScreen
 
 	// Connections (issue 12): the providers connected, and the connect
 	// dialog while it is open (tests touch it).
@@ -375,7 +385,7 @@ func (a *App) show(name string) {
 	a.current = name
 	screenMoney.Store(moneyOfDecision(a))
 	for n, b := range a.nav {
-		if n == name || (name == screenRun && n == screenLiveTest) {
+		if n == name || (name == screenRun && n == screenLiveTest) || ((name == screenBlind || name == screenRate) && n == screenResults) {
 			b.Importance = widget.HighImportance
 		} else {
 			b.Importance = widget.MediumImportance
@@ -398,6 +408,10 @@ func (a *App) show(name string) {
 		build = func() fyne.CanvasObject { a.results = newResultsScreen(a); return a.results.view }
 	case screenCapacity:
 		build = func() fyne.CanvasObject { a.capacity = newCapacityScreen(a, a.capacityPlan); return a.capacity.view }
+	case screenBlind:
+		build = func() fyne.CanvasObject { a.blind = newBlindScreen(a, a.people); return a.blind.view }
+	case screenRate:
+		build = func() fyne.CanvasObject { a.rate = newRateScreen(a, a.people); return a.rate.view }
 	case screenCatalog:
 		build = func() fyne.CanvasObject { a.catalog = newCatalogScreen(a); return a.catalog.view }
 	case screenSettings:

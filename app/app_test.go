@@ -604,6 +604,9 @@ func TestTranslationsComplete(t *testing.T) {
 		"verdict.vs.":     {verdict.VsBest, verdict.VsTied, verdict.VsWorse, verdict.VsBetter, ""},
 		"verdict.field.":  {"min_quality", "first_answer_p95_ms", "total_p95_ms", "max_monthly_usd", "volume_per_day", "local_only"},
 	}
+	dyn["blind.choice."] = verdict.Choices
+	dyn["blind.chose."] = verdict.Choices
+	dyn["diff."] = []string{verdict.DiffWorse, verdict.DiffBetter, verdict.DiffSame}
 	dyn["capacity.kind."] = []string{advisor.LoadSynchronous, advisor.LoadThroughput, advisor.LoadConstant, advisor.LoadPoisson}
 	dyn["connect.problem."] = []string{livetest.ProblemBadKey, livetest.ProblemModelAccess, livetest.ProblemNoCredit, livetest.ProblemRegion, livetest.ProblemUnreachable, livetest.ProblemRateLimited, livetest.ProblemNoKey, livetest.ProblemOther}
 	sort.Strings(prefixes)

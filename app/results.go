@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/advisor/verdict"
 	"github.com/llm-advisor/llm-advisor/data"
 	"github.com/llm-advisor/llm-advisor/report"
 	"github.com/llm-advisor/llm-advisor/workspace"
@@ -69,6 +70,12 @@ type resultsScreen struct {
 	priced   map[string]bool             // endpoints with a known price (else cost shows as unknown, never $0)
 	exported string
 	verdict  *verdictTab // the first tab: the pick and why
+
+	// People judge (issue 16): their scores and blind choices of the run's
+	// answers, and the tab where they judge and compare with a baseline.
+	people    verdict.People
+	peopleTab *peopleTab
+	compareBt *widget.Button // "Compare answers": the blind comparison
 }
 
 // sideColumn is one endpoint × strategy column of the side-by-side table.
@@ -114,8 +121,10 @@ func newResultsScreen(a *App) *resultsScreen {
 
 	sideTop := container.NewHBox(widget.NewLabel(lang.L("results.filter.model")), r.model, widget.NewLabel(lang.L("results.filter.strategy")), r.strategy)
 	r.verdict = newVerdictTab(r)
+	r.peopleTab = newPeopleTab(r)
 	r.tabs = container.NewAppTabs(
 		container.NewTabItem(lang.L("results.tab.verdict"), r.verdict.view),
+		container.NewTabItem(lang.L("results.tab.people"), r.peopleTab.view),
 		container.NewTabItem(lang.L("results.tab.charts"), container.NewVScroll(r.charts)),
 		container.NewTabItem(lang.L("results.tab.summary"), container.NewBorder(nil, hint(lang.L("results.legend")), nil, nil, r.table)),
 		container.NewTabItem(lang.L("results.tab.side"), container.NewBorder(sideTop, nil, nil, nil, r.sideBy)),
@@ -136,7 +145,9 @@ func newResultsScreen(a *App) *resultsScreen {
 			a.show(screenCapacity)
 		}
 	})
-	top := container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel(lang.L("results.run")), container.NewHBox(capacity, r.resume, r.remove), r.runSel), r.status)
+	r.compareBt = widget.NewButtonWithIcon(lang.L("people.blind"), theme.VisibilityOffIcon(), r.peopleTab.onBlind)
+	r.compareBt.Disable()
+	top := container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel(lang.L("results.run")), container.NewHBox(r.compareBt, capacity, r.resume, r.remove), r.runSel), r.status)
 	bottom := container.NewBorder(nil, nil, widget.NewLabel(lang.L("results.export")), nil, container.NewHScroll(bar))
 	r.view = screen(lang.L("results.title"), nil, container.NewBorder(top, nil, nil, nil, r.tabs), bottom)
 	r.loadRuns()
@@ -309,6 +320,10 @@ func (r *resultsScreen) selectRun(i int) {
 		if err == nil {
 			earlier, err = ws.History(ctx, run)
 		}
+		var people verdict.People
+		if err == nil {
+			people, err = ws.People(ctx, run.ID)
+		}
 		if err == nil {
 			in.Results, in.History = res, earlier
 			charts, err = report.Charts(in, report.ChartOptions{Width: 1040, Height: 600, PNG: true})
@@ -320,6 +335,7 @@ func (r *resultsScreen) selectRun(i int) {
 			}
 			r.history, r.earlier = history, earlier
 			r.warmups = warm
+			r.people = people
 			r.showHistory()
 			r.show(res, charts)
 		})
@@ -653,8 +669,32 @@ func (r *resultsScreen) input(res []advisor.Result) report.Input {
 	if r.run != nil {
 		// The unpriced endpoints read "no price", as in the command line's export.
 		in.Run = workspace.PricesRunInfo(r.a.prices(), *r.run)
+		in.People = r.people
 	}
 	return in
+}
+
+// reloadPeople reads people's judgements of the run on screen again (after
+// an import) and judges again with them.
+func (r *resultsScreen) reloadPeople() {
+	if r.run == nil || r.a.ws == nil {
+		return
+	}
+	ws, id := r.a.ws, r.run.ID
+	r.a.goWork(func(ctx context.Context) {
+		people, err := ws.People(ctx, id)
+		r.a.ui(func() {
+			if err != nil {
+				r.a.showError(fail("err.load_results", err))
+				return
+			}
+			if r.run == nil || r.run.ID != id {
+				return
+			}
+			r.people = people
+			r.verdict.refresh()
+		})
+	})
 }
 
 // onExport asks where to save and writes the file off the UI goroutine.

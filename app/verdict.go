@@ -180,18 +180,20 @@ func (f *criteriaForm) acceptance(prev *advisor.Acceptance) (*advisor.Acceptance
 // against every criterion with its range, the chart, and the criteria,
 // editable to judge again.
 type verdictTab struct {
-	r        *resultsScreen
-	view     fyne.CanvasObject
-	headline *canvas.Text
-	reason   *widget.Label
-	table    *fyne.Container
-	chart    *fyne.Container
-	compare  *widget.Label
-	method   *widget.Label
-	form     *criteriaForm
-	formErr  *widget.Label
-	v        *verdict.Verdict
-	crit     *advisor.Acceptance // the criteria judged by (the run's, or the user's edit)
+	r          *resultsScreen
+	view       fyne.CanvasObject
+	headline   *canvas.Text
+	reason     *widget.Label
+	table      *fyne.Container
+	chart      *fyne.Container
+	compare    *widget.Label
+	method     *widget.Label
+	people     *widget.Label // what people said, with the judge flagged when it disagrees
+	peopleHead *widget.Label
+	form       *criteriaForm
+	formErr    *widget.Label
+	v          *verdict.Verdict
+	crit       *advisor.Acceptance // the criteria judged by (the run's, or the user's edit)
 }
 
 func newVerdictTab(r *resultsScreen) *verdictTab {
@@ -207,6 +209,9 @@ func newVerdictTab(r *resultsScreen) *verdictTab {
 	t.compare.Wrapping = fyne.TextWrapWord
 	t.method = hint("")
 	t.method.Wrapping = fyne.TextWrapWord
+	t.people = widget.NewLabel("")
+	t.people.Wrapping = fyne.TextWrapWord
+	t.peopleHead = widget.NewLabelWithStyle(lang.L("people.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	t.formErr = widget.NewLabel("")
 	t.formErr.Importance = widget.DangerImportance
 	t.formErr.Hide()
@@ -229,6 +234,7 @@ func newVerdictTab(r *resultsScreen) *verdictTab {
 		t.chart,
 		widget.NewLabelWithStyle(lang.L("verdict.compare"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		t.compare,
+		t.peopleHead, t.people,
 		criteria,
 		t.method,
 	)))
@@ -263,6 +269,7 @@ func (t *verdictTab) compute() *verdict.Verdict {
 		return nil
 	}
 	v := planVerdict(r.a, r.run.Plan, r.run.ID, r.results, t.crit)
+	verdict.AddPeople(&v, r.results, r.people)
 	return &v
 }
 
@@ -303,6 +310,7 @@ func (t *verdictTab) refresh() {
 		t.reason.SetText("")
 		t.compare.SetText("")
 		t.method.SetText("")
+		t.showPeople(nil)
 		return
 	}
 	if v.Pick != nil {
@@ -323,6 +331,7 @@ func (t *verdictTab) refresh() {
 	sentences = append(sentences, v.Notes...)
 	t.compare.SetText(strings.Join(sentences, "\n"))
 	t.method.SetText(lang.L("verdict.method"))
+	t.showPeople(v)
 	t.table.Refresh()
 	// The chart, drawn by the report package as in the exports.
 	r := t.r
@@ -341,6 +350,31 @@ func (t *verdictTab) refresh() {
 		}
 	}
 	t.chart.Refresh()
+}
+
+// showPeople shows what people said, when they said anything, and hands
+// the verdict to the People tab; a judge people disagree with is flagged.
+func (t *verdictTab) showPeople(v *verdict.Verdict) {
+	if t.r.peopleTab != nil {
+		t.r.peopleTab.load(v)
+		t.r.compareBt.Disable()
+		if v != nil && len(verdict.BlindPairs(*v)) > 0 {
+			t.r.compareBt.Enable()
+		}
+	}
+	if v == nil || (t.r.people.Empty() && v.HumanJudge == nil) {
+		t.people.Hide()
+		t.peopleHead.Hide()
+		return
+	}
+	t.people.SetText(strings.Join(peopleLines(*v), "\n"))
+	t.people.Importance = widget.MediumImportance
+	if v.HumanJudge != nil && !v.HumanJudge.Trusted {
+		t.people.Importance = widget.WarningImportance
+	}
+	t.people.Refresh()
+	t.people.Show()
+	t.peopleHead.Show()
 }
 
 // candidateGrid is every option against every criterion.
@@ -382,8 +416,15 @@ func (t *verdictTab) candidateGrid(v *verdict.Verdict) fyne.CanvasObject {
 			name = "★ " + name
 			style.Bold = true
 		}
+		quality := fmt.Sprintf("%s (%s–%s)", pct100(c.Quality), pct100(c.QualityCI[0]), pct100(c.QualityCI[1]))
+		if c.HumanQuality != nil {
+			quality += "\n" + lang.L("verdict.people_score", map[string]any{"Score": pct100(*c.HumanQuality), "Lo": pct100(c.HumanCI[0]), "Hi": pct100(c.HumanCI[1])})
+		}
+		if c.HumanWinRate != nil {
+			quality += "\n" + lang.L("verdict.people_wins", map[string]any{"Rate": pct100(*c.HumanWinRate), "Lo": pct100(c.HumanWinCI[0]), "Hi": pct100(c.HumanWinCI[1])})
+		}
 		cells := []string{name,
-			fmt.Sprintf("%s (%s–%s)", pct100(c.Quality), pct100(c.QualityCI[0]), pct100(c.QualityCI[1])),
+			quality,
 			speed, monthly, lang.L("verdict.vs." + c.VsBest), meets}
 		for _, s := range cells {
 			l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, style)

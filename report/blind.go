@@ -43,7 +43,7 @@ var blindWords = map[string]map[string]string{
 		"who": "Your name", "progress": "{n} of {of}", "input": "The question", "expected": "The answer you would accept",
 		"left": "Left answer", "right": "Right answer", "c.left": "1 · Left is better", "c.right": "2 · Right is better",
 		"c.same": "3 · The same", "c.both_bad": "4 · Both bad", "back": "Back", "download": "Download my choices",
-		"done": "All done: download your choices and send the file back.", "was": "You chose \u201c{c}\u201d: the left answer was {l}, the right one {r}.",
+		"done": "All done: download your choices and send the file back.", "was": "Previous example: you chose \u201c{c}\u201d; the left answer was {l}, the right one {r}.",
 		"none": "Nothing to compare.",
 	},
 	"pt-BR": {
@@ -51,7 +51,7 @@ var blindWords = map[string]map[string]string{
 		"who": "Seu nome", "progress": "{n} de {of}", "input": "A pergunta", "expected": "A resposta que você aceitaria",
 		"left": "Resposta da esquerda", "right": "Resposta da direita", "c.left": "1 · A da esquerda é melhor", "c.right": "2 · A da direita é melhor",
 		"c.same": "3 · Iguais", "c.both_bad": "4 · As duas ruins", "back": "Voltar", "download": "Baixar minhas escolhas",
-		"done": "Pronto: baixe suas escolhas e mande o arquivo de volta.", "was": "Você escolheu \u201c{c}\u201d: a resposta da esquerda era de {l}, a da direita de {r}.",
+		"done": "Pronto: baixe suas escolhas e mande o arquivo de volta.", "was": "Exemplo anterior: você escolheu \u201c{c}\u201d; a resposta da esquerda era de {l}, a da direita de {r}.",
 		"none": "Nada para comparar.",
 	},
 }

@@ -113,6 +113,12 @@ figure{margin:1em 0}figure img{width:100%;height:auto;border:1px solid #eee}
 <p class="note">{{.Detectable}}</p>
 {{range .Notes}}<p class="note">{{.}}</p>{{end}}
 <p class="note">{{.Method}}</p>
+{{if .People.Rows}}<h3>{{$.H "people.title"}}</h3>
+<table><tr>{{range .People.Head}}<th>{{.}}</th>{{end}}</tr>
+{{range .People.Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
+{{end}}</table>
+<ul>{{range .PeopleLines}}<li>{{.}}</li>{{end}}</ul>
+<p class="note">{{$.H "people.method"}}</p>{{end}}
 </section>{{end}}
 {{if .UseCase}}<h2>{{.H "sec.use_case"}}</h2>
 <p>{{.UseCase}}</p>{{end}}

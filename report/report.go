@@ -40,6 +40,10 @@ type Input struct {
 	// run's stored acceptance criteria.
 	Verdict *verdict.Verdict
 
+	// People (issue 16): people's scores and blind choices of the run's
+	// answers, shown with their intervals beside the automatic figures.
+	People verdict.People
+
 	// Hardening (issue 15): keys the caller knows (say, from the keyring)
 	// to hide in every text the report shows, besides the environment's.
 	Secrets []string

@@ -23,12 +23,24 @@ type verdictView struct {
 	Detectable string
 	Notes      []string
 	Method     string
+	// What people said (issue 16): each option's score from people and its
+	// blind win rate, both with their 95 % ranges, beside the automatic
+	// figure; the pairs compared blind and whether the LLM judge agrees.
+	People         table
+	PeopleLines    []string
+	JudgeDisagrees bool
 }
 
 // verdictFor is the run's verdict: the caller's, or computed from the
 // results with the run's stored acceptance criteria.
 func verdictFor(in Input) *verdict.Verdict {
 	if in.Verdict != nil {
+		if in.Verdict.HumanPairs == nil && in.Verdict.HumanJudge == nil && !in.People.Empty() && !hasHuman(*in.Verdict) {
+			v := *in.Verdict
+			v.Candidates = append([]verdict.Candidate(nil), v.Candidates...)
+			verdict.AddPeople(&v, in.Results, in.People)
+			return &v
+		}
 		return in.Verdict
 	}
 	if in.Run == nil || len(in.Results) == 0 {
@@ -45,7 +57,18 @@ func verdictFor(in Input) *verdict.Verdict {
 		PriceKnown: func(ep string) bool { return !in.unpriced(ep) },
 		IsLocal:    func(ep string) bool { return verdict.LocalEndpoint(eps[ep]) },
 	})
+	verdict.AddPeople(&v, in.Results, in.People)
 	return &v
+}
+
+// hasHuman reports whether people's figures are already in the verdict.
+func hasHuman(v verdict.Verdict) bool {
+	for _, c := range v.Candidates {
+		if c.HumanQuality != nil || c.HumanWinRate != nil {
+			return true
+		}
+	}
+	return false
 }
 
 func buildVerdict(in Input, lang string, lbl func(key, raw string) string, red *redactor) *verdictView {
@@ -142,7 +165,41 @@ func buildVerdict(in Input, lang string, lbl func(key, raw string) string, red *
 	}
 	out.Notes = append(out.Notes, v.Notes...)
 	out.Method = msg(lang, "verdict.method")
+	addPeople(out, v, lang)
 	return out
+}
+
+// addPeople fills the "What people said" part of the verdict, when people
+// rated or compared answers.
+func addPeople(out *verdictView, v *verdict.Verdict, lang string) {
+	has := v.HumanJudge != nil || len(v.HumanPairs) > 0
+	for _, c := range v.Candidates {
+		has = has || c.HumanQuality != nil || c.HumanWinRate != nil
+	}
+	if !has {
+		return
+	}
+	out.People.Head = []string{msg(lang, "verdict.col.option"), msg(lang, "people.col.auto"), msg(lang, "people.col.score"), msg(lang, "people.col.wins")}
+	rng := func(x float64, ci [2]float64) string {
+		return fmt.Sprintf("%s (%s–%s)", pct(lang, x), pct(lang, ci[0]), pct(lang, ci[1]))
+	}
+	for _, c := range v.Candidates {
+		score, wins := "—", "—"
+		if c.HumanQuality != nil {
+			score = msg(lang, "people.over", rng(*c.HumanQuality, *c.HumanCI), c.HumanRated)
+		}
+		if c.HumanWinRate != nil {
+			wins = msg(lang, "people.of", rng(*c.HumanWinRate, *c.HumanWinCI), c.HumanJudged)
+		}
+		out.People.Rows = append(out.People.Rows, []string{c.Endpoint + " · " + strategyLabel(c.Strategy), rng(c.Quality, c.QualityCI), score, wins})
+	}
+	for _, p := range v.HumanPairs {
+		out.PeopleLines = append(out.PeopleLines, p.Sentence)
+	}
+	if j := v.HumanJudge; j != nil {
+		out.PeopleLines = append(out.PeopleLines, j.Sentence)
+		out.JudgeDisagrees = !j.Trusted
+	}
 }
 
 // splitVerdictChart takes the verdict chart out of the list: it belongs on
@@ -187,6 +244,12 @@ func (d *pdfDoc) renderVerdict(v *view, vc *Chart) {
 		d.note(n)
 	}
 	d.note(vv.Method)
+	if len(vv.People.Rows) > 0 {
+		d.h3(v.H("people.title"))
+		d.table(vv.People, []float64{2.4, 2, 2.4, 2.4}, nil, 7.5)
+		d.bullets(vv.PeopleLines, nil)
+		d.note(v.H("people.method"))
+	}
 }
 
 // mdVerdict writes the verdict section of the Markdown report.
@@ -206,6 +269,15 @@ func mdVerdict(b *bytes.Buffer, v *view, vc *Chart, images map[string]string) {
 		fmt.Fprintf(b, "_%s_\n\n", mdText(n))
 	}
 	fmt.Fprintf(b, "_%s_\n\n", mdText(vv.Method))
+	if len(vv.People.Rows) > 0 {
+		fmt.Fprintf(b, "### %s\n\n", v.H("people.title"))
+		mdTable(b, vv.People)
+		b.WriteString("\n")
+		for _, l := range vv.PeopleLines {
+			fmt.Fprintf(b, "- %s\n", mdText(l))
+		}
+		fmt.Fprintf(b, "\n_%s_\n\n", mdText(v.H("people.method")))
+	}
 }
 
 // answerLabel writes a source's "key=value" in words: "Cost of a mistake:

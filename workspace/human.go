@@ -64,7 +64,9 @@ func (b *Blind) Next() int {
 }
 
 // Case is the example an item asks about: its input and accepted answer.
-func (b *Blind) Case(i int) advisor.Case { return CaseOf(b.Plan, b.Session.Items[i].Set, b.Session.Items[i].Case) }
+func (b *Blind) Case(i int) advisor.Case {
+	return CaseOf(b.Plan, b.Session.Items[i].Set, b.Session.Items[i].Case)
+}
 
 // CaseOf is case c of the case set named set ("" the plan's own cases).
 func CaseOf(p advisor.Plan, set string, c int) advisor.Case {
@@ -345,4 +347,22 @@ func BlindPage(run data.Run, results []advisor.Result, v verdict.Verdict, lang s
 // WriteBlindFile writes the blind comparison page to path, atomically.
 func WriteBlindFile(path string, p report.BlindPage) error {
 	return writeAtomic(path, func(w io.Writer) error { return report.WriteBlindHTML(w, p) })
+}
+
+// Rate keeps a person's score of one answer (data.Store.SaveRating).
+func (w *Workspace) Rate(ctx context.Context, g data.Rating) error { return w.store.SaveRating(ctx, g) }
+
+// RatingsBy are who's ratings of a run's answers, by result id.
+func (w *Workspace) RatingsBy(ctx context.Context, runID int64, who string) (map[int64]data.Rating, error) {
+	rs, err := w.store.RunRatings(ctx, runID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]data.Rating{}
+	for _, g := range rs {
+		if g.Who == who {
+			out[g.ResultID] = g
+		}
+	}
+	return out, nil
 }

@@ -67,6 +67,9 @@ func (w *Workspace) ReportInput(ctx context.Context, runID, decisionID int64) (r
 		if in.Warmups, err = w.store.WarmupResults(ctx, run.ID); err != nil {
 			return in, err
 		}
+		if in.People, err = w.People(ctx, run.ID); err != nil {
+			return in, err
+		}
 		in.Title = run.Name
 		decisionID = run.DecisionID
 		if decisionID != 0 {
