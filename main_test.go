@@ -116,7 +116,7 @@ func appBinary(t *testing.T) string {
 		if runtime.GOOS == "windows" {
 			binPath += ".exe"
 		}
-		out, err := exec.Command("go", "build", "-tags", "sqlite_fts5,migrated_fynedo", "-o", binPath, ".").CombinedOutput()
+		out, err := exec.Command("go", "build", "-tags", "sqlite_fts5,migrated_fynedo,no_emoji", "-o", binPath, ".").CombinedOutput()
 		if err != nil {
 			binErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}

@@ -82,6 +82,8 @@ type App struct {
 	cancel context.CancelFunc
 	work   sync.WaitGroup
 
+	releaseTimer *time.Timer // gives the heap back once Home is drawn (memory.go)
+
 	// Set once by the loader goroutine, then only read on the UI goroutine.
 	engine   *advisor.Engine
 	store    *data.Store          // ws.Store(), kept for the screens that only read and save
@@ -396,6 +398,7 @@ func (a *App) show(name string) {
 	switch name {
 	case screenHome:
 		build = func() fyne.CanvasObject { a.home = newHomeScreen(a); return a.home.view }
+		defer a.releaseMemory()
 	case screenWizard:
 		build = func() fyne.CanvasObject { a.wizard = newWizardScreen(a); return a.wizard.view }
 	case screenRecommendation:

@@ -90,6 +90,8 @@ type liveTestScreen struct {
 	// Issue 18: the example editor open now (tests read them).
 	caseInput   *longText
 	caseProblem *widget.Label
+	// The worked-example (few-shot) editor's refusal, when Save found a field empty.
+	fewShotProblem *widget.Label
 
 	// Issue 17: the promptfoo import's dialog, its Use button and notes.
 	promptfooDlg   dialog.Dialog

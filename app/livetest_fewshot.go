@@ -35,20 +35,48 @@ func (l *liveTestScreen) refreshExamples() {
 	l.relayout()
 }
 
-func (l *liveTestScreen) onAddExample() {
+func (l *liveTestScreen) onAddExample() { l.editFewShot(advisor.Example{}, "") }
+
+// editFewShot opens the worked-example editor on ex; problem, when set, says
+// which field the last Save found empty (the editor reopens with everything
+// typed, so nothing is lost).
+func (l *liveTestScreen) editFewShot(ex advisor.Example, problem string) {
 	input := newTextBox(3)
+	input.SetText(ex.Input)
 	output := newTextBox(3)
-	d := dialog.NewForm(lang.L("live.fewshot.title"), lang.L("btn.save"), lang.L("btn.cancel"), []*widget.FormItem{
+	output.SetText(ex.Output)
+	var items []*widget.FormItem
+	l.fewShotProblem = nil
+	if problem != "" {
+		p := wrapped(problem)
+		p.Importance = widget.DangerImportance
+		l.fewShotProblem = p
+		items = append(items, widget.NewFormItem("", p))
+	}
+	items = append(items,
 		widget.NewFormItem(lang.L("live.case.input"), input),
-		widget.NewFormItem(lang.L("live.fewshot.output"), output),
-	}, func(ok bool) {
-		if !ok || strings.TrimSpace(input.Text) == "" {
+		widget.NewFormItem(lang.L("live.fewshot.output"), output))
+	d := dialog.NewForm(lang.L("live.fewshot.title"), lang.L("btn.save"), lang.L("btn.cancel"), items, func(ok bool) {
+		if !ok {
 			return
 		}
-		l.s.fewShot = append(l.s.fewShot, advisor.Example{Input: strings.TrimSpace(input.Text), Output: strings.TrimSpace(output.Text)})
+		typed := advisor.Example{Input: strings.TrimSpace(input.Text), Output: strings.TrimSpace(output.Text)}
+		switch {
+		case typed.Input == "":
+			l.editFewShot(typed, lang.L("live.fewshot.need_input"))
+			return
+		case typed.Output == "":
+			l.editFewShot(typed, lang.L("live.fewshot.need_output"))
+			return
+		}
+		l.s.fewShot = append(l.s.fewShot, typed)
 		l.refreshExamples()
 	}, l.a.win)
 	d.Resize(fyne.NewSize(640, 400))
 	d.Show()
+	if problem != "" && ex.Input != "" {
+		l.a.win.Canvas().Focus(output)
+		return
+	}
 	l.a.win.Canvas().Focus(input)
 }

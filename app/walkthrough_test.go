@@ -684,6 +684,55 @@ func TestExampleEditorKeepsTypedTextOnError(t *testing.T) {
 	}
 }
 
+// 3 (few-shot). The worked-example editor refuses an empty field with a
+// message naming it, stays open and keeps what was typed in the other.
+func TestFewShotEditorNamesTheEmptyField(t *testing.T) {
+	h := newHarness(t, "pt-BR")
+	h.a.show(screenLiveTest)
+	l := h.a.live
+	boxes := func() []*textBox {
+		var out []*textBox
+		for _, o := range test.LaidOutObjects(h.a.win.Canvas().Overlays().Top()) {
+			if e, ok := o.(*textBox); ok {
+				out = append(out, e)
+			}
+		}
+		if len(out) != 2 {
+			t.Fatalf("the worked-example editor shows %d text boxes, want 2", len(out))
+		}
+		return out
+	}
+	l.onAddExample()
+	test.Type(boxes()[1], "Prazo de 5 dias úteis.")
+	test.Tap(overlayButton(t, h, lang.L("btn.save")))
+	if len(l.s.fewShot) != 0 {
+		t.Fatal("a worked example without input was saved")
+	}
+	if l.fewShotProblem == nil || l.fewShotProblem.Text != lang.L("live.fewshot.need_input") || !strings.Contains(l.fewShotProblem.Text, lang.L("live.case.input")) {
+		t.Fatalf("the refusal does not name the input field: %v", l.fewShotProblem)
+	}
+	if got := boxes()[1].Text; got != "Prazo de 5 dias úteis." {
+		t.Fatalf("the typed answer was lost: %q", got)
+	}
+	test.Type(boxes()[0], "Qual o prazo de entrega?")
+	boxes()[1].SetText("")
+	test.Tap(overlayButton(t, h, lang.L("btn.save")))
+	if len(l.s.fewShot) != 0 {
+		t.Fatal("a worked example without an ideal answer was saved")
+	}
+	if l.fewShotProblem == nil || !strings.Contains(l.fewShotProblem.Text, lang.L("live.fewshot.output")) {
+		t.Fatalf("the refusal does not name the ideal-answer field: %v", l.fewShotProblem)
+	}
+	if got := boxes()[0].Text; got != "Qual o prazo de entrega?" {
+		t.Fatalf("the typed input was lost: %q", got)
+	}
+	test.Type(boxes()[1], "5 dias úteis.")
+	test.Tap(overlayButton(t, h, lang.L("btn.save")))
+	if len(l.s.fewShot) != 1 || l.s.fewShot[0] != (advisor.Example{Input: "Qual o prazo de entrega?", Output: "5 dias úteis."}) {
+		t.Errorf("saved %+v", l.s.fewShot)
+	}
+}
+
 // 2. A 316 KB paragraph pasted into an example's input stays whole but the
 // box shows only its start, so nothing lays out 316 KB of wrapped text.
 func TestLongPasteKeptWholeAndShownShort(t *testing.T) {
