@@ -152,3 +152,56 @@ func TestResumeRetriesFailedCells(t *testing.T) {
 		t.Errorf("resume: exit %d, %d requests sent\n%s\n%s", code, hits.Load()-before, out, errs)
 	}
 }
+
+// TestResumeRefusesAChangedCorpus (issue 15 item 13): a run whose rag
+// answers were drawn from a documents folder is not resumed after the folder
+// changed (the earlier and the new answers would come from two sets of
+// documents): exit 1 with a message that says what changed and what to do,
+// and nothing is sent. With the folder put back, the resume goes on.
+func TestResumeRefusesAChangedCorpus(t *testing.T) {
+	var fail atomic.Bool
+	fail.Store(true)
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		body, _ := io.ReadAll(r.Body)
+		if fail.Load() && strings.Contains(string(body), "question 1") {
+			http.Error(w, `{"error":{"message":"bad"}}`, http.StatusBadRequest)
+			return
+		}
+		ltSSE(w, "four")
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	docs := filepath.Join(dir, "docs")
+	if err := os.Mkdir(docs, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	policy := filepath.Join(docs, "policy.txt")
+	if err := os.WriteFile(policy, []byte("Refunds within 30 days with a receipt."), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "a.db")
+	plan := ltWritePlan(t, dir, srv.URL, 2, "strategies: [rag]\ndocuments: "+docs+"\n")
+	if code, _, errs := runCLI("test", "--plan", plan, "--db", db); code != ExitOK {
+		t.Fatalf("first run: exit %d, want 0 (one of two failed, not most): %s", code, errs)
+	}
+	fail.Store(false)
+	if err := os.WriteFile(policy, []byte("Refunds within 7 days, no receipt needed."), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := hits.Load()
+	code, _, errs := runCLI("test", "--resume", "1", "--db", db)
+	if code != ExitFail || !strings.Contains(errs, "documents folder changed") || !strings.Contains(errs, "start a new run") {
+		t.Errorf("resume after the folder changed: exit %d: %s", code, errs)
+	}
+	if sent := hits.Load() - before; sent != 0 {
+		t.Errorf("%d requests sent to a run whose documents changed, want 0", sent)
+	}
+	if err := os.WriteFile(policy, []byte("Refunds within 30 days with a receipt."), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs := runCLI("test", "--resume", "1", "--db", db); code != ExitOK || hits.Load()-before != 1 {
+		t.Errorf("resume with the folder as it was: exit %d, %d sent\n%s\n%s", code, hits.Load()-before, out, errs)
+	}
+}

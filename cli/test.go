@@ -147,14 +147,14 @@ func runTest(env Env) error {
 		case err != nil:
 			return err
 		}
-		if run.Status == advisor.RunDone {
-			fmt.Fprintf(env.Stderr, "run %d is already done\n", run.ID)
-		}
 		if !*keepFailed {
 			// Failed requests are sent again unless the user keeps them.
 			if skip, err = store.SucceededCells(ctx, run.ID); err != nil {
 				return err
 			}
+		}
+		if run.Status == advisor.RunDone && len(skip) >= len(livetest.Cells(run.Plan)) {
+			fmt.Fprintf(env.Stderr, "run %d is already done\n", run.ID)
 		}
 		plan = run.Plan
 	} else {

@@ -151,7 +151,7 @@ type lazyCorpus struct {
 	err    error
 }
 
-func (r *run) corpus(set int) *lazyCorpus {
+func (r *run) corpus(ctx context.Context, set int) *lazyCorpus {
 	lc := &r.corpora[set]
 	lc.once.Do(func() {
 		s := r.sets[set]
@@ -165,6 +165,11 @@ func (r *run) corpus(set int) *lazyCorpus {
 			lc.chunks, skipped, lc.err = ScanFolder(s.Documents)
 			if len(skipped) > 0 {
 				r.opt.note("embedding set %q: %d file(s) not read (.txt, .md and PDF with a text layer are): %s", s.Name, len(skipped), joinMax(skipped, 5))
+			}
+			if lc.err == nil {
+				// A resumed run whose folder changed would rank its
+				// earlier and later queries against different documents.
+				lc.err = checkCorpus(context.WithoutCancel(ctx), r.opt, r.runID, s.Documents, lc.chunks, r.setDone(set))
 			}
 		}
 		for _, c := range lc.chunks {
@@ -202,7 +207,7 @@ type corpusIndex struct {
 func (r *run) index(ctx context.Context, er *endpointRunner, set int) *corpusIndex {
 	ix := r.indexes[indexKey{set, er.ep.Name}]
 	ix.once.Do(func() {
-		lc := r.corpus(set)
+		lc := r.corpus(ctx, set)
 		if lc.err != nil {
 			ix.class, ix.msg = advisor.ErrBadRequest, lc.err.Error()
 			return
@@ -280,7 +285,7 @@ func (r *run) doQuery(ctx context.Context, er *endpointRunner, set int, c adviso
 		r.fail(ctx, res, ix.class, "the documents could not be embedded: "+ix.msg)
 		return
 	}
-	docs := r.corpus(set).docs
+	docs := r.corpus(ctx, set).docs
 	var missing []string
 	for _, id := range c.Relevant {
 		if !docs[id] {
@@ -337,4 +342,15 @@ func rankDocuments(q []float32, ids []string, vecs [][]float32) []string {
 		return out[i] < out[j]
 	})
 	return out
+}
+
+// setDone tells whether cells of the case set set are among those already
+// done (a resume).
+func (r *run) setDone(set int) bool {
+	for c := range r.opt.Skip {
+		if c.Strategy != advisor.StrategyIndex && c.Case < len(r.cases) && r.cases[c.Case].set == set {
+			return true
+		}
+	}
+	return false
 }

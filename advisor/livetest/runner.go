@@ -31,6 +31,19 @@ type Index interface {
 	SearchPassages(ctx context.Context, collection, query string, k int) ([]advisor.Passage, error)
 }
 
+// CorpusRecorder remembers which documents a run indexed from each folder;
+// *data.Store satisfies it. When the Index is one, a resumed run whose
+// documents folder changed since its rag answers were drawn is refused
+// (ErrCorpusChanged) instead of mixing passages of two sets of documents.
+type CorpusRecorder interface {
+	RunCorpus(ctx context.Context, runID int64, collection string) (advisor.CorpusPrint, bool, error)
+	SetRunCorpus(ctx context.Context, runID int64, collection string, c advisor.CorpusPrint) error
+}
+
+// ErrCorpusChanged is wrapped by the error of a resumed run whose documents
+// folder no longer holds what its earlier rag answers were drawn from.
+var ErrCorpusChanged = errors.New("the documents folder changed since this run began")
+
 // Options are the run's connections to the rest of the program. Only Sink is
 // required (and Index for the rag strategy).
 type Options struct {
@@ -374,6 +387,9 @@ func Run(ctx context.Context, p advisor.Plan, runID int64, opt Options) (Progres
 			}
 			if len(chunks) == 0 {
 				opt.note("rag: no .txt or .md text in %s; the rag prompts will have no passages", dir)
+			}
+			if err := checkCorpus(ctx, opt, runID, dir, chunks, ragDone(opt.Skip, cases, sets, dir)); err != nil {
+				return prog, err
 			}
 			if err := opt.Index.IndexDocuments(ctx, dir, chunks); err != nil {
 				return prog, fmt.Errorf("index the documents: %w", err)
@@ -861,4 +877,39 @@ func (b *breaker) state() (class, msg string, open bool) {
 		return "", "", false
 	}
 	return b.class, fmt.Sprintf("not sent: the first %d requests to this endpoint failed the same way (%s)", b.streak, b.msg), true
+}
+
+// ragDone tells whether rag cells drawing on the documents folder dir are
+// among the cells already done (a resume).
+func ragDone(skip map[advisor.Cell]bool, cases []caseRef, sets []advisor.CaseSet, dir string) bool {
+	for c := range skip {
+		if c.Strategy == advisor.StrategyRAG && c.Case < len(cases) && sets[cases[c.Case].set].Documents == dir {
+			return true
+		}
+	}
+	return false
+}
+
+// checkCorpus compares the documents now in dir with those the run indexed
+// before (when the index remembers them): when earlier rag answers were
+// drawn from other documents, the run is refused; otherwise the documents
+// are recorded as the run's.
+func checkCorpus(ctx context.Context, opt Options, runID int64, dir string, chunks []advisor.Chunk, answered bool) error {
+	cr, ok := opt.Index.(CorpusRecorder)
+	if !ok || runID == 0 {
+		return nil
+	}
+	now := advisor.PrintCorpus(chunks)
+	before, found, err := cr.RunCorpus(ctx, runID, dir)
+	if err != nil {
+		return err
+	}
+	if found && answered && before.Fingerprint != now.Fingerprint {
+		what := fmt.Sprintf("held %d file(s) in %d passages when the run's earlier answers were drawn and holds %d file(s) in %d passages now", before.Files, before.Chunks, now.Files, now.Chunks)
+		if before.Files == now.Files && before.Chunks == now.Chunks {
+			what = "the text of its files is not what the run's earlier answers were drawn from"
+		}
+		return fmt.Errorf("%w: %s: %s, so resuming would mix answers from two sets of documents; put the folder back as it was, or start a new run", ErrCorpusChanged, dir, what)
+	}
+	return cr.SetRunCorpus(ctx, runID, dir, now)
 }
