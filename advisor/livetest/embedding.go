@@ -162,7 +162,7 @@ func (r *run) corpus(ctx context.Context, set int) *lazyCorpus {
 			}
 		} else {
 			var skipped []string
-			lc.chunks, skipped, lc.err = ScanFolder(s.Documents)
+			lc.chunks, skipped, lc.err = ScanFolderContext(ctx, s.Documents)
 			if len(skipped) > 0 {
 				r.opt.note("embedding set %q: %d file(s) not read (.txt, .md and PDF with a text layer are): %s", s.Name, len(skipped), joinMax(skipped, 5))
 			}

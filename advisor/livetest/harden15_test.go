@@ -2,12 +2,16 @@ package livetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
 )
@@ -105,5 +109,51 @@ func TestAbsurdTokenCountGetsNoSpeed(t *testing.T) {
 	}
 	if row := advisor.Summarize([]advisor.Result{r})[0]; row.TokensPerSec != 0 || row.SpeedUnknown != 1 {
 		t.Errorf("summary tokens/s %v (unknown %d), want no figure and 1 unknown", row.TokensPerSec, row.SpeedUnknown)
+	}
+}
+
+// TestScanFolderStopsOnCancel (issue 15): Ctrl+C while the documents are
+// read stops the reading: the PDF being converted is abandoned (its
+// converter killed), no further file is opened, and the error is the
+// cancel. A stand-in pdftotext records each start and then hangs.
+func TestScanFolderStopsOnCancel(t *testing.T) {
+	dir := t.TempDir()
+	for _, n := range []string{"a.pdf", "b.pdf", "c.pdf"} {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte("%PDF-1.4"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	marks := filepath.Join(t.TempDir(), "started")
+	tool := filepath.Join(t.TempDir(), "pdftotext")
+	script := "#!/bin/sh\necho x >> '" + marks + "'\nexec sleep 60\n"
+	if err := os.WriteFile(tool, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	PDFToTextPath = &tool
+	t.Cleanup(func() { PDFToTextPath = nil })
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for {
+			if b, _ := os.ReadFile(marks); len(b) > 0 {
+				cancel()
+				return
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}()
+	_, _, err := ScanFolderContext(ctx, dir)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v, want the cancel", err)
+	}
+	if b, _ := os.ReadFile(marks); strings.Count(string(b), "x") != 1 {
+		t.Errorf("the converter started %d times, want once (no file after the cancel)", strings.Count(string(b), "x"))
+	}
+	// Cancelled before it starts: nothing is read at all.
+	os.Remove(marks)
+	if _, _, err := ScanFolderContext(ctx, dir); !errors.Is(err, context.Canceled) {
+		t.Errorf("already cancelled: err %v", err)
+	}
+	if _, err := os.Stat(marks); err == nil {
+		t.Error("a file was read after the cancel")
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/llm-advisor/llm-advisor/internal/safefile"
 )
 
 // PDF documents are read with poppler's pdftotext when it is installed
@@ -39,16 +41,19 @@ func pdfTool() string {
 var PDFToTextPath *string
 
 // pdfText extracts the text of a PDF file (UTF-8, reading order).
-func pdfText(path string) (string, error) {
+func pdfText(parent context.Context, path string) (string, error) {
 	tool := pdfTool()
 	if tool == "" {
 		return "", fmt.Errorf("pdftotext is not installed")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), pdfTimeout)
+	ctx, cancel := context.WithTimeout(parent, pdfTimeout)
 	defer cancel()
-	var out, errOut bytes.Buffer
+	// The text is kept up to the size of a text document; the tool's
+	// error output up to a line's worth.
+	out := &cappedBuf{max: MaxDocumentBytes}
+	errOut := &cappedBuf{max: 4 << 10}
 	cmd := exec.CommandContext(ctx, tool, "-q", "-enc", "UTF-8", "--", path, "-")
-	cmd.Stdout, cmd.Stderr = &out, &errOut
+	cmd.Stdout, cmd.Stderr = out, errOut
 	if err := cmd.Run(); err != nil {
 		msg := strings.TrimSpace(errOut.String())
 		if ctx.Err() != nil {
@@ -59,9 +64,31 @@ func pdfText(path string) (string, error) {
 		}
 		return "", fmt.Errorf("read PDF text: %s", msg)
 	}
+	if out.over {
+		return "", fmt.Errorf("its text is larger than %s", safefile.Size(MaxDocumentBytes))
+	}
 	text := strings.TrimSpace(out.String())
 	if text == "" {
 		return "", fmt.Errorf("the PDF has no text layer (a scan?)")
 	}
 	return text, nil
+}
+
+// cappedBuf keeps the first max bytes written to it and notes that more came;
+// writing never fails, so the command runs to its end or its timeout.
+type cappedBuf struct {
+	bytes.Buffer
+	max  int
+	over bool
+}
+
+func (c *cappedBuf) Write(p []byte) (int, error) {
+	if room := c.max - c.Len(); room < len(p) {
+		c.over = true
+		if room > 0 {
+			c.Buffer.Write(p[:room])
+		}
+		return len(p), nil
+	}
+	return c.Buffer.Write(p)
 }

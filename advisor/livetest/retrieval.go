@@ -36,10 +36,23 @@ func ChunkFolder(dir string) ([]advisor.Chunk, error) {
 // formats, PDFs without pdftotext or without a text layer), relative to dir;
 // a skipped PDF carries the reason in brackets.
 func ScanFolder(dir string) (chunks []advisor.Chunk, skipped []string, err error) {
+	return ScanFolderContext(context.Background(), dir)
+}
+
+// ScanFolderContext is ScanFolder that stops when ctx is done (Ctrl+C, the
+// Cancel button): between files and while a PDF is being read, returning
+// ctx's error.
+func ScanFolderContext(ctx context.Context, dir string) (chunks []advisor.Chunk, skipped []string, err error) {
 	var unreadable []string
 	skipped, err = walkDocuments(dir, func(rel, path string) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		if isPDF(rel) {
-			text, perr := pdfText(path)
+			text, perr := pdfText(ctx, path)
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
 			if perr != nil {
 				unreadable = append(unreadable, rel+" ("+perr.Error()+")")
 				return nil

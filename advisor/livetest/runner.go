@@ -378,7 +378,7 @@ func Run(ctx context.Context, p advisor.Plan, runID int64, opt Options) (Progres
 				continue
 			}
 			indexed[dir] = true
-			chunks, skipped, err := ScanFolder(dir)
+			chunks, skipped, err := ScanFolderContext(ctx, dir)
 			if err != nil {
 				return prog, err
 			}
