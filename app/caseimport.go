@@ -18,6 +18,10 @@ import (
 // maxImportBytes bounds a cases file read into memory (CSV, TSV, XLSX).
 const maxImportBytes = 32 << 20
 
+// maxUnzipBytes bounds what a workbook may unpack to (a variable so a test
+// can make a small bomb).
+var maxUnzipBytes int64 = 256 << 20
+
 // caseFields are the columns a cases file may have, in the order the
 // column-mapping preview shows them.
 var caseFields = []string{"input", "expected", "checks", "pattern", "image", "audio", "relevant"}
@@ -138,7 +142,9 @@ func rowEmpty(r []string) bool {
 
 // readXLSX reads the first sheet of a workbook.
 func readXLSX(b []byte) ([][]string, []int, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(b))
+	// A workbook is a zip: its sheets may unpack to far more than the file
+	// (a zip bomb); excelize's own default allows 16 GB.
+	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: maxUnzipBytes, UnzipXMLSizeLimit: maxUnzipBytes / 4})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -9,11 +9,14 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/internal/safefile"
 )
 
 // TestMostlyFailedRunIsFailedAndResumeResendsFailures (issue 15 item 13):
@@ -87,5 +90,46 @@ func TestMostlyFailedRunIsFailedAndResumeResendsFailures(t *testing.T) {
 	}
 	if ok != 3 || failed != 0 {
 		t.Errorf("after resume: %d ok, %d failed; want 3 and 0 (failed results replaced)", ok, failed)
+	}
+}
+
+// TestCaseImportsAreBounded (issue 15): a workbook that unpacks to more
+// than the limit (a zip bomb) is refused with the file's name, and a named
+// pipe chosen as a cases or input file is refused at once instead of
+// hanging the import.
+func TestCaseImportsAreBounded(t *testing.T) {
+	old := maxUnzipBytes
+	t.Cleanup(func() { maxUnzipBytes = old })
+	// 100 cells of 30,000 characters: 3 MB unpacked, a few KB packed.
+	wb := excelize.NewFile()
+	wb.SetCellValue("Sheet1", "A1", "input")
+	for i := 2; i <= 101; i++ {
+		wb.SetCellValue("Sheet1", fmt.Sprint("A", i), fmt.Sprint(i, strings.Repeat("x", 30000)))
+	}
+	b, err := wb.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Len() > 200<<10 {
+		t.Fatalf("the bomb is %d bytes; it should be small", b.Len())
+	}
+	maxUnzipBytes = 4 << 20
+	if _, _, err := readXLSX(b.Bytes()); err != nil {
+		t.Fatalf("the workbook does not read under a limit it fits: %v", err)
+	}
+	maxUnzipBytes = 1 << 20
+	if _, _, err := readXLSX(b.Bytes()); err == nil || !strings.Contains(err.Error(), "unzip size exceeds") {
+		t.Errorf("a workbook unpacking past the limit: err %v, want the unzip limit", err)
+	}
+
+	fifo := filepath.Join(t.TempDir(), "cases.csv")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readInputFile(fifo); err == nil || !strings.Contains(err.Error(), "named pipe") {
+		t.Errorf("an input file that is a named pipe: err %v, want a refusal", err)
+	}
+	if _, err := safefile.Open(fifo); err == nil {
+		t.Error("the cases import opener accepts a named pipe")
 	}
 }

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -15,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/internal/safefile"
 )
 
 // The examples (cases) part of the live-test setup: the list, the editor
@@ -238,7 +238,8 @@ func (l *liveTestScreen) onImport() {
 func (l *liveTestScreen) importFile(path string) {
 	kind := l.s.kind
 	l.a.goWork(func(ctx context.Context) {
-		f, err := os.Open(path)
+		// Only a regular file: a named pipe chosen by mistake would hang.
+		f, err := safefile.Open(path)
 		var p *importPreview
 		if err == nil {
 			p, err = importCases(kind, path, f)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"unicode/utf8"
 
@@ -13,6 +12,8 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/llm-advisor/llm-advisor/internal/safefile"
 )
 
 // Long example inputs. A wrapping text box measures every line on the UI
@@ -127,7 +128,7 @@ func (e *longTextBox) TypedShortcut(s fyne.Shortcut) {
 
 // readInputFile reads an example's input from a text file, at most maxInput bytes.
 func readInputFile(path string) (string, error) {
-	f, err := os.Open(path)
+	f, err := safefile.Open(path)
 	if err != nil {
 		return "", err
 	}
