@@ -113,8 +113,8 @@ func ParseCatalogFile(p string) ([]Model, error) {
 
 func parseYAMLAny(file string, b []byte) (*yaml.Node, error) {
 	var doc yaml.Node
-	if err := yaml.Unmarshal(b, &doc); err != nil {
-		return nil, &LoadError{File: file, Line: yamlErrLine(err), Err: err}
+	if err := unmarshalBounded(file, b, &doc); err != nil {
+		return nil, err
 	}
 	if len(doc.Content) == 0 {
 		return nil, nil

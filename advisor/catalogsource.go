@@ -12,6 +12,8 @@ import (
 	"runtime"
 	"sort"
 	"time"
+
+	"github.com/llm-advisor/llm-advisor/internal/safefile"
 )
 
 // EnvDB names the variable that moves the database (and with it the data
@@ -124,7 +126,7 @@ func bundledModelsDev(fsys fs.FS, dir string) (*ModelsDev, error) {
 // missing copy is (nil, nil).
 func LoadModelsDevCopy(dir string) (*ModelsDev, error) {
 	p := filepath.Join(dir, ModelsDevFile)
-	f, err := os.Open(p)
+	f, err := safefile.Open(p)
 	if err != nil {
 		if os.IsNotExist(err) {
 			return nil, nil

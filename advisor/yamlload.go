@@ -35,11 +35,60 @@ func (e *LoadError) Error() string {
 
 func (e *LoadError) Unwrap() error { return e.Err }
 
+// MaxYAMLExpanded bounds what a rules or catalog file may stand for with its
+// YAML aliases expanded: a small file of aliases to one long string can
+// stand for gigabytes once decoded.
+const MaxYAMLExpanded = 64 << 20
+
+// YAMLExpandedSize is the bytes of text a YAML node stands for with every
+// alias expanded, counted without expanding anything; it stops counting
+// past limit.
+func YAMLExpandedSize(n *yaml.Node, limit int64) int64 {
+	return expandedSize(n, map[*yaml.Node]int64{}, 0, limit)
+}
+
+func expandedSize(n *yaml.Node, memo map[*yaml.Node]int64, depth int, limit int64) int64 {
+	if n == nil {
+		return 0
+	}
+	if v, ok := memo[n]; ok {
+		return v
+	}
+	if depth > 10_000 {
+		return limit + 1
+	}
+	memo[n] = 0 // a cycle counts nothing more
+	size := int64(len(n.Value)) + 1
+	if n.Kind == yaml.AliasNode {
+		size += expandedSize(n.Alias, memo, depth+1, limit)
+	}
+	for _, c := range n.Content {
+		size += expandedSize(c, memo, depth+1, limit)
+		if size > limit {
+			break
+		}
+	}
+	memo[n] = size
+	return size
+}
+
+// unmarshalBounded parses b into doc and refuses a document whose aliases
+// expand past MaxYAMLExpanded.
+func unmarshalBounded(file string, b []byte, doc *yaml.Node) error {
+	if err := yaml.Unmarshal(b, doc); err != nil {
+		return &LoadError{File: file, Line: yamlErrLine(err), Err: err}
+	}
+	if YAMLExpandedSize(doc, MaxYAMLExpanded) > MaxYAMLExpanded {
+		return &LoadError{File: file, Err: fmt.Errorf("the file expands to more than %d MB (YAML aliases repeat its text); rules and catalogs need far less", MaxYAMLExpanded>>20)}
+	}
+	return nil
+}
+
 // parseYAMLDoc parses one YAML document and returns its top-level mapping.
 func parseYAMLDoc(file string, b []byte) (*yaml.Node, error) {
 	var doc yaml.Node
-	if err := yaml.Unmarshal(b, &doc); err != nil {
-		return nil, &LoadError{File: file, Line: yamlErrLine(err), Err: err}
+	if err := unmarshalBounded(file, b, &doc); err != nil {
+		return nil, err
 	}
 	if len(doc.Content) == 0 {
 		return nil, nil // empty file

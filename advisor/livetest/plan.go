@@ -149,7 +149,7 @@ func decodePlan(b []byte, name string) (advisor.Plan, error) {
 	if err := yaml.Unmarshal(trimmed, &doc); err != nil {
 		return p, &PlanError{Msg: fmt.Sprintf("%s is not valid YAML: %v", displayName(name), err)}
 	}
-	if n := expandedSize(&doc, map[*yaml.Node]int64{}, 0); n > MaxPlanExpanded {
+	if n := advisor.YAMLExpandedSize(&doc, MaxPlanExpanded); n > MaxPlanExpanded {
 		return p, &PlanError{Msg: fmt.Sprintf("%s expands to more than %s (YAML aliases repeat its text); a plan needs far less", displayName(name), safefile.Size(MaxPlanExpanded))}
 	}
 	if err := explicitZeros(&doc); err != nil {
@@ -164,34 +164,6 @@ func decodePlan(b []byte, name string) (advisor.Plan, error) {
 		return p, &PlanError{Msg: fmt.Sprintf("%s is not valid YAML: %v", displayName(name), err)}
 	}
 	return p, nil
-}
-
-// expandedSize is the bytes of text a YAML node stands for with every alias
-// expanded, counted without expanding anything; it stops counting past
-// MaxPlanExpanded.
-func expandedSize(n *yaml.Node, memo map[*yaml.Node]int64, depth int) int64 {
-	if n == nil {
-		return 0
-	}
-	if v, ok := memo[n]; ok {
-		return v
-	}
-	if depth > 10_000 {
-		return MaxPlanExpanded + 1
-	}
-	memo[n] = 0 // a cycle counts nothing more
-	size := int64(len(n.Value)) + 1
-	if n.Kind == yaml.AliasNode {
-		size += expandedSize(n.Alias, memo, depth+1)
-	}
-	for _, c := range n.Content {
-		size += expandedSize(c, memo, depth+1)
-		if size > MaxPlanExpanded {
-			break
-		}
-	}
-	memo[n] = size
-	return size
 }
 
 // zeroFields are the plan's numbers for which 0 is not "use the default"

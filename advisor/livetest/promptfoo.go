@@ -55,7 +55,7 @@ func ParsePromptfoo(b []byte, dir, name string) (PromptfooImport, error) {
 	if err := yaml.Unmarshal(b, &doc); err != nil {
 		return PromptfooImport{}, &PlanError{Msg: fmt.Sprintf("%s is not valid YAML or JSON: %v", displayName(name), err)}
 	}
-	if n := expandedSize(&doc, map[*yaml.Node]int64{}, 0); n > MaxPlanExpanded {
+	if n := advisor.YAMLExpandedSize(&doc, MaxPlanExpanded); n > MaxPlanExpanded {
 		return PromptfooImport{}, &PlanError{Msg: fmt.Sprintf("%s expands to more than %s (YAML aliases repeat its text)", displayName(name), safefile.Size(MaxPlanExpanded))}
 	}
 	var raw any
