@@ -347,7 +347,7 @@ func (r *recommendationScreen) renderChart() {
 	}
 	in := report.Input{Lang: r.a.langCode(), Answers: r.a.decision.Answers, Recommendation: r.rec}
 	r.a.goWork(func(ctx context.Context) {
-		charts, err := report.Charts(in, report.ChartOptions{Width: 1120, Height: 560, PNG: true})
+		charts, err := report.Charts(in, report.ChartOptions{Width: 1120, Height: 560, PNG: true, Only: func(name string) bool { return strings.Contains(name, "shortlist") }})
 		var png []byte
 		for _, c := range charts {
 			if strings.Contains(c.Name, "shortlist") && len(c.PNG) > 0 {

@@ -326,7 +326,9 @@ func (r *resultsScreen) selectRun(i int) {
 		}
 		if err == nil {
 			in.Results, in.History = res, earlier
-			charts, err = report.Charts(in, report.ChartOptions{Width: 1040, Height: 600, PNG: true})
+			// The verdict chart is drawn by the Verdict tab; the window shows the
+			// drawn pictures as they are (no PNG to encode and decode).
+			charts, err = report.Charts(in, report.ChartOptions{Width: 1040, Height: 600, Image: true, Only: func(name string) bool { return name != "verdict" }})
 		}
 		r.a.ui(func() {
 			if err != nil {
@@ -389,10 +391,10 @@ func (r *resultsScreen) show(res []advisor.Result, charts []report.Chart) {
 	r.charts.Objects = nil
 	r.images = nil
 	for _, c := range charts {
-		if len(c.PNG) == 0 || c.Name == "verdict" { // the verdict chart is on the Verdict tab
+		if c.Image == nil {
 			continue
 		}
-		img := canvas.NewImageFromResource(fyne.NewStaticResource(c.Name+".png", c.PNG))
+		img := canvas.NewImageFromImage(c.Image)
 		img.FillMode = canvas.ImageFillContain
 		r.images = append(r.images, img)
 		r.charts.Add(img)

@@ -338,11 +338,11 @@ func (t *verdictTab) refresh() {
 	in := r.input(nil)
 	in.Results = r.results
 	in.Verdict = v
-	charts, err := report.Charts(in, report.ChartOptions{Width: 1040, Height: 560, PNG: true})
+	charts, err := report.Charts(in, report.ChartOptions{Width: 1040, Height: 560, Image: true, Only: func(name string) bool { return name == "verdict" }})
 	if err == nil {
 		for _, c := range charts {
-			if c.Name == "verdict" && len(c.PNG) > 0 {
-				img := canvas.NewImageFromResource(fyne.NewStaticResource("verdict-chart.png", c.PNG))
+			if c.Image != nil {
+				img := canvas.NewImageFromImage(c.Image)
 				img.FillMode = canvas.ImageFillContain
 				img.SetMinSize(fyne.NewSize(780, 420))
 				t.chart.Add(img)

@@ -77,6 +77,9 @@ func Charts(in Input, opt ChartOptions) ([]Chart, error) {
 	opt = opt.normalized()
 	p := newPlotter(in, opt)
 	specs := p.specs()
+	if opt.Only != nil {
+		specs = slices.DeleteFunc(specs, func(s spec) bool { return !opt.Only(s.name) })
+	}
 	out := make([]Chart, len(specs))
 	errs := make([]error, len(specs))
 	// Charts are independent: render them on every core, each into its own
@@ -113,6 +116,19 @@ func renderChart(s spec, opt ChartOptions) (Chart, error) {
 			return c, fmt.Errorf("report: chart %s: %w", s.name, err)
 		}
 		c.SVG = buf.Bytes()
+	}
+	if opt.Image {
+		// go-chart hands its raster to a writer that collects it instead of
+		// encoding a PNG.
+		var w chart.ImageWriter
+		if err := s.build().Render(chart.PNG, &w); err != nil {
+			return c, fmt.Errorf("report: chart %s: %w", s.name, err)
+		}
+		img, err := w.Image()
+		if err != nil {
+			return c, fmt.Errorf("report: chart %s: %w", s.name, err)
+		}
+		c.Image = img
 	}
 	return c, nil
 }

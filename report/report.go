@@ -9,6 +9,7 @@
 package report
 
 import (
+	"image"
 	"time"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
@@ -132,6 +133,7 @@ type Chart struct {
 	Name, Title string
 	PNG         []byte
 	SVG         []byte
+	Image       image.Image // the drawn picture itself (ChartOptions.Image)
 }
 
 // ChartOptions sizes the charts. The zero value renders both formats at
@@ -139,7 +141,13 @@ type Chart struct {
 type ChartOptions struct {
 	Width, Height int     // pixels
 	DPI           float64 // scales the text; margins stay in pixels
-	PNG, SVG      bool    // formats to render; both false means both
+	PNG, SVG      bool    // formats to render; both false (and no Image) means both
+	// Image keeps the drawn picture (Chart.Image) for a window to show as is:
+	// no PNG to encode here and decode again there.
+	Image bool
+	// Only, when set, names the charts to render (by Chart.Name); the others
+	// are not drawn at all. Nil renders every chart that has data.
+	Only func(name string) bool
 }
 
 func (o ChartOptions) normalized() ChartOptions {
@@ -152,7 +160,7 @@ func (o ChartOptions) normalized() ChartOptions {
 	if o.DPI <= 0 {
 		o.DPI = 96
 	}
-	if !o.PNG && !o.SVG {
+	if !o.PNG && !o.SVG && !o.Image {
 		o.PNG, o.SVG = true, true
 	}
 	return o

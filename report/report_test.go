@@ -516,6 +516,52 @@ func TestChartsLeaveOutEmptyOnes(t *testing.T) {
 	}
 }
 
+// A window asks for the drawn images of a few charts: exactly those are
+// drawn, as pictures equal pixel for pixel to the PNGs of the same charts,
+// and no PNG or SVG is encoded.
+func TestChartsOnlyAndImage(t *testing.T) {
+	in := fixture("en", 20)
+	want := map[string]bool{"latency": true, "errors": true}
+	only := func(name string) bool { return want[name] }
+	imgs, err := Charts(in, ChartOptions{Width: 320, Height: 200, Image: true, Only: only})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pngs, err := Charts(in, ChartOptions{Width: 320, Height: 200, PNG: true, Only: only})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(imgs) != 2 || imgs[0].Name != "latency" || imgs[1].Name != "errors" || len(pngs) != 2 {
+		t.Fatalf("charts %v / %v, want latency and errors", imgs, pngs)
+	}
+	for i, c := range imgs {
+		if c.PNG != nil || c.SVG != nil || c.Image == nil {
+			t.Fatalf("%s: PNG %d bytes, SVG %d bytes, image %v: want only the image", c.Name, len(c.PNG), len(c.SVG), c.Image != nil)
+		}
+		dec, err := png.Decode(bytes.NewReader(pngs[i].PNG))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := c.Image.Bounds()
+		if b != dec.Bounds() || b.Dx() != 320 || b.Dy() != 200 {
+			t.Fatalf("%s: image %v, PNG %v", c.Name, b, dec.Bounds())
+		}
+		diff := 0
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for x := b.Min.X; x < b.Max.X; x++ {
+				r1, g1, b1, a1 := c.Image.At(x, y).RGBA()
+				r2, g2, b2, a2 := dec.At(x, y).RGBA()
+				if r1 != r2 || g1 != g2 || b1 != b2 || a1 != a2 {
+					diff++
+				}
+			}
+		}
+		if diff != 0 {
+			t.Errorf("%s: %d pixels differ from the PNG", c.Name, diff)
+		}
+	}
+}
+
 func TestChartSVGEscapesNames(t *testing.T) {
 	in := fixture("en", 3)
 	for i := range in.Results {
