@@ -299,13 +299,10 @@ func (a *App) keyLookup() func(advisor.Endpoint) (string, error) {
 func resumeRun(a *App, run data.Run) {
 	ws := a.ws
 	a.goWork(func(ctx context.Context) {
-		claimed, done, err := ws.Resume(ctx, run.ID)
+		// Failed requests are sent again, as the command line's resume
+		// does (its --keep-failed keeps them): one rule, in the workspace.
+		claimed, done, err := ws.Resume(ctx, run.ID, false)
 		var earlier []advisor.Result
-		if err == nil {
-			// Failed requests are sent again, as the command line's
-			// resume does (its --keep-failed keeps them).
-			done, err = ws.Store().SucceededCells(ctx, run.ID)
-		}
 		if err == nil {
 			earlier, err = ws.Store().Results(ctx, run.ID)
 		}

@@ -457,8 +457,8 @@ func savedRun(t *testing.T, h *harness, p advisor.Plan, total int, state string,
 }
 
 // 9. Results: no Images tab for a text run, "—" for what a failed row does
-// not have, the key columns on screen at 1024 px, and a resumed run's error
-// counter that counts the whole run.
+// not have, the key columns on screen at 1024 px, and a resumed run that
+// lists its first part and sends its failed request again.
 func TestResultsWalkthrough(t *testing.T) {
 	h := newHarness(t, "en")
 	p := advisor.Plan{Name: "text only", Strategies: []string{advisor.StrategyZeroShot},
@@ -522,11 +522,18 @@ func TestResultsWalkthrough(t *testing.T) {
 	run := savedRun(t, h, p2, 4, advisor.RunInterrupted, first)
 	resumeRun(h.a, *run)
 	h.waitFor("resumed", func() bool { return h.a.run != nil && h.a.run.finished })
-	if want := countText("run.errors", 1); h.a.run.errors.Text != want {
-		t.Errorf("after resume the counter says %q, want %q (the error of the first part)", h.a.run.errors.Text, want)
+	// The first part's answer is listed and counted; its failed request
+	// was sent again (as the command line's resume does) and answered.
+	if want := countText("run.errors", 0); h.a.run.errors.Text != want {
+		t.Errorf("after resume the counter says %q, want %q (the failed request was sent again and answered)", h.a.run.errors.Text, want)
 	}
 	if h.a.run.done != 4 || len(h.a.run.got) != 4 {
 		t.Errorf("resumed run: %d done, %d listed, want 4 and 4", h.a.run.done, len(h.a.run.got))
+	}
+	for _, g := range h.a.run.got {
+		if g.Case == 1 && g.ErrorClass != "" {
+			t.Errorf("case 1 kept its first error %q instead of being sent again", g.ErrorClass)
+		}
 	}
 }
 

@@ -138,7 +138,8 @@ func runTest(env Env) error {
 	var run *data.Run
 	skip := map[advisor.Cell]bool{}
 	if *resume != 0 {
-		run, skip, err = ws.Resume(ctx, *resume, func(p advisor.Plan) error { return confirmKeyEnvs(p, allowEnv) })
+		// Failed requests are sent again unless the user keeps them.
+		run, skip, err = ws.Resume(ctx, *resume, *keepFailed, func(p advisor.Plan) error { return confirmKeyEnvs(p, allowEnv) })
 		switch {
 		case errors.Is(err, data.ErrNotFound):
 			return usagef("--resume %d: no such run in %s", *resume, path)
@@ -146,12 +147,6 @@ func runTest(env Env) error {
 			return usagef("run %d: %v", *resume, err)
 		case err != nil:
 			return err
-		}
-		if !*keepFailed {
-			// Failed requests are sent again unless the user keeps them.
-			if skip, err = store.SucceededCells(ctx, run.ID); err != nil {
-				return err
-			}
 		}
 		if run.Status == advisor.RunDone && len(skip) >= len(livetest.Cells(run.Plan)) {
 			fmt.Fprintf(env.Stderr, "run %d is already done\n", run.ID)

@@ -82,11 +82,14 @@ func (w *Workspace) CreateRun(ctx context.Context, p advisor.Plan) (*data.Run, e
 // ErrStalePlan wraps why a stored plan can no longer run (resume).
 var ErrStalePlan = errors.New("the stored plan can no longer run")
 
-// Resume claims run id for this process and returns it with the cells it
-// already has, which Execute then skips. A run that is running in another
-// live process is refused (data.ClaimRun). Each check may refuse the stored
-// plan before the run is claimed (its error is returned as it is).
-func (w *Workspace) Resume(ctx context.Context, id int64, checks ...func(advisor.Plan) error) (*data.Run, map[advisor.Cell]bool, error) {
+// Resume claims run id for this process and returns it with the cells
+// Execute then skips, one rule for both fronts: the cells that succeeded, so
+// failed requests are sent again; with keepFailed (the command line's
+// --keep-failed) every cell that has a result, failed or not. A run that is
+// running in another live process is refused (data.ClaimRun). Each check may
+// refuse the stored plan before the run is claimed (its error is returned as
+// it is).
+func (w *Workspace) Resume(ctx context.Context, id int64, keepFailed bool, checks ...func(advisor.Plan) error) (*data.Run, map[advisor.Cell]bool, error) {
 	run, err := w.store.Run(ctx, id)
 	if err != nil {
 		return nil, nil, err
@@ -103,11 +106,14 @@ func (w *Workspace) Resume(ctx context.Context, id int64, checks ...func(advisor
 	if err := w.store.ClaimRun(ctx, run.ID); err != nil {
 		return nil, nil, err
 	}
-	done, err := w.store.DoneCells(ctx, run.ID)
+	skip, err := w.store.SucceededCells(ctx, run.ID)
+	if keepFailed {
+		skip, err = w.store.DoneCells(ctx, run.ID)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
-	return run, done, nil
+	return run, skip, nil
 }
 
 // Execute runs the live test of a stored run, skipping the cells in skip,

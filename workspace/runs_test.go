@@ -79,3 +79,56 @@ func TestCloseRefusedWhileRunning(t *testing.T) {
 		t.Error("an endpoint without a price is priced without a catalog")
 	}
 }
+
+// TestResumeSendsFailedAgainUnlessKept is the one resume rule of both
+// fronts: a resumed run skips the cells that succeeded and sends the failed
+// ones again; keepFailed (the command line's --keep-failed) skips those too.
+// Cancelled requests are always sent again.
+func TestResumeSendsFailedAgainUnlessKept(t *testing.T) {
+	ctx := context.Background()
+	w, err := OpenWith(ctx, t.TempDir()+"/advisor.db", nil, errors.New("no catalog"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	p := advisor.Plan{Name: "resume", Strategies: []string{advisor.StrategyZeroShot},
+		Endpoints: []advisor.Endpoint{{Name: "local", Kind: advisor.KindCompatible, BaseURL: "http://127.0.0.1:1/v1", Model: "m"}},
+		Cases:     []advisor.Case{{Input: "a"}, {Input: "b"}, {Input: "c"}, {Input: "d"}}}
+	run, err := w.CreateRun(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []advisor.Result{
+		{Case: 0, Output: "fine"},
+		{Case: 1, ErrorClass: advisor.ErrTimeout, ErrorMessage: "slow"},
+		{Case: 2, ErrorClass: advisor.ErrCancelled},
+	} {
+		r.RunID, r.Endpoint, r.Strategy = run.ID, "local", advisor.StrategyZeroShot
+		if err := w.Store().SaveResult(ctx, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Store().SetRunStatus(ctx, run.ID, advisor.RunInterrupted); err != nil {
+		t.Fatal(err)
+	}
+	cell := func(c int) advisor.Cell {
+		return advisor.Result{Endpoint: "local", Strategy: advisor.StrategyZeroShot, Case: c}.Cell()
+	}
+	for _, c := range []struct {
+		keepFailed bool
+		want       []int
+	}{{false, []int{0}}, {true, []int{0, 1}}} {
+		got, skip, err := w.Resume(ctx, run.ID, c.keepFailed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.ID != run.ID || len(skip) != len(c.want) {
+			t.Errorf("keepFailed=%v: run %d, skip %v; want the cases %v", c.keepFailed, got.ID, skip, c.want)
+		}
+		for _, i := range c.want {
+			if !skip[cell(i)] {
+				t.Errorf("keepFailed=%v: case %d is sent again; skip %v", c.keepFailed, i, skip)
+			}
+		}
+	}
+}
