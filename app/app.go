@@ -119,6 +119,12 @@ type App struct {
 	// Issue 18 (walkthrough defects).
 	closeAsk *dialog.ConfirmDialog // "a test is running — close anyway?" (tests read it)
 
+	// Issue 15 (hardening): environment variables the user confirmed this
+	// session as keys to send although their names do not say API key, and
+	// the question last asked (tests answer it).
+	allowedKeyEnvs map[string]bool
+	keyEnvAsk      *keyEnvQuestion
+
 	// Screens a test touches.
 	home     *homeScreen
 	wizard   *wizardScreen

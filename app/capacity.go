@@ -35,6 +35,7 @@ type capacityScreen struct {
 	peak     *widget.Entry
 	stepReq  *widget.Entry
 	stepSec  *widget.Entry
+	sweep    *widget.Entry // steps of the sweep (livetest.LoadOptions.SweepSize)
 	start    *widget.Button
 	cancel   *widget.Button
 	progress *widget.ProgressBar
@@ -88,6 +89,8 @@ func newCapacityScreen(a *App, p advisor.Plan) *capacityScreen {
 	c.stepReq.SetText(strconv.Itoa(livetest.DefaultStepRequests))
 	c.stepSec = widget.NewEntry()
 	c.stepSec.SetText(strconv.Itoa(livetest.DefaultStepSeconds))
+	c.sweep = widget.NewEntry()
+	c.sweep.SetText(strconv.Itoa(livetest.DefaultSweepSize))
 	c.start = widget.NewButtonWithIcon(lang.L("capacity.start"), theme.MediaPlayIcon(), c.onStart)
 	c.start.Importance = widget.HighImportance
 	c.cancel = widget.NewButtonWithIcon(lang.L("capacity.cancel"), theme.CancelIcon(), c.onCancel)
@@ -109,6 +112,7 @@ func newCapacityScreen(a *App, p advisor.Plan) *capacityScreen {
 		widget.NewFormItem(lang.L("capacity.peak_factor"), c.peak),
 		widget.NewFormItem(lang.L("capacity.step_requests"), c.stepReq),
 		widget.NewFormItem(lang.L("capacity.step_seconds"), c.stepSec),
+		widget.NewFormItem(lang.L("capacity.sweep_size"), c.sweep),
 	)
 	intro := hint(lang.L("capacity.intro"))
 	left := container.NewVBox(intro, form, container.NewHBox(c.start, c.cancel), c.progress, c.status)
@@ -141,7 +145,7 @@ func number(e *widget.Entry, field string) (float64, error) {
 }
 
 func (c *capacityScreen) options() (livetest.LoadOptions, error) {
-	opt := livetest.LoadOptions{Endpoint: c.endpoint.Selected, Keys: c.a.keyLookup()}
+	opt := livetest.LoadOptions{Endpoint: c.endpoint.Selected, Keys: c.a.keyLookup(), AllowKeyEnvs: c.a.allowedKeyEnvList()}
 	if c.arrival.SelectedIndex() == 1 {
 		opt.Arrival = advisor.LoadPoisson
 	}
@@ -164,6 +168,11 @@ func (c *capacityScreen) options() (livetest.LoadOptions, error) {
 		return opt, err
 	}
 	opt.StepRequests, opt.StepSeconds = int(steps), secs
+	size, err := strconv.Atoi(strings.TrimSpace(c.sweep.Text))
+	if err != nil || size < 3 || size > 20 {
+		return opt, errors.New(lang.L("capacity.bad_sweep"))
+	}
+	opt.SweepSize = size
 	if _, err := livetest.ValidateLoad(c.plan, opt); err != nil {
 		return opt, err
 	}
@@ -172,6 +181,14 @@ func (c *capacityScreen) options() (livetest.LoadOptions, error) {
 
 func (c *capacityScreen) onStart() {
 	opt, err := c.options()
+	var ue *livetest.UnconfirmedKeyEnvError
+	if errors.As(err, &ue) {
+		// As before a live test: ask before sending a variable whose name
+		// does not say API key; start once the user says send.
+		ep, _ := livetest.ValidateLoad(c.plan, livetest.LoadOptions{Endpoint: opt.Endpoint, AllowKeyEnvs: []string{ue.Env}})
+		c.a.confirmKeyEnvs(advisor.Plan{Endpoints: []advisor.Endpoint{ep}}, c.onStart, nil)
+		return
+	}
 	if err != nil {
 		c.status.SetText(err.Error())
 		return

@@ -133,3 +133,91 @@ func TestCaseImportsAreBounded(t *testing.T) {
 		t.Error("the cases import opener accepts a named pipe")
 	}
 }
+
+// TestUnusualKeyEnvIsAskedFirst (issue 15 item 2): a live test whose
+// endpoint takes its key from AWS_SECRET_ACCESS_KEY asks before sending it,
+// naming the variable and the host. "Don't send" sends nothing and creates
+// no run; "Send it" runs with the key, and the variable is not asked about
+// again in the session. The capacity screen asks the same way.
+func TestUnusualKeyEnvIsAskedFirst(t *testing.T) {
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "sentinel-cloud-secret")
+	var hits atomic.Int64
+	var auth atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		auth.Store(r.Header.Get("Authorization"))
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "text/event-stream")
+		fmt.Fprint(w, `data: {"choices":[{"index":0,"delta":{"content":"Paris"},"finish_reason":"stop"}]}`+"\n\ndata: [DONE]\n\n")
+	}))
+	t.Cleanup(srv.Close)
+	host := strings.TrimPrefix(srv.URL, "http://")
+	ep := advisor.Endpoint{Name: "cloud", Kind: advisor.KindCompatible, BaseURL: srv.URL + "/v1", Model: "m", APIKeyEnv: "AWS_SECRET_ACCESS_KEY"}
+
+	h := newHarnessIn(t, "en", t.TempDir(), t.TempDir())
+	h.newDecision()
+	h.a.candidates = []advisor.Endpoint{ep}
+	h.a.show(screenLiveTest)
+	l := h.a.live
+	l.strategies.SetSelected([]string{advisor.StrategyZeroShot})
+	l.addCases(advisor.Case{Input: "Capital of France?", Expected: "Paris"})
+	test.Tap(l.start)
+	h.settle()
+	q := h.a.keyEnvAsk
+	if q == nil {
+		t.Fatal("no question before sending AWS_SECRET_ACCESS_KEY")
+	}
+	for _, want := range []string{"AWS_SECRET_ACCESS_KEY", host, "cloud"} {
+		if !strings.Contains(q.text, want) {
+			t.Errorf("the question %q does not name %q", q.text, want)
+		}
+	}
+	q.answer(false)
+	h.settle()
+	if hits.Load() != 0 || h.a.run != nil || l.start.Disabled() {
+		t.Fatalf("after Don't send: %d requests, run %v, start disabled %v", hits.Load(), h.a.run != nil, l.start.Disabled())
+	}
+	test.Tap(l.start)
+	h.settle()
+	if h.a.keyEnvAsk == nil {
+		t.Fatal("not asked again after Don't send")
+	}
+	h.a.keyEnvAsk.answer(true)
+	h.waitFor("run finished", func() bool { return h.a.run != nil && h.a.run.finished })
+	if h.a.run.state != advisor.RunDone || auth.Load() != "Bearer sentinel-cloud-secret" {
+		t.Errorf("after Send it: state %q, Authorization %q", h.a.run.state, auth.Load())
+	}
+
+	// The capacity screen: asked once more in a new session, then it runs.
+	h2 := newHarnessIn(t, "pt-BR", t.TempDir(), t.TempDir())
+	h2.a.capacityPlan = advisor.Plan{Name: "capacity", Endpoints: []advisor.Endpoint{ep}, Cases: []advisor.Case{{Input: "2+2?"}}}
+	h2.a.show(screenCapacity)
+	c := h2.a.capacity
+	c.stepReq.SetText("3")
+	c.stepSec.SetText("0,3")
+	c.sweep.SetText("2")
+	test.Tap(c.start)
+	if !strings.Contains(c.status.Text, "3 a 20") || h2.a.keyEnvAsk != nil {
+		t.Errorf("a sweep of 2 steps: status %q (want the allowed range)", c.status.Text)
+	}
+	c.sweep.SetText("3")
+	before := hits.Load()
+	test.Tap(c.start)
+	h2.settle()
+	if h2.a.keyEnvAsk == nil || !strings.Contains(h2.a.keyEnvAsk.text, "AWS_SECRET_ACCESS_KEY") || !strings.Contains(h2.a.keyEnvAsk.text, host) {
+		t.Fatalf("the capacity test did not ask first (status %q)", c.status.Text)
+	}
+	if hits.Load() != before {
+		t.Error("requests sent before the answer")
+	}
+	h2.a.keyEnvAsk.answer(true)
+	h2.waitFor("sweep", func() bool { return !c.start.Disabled() && c.steps.Text != "" })
+	tests, err := h2.a.store.LoadTests(context.Background(), 0)
+	if err != nil || len(tests) != 1 {
+		t.Fatalf("stored capacity tests %+v %v, want one", tests, err)
+	}
+	lt, err := h2.a.store.LoadTestByID(context.Background(), tests[0].ID)
+	if err != nil || len(lt.Result.Steps) != 3 {
+		t.Errorf("the stored sweep has %d steps (%v), want the 3 asked for", len(lt.Result.Steps), err)
+	}
+}

@@ -107,7 +107,7 @@ func (l *liveTestScreen) onStart() {
 	if len(left) > 0 {
 		notes = append(notes, lang.L("connect.left_out", map[string]any{"Names": strings.Join(left, ", ")}))
 	}
-	startRun(l.a, p, func() { l.start.Enable() }, notes...)
+	l.a.confirmKeyEnvs(p, func() { startRun(l.a, p, func() { l.start.Enable() }, notes...) }, func() { l.start.Enable() })
 }
 
 // startRun creates the run in the store and runs it with the run screen

@@ -110,8 +110,9 @@ func (r *runScreen) begin() {
 	ws := a.ws
 	run, skip := r.run, r.skip
 	opts := workspace.RunOptions{
-		Keys:   a.keyLookup(),
-		OnNote: func(n string) { a.ui(func() { r.onNote(n) }) },
+		Keys:         a.keyLookup(),
+		AllowKeyEnvs: a.allowedKeyEnvList(),
+		OnNote:       func(n string) { a.ui(func() { r.onNote(n) }) },
 		OnProgress: func(p livetest.Progress) {
 			var last *advisor.Result
 			if p.Last != nil {
@@ -297,6 +298,10 @@ func (a *App) keyLookup() func(advisor.Endpoint) (string, error) {
 // resumeRun finishes the missing cells of an interrupted, cancelled or
 // failed run, with the run screen showing progress.
 func resumeRun(a *App, run data.Run) {
+	a.confirmKeyEnvs(run.Plan, func() { resumeConfirmed(a, run) }, nil)
+}
+
+func resumeConfirmed(a *App, run data.Run) {
 	ws := a.ws
 	a.goWork(func(ctx context.Context) {
 		// Failed requests are sent again, as the command line's resume

@@ -21,7 +21,7 @@ import (
 
 const loadUsage = "load --plan FILE [--endpoint NAME] [--rates 1,2,5,10 | --sweep] [--json] [--db FILE] [--arrival constant|poisson]\n" +
 	"                   [--first-answer-p95-ms MS] [--total-p95-ms MS] [--volume-per-day N] [--peak-factor F]\n" +
-	"                   [--step-requests N] [--step-seconds S] [--concurrency N]"
+	"                   [--step-requests N] [--step-seconds S] [--concurrency N] [--sweep-size N] [--allow-key-env VAR]"
 
 // loadOut is what `load --json` prints: the contract's object plus the
 // stored test's id.
@@ -52,6 +52,8 @@ func runLoad(env Env) error {
 	stepSec := fs.Float64("step-seconds", livetest.DefaultStepSeconds, "at most this long sending per step")
 	conc := fs.Int("concurrency", livetest.DefaultLoadConcurrent, "requests in flight in the saturation step")
 	size := fs.Int("sweep-size", livetest.DefaultSweepSize, "steps of a sweep (3 to 20)")
+	var allowEnv listFlag
+	fs.Var(&allowEnv, "allow-key-env", "confirm an api_key_env whose name does not say API key (repeat or comma-separate)")
 	if err := fs.Parse(env.Args); err != nil {
 		return usagef("%v; usage: %s", err, loadUsage)
 	}
@@ -96,7 +98,7 @@ func runLoad(env Env) error {
 	}
 	opt := livetest.LoadOptions{Endpoint: *endpoint, Arrival: *arrival, SweepSize: *size, StepRequests: *stepReq, StepSeconds: *stepSec,
 		Concurrency: *conc, Target: advisor.LoadTarget{FirstAnswerMs: *firstMs, TotalMs: *totalMs}, VolumePerDay: *volume, PeakFactor: *peak,
-		Keys: livetest.LookupKey}
+		Keys: livetest.LookupKey, AllowKeyEnvs: allowEnv}
 	if *rates != "" {
 		for _, f := range strings.Split(*rates, ",") {
 			r, err := strconv.ParseFloat(strings.TrimSpace(f), 64)

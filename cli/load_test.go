@@ -145,3 +145,36 @@ func TestLoadCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadHonoursAllowedKeyEnvs (issue 13): load refuses, as test does, an
+// api_key_env whose name does not say API key (exit 2, naming the variable,
+// the host and the flag) and sends nothing; --allow-key-env runs it with
+// the key.
+func TestLoadHonoursAllowedKeyEnvs(t *testing.T) {
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "sentinel-cloud-secret")
+	var hits atomic.Int32
+	var auth atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		auth.Store(r.Header.Get("Authorization"))
+		io.Copy(io.Discard, r.Body)
+		ltSSE(w, "four")
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	plan := filepath.Join(dir, "plan.yaml")
+	os.WriteFile(plan, []byte(fmt.Sprintf("endpoints:\n  - {name: cloud, kind: openai-compatible, base_url: %s/v1, model: m, api_key_env: AWS_SECRET_ACCESS_KEY}\nwarmup: false\ncases:\n  - {input: \"2+2?\"}\n", srv.URL)), 0o644)
+	db := filepath.Join(dir, "l.db")
+	code, _, errs := runCLI("load", "--plan", plan, "--db", db, "--rates", "5", "--step-requests", "2", "--step-seconds", "1")
+	host := strings.TrimPrefix(srv.URL, "http://")
+	if code != ExitUsage || !strings.Contains(errs, "AWS_SECRET_ACCESS_KEY") || !strings.Contains(errs, host) || !strings.Contains(errs, "--allow-key-env") {
+		t.Errorf("unconfirmed variable: exit %d: %s", code, errs)
+	}
+	if hits.Load() != 0 {
+		t.Fatalf("%d requests sent before the variable was confirmed", hits.Load())
+	}
+	code, _, errs = runCLI("load", "--plan", plan, "--db", db, "--rates", "5", "--step-requests", "2", "--step-seconds", "1", "--allow-key-env", "AWS_SECRET_ACCESS_KEY")
+	if code != ExitOK || hits.Load() != 2 || auth.Load() != "Bearer sentinel-cloud-secret" {
+		t.Errorf("confirmed: exit %d, %d requests, Authorization %v: %s", code, hits.Load(), auth.Load(), errs)
+	}
+}

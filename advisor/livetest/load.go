@@ -54,6 +54,9 @@ type LoadOptions struct {
 
 	Keys       func(advisor.Endpoint) (string, error)
 	HTTPClient *http.Client
+	// AllowKeyEnvs are the key variables the user confirmed although their
+	// names do not say API key (as Options.AllowKeyEnvs of a live test).
+	AllowKeyEnvs []string
 	// OnProgress is called after each request, one call at a time; OnStep
 	// after each step (to commit it). Neither may block.
 	OnProgress func(LoadProgress)
@@ -110,6 +113,11 @@ func ValidateLoad(p advisor.Plan, opt LoadOptions) (advisor.Endpoint, error) {
 	}
 	if opt.StepRequests < 0 || opt.StepSeconds < 0 || opt.Concurrency < 0 || opt.PeakFactor < 0 || opt.VolumePerDay < 0 {
 		return *ep, &PlanError{Field: "load options", Msg: "step requests, step seconds, concurrency, volume and peak factor cannot be negative"}
+	}
+	// The same rule as a live test: a variable whose name does not say API
+	// key is sent only when the user confirmed it (*UnconfirmedKeyEnvError).
+	if err := CheckKeyEnv(*ep, opt.AllowKeyEnvs); err != nil {
+		return *ep, err
 	}
 	return *ep, nil
 }
