@@ -285,12 +285,16 @@ func planVerdict(a *App, plan advisor.Plan, runID int64, results []advisor.Resul
 		}
 	}
 	prices := a.prices() // as the command line counts them, unit prices included
-	return verdict.Compute(verdict.Input{RunID: runID, Results: results, Criteria: verdict.FromAcceptance(crit), Lang: a.langCode(),
+	in := verdict.Input{RunID: runID, Results: results, Criteria: verdict.FromAcceptance(crit), Lang: a.langCode(),
 		PriceKnown: func(ep string) bool {
 			e, ok := eps[ep]
 			return ok && prices.Known(e, kinds[ep])
 		},
-		IsLocal: func(ep string) bool { return verdict.LocalEndpoint(eps[ep]) }})
+		IsLocal: func(ep string) bool { return verdict.LocalEndpoint(eps[ep]) }}
+	if m := moneyOfDecision(a); m != nil {
+		in.Currency, in.PerUSD = m.Currency, m.PerUSD
+	}
+	return verdict.Compute(in)
 }
 
 var (
@@ -400,7 +404,7 @@ func (t *verdictTab) candidateGrid(v *verdict.Verdict) fyne.CanvasObject {
 		}
 		monthly := lang.L("results.cost_unknown")
 		if c.MonthlyUSD != nil {
-			monthly = verdict.Money(lc, *c.MonthlyUSD)
+			monthly = money(*c.MonthlyUSD)
 		}
 		meets := lang.L("verdict.yes")
 		if len(c.Fails) > 0 {
@@ -493,13 +497,13 @@ func (l *liveTestScreen) updateEstimate() {
 	}
 	est := livetest.EstimatePlan(p, l.a.prices().Tokens, verdict.MinDetectableDiff)
 	lc := l.a.langCode()
-	cost := verdict.Money(lc, est.CostUSD)
+	cost := money(est.CostUSD)
 	if len(est.PriceUnknown) > 0 {
 		cost += " " + lang.L("verdict.estimate.unpriced", map[string]any{"List": strings.Join(est.PriceUnknown, ", ")})
 	}
 	text := lang.L("verdict.estimate.text", map[string]any{
 		"Requests": est.Requests, "TokensIn": est.TokensIn, "TokensOut": est.TokensOut, "Cost": cost,
-		"Max": verdict.Money(lc, est.CostMaxUSD), "Duration": (time.Duration(est.DurationS) * time.Second).String(),
+		"Max": money(est.CostMaxUSD), "Duration": (time.Duration(est.DurationS) * time.Second).String(),
 		"Concurrency": max(p.Concurrency, 1)})
 	text += "\n" + verdict.DetectableSentence(lc, est.Cases)
 	if p.StrategyLadder {

@@ -159,6 +159,7 @@ type plotter struct {
 	in     Input
 	opt    ChartOptions
 	lang   string
+	money  locale.Formatter // money in the decision's currency
 	models *models
 	rows   []advisor.SummaryRow
 	cats   []category // set × strategy, sets in order of appearance, the plan's strategy order within a set
@@ -191,7 +192,7 @@ func (p *plotter) catIndex(r advisor.SummaryRow) int {
 }
 
 func newPlotter(in Input, opt ChartOptions) *plotter {
-	p := &plotter{in: in, opt: opt, lang: in.Lang, models: newModels(in), rows: advisor.Summarize(in.Results), k: opt.DPI / 96}
+	p := &plotter{in: in, opt: opt, lang: in.Lang, money: in.money(), models: newModels(in), rows: advisor.Summarize(in.Results), k: opt.DPI / 96}
 	var strategies []string
 	if in.Run != nil {
 		strategies = in.Run.Plan.Strategies
@@ -244,7 +245,8 @@ func (p *plotter) specs() []spec {
 	numAxis := func(max float64) tickRange {
 		return valueAxis(max, func(v, _ float64) string { return num(lang, v, 0) })
 	}
-	usdAxis := func(max float64) tickRange { return valueAxis(max, usdTicks(lang)) }
+	cur := p.money
+	usdAxis := func(max float64) tickRange { return valueAxis(max, usdTicks(cur)) }
 	pctAxis := func(float64) tickRange { return percentAxis(lang) }
 	pctLabel := func(v float64) string { return num(lang, v, 0) + "%" }
 	every := func(advisor.SummaryRow) bool { return true }
@@ -267,7 +269,7 @@ func (p *plotter) specs() []spec {
 	addBars("ttft", p.bars(chat, func(r advisor.SummaryRow) float64 { return r.TTFTP50 }, func(r advisor.SummaryRow) float64 { return r.TTFTP95 }), false, nil, msAxis)
 	addBars("throughput", p.bars(chat, func(r advisor.SummaryRow) float64 { return r.TokensPerSec }, nil), false, func(v float64) string { return num(lang, v, 0) }, numAxis)
 	priced := func(r advisor.SummaryRow) bool { return !p.in.unpriced(r.Endpoint) }
-	addBars("cost_per_1k", p.bars(priced, func(r advisor.SummaryRow) float64 { return r.CostPer1K }, nil), false, func(v float64) string { return usd(lang, v) }, usdAxis)
+	addBars("cost_per_1k", p.bars(priced, func(r advisor.SummaryRow) float64 { return r.CostPer1K }, nil), false, func(v float64) string { return usd(cur, v) }, usdAxis)
 	addBars("quality", p.bars(scored, func(r advisor.SummaryRow) float64 { return r.Quality * 100 }, nil), false, pctLabel, pctAxis)
 	addBars("recall", p.bars(emb, func(r advisor.SummaryRow) float64 { return r.Embedding.RecallAtK * 100 }, nil), true, pctLabel, pctAxis)
 	addBars("mrr", p.bars(emb, func(r advisor.SummaryRow) float64 { return r.Embedding.MRR }, nil), true, func(v float64) string { return num(lang, v, 2) }, func(float64) tickRange { return unitAxis(lang) })
@@ -468,7 +470,7 @@ func percentAxis(lang string) tickRange {
 
 // usdTicks labels a dollar axis with as many decimals as its step needs
 // (2.5 needs one, 0.05 two, 10 none).
-func usdTicks(lang string) func(v, step float64) string {
+func usdTicks(cur locale.Formatter) func(v, step float64) string {
 	return func(v, step float64) string {
 		dec := 0
 		for ; dec < 6; dec++ {
@@ -477,7 +479,7 @@ func usdTicks(lang string) func(v, step float64) string {
 				break
 			}
 		}
-		return locale.For(lang).MoneyDec(v, dec)
+		return cur.MoneyDec(v, dec)
 	}
 }
 
@@ -850,13 +852,13 @@ func (p *plotter) shortlistCost() func() chart.Chart {
 			items = append(items, legendItem{label: labels[i], color: p.models.color(ids[i])})
 		}
 		c := p.frame(msg(p.lang, "chart.shortlist_cost"), items)
-		p.axes(&c, categoryAxis(p.fitLabels(labels)), valueAxis(max, usdTicks(p.lang)))
+		p.axes(&c, categoryAxis(p.fitLabels(labels)), valueAxis(max, usdTicks(p.money)))
 		for i, s := range list {
 			vals := nanSlice(len(ids))
 			vals[i] = s.MonthlyCostUSD
-			format := func(v float64) string { return usd(p.lang, v) }
+			format := func(v float64) string { return usd(p.money, v) }
 			if s.SelfHosted {
-				format = func(v float64) string { return usd(p.lang, v) + " + " + msg(p.lang, "own_hardware") }
+				format = func(v float64) string { return usd(p.money, v) + " + " + msg(p.lang, "own_hardware") }
 			}
 			c.Series = append(c.Series, barSeries{p: p, name: labels[i], color: p.models.color(ids[i]), slots: 1, values: vals, format: format})
 		}
@@ -1000,7 +1002,7 @@ func (p *plotter) costQuality() func() chart.Chart {
 			items = append(items, legendItem{label: p.cats[ci].label(), shape: i + 1})
 		}
 		c := p.frame(msg(p.lang, "chart.cost_quality"), items)
-		x := valueAxis(maxX, usdTicks(p.lang))
+		x := valueAxis(maxX, usdTicks(p.money))
 		x.ContinuousRange.Max = x.ticks[len(x.ticks)-1].Value
 		// Quality starts at a round number below the lowest point, so close
 		// results spread out; cost starts a little below zero, so free

@@ -12,6 +12,7 @@ import (
 	"github.com/llm-advisor/llm-advisor/advisor"
 	"github.com/llm-advisor/llm-advisor/assets"
 	"github.com/llm-advisor/llm-advisor/internal/redact"
+	"github.com/llm-advisor/llm-advisor/locale"
 )
 
 // Limits that keep a report readable for any run size; the CSV and JSON
@@ -36,6 +37,7 @@ type view struct {
 	Lang      string
 	Title     string
 	Generated string
+	MoneyNote string // the currency, rate and its date, when money is not in US dollars
 	UseCase   string
 	Answers   []pair
 	Rec       *recView
@@ -114,6 +116,7 @@ func buildView(in Input) (*view, error) {
 		v.Title = msg(lang, "title")
 	}
 	v.UseCase = red.clean(firstNonEmpty(in.UseCase, in.Answers.UseCase))
+	v.MoneyNote = moneyNote(lang, in.rate(), in.money())
 
 	// The answers in wizard order, each with its plain-language label. A
 	// live test run without a decision (from a plan file) has none: the
@@ -171,10 +174,10 @@ func buildView(in Input) (*view, error) {
 			r.Conflicts = append(r.Conflicts, conflictView{Between: strings.Join(c.Between, " × "), Relaxation: c.Relaxation})
 		}
 		r.Assumptions = rec.Assumptions
-		r.Shortlist = shortlistTable(lang, rec.Shortlist)
+		r.Shortlist = shortlistTable(lang, in.money(), rec.Shortlist)
 		for _, a := range rec.AlsoShortlist {
 			if len(a.Shortlist) > 0 {
-				r.Also = append(r.Also, titledTable{msg(lang, "sec.also_short", lbl("type."+a.Type, a.Type)), shortlistTable(lang, a.Shortlist)})
+				r.Also = append(r.Also, titledTable{msg(lang, "sec.also_short", lbl("type."+a.Type, a.Type)), shortlistTable(lang, in.money(), a.Shortlist)})
 			}
 		}
 		v.Rec = r
@@ -195,7 +198,7 @@ func buildView(in Input) (*view, error) {
 	return v, nil
 }
 
-func shortlistTable(lang string, list []advisor.Shortlisted) table {
+func shortlistTable(lang string, cur locale.Formatter, list []advisor.Shortlisted) table {
 	t := table{Head: []string{msg(lang, "col.model"), msg(lang, "col.monthly"), msg(lang, "col.why")}}
 	for _, s := range list {
 		name := s.Name
@@ -204,7 +207,7 @@ func shortlistTable(lang string, list []advisor.Shortlisted) table {
 		} else if s.ID != "" && s.ID != name {
 			name += " (" + s.ID + ")"
 		}
-		t.Rows = append(t.Rows, []string{name, monthlyCost(lang, s), s.Why})
+		t.Rows = append(t.Rows, []string{name, monthlyCost(lang, cur, s), s.Why})
 	}
 	return t
 }
@@ -212,14 +215,14 @@ func shortlistTable(lang string, list []advisor.Shortlisted) table {
 // monthlyCost says what a shortlisted model costs a month: a self-hosted
 // model costs the hardware, not an API bill; a model without a catalog price
 // says so instead of claiming to be free.
-func monthlyCost(lang string, s advisor.Shortlisted) string {
+func monthlyCost(lang string, cur locale.Formatter, s advisor.Shortlisted) string {
 	switch {
 	case s.SelfHosted:
-		return usd(lang, s.MonthlyCostUSD) + " + " + msg(lang, "own_hardware")
+		return usd(cur, s.MonthlyCostUSD) + " + " + msg(lang, "own_hardware")
 	case costUnknown(s):
 		return msg(lang, "cost_unknown")
 	}
-	return usd(lang, s.MonthlyCostUSD)
+	return usd(cur, s.MonthlyCostUSD)
 }
 
 // costUnknown: the catalog has no price for this use. Recommendations saved
@@ -289,7 +292,7 @@ func buildRun(in Input, lang string, lbl func(key, raw string) string, rows []ad
 		return rv
 	}
 	var free bool
-	rv.Results, free = resultTables(lang, rows, in.unpriced, red)
+	rv.Results, free = resultTables(lang, in.money(), rows, in.unpriced, red)
 	if free {
 		rv.FreeNote = msg(lang, "free_all")
 	}

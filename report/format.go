@@ -3,6 +3,7 @@ package report
 import (
 	"time"
 
+	"github.com/llm-advisor/llm-advisor/advisor"
 	"github.com/llm-advisor/llm-advisor/locale"
 )
 
@@ -18,9 +19,28 @@ func ms(lang string, v float64) string {
 	return num(lang, v, 1) + " ms"
 }
 
-// usd formats dollars as every screen does (locale.Formatter.Money):
-// "$1,234.56", "US$ 0,0042".
-func usd(lang string, v float64) string { return locale.For(lang).Money(v) }
+// usd formats an amount given in dollars as every screen does
+// (locale.Formatter.Money) in the formatter's currency: "$1,234.56",
+// "US$ 0,0042", "R$ 5,15".
+func usd(f locale.Formatter, v float64) string { return f.Money(v) }
+
+// moneyNote says once which currency the report's money is in, at what rate
+// and from which day ("" for US dollars): every amount was converted from
+// the US-dollar prices at that one rate.
+func moneyNote(lang string, m advisor.Money, cur locale.Formatter) string {
+	if m.IsUSD() || !(m.PerUSD > 0) {
+		return ""
+	}
+	rate := cur.Money(1) // one dollar in the currency: "R$ 5,15"
+	day := m.Date
+	if t, err := time.Parse("2006-01-02", m.Date); err == nil && isPT(lang) {
+		day = t.Format("02/01/2006")
+	}
+	if day == "" {
+		return msg(lang, "money_note_undated", cur.Currency(), rate)
+	}
+	return msg(lang, "money_note", cur.Currency(), rate, day)
+}
 
 // pct formats a 0..1 share as a percentage.
 func pct(lang string, v float64) string { return locale.For(lang).Percent(v) }

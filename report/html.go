@@ -95,6 +95,7 @@ figure{margin:1em 0}figure img{width:100%;height:auto;border:1px solid #eee}
 <body>
 <h1>{{.Title}}</h1>
 <p class="muted">{{.H "generated"}}: {{.Generated}}</p>
+{{with .MoneyNote}}<p class="muted">{{.}}</p>{{end}}
 {{with .Verdict}}<section class="verdict">
 <h2>{{$.H "sec.verdict"}}</h2>
 <p class="headline {{if .Picked}}picked{{else}}nopick{{end}}">{{.Headline}}</p>

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/locale"
 )
 
 // caseKinds is the order in which a report shows the kinds of case.
@@ -52,7 +53,7 @@ func kindLabel(lang, kind string) string { return msg(lang, "kind."+kind) }
 // resultTables lays the summary rows out as one table per kind of case, in
 // caseKinds order. Every figure comes from advisor.Summarize; a figure that
 // cannot be known says so ("n/a", "not rated") instead of showing a zero.
-func resultTables(lang string, rows []advisor.SummaryRow, unpriced func(string) bool, red *redactor) (tables []resultTable, free bool) {
+func resultTables(lang string, cur locale.Formatter, rows []advisor.SummaryRow, unpriced func(string) bool, red *redactor) (tables []resultTable, free bool) {
 	byKind := map[string][]advisor.SummaryRow{}
 	free = true
 	for _, r := range rows {
@@ -73,7 +74,7 @@ func resultTables(lang string, rows []advisor.SummaryRow, unpriced func(string) 
 		for _, r := range rs {
 			withSet = withSet || r.Set != ""
 		}
-		t := kindTable(lang, kind, rs, withSet, unpriced, red)
+		t := kindTable(lang, cur, kind, rs, withSet, unpriced, red)
 		if !onlyChat {
 			t.Title = kindLabel(lang, kind)
 		}
@@ -82,7 +83,7 @@ func resultTables(lang string, rows []advisor.SummaryRow, unpriced func(string) 
 	return tables, free
 }
 
-func kindTable(lang, kind string, rs []advisor.SummaryRow, withSet bool, unpriced func(string) bool, red *redactor) resultTable {
+func kindTable(lang string, cur locale.Formatter, kind string, rs []advisor.SummaryRow, withSet bool, unpriced func(string) bool, red *redactor) resultTable {
 	na := msg(lang, "na")
 	dash := "–"
 	// cost formats a row's cost, or says the endpoint has no known price.
@@ -90,7 +91,7 @@ func kindTable(lang, kind string, rs []advisor.SummaryRow, withSet bool, unprice
 		if unpriced(r.Endpoint) {
 			return msg(lang, "no_price")
 		}
-		return usd(lang, v)
+		return usd(cur, v)
 	}
 	var t resultTable
 	head := []string{msg(lang, "col.model")}
@@ -346,7 +347,7 @@ func gallery(in Input, lang string, red *redactor) ([]galleryItem, string) {
 				it.Prompt = ellipsis(strings.Join(strings.Fields(red.clean(c.Input)), " "), 90)
 			}
 		}
-		c := usd(lang, r.CostUSD)
+		c := usd(in.money(), r.CostUSD)
 		if in.unpriced(r.Endpoint) {
 			c = msg(lang, "no_price")
 		}

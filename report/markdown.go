@@ -68,6 +68,9 @@ func writeMarkdown(b *bytes.Buffer, v *view, charts []Chart, images map[string]s
 	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
 	p("# %s\n\n", mdText(v.Title))
 	p("_%s: %s_\n\n", v.H("generated"), v.Generated)
+	if v.MoneyNote != "" {
+		p("_%s_\n\n", mdText(v.MoneyNote))
+	}
 	if v.Verdict != nil {
 		mdVerdict(b, v, v.mdVerdictChart, images)
 	}

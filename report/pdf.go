@@ -426,6 +426,9 @@ func (d *pdfDoc) render(v *view, charts []Chart) {
 	d.font("", 9)
 	d.color(100, 100, 100)
 	f.CellFormat(0, 6, pdfSafe(v.H("generated")+": "+v.Generated), "", 1, "L", false, 0, "")
+	if v.MoneyNote != "" {
+		f.MultiCell(0, 5, pdfSafe(v.MoneyNote), "", "L", false)
+	}
 	if v.Verdict != nil {
 		d.renderVerdict(v, d.verdictChart)
 		f.AddPage()

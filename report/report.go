@@ -14,6 +14,7 @@ import (
 
 	"github.com/llm-advisor/llm-advisor/advisor"
 	"github.com/llm-advisor/llm-advisor/advisor/verdict"
+	"github.com/llm-advisor/llm-advisor/locale"
 )
 
 // Input is everything a report shows. Only Title, Lang and either the
@@ -79,6 +80,23 @@ func (in Input) RawResults() []advisor.Result {
 }
 
 // unpriced reports whether the report must not show the endpoint's cost.
+// rate is the currency the decision's answers show money in, with its
+// exchange rate and the day it is from (US dollars when they name none).
+func (in Input) rate() advisor.Money {
+	if r := in.Recommendation; r != nil && r.Currency != "" {
+		return r.Money()
+	}
+	return advisor.MoneyOf(in.Answers)
+}
+
+// money is the formatter the report writes money with: the report's
+// language, in the decision's currency (every figure underneath stays in US
+// dollars, as the catalog and the cost model keep them).
+func (in Input) money() locale.Formatter {
+	m := in.rate()
+	return locale.For(in.Lang).WithCurrency(m.Currency, m.PerUSD)
+}
+
 func (in Input) unpriced(endpoint string) bool {
 	return in.Run != nil && in.Run.Unpriced[endpoint]
 }

@@ -22,6 +22,7 @@ import (
 
 	"github.com/llm-advisor/llm-advisor/advisor"
 	"github.com/llm-advisor/llm-advisor/assets"
+	"github.com/llm-advisor/llm-advisor/locale"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -649,7 +650,7 @@ func TestNumbers(t *testing.T) {
 			t.Errorf("num(%s, %v) = %q, want %q", tc.lang, tc.v, got, tc.want)
 		}
 	}
-	if got := usd("pt-BR", 0.0123); got != "US$ 0,012" {
+	if got := usd(locale.For("pt-BR"), 0.0123); got != "US$ 0,012" {
 		t.Errorf("usd = %q", got)
 	}
 }

@@ -54,6 +54,7 @@ func verdictFor(in Input) *verdict.Verdict {
 	}
 	v := verdict.Compute(verdict.Input{
 		RunID: in.Run.ID, Results: in.Results, Criteria: verdict.FromAcceptance(in.Run.Plan.Acceptance), Lang: in.Lang,
+		Currency: in.rate().Currency, PerUSD: in.rate().PerUSD,
 		PriceKnown: func(ep string) bool { return !in.unpriced(ep) },
 		IsLocal:    func(ep string) bool { return verdict.LocalEndpoint(eps[ep]) },
 	})
@@ -115,7 +116,7 @@ func buildVerdict(in Input, lang string, lbl func(key, raw string) string, red *
 	addCrit("verdict.crit.quality", "min_quality", cr.MinQuality, func(x float64) string { return pct(lang, x) }, msg(lang, "verdict.unset.quality"))
 	addCrit("verdict.crit.first", "first_answer_p95_ms", cr.FirstAnswerP95Ms, func(x float64) string { return "≤ " + ms(lang, x) }, msg(lang, "verdict.unset"))
 	addCrit("verdict.crit.total", "total_p95_ms", cr.TotalP95Ms, func(x float64) string { return "≤ " + ms(lang, x) }, msg(lang, "verdict.unset"))
-	addCrit("verdict.crit.cost", "max_monthly_usd", cr.MaxMonthlyUSD, func(x float64) string { return "≤ " + usd(lang, x) }, msg(lang, "verdict.unset"))
+	addCrit("verdict.crit.cost", "max_monthly_usd", cr.MaxMonthlyUSD, func(x float64) string { return "≤ " + usd(in.money(), x) }, msg(lang, "verdict.unset"))
 	vol := float64(verdict.DefaultVolumePerDay)
 	if cr.VolumePerDay != nil {
 		vol = *cr.VolumePerDay
@@ -141,7 +142,7 @@ func buildVerdict(in Input, lang string, lbl func(key, raw string) string, red *
 		}
 		monthly := msg(lang, "no_price")
 		if c.MonthlyUSD != nil {
-			monthly = usd(lang, *c.MonthlyUSD)
+			monthly = usd(in.money(), *c.MonthlyUSD)
 		}
 		meets := msg(lang, "verdict.yes")
 		if len(c.Fails) > 0 {

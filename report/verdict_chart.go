@@ -65,7 +65,7 @@ func (p *plotter) verdictChart() func() chart.Chart {
 			items = append(items, legendItem{label: lbl, color: criteriaColor, line: true, dash: true})
 		}
 		c := p.frame(msg(p.lang, "chart.verdict"), items)
-		x := valueAxis(maxX, usdTicks(p.lang))
+		x := valueAxis(maxX, usdTicks(p.money))
 		x.ContinuousRange.Min = -x.ContinuousRange.Max * 0.03
 		y := percentAxis(p.lang)
 		y.ContinuousRange.Min = -3 // a 0 % point sits just above the axis, visibly at zero
@@ -110,7 +110,7 @@ func (s verdictSeries) Render(r chart.Renderer, cb chart.Box, xr, yr chart.Range
 		if x := X(*m); x <= cb.Right {
 			line(x, cb.Top, x, cb.Bottom, dash)
 		} else {
-			t := msg(s.p.lang, "chart.cap_off", usd(s.p.lang, *m))
+			t := msg(s.p.lang, "chart.cap_off", usd(s.p.money, *m))
 			st := chart.Style{Font: fontReg, FontSize: valueSize, FontColor: criteriaColor}
 			w := s.p.textWidth(fontReg, valueSize, t)
 			chart.Draw.Text(r, t, cb.Right-w-int(4*k), cb.Top+s.p.px(valueSize)+int(4*k), st)

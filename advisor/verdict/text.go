@@ -60,13 +60,19 @@ var texts = map[string][2]string{
 		"Com %s exemplos dá para distinguir opções com cerca de %s de diferença; para %s, seriam cerca de %s exemplos."},
 }
 
-type lang struct{ lang string }
+type lang struct {
+	lang string
+	// Money in the sentences: the currency and its rate per US dollar
+	// ("" = US dollars; every figure underneath stays in dollars).
+	currency string
+	perUSD   float64
+}
 
 func words(l string) lang {
 	if strings.HasPrefix(strings.ToLower(l), "pt") {
-		return lang{"pt-BR"}
+		return lang{lang: "pt-BR"}
 	}
-	return lang{"en"}
+	return lang{lang: "en"}
 }
 
 func (w lang) pt() bool { return w.lang == "pt-BR" }
@@ -122,13 +128,15 @@ func (p pointsOf) in(w lang) string {
 
 // String is the English form (for %s in sentences built before a language
 // is known); sentence() uses in(w).
-func (p pointsOf) String() string { return p.in(lang{"en"}) }
+func (p pointsOf) String() string { return p.in(lang{lang: "en"}) }
 
 func fmtInt(w lang, n int) string { return locale.For(w.lang).Int(n) }
 
 // money formats USD for the language through the shared formatter:
 // "$1,234.50" or "US$ 1.234,50".
-func money(w lang, usd float64) string { return locale.For(w.lang).Money(usd) }
+func money(w lang, usd float64) string {
+	return locale.For(w.lang).WithCurrency(w.currency, w.perUSD).Money(usd)
+}
 
 // Money formats USD for a language, as the verdict's sentences do.
 func Money(language string, usd float64) string { return money(words(language), usd) }

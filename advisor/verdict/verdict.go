@@ -170,12 +170,18 @@ type Input struct {
 	// Criteria.LocalOnly); nil: none does.
 	IsLocal func(endpoint string) bool
 	Lang    string // en (default) or pt-BR
+	// Currency and PerUSD: the currency the sentences write money in (the
+	// decision's, e.g. BRL at 5.15 per dollar); "" = US dollars. The figures
+	// (MonthlyUSD, max_monthly_usd) stay in dollars.
+	Currency string
+	PerUSD   float64
 }
 
 // Compute judges every candidate of the run against the criteria and picks
 // one by the rules (see pick).
 func Compute(in Input) Verdict {
 	w := words(in.Lang)
+	w.currency, w.perUSD = in.Currency, in.PerUSD
 	v := Verdict{RunID: in.RunID, Criteria: in.Criteria, Candidates: []Candidate{}, Lang: w.lang}
 	cands, nCases, notes := group(in)
 	v.Notes = append(v.Notes, notes...)
