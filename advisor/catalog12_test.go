@@ -1,6 +1,7 @@
 package advisor
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -407,5 +408,23 @@ func TestPricesLookupKeepsCachedAndBatch(t *testing.T) {
 	}
 	if _, ok := e.Prices("no-such-model"); ok {
 		t.Error("unknown id priced")
+	}
+}
+
+// TestStripSnapshotIsTheRegexp: the written-out suffix cut agrees with the
+// regular expression it replaces, on every id of the catalog and on the
+// edge cases.
+func TestStripSnapshotIsTheRegexp(t *testing.T) {
+	re := regexp.MustCompile(`(-\d{4}(-\d{2}-\d{2})?|-\d{8}|-instruct)$`)
+	ids := []string{"gpt-3.5-turbo-0301", "gpt-4o-2024-08-06", "claude-3-haiku-20240307", "gpt-3.5-turbo-instruct",
+		"gpt-4o", "-0301", "0301", "a-2024-08-6", "a-2024-8-06", "a-1234567", "a-123456789", "a-12-34-56", "x-instruct-0301",
+		"x-0301-instruct", "a-2024-08-06-2024", "", "-", "a--2024", "a-20240307x", "m-9999-99-99"}
+	for _, m := range newTestEngine(t).Catalog() {
+		ids = append(ids, m.ID, m.APIModel)
+	}
+	for _, id := range ids {
+		if got, want := stripSnapshot(id), re.ReplaceAllString(id, ""); got != want {
+			t.Errorf("stripSnapshot(%q) = %q, the regexp gives %q", id, got, want)
+		}
 	}
 }

@@ -367,6 +367,8 @@ type run struct {
 	rec      *Recommendation
 	// warnings about the shortlist, replaced each time it is rebuilt
 	slWarnings []string
+	byID       map[string]int // catalog positions by id (catalogIndex)
+	byIDLen    int            // the catalog's length when byID was built
 }
 
 // Recommend evaluates the rules over the answers and returns the

@@ -107,104 +107,14 @@ type candidate struct {
 // model of that tier fits), ranked by estimated monthly cost, with the
 // hosting actually used and notes on what had to be relaxed.
 func (r *run) pick(want ModelChoice, a Answers, u usage, hostingIsPreference bool) (cands []candidate, hosting string, notes []string) {
-	seenOut := map[string]bool{}
-	var outNotes []leftOut
-	collect := func(hosting string) []candidate {
-		selfHost := hosting != HostingManaged
-		var cands []candidate
-		r.e.mu.RLock()
-		defer r.e.mu.RUnlock()
-		byID := make(map[string]int, len(r.e.catalog))
-		for i, m := range r.e.catalog {
-			byID[m.ID] = i
-		}
-		for _, m := range r.e.catalog {
-			// Retired models are never shortlisted; resellers pass requests on
-			// to other providers, so they are left to the catalog view.
-			if m.StatusOn(r.e.today) == StatusRetired || m.Reseller || !typeFits(want.Type, m) || !hostingFits(hosting, m) {
-				continue
-			}
-			if want.Weights != WeightsEither && m.Weights != want.Weights {
-				continue
-			}
-			ok := true
-			for _, f := range r.filters {
-				if !f.passes(m, hosting, a.Hardware) {
-					ok = false
-					break
-				}
-			}
-			if !ok {
-				continue
-			}
-			// A model run on the user's own machines must fit them, whichever
-			// rule led to self-hosting (cloud VMs in the user's tenant can be sized).
-			if selfHost && a.Deployment != "own_cloud_tenant" {
-				if gb := hardwareGB(a.Hardware); gb >= 0 && m.MinMemoryGB > gb {
-					continue
-				}
-			}
-			runSelf := selfHost && selfHostable(m)
-			lo := r.expertCheck(m, a, u, runSelf)
-			if lo != nil {
-				if !seenOut[lo.en] {
-					seenOut[lo.en] = true
-					outNotes = append(outNotes, *lo)
-				}
-				if !lo.soft {
-					continue
-				}
-			}
-			usd, priced := costFor(m, u, selfHost)
-			exact := m.Type == want.Type || (want.Type == TypeTextLLM && m.Type == TypeMultimodalLLM)
-			c := candidate{m: m, usd: usd, ok: priced, tier: m.SizeTier == "" || m.SizeTier == want.SizeTier, exact: exact, soft: lo}
-			c.risk = m.LifecycleRisk(r.e.today)
-			if mk, risky := r.e.makerRisk(m, byID); risky && !c.risk {
-				if mk.StatusOn(r.e.today) == StatusRetired {
-					continue // its maker has shut it down: not a model to list anywhere
-				}
-				c.risk, c.maker = true, &mk
-			}
-			if isLanguageModel(m.Type) {
-				_, known := languageFit(m, a.LanguageList)
-				c.langNote = !known
-			}
-			if r.plan[StepFineTuning] != nil && r.plan[StepFineTuning].in {
-				c.ftWhere = fineTuneWhere(m, runSelf, r.e.today)
-			}
-			cands = append(cands, c)
-		}
-		return cands
-	}
+	var out leftOutNotes
 	hosting = want.Hosting
-	cands = collect(hosting)
-	onlyFitting := func() {
-		// Models the prompt does not fit come back only when nothing else is
-		// left, with the reason said as a warning.
-		var hard, soft []candidate
-		for _, c := range cands {
-			if c.soft == nil {
-				hard = append(hard, c)
-			} else {
-				soft = append(soft, c)
-			}
-		}
-		if len(hard) > 0 || len(soft) == 0 {
-			cands = hard
-			return
-		}
-		cands = soft
-		notes = append(notes, r.msg(
-			"No model holds the whole prompt: split the input into parts (and combine the partial answers) or retrieve only the passages each request needs.",
-			"Nenhum modelo comporta o prompt inteiro: divida a entrada em partes (e combine as respostas parciais) ou recupere só os trechos de que cada requisição precisa."))
-	}
-	onlyFitting()
+	cands = r.onlyFitting(r.collect(want, a, u, hosting, &out), &notes)
 	// A managed service chosen as a preference (not by a hard rule) gives way
 	// to self-hosting when the catalog has no hosted model of the type.
 	if len(cands) == 0 && hosting == HostingManaged && hostingIsPreference {
-		if alt := collect(HostingSelfHosted); len(alt) > 0 {
-			cands, hosting = alt, HostingSelfHosted
-			onlyFitting()
+		if alt := r.collect(want, a, u, HostingSelfHosted, &out); len(alt) > 0 {
+			cands, hosting = r.onlyFitting(alt, &notes), HostingSelfHosted
 			notes = append(notes, r.msg(
 				"No hosted model of this type in the catalog meets every constraint; the shortlist shows models that need your own hardware.",
 				"Nenhum modelo hospedado deste tipo no catálogo atende a todas as restrições; a lista mostra modelos que exigem hardware próprio."))
@@ -213,71 +123,233 @@ func (r *run) pick(want ModelChoice, a Answers, u usage, hostingIsPreference boo
 	// The tier only narrows a list of language models; other model types
 	// come in sizes that the hardware filter already handles.
 	if want.Type == TypeTextLLM || want.Type == TypeMultimodalLLM || want.Type == TypeCodeLLM {
-		var inTier []candidate
-		for _, c := range cands {
-			if c.tier {
-				inTier = append(inTier, c)
-			}
-		}
-		safeInTier := false
-		for _, c := range inTier {
-			safeInTier = safeInTier || !c.risk
-		}
-		safeElsewhere := false
-		for _, c := range cands {
-			safeElsewhere = safeElsewhere || (!c.risk && !c.tier)
-		}
-		if len(inTier) > 0 && !safeInTier && safeElsewhere {
-			// Every model of the tier is being retired: other sizes with no
-			// retirement announced come first rather than a model to migrate off.
-			notes = append(notes, r.msg(
-				fmt.Sprintf("Every catalog model of the %s size tier that passes is being retired; the shortlist also shows other sizes.", want.SizeTier),
-				fmt.Sprintf("Todos os modelos do catálogo de porte %s que atendem serão descontinuados em breve; a lista mostra também outros portes.", tierPT[want.SizeTier])))
-		} else if len(inTier) > 0 {
-			cands = inTier
-		} else if len(cands) > 0 {
-			notes = append(notes, r.msg(
-				fmt.Sprintf("No catalog model of the %s size tier passes every constraint; the shortlist shows other sizes.", want.SizeTier),
-				fmt.Sprintf("Nenhum modelo do catálogo de porte %s atende a todas as restrições; a lista mostra outros portes.", tierPT[want.SizeTier])))
+		cands = r.narrowToTier(cands, want.SizeTier, &notes)
+	}
+	cands = oncePerModel(rankCandidates(cands))
+	if n, ok := r.leftOutNote(out.list); ok {
+		notes = append(notes, n)
+	}
+	return cands, hosting, notes
+}
+
+// leftOutNotes gathers, once each, why models were left out.
+type leftOutNotes struct {
+	seen map[string]bool
+	list []leftOut
+}
+
+func (o *leftOutNotes) add(lo leftOut) {
+	if o.seen == nil {
+		o.seen = map[string]bool{}
+	}
+	if !o.seen[lo.en] {
+		o.seen[lo.en] = true
+		o.list = append(o.list, lo)
+	}
+}
+
+// catalogIndex is the position of each catalog id, built once per
+// recommendation (the caller holds the engine's read lock).
+func (r *run) catalogIndex() map[string]int {
+	if r.byID == nil || r.byIDLen != len(r.e.catalog) {
+		r.byID, r.byIDLen = make(map[string]int, len(r.e.catalog)), len(r.e.catalog)
+		for i := range r.e.catalog {
+			r.byID[r.e.catalog[i].ID] = i
 		}
 	}
-	sort.SliceStable(cands, func(i, j int) bool {
-		a, b := cands[i], cands[j]
-		if a.exact != b.exact {
-			return a.exact
+	return r.byID
+}
+
+// collect lists the catalog models that can serve want on hosting and pass
+// every hard filter, each with its estimated cost and what to say about it;
+// why the others were left out goes to out.
+func (r *run) collect(want ModelChoice, a Answers, u usage, hosting string, out *leftOutNotes) []candidate {
+	selfHost := hosting != HostingManaged
+	var cands []candidate
+	r.e.mu.RLock()
+	defer r.e.mu.RUnlock()
+	byID := r.catalogIndex()
+	for i := range r.e.catalog {
+		m := &r.e.catalog[i]
+		if !r.eligible(m, want, a, hosting) {
+			continue
 		}
-		if a.risk != b.risk {
-			return !a.risk
+		runSelf := selfHost && selfHostable(*m)
+		lo := r.expertCheck(*m, a, u, runSelf)
+		if lo != nil {
+			out.add(*lo)
+			if !lo.soft {
+				continue
+			}
 		}
-		if a.langNote != b.langNote {
-			return !a.langNote
+		c, ok := r.candidateOf(*m, want, a, u, selfHost, runSelf, byID)
+		if !ok {
+			continue
 		}
-		if a.ok != b.ok {
-			return a.ok
+		c.soft = lo
+		cands = append(cands, c)
+	}
+	return cands
+}
+
+// eligible tells whether catalog model m may serve want on hosting: not
+// retired, no reseller, the type, weights and hosting fit, every hard filter
+// passes and a model run on the user's own machines fits them.
+func (r *run) eligible(m *Model, want ModelChoice, a Answers, hosting string) bool {
+	// Retired models are never shortlisted; resellers pass requests on to
+	// other providers, so they are left to the catalog view.
+	if m.Reseller || !typeFits(want.Type, *m) || !hostingFits(hosting, *m) || m.StatusOn(r.e.today) == StatusRetired {
+		return false
+	}
+	if want.Weights != WeightsEither && m.Weights != want.Weights {
+		return false
+	}
+	for _, f := range r.filters {
+		if !f.passes(*m, hosting, a.Hardware) {
+			return false
 		}
-		if a.usd != b.usd {
-			return a.usd < b.usd
+	}
+	// A model run on the user's own machines must fit them, whichever rule
+	// led to self-hosting (cloud VMs in the user's tenant can be sized).
+	if hosting != HostingManaged && a.Deployment != "own_cloud_tenant" {
+		if gb := hardwareGB(a.Hardware); gb >= 0 && m.MinMemoryGB > gb {
+			return false
 		}
-		if a.tier != b.tier {
-			return a.tier
+	}
+	return true
+}
+
+// candidateOf is m as a shortlist candidate: its cost, tier, lifecycle risk
+// (its own or its maker's), language and fine-tuning notes. It is false for
+// a model whose maker has shut it down.
+func (r *run) candidateOf(m Model, want ModelChoice, a Answers, u usage, selfHost, runSelf bool, byID map[string]int) (candidate, bool) {
+	usd, priced := costFor(m, u, selfHost)
+	exact := m.Type == want.Type || (want.Type == TypeTextLLM && m.Type == TypeMultimodalLLM)
+	c := candidate{m: m, usd: usd, ok: priced, tier: m.SizeTier == "" || m.SizeTier == want.SizeTier, exact: exact}
+	c.risk = m.LifecycleRisk(r.e.today)
+	if mk, risky := r.e.makerRisk(m, byID); risky && !c.risk {
+		if mk.StatusOn(r.e.today) == StatusRetired {
+			return c, false // its maker has shut it down: not a model to list anywhere
 		}
-		if (a.m.Status == StatusActive) != (b.m.Status == StatusActive) {
-			return a.m.Status == StatusActive
+		c.risk, c.maker = true, &mk
+	}
+	if isLanguageModel(m.Type) {
+		_, known := languageFit(m, a.LanguageList)
+		c.langNote = !known
+	}
+	if r.plan[StepFineTuning] != nil && r.plan[StepFineTuning].in {
+		c.ftWhere = fineTuneWhere(m, runSelf, r.e.today)
+	}
+	return c, true
+}
+
+// onlyFitting keeps the models the prompt fits; those it does not fit come
+// back only when nothing else is left, with the reason said in notes.
+func (r *run) onlyFitting(cands []candidate, notes *[]string) []candidate {
+	var hard, soft []candidate
+	for _, c := range cands {
+		if c.soft == nil {
+			hard = append(hard, c)
+		} else {
+			soft = append(soft, c)
 		}
-		if a.m.MinMemoryGB != b.m.MinMemoryGB {
-			return a.m.MinMemoryGB < b.m.MinMemoryGB
+	}
+	if len(hard) > 0 || len(soft) == 0 {
+		return hard
+	}
+	*notes = append(*notes, r.msg(
+		"No model holds the whole prompt: split the input into parts (and combine the partial answers) or retrieve only the passages each request needs.",
+		"Nenhum modelo comporta o prompt inteiro: divida a entrada em partes (e combine as respostas parciais) ou recupere só os trechos de que cada requisição precisa."))
+	return soft
+}
+
+// narrowToTier keeps the language models of the size tier when any fits,
+// unless every one of them is being retired and other sizes are not.
+func (r *run) narrowToTier(cands []candidate, tier string, notes *[]string) []candidate {
+	var inTier []candidate
+	safeInTier, safeElsewhere := false, false
+	for _, c := range cands {
+		if c.tier {
+			inTier = append(inTier, c)
+			safeInTier = safeInTier || !c.risk
+		} else {
+			safeElsewhere = safeElsewhere || !c.risk
 		}
-		if (a.m.Status == StatusPreview) != (b.m.Status == StatusPreview) {
-			return a.m.Status != StatusPreview
-		}
-		// At the same price the maker's own API comes before a cloud or host
-		// serving the model: one key, nothing else to set up.
-		if fa, fb := firstParty[a.m.ProviderID], firstParty[b.m.ProviderID]; fa != fb {
-			return fa
-		}
-		return a.m.ID < b.m.ID
-	})
-	// One model served by several providers is listed once, at its best place.
+	}
+	switch {
+	case len(inTier) > 0 && !safeInTier && safeElsewhere:
+		// Every model of the tier is being retired: other sizes with no
+		// retirement announced come first rather than a model to migrate off.
+		*notes = append(*notes, r.msg(
+			fmt.Sprintf("Every catalog model of the %s size tier that passes is being retired; the shortlist also shows other sizes.", tier),
+			fmt.Sprintf("Todos os modelos do catálogo de porte %s que atendem serão descontinuados em breve; a lista mostra também outros portes.", tierPT[tier])))
+	case len(inTier) > 0:
+		return inTier
+	case len(cands) > 0:
+		*notes = append(*notes, r.msg(
+			fmt.Sprintf("No catalog model of the %s size tier passes every constraint; the shortlist shows other sizes.", tier),
+			fmt.Sprintf("Nenhum modelo do catálogo de porte %s atende a todas as restrições; a lista mostra outros portes.", tierPT[tier])))
+	}
+	return cands
+}
+
+// rankCandidates orders the candidates, best first: the recommended type
+// itself, no lifecycle risk, languages known, priced, cheapest, in the tier,
+// active, smallest, not a preview, the maker's own API, then by id. The
+// order is worked out on positions, so the large candidates move only once.
+func rankCandidates(cands []candidate) []candidate {
+	order := make([]int, len(cands))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool { return better(&cands[order[i]], &cands[order[j]]) })
+	out := make([]candidate, len(cands))
+	for i, k := range order {
+		out[i] = cands[k]
+	}
+	return out
+}
+
+// better tells whether candidate a ranks before b.
+func better(a, b *candidate) bool {
+	if a.exact != b.exact {
+		return a.exact
+	}
+	if a.risk != b.risk {
+		return !a.risk
+	}
+	if a.langNote != b.langNote {
+		return !a.langNote
+	}
+	if a.ok != b.ok {
+		return a.ok
+	}
+	if a.usd != b.usd {
+		return a.usd < b.usd
+	}
+	if a.tier != b.tier {
+		return a.tier
+	}
+	if (a.m.Status == StatusActive) != (b.m.Status == StatusActive) {
+		return a.m.Status == StatusActive
+	}
+	if a.m.MinMemoryGB != b.m.MinMemoryGB {
+		return a.m.MinMemoryGB < b.m.MinMemoryGB
+	}
+	if (a.m.Status == StatusPreview) != (b.m.Status == StatusPreview) {
+		return a.m.Status != StatusPreview
+	}
+	// At the same price the maker's own API comes before a cloud or host
+	// serving the model: one key, nothing else to set up.
+	if fa, fb := firstParty[a.m.ProviderID], firstParty[b.m.ProviderID]; fa != fb {
+		return fa
+	}
+	return a.m.ID < b.m.ID
+}
+
+// oncePerModel lists one model served by several providers once, at its
+// best place.
+func oncePerModel(cands []candidate) []candidate {
 	seen := map[string]bool{}
 	kept := cands[:0]
 	for _, c := range cands {
@@ -288,20 +360,24 @@ func (r *run) pick(want ModelChoice, a Answers, u usage, hostingIsPreference boo
 		seen[k] = true
 		kept = append(kept, c)
 	}
-	cands = kept
-	if len(outNotes) > 0 {
-		var en, pt []string
-		for i, lo := range outNotes {
-			if i == 4 {
-				en = append(en, fmt.Sprintf("and %d more", len(outNotes)-4))
-				pt = append(pt, fmt.Sprintf("e mais %d", len(outNotes)-4))
-				break
-			}
-			en, pt = append(en, lo.en), append(pt, lo.pt)
-		}
-		notes = append(notes, r.msg("Left out: "+strings.Join(en, "; ")+".", "Deixados de fora: "+strings.Join(pt, "; ")+"."))
+	return kept
+}
+
+// leftOutNote says which models were left out and why (the first four).
+func (r *run) leftOutNote(out []leftOut) (string, bool) {
+	if len(out) == 0 {
+		return "", false
 	}
-	return cands, hosting, notes
+	var en, pt []string
+	for i, lo := range out {
+		if i == 4 {
+			en = append(en, fmt.Sprintf("and %d more", len(out)-4))
+			pt = append(pt, fmt.Sprintf("e mais %d", len(out)-4))
+			break
+		}
+		en, pt = append(en, lo.en), append(pt, lo.pt)
+	}
+	return r.msg("Left out: "+strings.Join(en, "; ")+".", "Deixados de fora: "+strings.Join(pt, "; ")+"."), true
 }
 
 // tierPT names the size tiers in Portuguese.

@@ -3,7 +3,6 @@ package advisor
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"strings"
 )
 
@@ -287,7 +286,7 @@ func (e *Engine) makerRisk(m Model, byID map[string]int) (Model, bool) {
 	if m.APIModel == "" || m.ID == m.APIModel {
 		return Model{}, false
 	}
-	for _, id := range []string{m.APIModel, reSnapshot.ReplaceAllString(m.APIModel, "")} {
+	for _, id := range []string{m.APIModel, stripSnapshot(m.APIModel)} {
 		if i, ok := byID[id]; ok {
 			mk := e.catalog[i]
 			if mk.FromModelsDev && firstParty[mk.ProviderID] && mk.LifecycleRisk(e.today) {
@@ -298,9 +297,36 @@ func (e *Engine) makerRisk(m Model, byID map[string]int) (Model, bool) {
 	return Model{}, false
 }
 
-// reSnapshot matches a dated or variant suffix of a model id (gpt-3.5-turbo-0301,
-// gpt-4o-2024-08-06, claude-3-haiku-20240307, gpt-3.5-turbo-instruct).
-var reSnapshot = regexp.MustCompile(`(-\d{4}(-\d{2}-\d{2})?|-\d{8}|-instruct)$`)
+// stripSnapshot cuts a dated or variant suffix off a model id
+// (gpt-3.5-turbo-0301, gpt-4o-2024-08-06, claude-3-haiku-20240307,
+// gpt-3.5-turbo-instruct): the regular expression
+// (-\d{4}(-\d{2}-\d{2})?|-\d{8}|-instruct)$ written out, as the shortlist
+// asks it of every catalog model on every recommendation.
+func stripSnapshot(id string) string {
+	if s, ok := strings.CutSuffix(id, "-instruct"); ok {
+		return s
+	}
+	n := len(id)
+	switch {
+	case n >= 11 && id[n-11] == '-' && digits(id[n-10:n-6]) && id[n-6] == '-' && digits(id[n-5:n-3]) && id[n-3] == '-' && digits(id[n-2:]):
+		return id[:n-11] // -2024-08-06
+	case n >= 9 && id[n-9] == '-' && digits(id[n-8:]):
+		return id[:n-9] // -20240307
+	case n >= 5 && id[n-5] == '-' && digits(id[n-4:]):
+		return id[:n-5] // -0301
+	}
+	return id
+}
+
+// digits tells whether s is ASCII digits only.
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
 
 // normName is the key under which offerings of one model are listed once.
 func normName(m Model) string {
