@@ -185,6 +185,7 @@ func (b *blindScreen) render() {
 		b.pair.Hide()
 		b.done.SetText(lang.L("blind.done", map[string]any{"N": n}))
 		b.done.Show()
+		b.showTally()
 		b.setEnabled(false)
 		if n > 0 {
 			b.back.Enable()
@@ -201,6 +202,32 @@ func (b *blindScreen) render() {
 	b.left.SetText(clip(b.blind.Answers[it.Left].Output))
 	b.right.SetText(clip(b.blind.Answers[it.Right].Output))
 	b.setEnabled(true)
+}
+
+// optionName is how a candidate is named on the people's screens:
+// "endpoint · strategy in words".
+func optionName(k verdict.Key) string { return k.Endpoint + " · " + strategyLabel(k.Strategy) }
+
+// showTally adds what the choices so far say to the end of the session:
+// the verdict's blind figures with everyone's choices in.
+func (b *blindScreen) showTally() {
+	ws, pr := b.a.ws, b.pr
+	if ws == nil || pr == nil {
+		return
+	}
+	b.a.goWork(func(ctx context.Context) {
+		people, err := ws.People(ctx, pr.run.ID)
+		b.a.ui(func() {
+			if err != nil {
+				b.a.showError(fail("err.blind", err))
+				return
+			}
+			v := pr.v
+			v.Candidates = append([]verdict.Candidate(nil), v.Candidates...)
+			verdict.AddPeople(&v, pr.results, people)
+			b.done.SetText(lang.L("blind.done", map[string]any{"N": len(b.blind.Session.Items)}) + "\n\n" + strings.Join(peopleLines(v), "\n"))
+		})
+	})
 }
 
 // clip bounds a text on screen: a very long answer would make the labels slow.
@@ -237,8 +264,7 @@ func (b *blindScreen) choose(c string) {
 				return
 			}
 			b.revealed.SetText(lang.L("blind.revealed", map[string]any{
-				"Choice": lang.L("blind.chose." + c), "Left": l.Endpoint + " (" + strategyLabel(l.Strategy) + ")",
-				"Right": r.Endpoint + " (" + strategyLabel(r.Strategy) + ")"}))
+				"Choice": lang.L("blind.chose." + c), "Left": optionName(l), "Right": optionName(r)}))
 			if b.idx == i {
 				b.idx++
 			}

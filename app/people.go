@@ -100,7 +100,7 @@ func (p *peopleTab) load(v *verdict.Verdict) {
 		p.summary.SetText(strings.Join(peopleLines(*v), "\n"))
 		for _, c := range v.Candidates {
 			p.keys = append(p.keys, c.Key())
-			names = append(names, c.Endpoint+" ("+strategyLabel(c.Strategy)+")")
+			names = append(names, optionName(c.Key()))
 		}
 	}
 	prevB, prevA := p.baseline.Selected, p.against.Selected
@@ -186,7 +186,7 @@ func (p *peopleTab) diffText(d verdict.CaseDiff) string {
 func peopleLines(v verdict.Verdict) []string {
 	var out []string
 	for _, c := range v.Candidates {
-		name := c.Endpoint + " (" + strategyLabel(c.Strategy) + ")"
+		name := optionName(c.Key())
 		if c.HumanQuality != nil {
 			out = append(out, lang.L("people.line.score", map[string]any{"Name": name, "Score": pct100(*c.HumanQuality),
 				"Lo": pct100(c.HumanCI[0]), "Hi": pct100(c.HumanCI[1]), "N": c.HumanRated, "Auto": pct100(c.Quality)}))
@@ -321,7 +321,7 @@ func (p *peopleTab) importFile(path string) {
 			}
 			l := widget.NewLabel(msg)
 			l.Wrapping = fyne.TextWrapWord
-			d := dialog.NewCustom(lang.L("people.import"), lang.L("btn.close"), container.NewVScroll(l), a.win)
+			d := dialog.NewCustom(strings.TrimSuffix(lang.L("people.import"), "…"), lang.L("btn.close"), container.NewVScroll(l), a.win)
 			d.Resize(fyne.NewSize(560, 320))
 			d.Show()
 			p.r.reloadPeople()

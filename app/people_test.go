@@ -89,7 +89,7 @@ func TestBlindSessionKeyboard(t *testing.T) {
 			t.Fatalf("after key %d: item %d, progress %q (%q)", i, b.idx, b.progress.Text, h.a.lastError)
 		}
 		right := b.blind.Answers[it.Right].Endpoint
-		if !strings.Contains(b.revealed.Text, "left answer was "+left) || !strings.Contains(b.revealed.Text, "right one "+right) {
+		if !strings.Contains(b.revealed.Text, "left answer was "+left+" · ") || !strings.Contains(b.revealed.Text, "right one "+right+" · ") {
 			t.Errorf("after choice %d the names are not revealed: %q", i, b.revealed.Text)
 		}
 	}
@@ -161,6 +161,13 @@ func TestBlindSessionKeyboard(t *testing.T) {
 	if b2.idx != 10 {
 		t.Errorf("typing in the name field chose: item %d", b2.idx)
 	}
+	h.a.win.Canvas().Unfocus()
+	for i := 10; i < 20; i++ {
+		h.key(fyne.Key1)
+	}
+	if b2.pair.Visible() || !strings.Contains(b2.done.Text, "All 20 compared") || !strings.Contains(b2.done.Text, "of 20 blind comparisons") {
+		t.Errorf("the end of the session: %q", b2.done.Text)
+	}
 }
 
 // Scores by keyboard, 1–5 and thumbs, with a note, stored with who; the
@@ -224,8 +231,8 @@ func TestBaselineDiffTab(t *testing.T) {
 	h := newHarness(t, "en")
 	r := peopleRunPlan(t, h, 6)
 	p := r.peopleTab
-	p.baseline.SetSelected("alpha (" + strategyLabel(advisor.StrategyZeroShot) + ")")
-	p.against.SetSelected("beta (" + strategyLabel(advisor.StrategyZeroShot) + ")")
+	p.baseline.SetSelected("alpha · " + strategyLabel(advisor.StrategyZeroShot))
+	p.against.SetSelected("beta · " + strategyLabel(advisor.StrategyZeroShot))
 	if !strings.HasPrefix(p.counts.Text, "Against alpha") || !strings.Contains(p.counts.Text, "3 worse, 0 better, 3 the same") {
 		t.Errorf("counts %q", p.counts.Text)
 	}

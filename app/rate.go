@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"sort"
 	"strconv"
@@ -67,10 +68,12 @@ func newRateScreen(a *App, pr *peopleRun) *rateScreen {
 	var labels []string
 	for _, c := range pr.v.Candidates {
 		s.keys = append(s.keys, c.Key())
-		labels = append(labels, c.Endpoint+" ("+strategyLabel(c.Strategy)+")")
+		labels = append(labels, optionName(c.Key()))
 	}
-	s.cand = widget.NewSelect(labels, func(string) { s.pickCandidate() })
-	s.scale = widget.NewRadioGroup([]string{lang.L("rate.scale.thumbs"), lang.L("rate.scale.five")}, func(string) { s.drawButtons() })
+	// Picking an option or a scale hands the keys back to the screen: a
+	// focused radio would take 1 and 2 for itself.
+	s.cand = widget.NewSelect(labels, func(string) { s.pickCandidate(); a.win.Canvas().Unfocus() })
+	s.scale = widget.NewRadioGroup([]string{lang.L("rate.scale.thumbs"), lang.L("rate.scale.five")}, func(string) { s.drawButtons(); a.win.Canvas().Unfocus() })
 	s.scale.Horizontal = true
 	s.scale.Required = true
 	wrap := func() *widget.Label {
@@ -134,7 +137,7 @@ func (s *rateScreen) drawButtons() {
 		text := lang.L("rate.score", map[string]any{"N": i + 1})
 		var icon fyne.Resource
 		if s.scaleName() == scaleThumbs {
-			text = []string{lang.L("rate.thumbs_down"), lang.L("rate.thumbs_up")}[i]
+			text = fmt.Sprintf("%d · %s", i+1, []string{lang.L("rate.thumbs_down"), lang.L("rate.thumbs_up")}[i])
 			icon = []fyne.Resource{theme.CancelIcon(), theme.ConfirmIcon()}[i]
 		}
 		b := widget.NewButtonWithIcon(text, icon, func() { s.rate(v) })

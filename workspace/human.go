@@ -115,9 +115,11 @@ func (w *Workspace) OpenBlind(ctx context.Context, run data.Run, results []advis
 	if err != nil {
 		return nil, err
 	}
+	// The session's own choices: a person who starts over judges again
+	// (a new choice between the same two answers replaces the old one).
 	mine := map[[2]int64]verdict.Judgement{}
 	for _, j := range js {
-		if j.Who == who {
+		if j.Who == who && j.SessionID == sess.ID {
 			mine[pairKey(j.Left, j.Right)] = j.Judgement
 		}
 	}
