@@ -10,9 +10,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
+	"sync"
 	"time"
 
+	"github.com/llm-advisor/llm-advisor/assets"
 	"github.com/llm-advisor/llm-advisor/internal/safefile"
 )
 
@@ -104,6 +107,36 @@ func DateInName(name string) string {
 }
 
 // bundledModelsDev reads the newest api-YYYY-MM-DD.json of the built-in catalog folder.
+// bundled keeps the parse of the embedded models.dev copy: it never changes
+// while the program runs, so every engine starts from the one parse (each
+// with its own copy of the model list; the models' lists are never changed
+// in place).
+var bundled struct {
+	once   sync.Once
+	md     *ModelsDev
+	models []Model
+	err    error
+}
+
+// bundledCatalog is the bundled models.dev catalog of fsys and its models;
+// the embedded one (assets.Catalog) is read once per process.
+func bundledCatalog(fsys fs.FS, dir string) (*ModelsDev, []Model, error) {
+	if fsys != fs.FS(assets.Catalog) || dir != "catalog" {
+		md, err := bundledModelsDev(fsys, dir)
+		if err != nil || md == nil {
+			return md, nil, err
+		}
+		return md, md.toModels(), nil
+	}
+	bundled.once.Do(func() {
+		bundled.md, bundled.err = bundledModelsDev(fsys, dir)
+		if bundled.md != nil {
+			bundled.models = bundled.md.toModels()
+		}
+	})
+	return bundled.md, slices.Clone(bundled.models), bundled.err
+}
+
 func bundledModelsDev(fsys fs.FS, dir string) (*ModelsDev, error) {
 	names, err := fs.Glob(fsys, path.Join(dir, "modelsdev", "api-*.json"))
 	if err != nil || len(names) == 0 {

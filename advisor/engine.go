@@ -124,6 +124,7 @@ func NewEngine(opts ...Option) (*Engine, error) {
 		e.today = time.Now().UTC().Format("2006-01-02")
 	}
 	md := c.modelsDev
+	var mdModels []Model // md's models, when they come from the bundled copy
 	if md == nil && c.dataDir != "" {
 		// The last good refresh wins over the bundled copy; a copy that no
 		// longer reads is reported and the bundled one used.
@@ -134,11 +135,11 @@ func NewEngine(opts ...Option) (*Engine, error) {
 		md = d
 	}
 	if md == nil {
-		d, err := bundledModelsDev(c.catalogFS, c.catalogDir)
+		d, models, err := bundledCatalog(c.catalogFS, c.catalogDir)
 		if err != nil {
 			return nil, fmt.Errorf("built-in models.dev catalog: %w", err)
 		}
-		md = d
+		md, mdModels = d, models
 	}
 	ovs, err := loadOverlaysFS(c.catalogFS, c.catalogDir)
 	if err != nil {
@@ -148,9 +149,10 @@ func NewEngine(opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("built-in provider facts: %w", err)
 	}
-	var mdModels []Model
 	if md != nil {
-		mdModels = md.toModels()
+		if mdModels == nil {
+			mdModels = md.toModels()
+		}
 		applyProviderFacts(mdModels, facts)
 		e.providers = md.ProviderList()
 		e.catInfo = CatalogInfo{AsOf: md.AsOf, Source: md.Source, FetchedAt: md.FetchedAt, Providers: len(md.Providers), Models: md.Models()}

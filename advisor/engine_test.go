@@ -691,3 +691,31 @@ func TestUserAssumptionsTakeOverAKey(t *testing.T) {
 		t.Error("the built-in residency assumption should be replaced")
 	}
 }
+
+// Engines share the one parse of the embedded models.dev copy, never its
+// models: a change to one engine's catalog is not seen by another.
+func TestEnginesDoNotShareTheirCatalog(t *testing.T) {
+	a, b := newTestEngine(t), newTestEngine(t)
+	if len(a.catalog) == 0 || len(a.catalog) != len(b.catalog) {
+		t.Fatalf("catalogs of %d and %d models", len(a.catalog), len(b.catalog))
+	}
+	name := b.catalog[0].Name
+	a.catalog[0].Name = "changed in a"
+	if b.catalog[0].Name != name {
+		t.Errorf("engine b sees engine a's change: %q", b.catalog[0].Name)
+	}
+	c := newTestEngine(t)
+	if c.catalog[0].Name != name {
+		t.Errorf("a new engine starts from engine a's change: %q", c.catalog[0].Name)
+	}
+}
+
+// BenchmarkNewEngine is the cost of an engine: the rules, the curated
+// entries and the bundled models.dev catalog (parsed once per process).
+func BenchmarkNewEngine(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		if _, err := NewEngine(WithUserDir("")); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
