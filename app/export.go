@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"io"
+	"log"
 	"path/filepath"
 	"strings"
 
@@ -59,7 +60,9 @@ func (a *App) exportTo(w io.WriteCloser, format string, in report.Input, done fu
 	if format == formatCSV && strings.HasPrefix(in.Lang, "pt") {
 		format = workspace.FormatCSVExcel
 	}
-	a.goWork(func(context.Context) {
+	ws, decision := a.ws, a.exportDecision(in)
+	a.goWork(func(ctx context.Context) {
+		in := withCapacity(ctx, ws, in, decision)
 		var err error
 		if path := localPath(w); path != "" {
 			err = w.Close()
@@ -88,8 +91,38 @@ func localPath(w io.WriteCloser) string {
 
 // exportMarkdown writes the Markdown report and its images into dir.
 func (a *App) exportMarkdown(dir string, in report.Input, done func(error)) {
-	a.goWork(func(context.Context) {
+	ws, decision := a.ws, a.exportDecision(in)
+	a.goWork(func(ctx context.Context) {
+		in := withCapacity(ctx, ws, in, decision)
 		_, err := report.WriteMarkdown(dir, exportName(in), in)
 		a.ui(func() { done(err) })
 	})
+}
+
+// exportDecision is the decision a report of in belongs to (0: none): the
+// one on screen, else the run's.
+func (a *App) exportDecision(in report.Input) int64 {
+	if a.decision != nil {
+		return a.decision.ID
+	}
+	if in.Run != nil {
+		return in.Run.Plan.DecisionID
+	}
+	return 0
+}
+
+// withCapacity adds the decision's capacity tests to a report, as the
+// command line's report does (workspace.Capacity); off the UI goroutine.
+// A failure to read them leaves them out and is logged.
+func withCapacity(ctx context.Context, ws *workspace.Workspace, in report.Input, decision int64) report.Input {
+	if decision == 0 || in.Capacity != nil || ws == nil {
+		return in
+	}
+	c, err := ws.Capacity(ctx, decision)
+	if err != nil {
+		log.Printf("llm-advisor: capacity tests for the report: %v", err)
+		return in
+	}
+	in.Capacity = c
+	return in
 }

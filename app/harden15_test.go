@@ -6,17 +6,21 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/data"
 	"github.com/llm-advisor/llm-advisor/internal/safefile"
+	"github.com/llm-advisor/llm-advisor/report"
 )
 
 // TestMostlyFailedRunIsFailedAndResumeResendsFailures (issue 15 item 13):
@@ -219,5 +223,67 @@ func TestUnusualKeyEnvIsAskedFirst(t *testing.T) {
 	lt, err := h2.a.store.LoadTestByID(context.Background(), tests[0].ID)
 	if err != nil || len(lt.Result.Steps) != 3 {
 		t.Errorf("the stored sweep has %d steps (%v), want the 3 asked for", len(lt.Result.Steps), err)
+	}
+}
+
+// TestCapacityInReportsFromBothFronts (issue 13): a capacity test stored
+// for a decision is in the report the GUI exports (Markdown) and in the one
+// the command line writes (report --decision, HTML), through the same
+// workspace.Capacity.
+func TestCapacityInReportsFromBothFronts(t *testing.T) {
+	dir := t.TempDir()
+	h := newHarnessIn(t, "en", dir, t.TempDir())
+	h.newDecision()
+	id := h.a.decision.ID
+	ctx := context.Background()
+	st := h.a.store
+	lid, err := st.CreateLoadTest(ctx, data.LoadTest{DecisionID: id, Name: "cap", Endpoint: "local", Model: "tiny", Plan: advisor.Plan{Name: "cap"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := func(v float64) *float64 { return &v }
+	res := advisor.LoadResult{Endpoint: "local", Model: "tiny", MaxThroughputRPS: 19.6, SustainableRPS: f(15), Target: advisor.LoadTarget{TotalMs: 300},
+		Steps: []advisor.LoadStep{
+			{Kind: advisor.LoadSynchronous, OfferedRPS: 4.9, AchievedRPS: 4.9, Requests: 10, TotalP95Ms: f(205), SLOAttainment: f(1)},
+			{Kind: advisor.LoadConstant, OfferedRPS: 15, AchievedRPS: 14.8, Requests: 30, TotalP95Ms: f(260), SLOAttainment: f(0.97)},
+		}}
+	for i, s := range res.Steps {
+		if err := st.SaveLoadStep(ctx, lid, i, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.FinishLoadTest(ctx, lid, advisor.RunDone, res); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"Can it carry the traffic?", "Most it served: 19.6 requests per second.", "up to 15.0 requests per second"}
+
+	out := t.TempDir()
+	var done atomic.Bool
+	var exportErr error
+	h.a.exportMarkdown(out, report.Input{Lang: "en", Title: "t", Generated: time.Now()}, func(err error) { exportErr = err; done.Store(true) })
+	h.waitFor("export", done.Load)
+	if exportErr != nil {
+		t.Fatal(exportErr)
+	}
+	mds, _ := filepath.Glob(filepath.Join(out, "*.md"))
+	if len(mds) != 1 {
+		t.Fatalf("markdown files %v", mds)
+	}
+	md, _ := os.ReadFile(mds[0])
+	for _, w := range want {
+		if !strings.Contains(string(md), w) {
+			t.Errorf("GUI export lacks %q", w)
+		}
+	}
+
+	html := filepath.Join(t.TempDir(), "r.html")
+	if _, exit := runCLI(t, "report", "--decision", fmt.Sprint(id), "--format", "html", "--out", html, "--db", filepath.Join(dir, "advisor.db"), "--lang", "en"); exit != 0 {
+		t.Fatalf("report exit %d", exit)
+	}
+	page, _ := os.ReadFile(html)
+	for _, w := range want {
+		if !strings.Contains(string(page), w) {
+			t.Errorf("CLI report lacks %q", w)
+		}
 	}
 }

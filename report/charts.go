@@ -288,6 +288,7 @@ func (p *plotter) specs() []spec {
 	add("errors", p.errors())
 	add("shortlist_cost", p.shortlistCost())
 	add("history", p.history())
+	out = append(out, p.capacityCharts()...)
 	return out
 }
 

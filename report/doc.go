@@ -45,6 +45,7 @@ type view struct {
 	Run       *runView
 	NoRun     string
 	Verdict   *verdictView // the run's verdict, the report's first page
+	Capacity  []capacityView // capacity tests of the decision (their charts are among the charts)
 
 	mdVerdictChart *Chart // the Markdown writer's verdict chart
 	Next           []string
@@ -194,6 +195,7 @@ func buildView(in Input) (*view, error) {
 	} else {
 		v.NoRun = msg(lang, "no_run")
 	}
+	v.Capacity = capacityViews(in, red)
 	v.Next = nextSteps(in, lang, rows)
 	return v, nil
 }

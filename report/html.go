@@ -181,6 +181,13 @@ figure{margin:1em 0}figure img{width:100%;height:auto;border:1px solid #eee}
 {{end}}</table>
 {{end}}{{end}}
 {{else}}<p>{{.NoRun}}</p>{{end}}
+{{if .Capacity}}<h2>{{.H "sec.capacity"}}</h2>
+<p class="note">{{.H "capacity.intro"}}</p>
+{{range .Capacity}}<h3>{{.Title}}</h3>
+<ul>{{range .Lines}}<li>{{.}}</li>{{end}}</ul>
+<table><tr>{{range .Steps.Head}}<th>{{.}}</th>{{end}}</tr>
+{{range .Steps.Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
+{{end}}</table>{{end}}{{end}}
 {{if .Next}}<h2>{{.H "sec.next"}}</h2>
 <ul>{{range .Next}}<li>{{.}}</li>{{end}}</ul>{{end}}
 </body>

@@ -17,6 +17,20 @@ func LoadChart(r advisor.LoadResult, lang string, width, height int) ([]byte, er
 	if err := loadFonts(); err != nil {
 		return nil, err
 	}
+	c, err := loadChart(r, lang, width, height)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	if err := c.Render(chart.PNG, &b); err != nil {
+		return nil, fmt.Errorf("report: load chart: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+// loadChart builds LoadChart's chart (the report's capacity charts render it
+// in their own formats).
+func loadChart(r advisor.LoadResult, lang string, width, height int) (chart.Chart, error) {
 	var xs, first, total []float64
 	maxY, maxX := 0.0, 0.0
 	for _, s := range r.Steps {
@@ -35,7 +49,7 @@ func LoadChart(r advisor.LoadResult, lang string, width, height int) ([]byte, er
 		maxY, maxX = max(maxY, f, t), max(maxX, s.OfferedRPS)
 	}
 	if len(xs) == 0 {
-		return nil, fmt.Errorf("report: load chart: no step with an offered rate")
+		return chart.Chart{}, fmt.Errorf("report: load chart: no step with an offered rate")
 	}
 	target := max(r.Target.TotalMs, r.Target.FirstAnswerMs)
 	maxY = max(maxY, target) * 1.15
@@ -69,9 +83,5 @@ func LoadChart(r advisor.LoadResult, lang string, width, height int) ([]byte, er
 		Series: series,
 	}
 	c.Elements = []chart.Renderable{chart.LegendLeft(&c)}
-	var b bytes.Buffer
-	if err := c.Render(chart.PNG, &b); err != nil {
-		return nil, fmt.Errorf("report: load chart: %w", err)
-	}
-	return b.Bytes(), nil
+	return c, nil
 }

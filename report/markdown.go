@@ -223,6 +223,17 @@ func writeMarkdown(b *bytes.Buffer, v *view, charts []Chart, images map[string]s
 		}
 		p("\n%s\n", v.NoRun)
 	}
+	if len(v.Capacity) > 0 {
+		p("\n## %s\n\n_%s_\n", v.H("sec.capacity"), v.H("capacity.intro"))
+		for _, c := range v.Capacity {
+			p("\n### %s\n\n", mdText(c.Title))
+			for _, l := range c.Lines {
+				p("- %s\n", mdText(l))
+			}
+			p("\n")
+			mdTable(b, c.Steps)
+		}
+	}
 	mdList(b, v.H("sec.next"), v.Next)
 }
 

@@ -566,6 +566,15 @@ func (d *pdfDoc) render(v *view, charts []Chart) {
 		d.h2(v.H("sec.results"))
 		d.para(v.NoRun)
 	}
+	if len(v.Capacity) > 0 {
+		d.h2(v.H("sec.capacity"))
+		d.note(v.H("capacity.intro"))
+		for _, c := range v.Capacity {
+			d.h3(c.Title)
+			d.bullets(c.Lines, nil)
+			d.table(c.Steps, []float64{2.2, 1.1, 1.1, 1.5, 1.3, 1.1, 1.1, 1}, map[int]bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true, 7: true}, 8.5)
+		}
+	}
 	if len(v.Next) > 0 {
 		d.h2(v.H("sec.next"))
 		d.bullets(v.Next, nil)

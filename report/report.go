@@ -49,6 +49,9 @@ type Input struct {
 	// Hardening (issue 15): keys the caller knows (say, from the keyring)
 	// to hide in every text the report shows, besides the environment's.
 	Secrets []string
+	// Capacity (issue 13): the decision's capacity tests ("Can it carry the
+	// traffic?"), each with its chart.
+	Capacity []CapacityTest
 }
 
 // RunInfo describes the live-test run whose results the report shows.

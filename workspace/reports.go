@@ -90,8 +90,44 @@ func (w *Workspace) ReportInput(ctx context.Context, runID, decisionID int64) (r
 		default:
 			AddDecision(&in, *d)
 		}
+		if in.Capacity, err = w.Capacity(ctx, decisionID); err != nil {
+			return in, err
+		}
 	}
 	return in, nil
+}
+
+// maxReportCapacity bounds the capacity tests a report shows.
+const maxReportCapacity = 3
+
+// Capacity is the decision's capacity tests a report shows: for each
+// endpoint its latest test that finished or was stopped with steps, newest
+// first, at most maxReportCapacity.
+func (w *Workspace) Capacity(ctx context.Context, decisionID int64) ([]report.CapacityTest, error) {
+	tests, err := w.store.LoadTests(ctx, decisionID)
+	if err != nil {
+		return nil, err
+	}
+	var out []report.CapacityTest
+	seen := map[string]bool{}
+	for _, t := range tests {
+		if len(out) == maxReportCapacity {
+			break
+		}
+		if seen[t.Endpoint] || (t.Status != advisor.RunDone && t.Status != advisor.RunCancelled) {
+			continue
+		}
+		full, err := w.store.LoadTestByID(ctx, t.ID)
+		if err != nil {
+			return nil, err
+		}
+		if len(full.Result.Steps) == 0 {
+			continue
+		}
+		seen[t.Endpoint] = true
+		out = append(out, report.CapacityTest{Name: full.Name, When: full.StartedAt, Status: full.Status, Result: full.Result})
+	}
+	return out, nil
 }
 
 // RunInfo is a run as a report shows it, with its unpriced endpoints.
