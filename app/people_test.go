@@ -243,3 +243,20 @@ func TestBaselineDiffTab(t *testing.T) {
 		t.Errorf("row %q", row)
 	}
 }
+
+// A judge people disagree with is flagged in plain words; one they agree
+// with is not.
+func TestPeopleLinesFlagJudge(t *testing.T) {
+	h := newHarness(t, "en")
+	_ = h
+	k := 0.2
+	v := verdict.Verdict{HumanJudge: &verdict.Agreement{Answers: 10, Agree: 6, Kappa: &k, Sentence: "The judge agrees with you on only 6 of 10 answers (kappa 0.20): do not trust its scores without checking."}}
+	lines := peopleLines(v)
+	if len(lines) != 1 || !strings.HasPrefix(lines[0], "⚠ The judge agrees with you on only 6 of 10") {
+		t.Errorf("untrusted judge: %q", lines)
+	}
+	v.HumanJudge.Trusted = true
+	if lines := peopleLines(v); strings.HasPrefix(lines[0], "⚠") {
+		t.Errorf("trusted judge flagged: %q", lines)
+	}
+}

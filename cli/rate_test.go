@@ -15,6 +15,25 @@ import (
 	"github.com/llm-advisor/llm-advisor/data"
 )
 
+// resultIDs are run 1's result ids in db, by "endpoint/case".
+func resultIDs(t *testing.T, db string) map[string]int64 {
+	t.Helper()
+	store, err := data.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	results, err := store.Results(context.Background(), 1)
+	store.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := map[string]int64{}
+	for _, r := range results {
+		id[fmt.Sprintf("%s/%d", r.Endpoint, r.Case)] = r.ID
+	}
+	return id
+}
+
 // People rate answers one by one and from a CSV (; between fields, decimal
 // commas, a header); bad rows are named by line and the good ones kept; the
 // verdict in `compare --json` carries human_quality and human_ci. By hand:
@@ -29,19 +48,7 @@ func TestRateAndHumanVerdict(t *testing.T) {
 	if code, _, errs := runCLI("test", "--plan", plan, "--db", db, "--json"); code != ExitOK {
 		t.Fatalf("test: exit %d: %s", code, errs)
 	}
-	store, err := data.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	results, err := store.Results(context.Background(), 1)
-	store.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := map[string]int64{}
-	for _, r := range results {
-		id[fmt.Sprintf("%s/%d", r.Endpoint, r.Case)] = r.ID
-	}
+	id := resultIDs(t, db)
 
 	if code, out, errs := runCLI("rate", "--db", db, "--result", fmt.Sprint(id["good/0"]), "--score", "1", "--who", "ana", "--note", "on brand"); code != ExitOK || !strings.Contains(out, "rated 1 by ana") {
 		t.Fatalf("rate: exit %d: %s %s", code, out, errs)
@@ -128,19 +135,7 @@ func TestBlindExportImportCompare(t *testing.T) {
 	if code, _, errs := runCLI("rate", "--db", db, "--export-html", page); code != ExitUsage || !strings.Contains(errs, "--run") {
 		t.Errorf("no --run: exit %d: %s", code, errs)
 	}
-	store, err := data.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	results, err := store.Results(context.Background(), 1)
-	store.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := map[string]int64{}
-	for _, r := range results {
-		id[fmt.Sprintf("%s/%d", r.Endpoint, r.Case)] = r.ID
-	}
+	id := resultIDs(t, db)
 	choices := fmt.Sprintf("left_result,right_result,choice,who,judged_at\r\n%d,%d,left,carla,2026-12-02T10:00:00Z\r\n%d,%d,right,carla,2026-12-02T10:00:05Z\r\n%d,%d,same,carla,2026-12-02T10:00:09Z\r\n",
 		id["good/0"], id["weak/0"], id["weak/1"], id["good/1"], id["good/2"], id["weak/2"])
 	file := filepath.Join(dir, "blind-choices-run-1.csv")

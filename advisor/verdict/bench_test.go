@@ -37,3 +37,63 @@ func BenchmarkCompare10k(b *testing.B) {
 		}
 	}
 }
+
+// peopleBench is a 500-case run of 4 candidates with one person's blind
+// choice on every case of the 3 pairs a session covers (1,500 judgements)
+// and a score on every answer.
+func peopleBench(b *testing.B) ([]advisor.Result, People, Verdict) {
+	var rs []advisor.Result
+	id := int64(0)
+	ids := map[[2]int]int64{}
+	for c := 0; c < 500; c++ {
+		for e := 0; e < 4; e++ {
+			id++
+			ids[[2]int{e, c}] = id
+			pass := (c*7+e*13)%10 < 6+e%3
+			rs = append(rs, advisor.Result{ID: id, Endpoint: string(rune('a' + e)), Strategy: advisor.StrategyZeroShot, Case: c, Passed: pass, Score: map[bool]float64{true: 1}[pass]})
+		}
+	}
+	v := Compute(Input{Results: rs})
+	p := People{Scores: map[int64][]float64{}}
+	for _, r := range rs {
+		p.Scores[r.ID] = []float64{r.Score}
+	}
+	for _, it := range BlindItems(rs, BlindPairs(v), 1) {
+		p.Judgements = append(p.Judgements, Judgement{Left: it.Left, Right: it.Right, Choice: Choices[(it.Case+int(it.Left))%4]})
+	}
+	if len(p.Judgements) != 1500 {
+		b.Fatalf("%d judgements", len(p.Judgements))
+	}
+	return rs, p, v
+}
+
+// BenchmarkBlindLayout lays out a 1,500-item blind session (3 pairs × 500 cases).
+func BenchmarkBlindLayout(b *testing.B) {
+	rs, _, v := peopleBench(b)
+	pairs := BlindPairs(v)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if n := len(BlindItems(rs, pairs, uint64(i))); n != 1500 {
+			b.Fatal(n)
+		}
+	}
+}
+
+// BenchmarkAddPeople adds 2,000 scores and 1,500 blind choices to a verdict
+// (win rates, pair records, the judge check) and diffs every other option
+// against a baseline.
+func BenchmarkAddPeople(b *testing.B) {
+	rs, p, v := peopleBench(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		w := v
+		w.Candidates = append([]Candidate(nil), v.Candidates...)
+		AddPeople(&w, rs, p)
+		AddBaseline(&w, rs, w.Candidates[0].Key(), p.Judgements)
+		if len(w.HumanPairs) != 3 || len(w.Baseline.Against) != 3 {
+			b.Fatal(len(w.HumanPairs))
+		}
+	}
+}

@@ -272,33 +272,37 @@ type BlindItem struct {
 // answers put left and right by a coin the same seed throws. The same
 // results and seed give the same session, so a stored seed resumes it.
 func BlindItems(results []advisor.Result, pairs [][2]Key, seed uint64) []BlindItem {
-	ans := map[Key]map[[2]any]int64{}
+	type sc struct {
+		set string
+		c   int
+	}
+	ans := map[Key]map[sc]int64{}
 	for _, r := range results {
 		if r.ID == 0 || r.Warmup || r.Repeat != 0 || r.ErrorClass != "" {
 			continue
 		}
 		k := keyOf(r)
 		if ans[k] == nil {
-			ans[k] = map[[2]any]int64{}
+			ans[k] = map[sc]int64{}
 		}
-		ans[k][[2]any{r.Set, r.Case}] = r.ID
+		ans[k][sc{r.Set, r.Case}] = r.ID
 	}
 	var items []BlindItem
 	for _, p := range pairs {
-		var cases [][2]any
+		var cases []sc
 		for c := range ans[p[0]] {
 			if _, ok := ans[p[1]][c]; ok {
 				cases = append(cases, c)
 			}
 		}
 		sort.Slice(cases, func(i, j int) bool {
-			if cases[i][0].(string) != cases[j][0].(string) {
-				return cases[i][0].(string) < cases[j][0].(string)
+			if cases[i].set != cases[j].set {
+				return cases[i].set < cases[j].set
 			}
-			return cases[i][1].(int) < cases[j][1].(int)
+			return cases[i].c < cases[j].c
 		})
 		for _, c := range cases {
-			items = append(items, BlindItem{Set: c[0].(string), Case: c[1].(int), Left: ans[p[0]][c], Right: ans[p[1]][c]})
+			items = append(items, BlindItem{Set: c.set, Case: c.c, Left: ans[p[0]][c], Right: ans[p[1]][c]})
 		}
 	}
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
