@@ -82,6 +82,11 @@ type Plan struct {
 	Warmup              *bool `json:"warmup,omitempty" yaml:"warmup,omitempty"`
 	SequentialEndpoints bool  `json:"sequential_endpoints,omitempty" yaml:"sequential_endpoints,omitempty"`
 	ColdPrompts         bool  `json:"cold_prompts,omitempty" yaml:"cold_prompts,omitempty"`
+
+	// Batch (issue 17) sends the run through the providers' Batch API (one
+	// input file per endpoint and strategy, results within 24 hours, at the
+	// batch price): no latency figures, and polling survives a restart.
+	Batch bool `json:"batch,omitempty" yaml:"batch,omitempty"`
 }
 
 // Acceptance is a plan's acceptance criteria (contract, "Plan: acceptance
@@ -290,6 +295,11 @@ type Result struct {
 	TokensCached    int     `json:"tokens_cached"`
 	TokensReasoning int     `json:"tokens_reasoning"`
 	Warmup          bool    `json:"warmup,omitempty"`
+
+	// Batch (issue 17): the request went through a provider's Batch API.
+	// It has no latency figures (TTFT, latency, TPOT are 0 and mean "not
+	// measured") and CostUSD is at the batch price.
+	Batch bool `json:"batch,omitempty"`
 }
 
 // OutputTPS is the output speed after the first token, in tokens per second

@@ -16,9 +16,9 @@ const saveResultSQL = `INSERT INTO results (run_id, endpoint, model, strategy, c
 	ttft_ms, latency_ms, queue_ms, concurrency_at_send, tokens_in, tokens_out, tokens_estimated, cost_usd,
 	score, passed, checks, error_class, error_message, started_at, ended_at,
 	set_name, kind, metrics, artifact, verdict, unscored,
-	ttfat_ms, tpot_ms, chunks, tokens_cached, tokens_reasoning, warmup)
+	ttfat_ms, tpot_ms, chunks, tokens_cached, tokens_reasoning, warmup, batch)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-	?, ?, ?, ?, ?, ?)
+	?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (run_id, endpoint, strategy, case_index, repeat_index) DO UPDATE SET
 	model = excluded.model, output = excluded.output, ttft_ms = excluded.ttft_ms, latency_ms = excluded.latency_ms,
 	queue_ms = excluded.queue_ms, concurrency_at_send = excluded.concurrency_at_send, tokens_in = excluded.tokens_in,
@@ -28,7 +28,7 @@ ON CONFLICT (run_id, endpoint, strategy, case_index, repeat_index) DO UPDATE SET
 	set_name = excluded.set_name, kind = excluded.kind, metrics = excluded.metrics, artifact = excluded.artifact,
 	verdict = excluded.verdict, unscored = excluded.unscored,
 	ttfat_ms = excluded.ttfat_ms, tpot_ms = excluded.tpot_ms, chunks = excluded.chunks, tokens_cached = excluded.tokens_cached,
-	tokens_reasoning = excluded.tokens_reasoning, warmup = excluded.warmup
+	tokens_reasoning = excluded.tokens_reasoning, warmup = excluded.warmup, batch = excluded.batch
 RETURNING id`
 
 // SaveResult commits one result of a run in one short transaction, so that
@@ -73,7 +73,7 @@ func (s *Store) SaveResult(ctx context.Context, r *advisor.Result) error {
 		r.TTFTMs, r.LatencyMs, r.QueueMs, r.ConcurrencyAtSend, r.TokensIn, r.TokensOut, r.TokensEstimated, r.CostUSD,
 		r.Score, r.Passed, string(checks), r.ErrorClass, r.ErrorMessage, formatTime(r.StartedAt), formatTime(r.EndedAt),
 		r.Set, r.Kind, string(metrics), r.Artifact, verdict, r.Unscored,
-		r.TTFATMs, r.TPOTMs, r.Chunks, r.TokensCached, r.TokensReasoning, r.Warmup).Scan(&id)
+		r.TTFATMs, r.TPOTMs, r.Chunks, r.TokensCached, r.TokensReasoning, r.Warmup, r.Batch).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("save result of run %d: %w", r.RunID, classify(err))
 	}
@@ -88,7 +88,7 @@ const resultColumns = `id, run_id, endpoint, model, strategy, case_index, repeat
 	ttft_ms, latency_ms, queue_ms, concurrency_at_send, tokens_in, tokens_out, tokens_estimated, cost_usd,
 	score, passed, checks, error_class, error_message, started_at, ended_at,
 	set_name, kind, metrics, artifact, verdict, unscored,
-	ttfat_ms, tpot_ms, chunks, tokens_cached, tokens_reasoning, warmup`
+	ttfat_ms, tpot_ms, chunks, tokens_cached, tokens_reasoning, warmup, batch`
 
 func scanResult(sc interface{ Scan(...any) error }) (advisor.Result, error) {
 	var (
@@ -101,7 +101,7 @@ func scanResult(sc interface{ Scan(...any) error }) (advisor.Result, error) {
 		&r.TTFTMs, &r.LatencyMs, &r.QueueMs, &r.ConcurrencyAtSend, &r.TokensIn, &r.TokensOut, &r.TokensEstimated, &r.CostUSD,
 		&r.Score, &r.Passed, &checks, &r.ErrorClass, &r.ErrorMessage, &started, &ended,
 		&r.Set, &r.Kind, &metrics, &r.Artifact, &verdict, &r.Unscored,
-		&r.TTFATMs, &r.TPOTMs, &r.Chunks, &r.TokensCached, &r.TokensReasoning, &r.Warmup); err != nil {
+		&r.TTFATMs, &r.TPOTMs, &r.Chunks, &r.TokensCached, &r.TokensReasoning, &r.Warmup, &r.Batch); err != nil {
 		return r, err
 	}
 	if checks != "" && checks != "[]" {

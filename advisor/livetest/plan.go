@@ -446,6 +446,10 @@ func ValidatePlan(p advisor.Plan) error {
 	if p.SimilarityThreshold > 1 {
 		bad("similarity_threshold", "%v is not allowed; allowed: 0 to 1", p.SimilarityThreshold)
 	}
+	var be *PlanError
+	if errors.As(ValidateBatch(p), &be) {
+		bad(be.Field, "%s", be.Msg)
+	}
 	return errors.Join(errs...)
 }
 

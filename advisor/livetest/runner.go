@@ -99,6 +99,22 @@ type Options struct {
 	// cached tokens cost the input price when neither has one.
 	CachedPrices func(catalogID string) (float64, bool)
 
+	// Batch API mode (issue 17; RunBatch). Batches keeps the run's batch
+	// jobs (required for a batch run); OnBatch gets the batches' state
+	// after every poll; BatchPoll is the time between polls (default
+	// DefaultBatchPoll); CancelBatches is asked when the context ends: true
+	// (the user cancelled) cancels the provider's batches, false (the
+	// program is closing) leaves them for a resume. BatchPrices gives the
+	// catalog's batch prices (USD per 1M tokens) for a catalog_id; half the
+	// token price when it has none.
+	Batches       BatchStore
+	OnBatch       func(BatchState)
+	BatchPoll     time.Duration
+	CancelBatches func() bool
+	BatchPrices   func(catalogID string) (in, out float64, ok bool)
+
+	batchMaxRequests int // tests: a smaller file limit
+
 	sleep   func(context.Context, time.Duration) error // tests record waits
 	timeout time.Duration                              // tests: overrides the plan's whole seconds
 	// noWarmup: tests of other behaviour count requests without the
@@ -329,38 +345,7 @@ func Run(ctx context.Context, p advisor.Plan, runID int64, opt Options) (Progres
 		return prog, errors.New("live test: image generation needs a folder for the images (Options.ArtifactDir)")
 	}
 
-	sc := &scorer{threshold: p.SimilarityThreshold}
-	var embed embedder
-	if p.Embedding != nil {
-		key, err := keys(*p.Embedding)
-		if err != nil {
-			opt.note("embedding endpoint %q: %v", p.Embedding.Name, err)
-		} else {
-			embed = embedWith(newClient(*p.Embedding, key, hc), p.Embedding.Model, timeout, rp)
-			sc.embed = embed
-		}
-	}
-	if p.Judge != nil {
-		key, err := keys(*p.Judge)
-		if err != nil {
-			opt.note("judge endpoint %q: %v", p.Judge.Name, err)
-		} else {
-			jc := newClient(*p.Judge, key, hc)
-			judgeModel, rubric := p.Judge.Model, p.Rubric
-			sc.judge = func(ctx context.Context, c advisor.Case, output string) (float64, string, error) {
-				rb := rubric
-				if c.Rubric != "" {
-					rb = c.Rubric
-				}
-				msgs := []openai.ChatCompletionMessage{{Role: openai.ChatMessageRoleUser, Content: judgeMessage(rb, c, output)}}
-				a, ce := streamChat(ctx, jc, chatRequest(judgeModel, msgs, 300, 0), timeout, rp)
-				if ce != nil {
-					return 0, "", ce
-				}
-				return parseVerdict(a.Output)
-			}
-		}
-	}
+	sc, embed := newScorer(p, opt, keys, hc, timeout, rp)
 
 	// The rag strategy: index each folder once, retrieve once per case.
 	var passages func(ctx context.Context, caseIdx int) ([]advisor.Passage, error)
@@ -478,6 +463,45 @@ func Run(ctx context.Context, p advisor.Plan, runID int64, opt Options) (Progres
 		return prog, err
 	}
 	return prog, nil
+}
+
+// newScorer is the run's scorer with the plan's embedding and judge
+// endpoints (each noted and left out when its key cannot be had).
+func newScorer(p advisor.Plan, opt Options, keys func(advisor.Endpoint) (string, error), hc *http.Client, timeout time.Duration, rp retryPolicy) (*scorer, embedder) {
+	sc := &scorer{threshold: p.SimilarityThreshold}
+	var embed embedder
+	if p.Embedding != nil {
+		key, err := keys(*p.Embedding)
+		if err != nil {
+			opt.note("embedding endpoint %q: %v", p.Embedding.Name, err)
+		} else {
+			embed = embedWith(newClient(*p.Embedding, key, hc), p.Embedding.Model, timeout, rp)
+			sc.embed = embed
+		}
+	}
+	if p.Judge != nil {
+		key, err := keys(*p.Judge)
+		if err != nil {
+			opt.note("judge endpoint %q: %v", p.Judge.Name, err)
+		} else {
+			jc := newClient(*p.Judge, key, hc)
+			judgeModel, rubric := p.Judge.Model, p.Rubric
+			sc.judge = func(ctx context.Context, c advisor.Case, output string) (float64, string, error) {
+				rb := rubric
+				if c.Rubric != "" {
+					rb = c.Rubric
+				}
+				msgs := []openai.ChatCompletionMessage{{Role: openai.ChatMessageRoleUser, Content: judgeMessage(rb, c, output)}}
+				a, ce := streamChat(ctx, jc, chatRequest(judgeModel, msgs, 300, 0), timeout, rp)
+				if ce != nil {
+					return 0, "", ce
+				}
+				return parseVerdict(a.Output)
+			}
+		}
+	}
+
+	return sc, embed
 }
 
 func clonePlan(p advisor.Plan) advisor.Plan {
