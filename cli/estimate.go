@@ -25,7 +25,7 @@ type dryRunOut struct {
 
 // printEstimate is `test --plan FILE --dry-run [--json]`: nothing is sent.
 func printEstimate(env Env, plan advisor.Plan, asJSON bool) error {
-	est := livetest.EstimatePlan(plan, catalogPrices().Tokens, verdict.MinDetectableDiff)
+	est := livetest.EstimatePlan(plan, catalogPrices().Tokens, verdict.MinDetectableDiff, catalogPrices().Batch)
 	out := dryRunOut{Estimate: est, Acceptance: plan.Acceptance, Ladder: plan.StrategyLadder, Detectable: verdict.DetectableSentence(Lang(), est.Cases)}
 	if asJSON {
 		enc := json.NewEncoder(env.Stdout)
@@ -39,7 +39,16 @@ func printEstimate(env Env, plan advisor.Plan, asJSON bool) error {
 	if len(est.PriceUnknown) > 0 {
 		fmt.Fprintf(w, ", not counting %s (no price)", strings.Join(est.PriceUnknown, ", "))
 	}
-	fmt.Fprintf(w, "\nduration: about %s at concurrency %d\n", roundDur(secondsDur(est.DurationS)), max(plan.Concurrency, 1))
+	if est.Batch {
+		fmt.Fprintf(w, "\nbatch: through the Batch API at about $%.4f instead of $%.4f (saves $%.4f); results within 24 hours, no latency figures\n",
+			est.BatchCostUSD, est.FullPriceCostUSD, est.BatchSavingUSD)
+	} else {
+		fmt.Fprintf(w, "\nduration: about %s at concurrency %d\n", roundDur(secondsDur(est.DurationS)), max(plan.Concurrency, 1))
+		if est.BatchPossible && est.BatchSavingUSD > 0 {
+			fmt.Fprintf(w, "batch: with batch: true (the providers' Batch API; no latency figures, results within 24 hours) it would cost about $%.4f, saving $%.4f\n",
+				est.BatchCostUSD, est.BatchSavingUSD)
+		}
+	}
 	if plan.StrategyLadder && len(ladder.Rungs(plan)) > 1 {
 		fmt.Fprintln(w, "strategy ladder: these are the figures if every endpoint climbs every rung; endpoints that clear the bar early cost less")
 	}

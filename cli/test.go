@@ -62,7 +62,7 @@ type summaryRow struct {
 	ErrorClasses map[string]int `json:"error_classes,omitempty"`
 }
 
-const testUsage = "test --plan FILE [--answers FILE] [--dry-run] [--db FILE] [--resume RUN] [--json] [--allow-key-env NAME]"
+const testUsage = "test --plan FILE [--answers FILE] [--dry-run] [--db FILE] [--resume RUN [--no-batch]] [--cancel-batch RUN] [--poll DURATION] [--json] [--allow-key-env NAME]"
 
 // runTest is `test --plan FILE [--answers FILE] [--dry-run] [--db FILE] [--resume RUN] [--json]`.
 func runTest(env Env) error {
@@ -75,6 +75,9 @@ func runTest(env Env) error {
 	answersPath := fs.String("answers", "", "answers file (JSON): fills the acceptance criteria the plan leaves out")
 	dryRun := fs.Bool("dry-run", false, "print the pre-flight estimate (requests, tokens, cost, duration) and send nothing")
 	keepFailed := fs.Bool("keep-failed", false, "with --resume: keep the failed requests instead of sending them again")
+	noBatch := fs.Bool("no-batch", false, "with --resume: send the run's remaining requests normally, not through the Batch API")
+	poll := fs.Duration("poll", livetest.DefaultBatchPoll, "batch plans: how often to ask the provider for the batches' state")
+	cancelBatch := fs.Int64("cancel-batch", 0, "cancel, at the providers, the batches of run RUN that are still running")
 	var allowEnv listFlag
 	fs.Var(&allowEnv, "allow-key-env", "confirm an api_key_env whose name does not say API key (repeat or comma-separate)")
 	if err := fs.Parse(env.Args); err != nil {
@@ -83,8 +86,20 @@ func runTest(env Env) error {
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q; usage: %s", fs.Arg(0), testUsage)
 	}
+	if *cancelBatch != 0 {
+		if *planPath != "" || *resume != 0 {
+			return usagef("--cancel-batch RUN goes alone (with --db)")
+		}
+		return cancelBatches(env, *dbPath, *cancelBatch, allowEnv)
+	}
 	if (*planPath == "") == (*resume == 0) {
 		return usagef("give either --plan FILE or --resume RUN")
+	}
+	if *poll <= 0 {
+		return usagef("--poll %s: give a positive duration, e.g. 30s or 2m", *poll)
+	}
+	if *noBatch && *resume == 0 {
+		return usagef("--no-batch goes with --resume RUN (in a new plan, leave batch out)")
 	}
 	if *dryRun && *planPath == "" {
 		return usagef("--dry-run needs --plan FILE")
@@ -151,6 +166,10 @@ func runTest(env Env) error {
 		if run.Status == advisor.RunDone && len(skip) >= len(livetest.Cells(run.Plan)) {
 			fmt.Fprintf(env.Stderr, "run %d is already done\n", run.ID)
 		}
+		if *noBatch && run.Plan.Batch {
+			run.Plan.Batch = false
+			fmt.Fprintf(env.Stderr, "run %d: the remaining requests go out normally, not through the Batch API\n", run.ID)
+		}
 		plan = run.Plan
 	} else {
 		if run, err = ws.CreateRun(ctx, plan); err != nil {
@@ -162,8 +181,13 @@ func runTest(env Env) error {
 		}
 		plan = run.Plan
 	}
-	fmt.Fprintf(env.Stderr, "run %d: %d requests (%d done before); interrupt with Ctrl+C, then continue with: llm-advisor test --resume %d\n",
-		run.ID, len(livetest.Cells(plan)), len(skip), run.ID)
+	if plan.Batch {
+		fmt.Fprintf(env.Stderr, "run %d: %d requests (%d done before) through the Batch API; Ctrl+C leaves the batches running at the provider: continue polling with llm-advisor test --resume %d, or cancel them with --cancel-batch %d\n",
+			run.ID, len(livetest.Cells(plan)), len(skip), run.ID, run.ID)
+	} else {
+		fmt.Fprintf(env.Stderr, "run %d: %d requests (%d done before); interrupt with Ctrl+C, then continue with: llm-advisor test --resume %d\n",
+			run.ID, len(livetest.Cells(plan)), len(skip), run.ID)
+	}
 
 	prices := ws.Prices()
 	var notesMu sync.Mutex
@@ -171,7 +195,22 @@ func runTest(env Env) error {
 	prog := newProgressPrinter(env.Stderr)
 	lang := Lang()
 	cr := verdict.FromAcceptance(plan.Acceptance)
+	var lastState string
+	runner := func(ctx context.Context, p advisor.Plan, id int64, opt livetest.Options) (livetest.Progress, error) {
+		return ladder.Run(ctx, p, id, opt,
+			func(ctx context.Context) ([]advisor.Result, error) { return store.Results(ctx, id) },
+			func(rs []advisor.Result) verdict.Verdict { return computeVerdict(id, p, rs, cr, lang, prices) })
+	}
+	if plan.Batch {
+		runner = nil // the workspace runs it through the Batch API
+	}
 	out, err := ws.Execute(ctx, run, skip, workspace.RunOptions{
+		OnBatch: func(s livetest.BatchState) {
+			if line := s.String(); line != lastState {
+				lastState = line
+				fmt.Fprintf(env.Stderr, "batch: %s\n", line)
+			}
+		},
 		OnNote: func(s string) {
 			notesMu.Lock()
 			notes = append(notes, s)
@@ -181,11 +220,8 @@ func runTest(env Env) error {
 		OnProgress:   prog.update,
 		Redactor:     env.red,
 		AllowKeyEnvs: allowEnv,
-		Runner: func(ctx context.Context, p advisor.Plan, id int64, opt livetest.Options) (livetest.Progress, error) {
-			return ladder.Run(ctx, p, id, opt,
-				func(ctx context.Context) ([]advisor.Result, error) { return store.Results(ctx, id) },
-				func(rs []advisor.Result) verdict.Verdict { return computeVerdict(id, p, rs, cr, lang, prices) })
-		},
+		Runner:    runner,
+		BatchPoll: *poll,
 	})
 	prog.finish(out.Progress)
 	if err != nil {
@@ -214,6 +250,8 @@ func runTest(env Env) error {
 	}
 
 	switch {
+	case status == advisor.RunInterrupted && plan.Batch:
+		return fmt.Errorf("run %d: the batches are still at the provider (%s); continue polling with --resume %d, or cancel them with --cancel-batch %d", run.ID, lastState, run.ID, run.ID)
 	case status == advisor.RunCancelled:
 		return fmt.Errorf("run %d cancelled after %d of %d requests; continue with --resume %d", run.ID, final.Done, final.Total, run.ID)
 	case runErr != nil:
@@ -223,6 +261,34 @@ func runTest(env Env) error {
 	case out.MostlyFailed():
 		return fmt.Errorf("run %d: %d of %d requests failed (see the errors column); fix the cause and continue with --resume %d, which sends them again", run.ID, out.Failed, out.Measured, run.ID)
 	}
+	return nil
+}
+
+// cancelBatches is `test --cancel-batch RUN`: the run's batches still
+// running are cancelled at the providers; a resume collects what they did.
+func cancelBatches(env Env, dbPath string, id int64, allowEnv []string) error {
+	path := dbPath
+	if path == "" {
+		p, err := data.DefaultPath()
+		if err != nil {
+			return err
+		}
+		path = p
+	}
+	ws, err := workspace.Open(context.Background(), path)
+	if err != nil {
+		return err
+	}
+	defer ws.Close()
+	err = ws.CancelBatches(context.Background(), id, workspace.RunOptions{Redactor: env.red, AllowKeyEnvs: allowEnv,
+		OnNote: func(s string) { fmt.Fprintln(env.Stderr, "note: "+termSafe(s)) }})
+	if errors.Is(err, data.ErrNotFound) {
+		return usagef("--cancel-batch %d: no such run in %s", id, path)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "run %d: its batches are cancelled at the provider; collect what they finished with llm-advisor test --resume %d\n", id, id)
 	return nil
 }
 

@@ -67,11 +67,14 @@ type rawRow struct {
 	Warmup          bool    `json:"warmup"`
 	Chunks          int     `json:"chunks"`
 	OutputTPS       float64 `json:"output_tps"`
+	// Batch (issue 17): sent through a provider's Batch API; its latency
+	// columns are 0 and mean "not measured".
+	Batch bool `json:"batch"`
 }
 
 var csvHeader = []string{"run_id", "endpoint", "model", "strategy", "case", "repeat", "ttft_ms", "latency_ms", "queue_ms", "tokens_in", "tokens_out", "tokens_estimated", "cost_usd", "score", "passed", "error_class", "output", "error_message", "concurrency_at_send", "checks", "started_at", "ended_at",
 	"set", "kind", "artifact", "verdict", "unscored", "recall_at_k", "reciprocal_rank", "k", "wer", "audio_seconds", "rtf", "image_bytes", "documents",
-	"result_id", "ttfat_ms", "tpot_ms", "tokens_cached", "tokens_reasoning", "warmup", "chunks", "output_tps"}
+	"result_id", "ttfat_ms", "tpot_ms", "tokens_cached", "tokens_reasoning", "warmup", "chunks", "output_tps", "batch"}
 
 func toRaw(r advisor.Result, red *redactor) rawRow {
 	checks := slices.Clone(r.Checks)
@@ -92,7 +95,7 @@ func toRaw(r advisor.Result, red *redactor) rawRow {
 		WER: metric(r, advisor.MetricWER), AudioSeconds: metric(r, advisor.MetricAudioSeconds), RTF: metric(r, advisor.MetricRTF),
 		ImageBytes: metric(r, advisor.MetricImageBytes), Documents: metric(r, advisor.MetricDocuments),
 		ResultID: r.ID, TTFATMs: r.TTFATMs, TPOTMs: r.TPOTMs, TokensCached: r.TokensCached, TokensReasoning: r.TokensReasoning,
-		Warmup: r.Warmup, Chunks: r.Chunks, OutputTPS: r.OutputTPS(),
+		Warmup: r.Warmup, Chunks: r.Chunks, OutputTPS: r.OutputTPS(), Batch: r.Batch,
 	}
 }
 
@@ -134,7 +137,8 @@ func ftoa(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 // unrated), unscored and the metrics recall_at_k, reciprocal_rank, k, wer,
 // audio_seconds, rtf, image_bytes and documents (empty when the result has
 // none), then result_id, ttfat_ms, tpot_ms, tokens_cached, tokens_reasoning,
-// warmup (true for the unmeasured warm-up request), chunks and output_tps. An embedding set's embedding-index rows are real requests with a
+// warmup (true for the unmeasured warm-up request), chunks, output_tps and
+// batch (true when sent through a Batch API: no latency figures). An embedding set's embedding-index rows are real requests with a
 // cost and stay in. Secrets found in the environment are redacted from the
 // texts.
 func WriteCSV(w io.Writer, results []advisor.Result) error {
@@ -177,7 +181,7 @@ func writeCSV(w io.Writer, results []advisor.Result, excelPT bool) error {
 			optFloat(x.RecallAtK), optFloat(x.ReciprocalRank), optFloat(x.K), optFloat(x.WER), optFloat(x.AudioSeconds),
 			optFloat(x.RTF), optFloat(x.ImageBytes), optFloat(x.Documents),
 			strconv.FormatInt(x.ResultID, 10), ftoa(x.TTFATMs), ftoa(x.TPOTMs), strconv.Itoa(x.TokensCached),
-			strconv.Itoa(x.TokensReasoning), strconv.FormatBool(x.Warmup), strconv.Itoa(x.Chunks), ftoa(x.OutputTPS),
+			strconv.Itoa(x.TokensReasoning), strconv.FormatBool(x.Warmup), strconv.Itoa(x.Chunks), ftoa(x.OutputTPS), strconv.FormatBool(x.Batch),
 		}
 		if excelPT {
 			for i, name := range csvHeader {

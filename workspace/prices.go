@@ -29,6 +29,20 @@ func (p Prices) Tokens(catalogID string) (in, out float64, ok bool) {
 	return m.PriceInPer1M, m.PriceOutPer1M, true
 }
 
+// Batch gives the catalog's Batch API prices (USD per 1M tokens in and
+// out) when it has them; livetest.Options.BatchPrices takes it (half the
+// token price otherwise).
+func (p Prices) Batch(catalogID string) (in, out float64, ok bool) {
+	if p.engine == nil || catalogID == "" {
+		return 0, 0, false
+	}
+	m, found := p.engine.Model(catalogID)
+	if !found || m.PriceUnit != "" || (m.PriceBatchInPer1M <= 0 && m.PriceBatchOutPer1M <= 0) {
+		return 0, 0, false
+	}
+	return m.PriceBatchInPer1M, m.PriceBatchOutPer1M, true
+}
+
 // Units gives the catalog's price of a model priced per minute of audio or
 // per image; livetest.Options.UnitPrices takes it.
 func (p Prices) Units(catalogID string) (unit string, price float64, ok bool) {

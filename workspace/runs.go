@@ -42,6 +42,16 @@ type RunOptions struct {
 	// the program is closing (the GUI's window closed) rather than by the
 	// user's cancel: the run is then marked interrupted, to be finished later.
 	Interrupted func() bool
+
+	// Batch API mode (issue 17), for a plan with batch: true. OnBatch gets
+	// the batches' state after every poll. CancelBatches says, once the
+	// context ended, whether the user cancelled (the provider's batches are
+	// cancelled too); nil or false leaves them running, the run marked
+	// interrupted, to be resumed (the command line's Ctrl+C, a closed
+	// window). BatchPoll overrides the time between polls (tests).
+	OnBatch       func(livetest.BatchState)
+	CancelBatches func() bool
+	BatchPoll     time.Duration
 }
 
 // Outcome is how a run ended.
@@ -146,6 +156,12 @@ func (w *Workspace) Execute(ctx context.Context, run *data.Run, skip map[advisor
 
 		Redactor:     o.Redactor,
 		AllowKeyEnvs: o.AllowKeyEnvs,
+
+		Batches:       w.store,
+		OnBatch:       o.OnBatch,
+		BatchPoll:     o.BatchPoll,
+		BatchPrices:   prices.Batch,
+		CancelBatches: o.userCancelled,
 	}
 	every := o.Heartbeat
 	if every <= 0 {
@@ -155,6 +171,9 @@ func (w *Workspace) Execute(ctx context.Context, run *data.Run, skip map[advisor
 	runner := o.Runner
 	if runner == nil {
 		runner = livetest.Run
+		if run.Plan.Batch {
+			runner = livetest.RunBatch
+		}
 	}
 	final, runErr := runner(ctx, run.Plan, run.ID, opt)
 	stopBeat()
@@ -169,14 +188,23 @@ func (w *Workspace) Execute(ctx context.Context, run *data.Run, skip map[advisor
 	out.Status, out.Err = FinalStatus(ctx.Err() != nil, final, runErr, results)
 	out.AllFailed = allFailed(results)
 	out.Failed, out.Measured = failedCount(results)
-	if out.Status == advisor.RunCancelled && o.Interrupted != nil && o.Interrupted() {
-		out.Status = advisor.RunInterrupted
+	if out.Status == advisor.RunCancelled && ((o.Interrupted != nil && o.Interrupted()) || (run.Plan.Batch && !o.userCancelled())) {
+		out.Status = advisor.RunInterrupted // batches left at the provider are polled again on resume
 	}
 	if err := w.store.SetRunStatus(bg, run.ID, out.Status); err != nil {
 		return out, err
 	}
 	run.Status = out.Status
 	return out, nil
+}
+
+// userCancelled: the run stopped by the user's cancel (not a closing
+// program), which cancels a batch run's batches at the provider.
+func (o RunOptions) userCancelled() bool {
+	if o.Interrupted != nil && o.Interrupted() {
+		return false
+	}
+	return o.CancelBatches != nil && o.CancelBatches()
 }
 
 // FinalStatus is the one rule for how a run ended, for both fronts:
@@ -255,4 +283,40 @@ func heartbeat(ctx context.Context, store *data.Store, id int64, every time.Dura
 		}
 	}()
 	return func() { cancel(); <-done }
+}
+
+// BatchState is the state of a run's batches at the providers, as last
+// polled (nothing is asked here).
+func (w *Workspace) BatchState(ctx context.Context, runID int64) (livetest.BatchState, error) {
+	jobs, err := w.store.Batches(ctx, runID)
+	if err != nil {
+		return livetest.BatchState{}, err
+	}
+	return livetest.SummarizeBatches(jobs), nil
+}
+
+// WaitingBatchRuns are the runs whose batches a provider still holds: the
+// ones to resume (polling) when the program opens.
+func (w *Workspace) WaitingBatchRuns(ctx context.Context) ([]int64, error) {
+	return w.store.WaitingBatchRuns(ctx)
+}
+
+// CancelBatches cancels, at the providers, the batches of run id that are
+// still running (the command line's test --cancel-batch); what they finished
+// is collected when the run is resumed.
+func (w *Workspace) CancelBatches(ctx context.Context, id int64, o RunOptions) error {
+	run, err := w.store.Run(ctx, id)
+	if err != nil {
+		return err
+	}
+	keys := o.Keys
+	if keys == nil {
+		keys = livetest.LookupKey
+	}
+	err = livetest.CancelRunBatches(ctx, run.Plan, id, livetest.Options{Sink: w.store, Batches: w.store, Keys: keys, OnNote: o.OnNote,
+		Redactor: o.Redactor, AllowKeyEnvs: o.AllowKeyEnvs})
+	if err != nil {
+		return err
+	}
+	return w.store.SetRunStatus(ctx, id, advisor.RunCancelled)
 }

@@ -854,3 +854,46 @@ func (b *batchRun) listLeftovers() {
 
 // failedCells are the cells (repeat 0) of this session whose request failed.
 func (b *batchRun) failedCells() map[advisor.Cell]bool { return b.failed }
+
+// CancelRunBatches cancels at the providers the batches of run that are
+// still running, without polling or collecting them (a resume does that).
+func CancelRunBatches(ctx context.Context, p advisor.Plan, runID int64, opt Options) error {
+	if opt.Batches == nil {
+		return errors.New("cancel batches: no batch store")
+	}
+	p = clonePlan(p)
+	Defaults(&p)
+	jobs, err := opt.Batches.Batches(ctx, runID)
+	if err != nil {
+		return err
+	}
+	if opt.Redactor == nil {
+		opt.Redactor = redact.New()
+	}
+	keys := opt.runKeys()
+	eps := map[string]*endpointRunner{}
+	for _, s := range p.Sets() {
+		for _, ep := range s.Endpoints {
+			if eps[ep.Name] == nil {
+				er := &endpointRunner{ep: ep}
+				if key, err := keys(ep); err == nil {
+					er.client = newClient(ep, key, opt.httpClient())
+				}
+				eps[ep.Name] = er
+			}
+		}
+	}
+	b := &batchRun{run: &run{p: p, runID: runID, opt: opt, eps: eps, timeout: time.Minute}, jobs: jobs, store: opt.Batches}
+	b.opt.CancelBatches = func() bool { return true }
+	waiting := 0
+	for _, j := range jobs {
+		if !j.Collected && !j.Terminal() {
+			waiting++
+		}
+	}
+	if waiting == 0 {
+		return fmt.Errorf("run %d has no batch still running at a provider", runID)
+	}
+	b.stop(ctx)
+	return nil
+}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/advisor/livetest/batchfake"
 )
 
 // batchPlan: endpoints named a, b, ... on the server, five cases asking
@@ -49,8 +50,8 @@ func echoAnswer(fail ...string) func(string, map[string]any) (int, string) {
 const halfPriceCost = (100*2.0 + 20*8.0) / 1e6 / 2
 
 func TestBatchRunLandsEveryCaseOnceAtHalfPrice(t *testing.T) {
-	srv := newBatchServer()
-	srv.answer = echoAnswer("/case-3/")
+	srv := batchfake.New()
+	srv.Answer = echoAnswer("/case-3/")
 	ts := serve(t, srv)
 	p := batchPlan(ts.URL, 2)
 	sink, store := &memSink{}, &memBatches{}
@@ -86,11 +87,11 @@ func TestBatchRunLandsEveryCaseOnceAtHalfPrice(t *testing.T) {
 		}
 	}
 	// One input file per endpoint and strategy; nothing sent as a chat request.
-	if srv.uploads != 2 || srv.creates != 2 || srv.chats != 0 {
-		t.Errorf("uploads %d creates %d chats %d", srv.uploads, srv.creates, srv.chats)
+	if srv.Uploads != 2 || srv.Creates != 2 || srv.Chats != 0 {
+		t.Errorf("uploads %d creates %d chats %d", srv.Uploads, srv.Creates, srv.Chats)
 	}
-	if srv.endpoint != "/v1/chat/completions" || srv.lastBody["stream"] == true || srv.lastBody["model"] == nil {
-		t.Errorf("endpoint %q body %v", srv.endpoint, srv.lastBody)
+	if srv.Endpoint != "/v1/chat/completions" || srv.LastBody["stream"] == true || srv.LastBody["model"] == nil {
+		t.Errorf("endpoint %q body %v", srv.Endpoint, srv.LastBody)
 	}
 	words := map[string]bool{}
 	for _, s := range *states {
@@ -119,9 +120,9 @@ func TestBatchRunLandsEveryCaseOnceAtHalfPrice(t *testing.T) {
 // a second RunBatch on the same stores resumes polling without sending
 // anything again, and every case lands once.
 func TestBatchRunResumesAfterRestart(t *testing.T) {
-	srv := newBatchServer()
-	srv.answer = echoAnswer()
-	srv.pollsToFinish = 3
+	srv := batchfake.New()
+	srv.Answer = echoAnswer()
+	srv.PollsToFinish = 3
 	ts := serve(t, srv)
 	p := batchPlan(ts.URL, 1)
 	sink, store := &memSink{}, &memBatches{}
@@ -136,8 +137,8 @@ func TestBatchRunResumesAfterRestart(t *testing.T) {
 	if _, err := RunBatch(ctx, p, 1, opt); !errors.Is(err, context.Canceled) {
 		t.Fatalf("first session: %v", err)
 	}
-	if n := len(sink.all()); n != 0 || srv.cancels != 0 {
-		t.Fatalf("after the close: %d results, %d cancels; want 0, 0", n, srv.cancels)
+	if n := len(sink.all()); n != 0 || srv.Cancels != 0 {
+		t.Fatalf("after the close: %d results, %d cancels; want 0, 0", n, srv.Cancels)
 	}
 	jobs, _ := store.Batches(context.Background(), 1)
 	if len(jobs) != 1 || jobs[0].Collected || jobs[0].ProviderID == "" {
@@ -154,23 +155,23 @@ func TestBatchRunResumesAfterRestart(t *testing.T) {
 	if len(rs) != 5 || prog.Done != 5 {
 		t.Fatalf("%d results, done %d; want 5", len(rs), prog.Done)
 	}
-	if srv.uploads != 1 || srv.creates != 1 {
-		t.Errorf("the resume sent again: %d uploads, %d batches", srv.uploads, srv.creates)
+	if srv.Uploads != 1 || srv.Creates != 1 {
+		t.Errorf("the resume sent again: %d uploads, %d batches", srv.Uploads, srv.Creates)
 	}
 	// A third session finds nothing to do and sends nothing.
 	opt3, _, _ := batchTestOptions(t, sink, store)
 	opt3.Skip = skipOf(sink.all())
-	if _, err := RunBatch(context.Background(), p, 1, opt3); err != nil || len(sink.all()) != 5 || srv.uploads != 1 {
-		t.Errorf("third session: %v, %d results, %d uploads", err, len(sink.all()), srv.uploads)
+	if _, err := RunBatch(context.Background(), p, 1, opt3); err != nil || len(sink.all()) != 5 || srv.Uploads != 1 {
+		t.Errorf("third session: %v, %d results, %d uploads", err, len(sink.all()), srv.Uploads)
 	}
 }
 
 // An expired batch keeps the answers it has; the rest are stored as
 // timeouts and listed for a normal rerun.
 func TestBatchExpiredKeepsPartialOutput(t *testing.T) {
-	srv := newBatchServer()
-	srv.answer = echoAnswer()
-	srv.expireAfter = 3
+	srv := batchfake.New()
+	srv.Answer = echoAnswer()
+	srv.ExpireAfter = 3
 	ts := serve(t, srv)
 	sink, store := &memSink{}, &memBatches{}
 	opt, notes, _ := batchTestOptions(t, sink, store)
@@ -198,9 +199,9 @@ func TestBatchExpiredKeepsPartialOutput(t *testing.T) {
 // The user's cancel cancels the provider's batch; what it finished is
 // collected on resume, the rest stays to be sent again.
 func TestBatchCancelCancelsAtTheProvider(t *testing.T) {
-	srv := newBatchServer()
-	srv.answer = echoAnswer()
-	srv.pollsToFinish = 100
+	srv := batchfake.New()
+	srv.Answer = echoAnswer()
+	srv.PollsToFinish = 100
 	ts := serve(t, srv)
 	p := batchPlan(ts.URL, 1)
 	sink, store := &memSink{}, &memBatches{}
@@ -215,8 +216,8 @@ func TestBatchCancelCancelsAtTheProvider(t *testing.T) {
 	if _, err := RunBatch(ctx, p, 1, opt); !errors.Is(err, context.Canceled) {
 		t.Fatalf("err %v", err)
 	}
-	if srv.cancels != 1 {
-		t.Fatalf("%d cancels at the provider, want 1", srv.cancels)
+	if srv.Cancels != 1 {
+		t.Fatalf("%d cancels at the provider, want 1", srv.Cancels)
 	}
 	jobs, _ := store.Batches(context.Background(), 1)
 	if jobs[0].Status != advisor.BatchCancelling || jobs[0].Collected {
@@ -245,8 +246,8 @@ func TestBatchCancelCancelsAtTheProvider(t *testing.T) {
 // sent, with the reason.
 func TestBatchRefusesServerWithoutBatchAPI(t *testing.T) {
 	for _, code := range []int{http.StatusNotFound, http.StatusMethodNotAllowed} {
-		srv := newBatchServer()
-		srv.noAPI = code
+		srv := batchfake.New()
+		srv.NoAPI = code
 		ts := serve(t, srv)
 		sink, store := &memSink{}, &memBatches{}
 		opt, _, _ := batchTestOptions(t, sink, store)
@@ -254,8 +255,8 @@ func TestBatchRefusesServerWithoutBatchAPI(t *testing.T) {
 		if !errors.Is(err, ErrNoBatchAPI) || !strings.Contains(err.Error(), fmt.Sprint(code)) || !strings.Contains(err.Error(), "nothing was sent") {
 			t.Errorf("%d: %v", code, err)
 		}
-		if srv.posts != 0 || len(sink.all()) != 0 {
-			t.Errorf("%d: %d POSTs, %d results; want none", code, srv.posts, len(sink.all()))
+		if srv.Posts != 0 || len(sink.all()) != 0 {
+			t.Errorf("%d: %d POSTs, %d results; want none", code, srv.Posts, len(sink.all()))
 		}
 	}
 }
@@ -263,8 +264,8 @@ func TestBatchRefusesServerWithoutBatchAPI(t *testing.T) {
 // Past the per-file limit a group is split; custom_ids keep every request
 // apart, with repeats.
 func TestBatchSplitsLargeGroups(t *testing.T) {
-	srv := newBatchServer()
-	srv.answer = echoAnswer()
+	srv := batchfake.New()
+	srv.Answer = echoAnswer()
 	ts := serve(t, srv)
 	p := batchPlan(ts.URL, 1)
 	p.Repeats = 2
@@ -277,8 +278,8 @@ func TestBatchSplitsLargeGroups(t *testing.T) {
 		t.Fatal(err)
 	}
 	// 5 cases × 2 repeats = 10 per strategy → files of 4, 4, 2; two strategies.
-	if srv.uploads != 6 || len(sink.all()) != 20 {
-		t.Errorf("%d uploads (want 6), %d results (want 20)", srv.uploads, len(sink.all()))
+	if srv.Uploads != 6 || len(sink.all()) != 20 {
+		t.Errorf("%d uploads (want 6), %d results (want 20)", srv.Uploads, len(sink.all()))
 	}
 	for _, r := range sink.all() {
 		if r.ErrorClass != "" || !r.Passed {
@@ -316,5 +317,30 @@ func TestBatchPrice(t *testing.T) {
 	}
 	if bi, bo, cat, _ := BatchPrice(ep, prices, func(string) (float64, float64, bool) { return 0, 0, false }); bi != 1.25 || bo != 5 || cat {
 		t.Errorf("half the catalog price: %v %v %v", bi, bo, cat)
+	}
+}
+
+// The dry run of a batch plan: the same tokens at half the price. By hand:
+// the cost at token prices is whatever EstimatePlan counts; the batch cost
+// is exactly half of it with plan prices, and the saving the other half.
+func TestEstimateBatch(t *testing.T) {
+	p := batchPlan("http://127.0.0.1:1", 2)
+	p.Batch = false
+	full := EstimatePlan(p, nil, nil)
+	if !full.BatchPossible || full.Batch || full.CostUSD <= 0 {
+		t.Fatalf("%+v", full)
+	}
+	if math.Abs(full.BatchCostUSD-full.CostUSD/2) > 1e-12 || math.Abs(full.BatchSavingUSD-full.CostUSD/2) > 1e-12 {
+		t.Errorf("batch %v saving %v of %v", full.BatchCostUSD, full.BatchSavingUSD, full.CostUSD)
+	}
+	p.Batch = true
+	b := EstimatePlan(p, nil, nil)
+	if !b.Batch || math.Abs(b.CostUSD-full.CostUSD/2) > 1e-12 || math.Abs(b.CostMaxUSD-full.CostMaxUSD/2) > 1e-12 ||
+		math.Abs(*b.Endpoints[0].CostUSD-*full.Endpoints[0].CostUSD/2) > 1e-12 {
+		t.Errorf("batch plan estimate %+v", b)
+	}
+	p.Strategies = []string{advisor.StrategyRAG}
+	if EstimatePlan(p, nil, nil).BatchPossible {
+		t.Error("a rag plan offered the Batch API")
 	}
 }

@@ -21,6 +21,18 @@ type Estimate struct {
 	MinDetectableDiff float64            `json:"min_detectable_diff"`
 	Endpoints         []EstimateEndpoint `json:"endpoints"`
 	Assumptions       []string           `json:"assumptions"`
+
+	// The Batch API (issue 17). Batch: the plan goes through it, and then
+	// CostUSD and CostMaxUSD are at the batch price. FullPriceCostUSD is the
+	// expected cost at the token prices, BatchCostUSD through the Batch API
+	// (the catalog's batch price, else half the token price), BatchSavingUSD
+	// the difference; BatchPossible says whether the plan could go through
+	// it at all (ValidateBatch).
+	Batch            bool    `json:"batch"`
+	BatchPossible    bool    `json:"batch_possible"`
+	FullPriceCostUSD float64 `json:"full_price_cost_usd"`
+	BatchCostUSD     float64 `json:"batch_cost_usd"`
+	BatchSavingUSD   float64 `json:"batch_saving_usd"`
 }
 
 // EstimateEndpoint is one endpoint as resolved (defaults applied) with its
@@ -52,7 +64,10 @@ const (
 // expected output of twice the accepted answer's tokens (at least 16, at
 // most max_tokens), and the cost at each endpoint's prices. mdd gives the
 // minimum detectable difference for a number of cases (the verdict's).
-func EstimatePlan(p advisor.Plan, prices func(string) (float64, float64, bool), mdd func(int) float64) Estimate {
+//
+// batchPrices (optional) gives the catalog's Batch API prices; the batch
+// figures are at half the token price where it has none.
+func EstimatePlan(p advisor.Plan, prices func(string) (float64, float64, bool), mdd func(int) float64, batchPrices ...func(string) (float64, float64, bool)) Estimate {
 	p = clonePlan(p)
 	Defaults(&p)
 	est := Estimate{PriceUnknown: []string{}, Assumptions: []string{
@@ -142,7 +157,53 @@ func EstimatePlan(p advisor.Plan, prices func(string) (float64, float64, bool), 
 	}
 	conc := max(p.Concurrency, 1)
 	est.DurationS = math.Round(seconds/float64(conc)*10) / 10
+	var bp func(string) (float64, float64, bool)
+	if len(batchPrices) > 0 {
+		bp = batchPrices[0]
+	}
+	estimateBatch(&est, p, eps, prices, bp)
 	return est
+}
+
+// estimateBatch fills the Batch API figures: the expected cost of each
+// endpoint again at its batch price.
+func estimateBatch(est *Estimate, p advisor.Plan, eps map[string]advisor.Endpoint, prices, batchPrices func(string) (float64, float64, bool)) {
+	bp := p
+	bp.Batch = true
+	est.BatchPossible = ValidateBatch(bp) == nil
+	est.Batch = p.Batch
+	est.FullPriceCostUSD = est.CostUSD
+	var batchMax float64
+	for i := range est.Endpoints {
+		e := &est.Endpoints[i]
+		if e.CostUSD == nil {
+			continue
+		}
+		ep := eps[e.Name]
+		fin, fout, _ := Pricing(ep, prices)
+		bin, bout, _, _ := BatchPrice(ep, prices, batchPrices)
+		// The same tokens at the other price: each side scales apart.
+		scale := func(v, full, batch float64) float64 {
+			if full == 0 {
+				return 0
+			}
+			return v * batch / full
+		}
+		inCost := float64(e.TokensIn) * fin / 1e6
+		outCost := *e.CostUSD - inCost
+		bc := scale(inCost, fin, bin) + scale(outCost, fout, bout)
+		bm := scale(inCost, fin, bin) + scale(*e.CostMaxUSD-inCost, fout, bout)
+		est.BatchCostUSD += bc
+		batchMax += bm
+		if p.Batch {
+			e.CostUSD, e.CostMaxUSD = &bc, &bm
+		}
+	}
+	est.BatchSavingUSD = est.FullPriceCostUSD - est.BatchCostUSD
+	if p.Batch {
+		est.CostUSD, est.CostMaxUSD = est.BatchCostUSD, batchMax
+		est.Assumptions = append(est.Assumptions, "batch: at the Batch API price (the catalog's batch price, else half the token price); results within 24 hours (the provider's window), no latency figures")
+	}
 }
 
 func maxTokOr(strategy string, maxTok int) int {

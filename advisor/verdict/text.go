@@ -49,6 +49,8 @@ var texts = map[string][2]string{
 	"fail." + FailErrors:      {"the error limit (under 5%)", "o limite de erros (menos de 5%)"},
 	"fail." + FailHosting:     {"running on your own machines", "rodar nas suas próprias máquinas"},
 	"misses":                  {" It misses %s.", " Não cumpre %s."},
+	"not_measured": {" Not measured: %s (its requests went through the Batch API, which gives no latency figures).",
+		" Não medido: %s (as requisições passaram pela Batch API, que não mede latência)."},
 	"note.volume": {"No daily volume was given: monthly costs assume %s requests a day.",
 		"Nenhum volume diário foi informado: os custos mensais supõem %s requisições por dia."},
 	"note.sets": {"The verdict covers the run's first group of cases; these groups are left out: %s.",
@@ -199,6 +201,13 @@ func sentence(w lang, cands []Candidate, i, n int) string {
 			names = append(names, w.f("fail."+f))
 		}
 		s += w.f("misses", w.list(names))
+	}
+	if len(c.NotMeasured) > 0 {
+		var names []string
+		for _, f := range c.NotMeasured {
+			names = append(names, w.f("fail."+f))
+		}
+		s += w.f("not_measured", w.list(names))
 	}
 	return s
 }

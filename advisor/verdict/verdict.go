@@ -75,6 +75,10 @@ type Candidate struct {
 	OverFirstAnswer *float64 `json:"over_first_answer_target,omitempty"`
 	OverTotal       *float64 `json:"over_total_target,omitempty"`
 	LatencyRequests int      `json:"latency_requests"` // successful requests behind the percentiles
+	// NotMeasured names the latency criteria that could not be judged: the
+	// candidate's requests went through the Batch API (issue 17), which
+	// measures no latency. They are not counted as misses.
+	NotMeasured []string `json:"not_measured,omitempty"`
 
 	MonthlyUSD     *float64 `json:"monthly_usd"`
 	CostPerRequest *float64 `json:"cost_per_request_usd"`
@@ -106,6 +110,7 @@ type Candidate struct {
 	passed   []float64 // per case of the run's case numbering: mean pass over repeats (NaN: not run)
 	binary   bool
 	ok       int
+	batch    int // successful requests through the Batch API (no latency)
 	meanMs   float64
 	obsFirst float64 // the measured requests' own 95th percentile, to size a change
 	obsTotal float64
@@ -312,9 +317,13 @@ func measure(c *Candidate, in Input, vol float64) {
 		}
 		c.ok++
 		cost += r.CostUSD
-		total = append(total, r.LatencyMs)
-		if ms := firstAnswerMs(r); ms > 0 {
-			first = append(first, ms)
+		if r.Batch {
+			c.batch++ // no latency: left out of the percentiles
+		} else {
+			total = append(total, r.LatencyMs)
+			if ms := firstAnswerMs(r); ms > 0 {
+				first = append(first, ms)
+			}
 		}
 		if !r.Unscored {
 			scores = append(scores, r.Score)
@@ -401,10 +410,19 @@ func judge(c *Candidate, cr Criteria, local bool) {
 		}
 		c.SureOfBar = c.Cases > 0 && c.QualityCI[0] >= *cr.MinQuality
 	}
-	if latencyMiss(c.FirstAnswerP95Ms, c.OverFirstAnswer, cr.FirstAnswerP95Ms) {
+	// Requests through the Batch API have no latency: a latency target is
+	// then "not measured", neither met nor missed.
+	unmeasured := c.batch > 0 && c.LatencyRequests == 0
+	switch {
+	case unmeasured && cr.FirstAnswerP95Ms != nil:
+		c.NotMeasured = append(c.NotMeasured, FailFirstAnswer)
+	case latencyMiss(c.FirstAnswerP95Ms, c.OverFirstAnswer, cr.FirstAnswerP95Ms):
 		c.Fails = append(c.Fails, FailFirstAnswer)
 	}
-	if latencyMiss(c.TotalP95Ms, c.OverTotal, cr.TotalP95Ms) {
+	switch {
+	case unmeasured && cr.TotalP95Ms != nil:
+		c.NotMeasured = append(c.NotMeasured, FailTotal)
+	case latencyMiss(c.TotalP95Ms, c.OverTotal, cr.TotalP95Ms):
 		c.Fails = append(c.Fails, FailTotal)
 	}
 	if cr.MaxMonthlyUSD != nil && (c.MonthlyUSD == nil || *c.MonthlyUSD > *cr.MaxMonthlyUSD) {
