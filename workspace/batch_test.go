@@ -78,7 +78,7 @@ func TestBatchRunSurvivesRestart(t *testing.T) {
 	if st.State != "in_progress" {
 		t.Errorf("stored state %q", st.String())
 	}
-	run2, skip, err := w.Resume(ctx, run.ID)
+	run2, skip, err := w.Resume(ctx, run.ID, false)
 	if err != nil {
 		t.Fatal(err)
 	}
