@@ -105,7 +105,7 @@ func NewEngine(opts ...Option) (*Engine, error) {
 	for _, o := range opts {
 		o(&c)
 	}
-	base, err := loadRuleFS(c.rulesFS, c.rulesDir)
+	base, err := builtinRules(c.rulesFS, c.rulesDir)
 	if err != nil {
 		return nil, fmt.Errorf("built-in rules: %w", err)
 	}

@@ -692,8 +692,8 @@ func TestUserAssumptionsTakeOverAKey(t *testing.T) {
 	}
 }
 
-// Engines share the one parse of the embedded models.dev copy, never its
-// models: a change to one engine's catalog is not seen by another.
+// Engines share the one parse of the embedded models.dev copy and rules,
+// never their models or rules: a change to one engine is not seen by another.
 func TestEnginesDoNotShareTheirCatalog(t *testing.T) {
 	a, b := newTestEngine(t), newTestEngine(t)
 	if len(a.catalog) == 0 || len(a.catalog) != len(b.catalog) {
@@ -707,6 +707,23 @@ func TestEnginesDoNotShareTheirCatalog(t *testing.T) {
 	c := newTestEngine(t)
 	if c.catalog[0].Name != name {
 		t.Errorf("a new engine starts from engine a's change: %q", c.catalog[0].Name)
+	}
+	// Their rules are their own too (an engine numbers its rules); the
+	// compiled conditions they share are only run, here at the same time.
+	if a.rules[0] == b.rules[0] {
+		t.Error("engines share a rule")
+	}
+	done := make(chan error, 2)
+	for _, e := range []*Engine{a, b} {
+		go func() {
+			_, err := e.Recommend(Answers{UseCase: "Answer support tickets"}, LangEN)
+			done <- err
+		}()
+	}
+	for range 2 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
 	}
 }
 

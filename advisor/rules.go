@@ -5,10 +5,13 @@ import (
 	"io/fs"
 	"path"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/expr-lang/expr/vm"
+	"github.com/llm-advisor/llm-advisor/assets"
 	"gopkg.in/yaml.v3"
 )
 
@@ -430,6 +433,36 @@ func loadRuleFS(fsys fs.FS, dir string) (*ruleSet, error) {
 		seen[r.ID] = r
 	}
 	return all, nil
+}
+
+// embeddedRules keeps the parse of the embedded rules (assets.Rules): they
+// never change while the program runs, and compiling their conditions is
+// most of an engine's start.
+var embeddedRules struct {
+	once sync.Once
+	set  *ruleSet
+	err  error
+}
+
+// builtinRules is the rule set of fsys: the embedded one is parsed once per
+// process and each engine gets its own copy of each rule (the engine
+// numbers its rules); the compiled conditions are shared, as they are only
+// run.
+func builtinRules(fsys fs.FS, dir string) (*ruleSet, error) {
+	if fsys != fs.FS(assets.Rules) || dir != "rules" {
+		return loadRuleFS(fsys, dir)
+	}
+	embeddedRules.once.Do(func() { embeddedRules.set, embeddedRules.err = loadRuleFS(fsys, dir) })
+	if embeddedRules.err != nil {
+		return nil, embeddedRules.err
+	}
+	src := embeddedRules.set
+	out := &ruleSet{rules: make([]*rule, len(src.rules)), assumptions: slices.Clone(src.assumptions)}
+	for i, r := range src.rules {
+		cp := *r
+		out.rules[i] = &cp
+	}
+	return out, nil
 }
 
 // mergeRules puts user rules over built-ins: same id replaces (or disables), a new id adds.
