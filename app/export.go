@@ -7,55 +7,54 @@ import (
 	"path/filepath"
 	"strings"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
-
+	"github.com/llm-advisor/llm-advisor/data"
 	"github.com/llm-advisor/llm-advisor/report"
 	"github.com/llm-advisor/llm-advisor/workspace"
 )
 
 // exportDialog asks where to save the report of in, as format, and writes it
 // off the UI goroutine; done runs on the UI goroutine. Markdown asks for a
-// folder: the .md file and its chart images go side by side.
+// folder: the .md file and its chart images go side by side. The name is
+// checked before anything is written (saveDialog): never the database.
 func (a *App) exportDialog(format string, in report.Input, done func(error)) {
 	if format == formatMarkdown {
-		a.pickFolderIn(prefExportFolder, "err.export", func(dir string) { a.exportMarkdown(dir, in, done) })
+		a.pickFolderIn(prefExportFolder, "err.export", func(dir string) {
+			var protected []string
+			if a.ws != nil {
+				protected = data.Files(a.ws.Path())
+			}
+			if err := report.CheckOut(filepath.Join(dir, exportName(in)+".md"), protected...); err != nil {
+				done(err)
+				return
+			}
+			a.exportMarkdown(dir, in, done)
+		})
 		return
 	}
-	d := dialog.NewFileSave(a.onSaveChosen(format, in, done), a.win)
-	// The export folder is remembered on its own: Fyne's dialog would
+	// The export folder is remembered on its own: a dialog would otherwise
 	// reopen in the last folder of any dialog, which may be the documents
 	// folder of a retrieval test.
-	if start := a.folderURI(prefExportFolder); start != nil {
-		d.SetLocation(start)
-	}
-	d.SetFileName(exportName(in) + "." + format)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{"." + format}))
-	d.Resize(dialogSize)
-	d.Show()
+	a.askSavePath(exportName(in)+"."+format, "."+format, func(path string) { a.exportPath(path, format, in, done) })
 }
 
-// onSaveChosen writes the export to the file the user chose and remembers its folder.
-func (a *App) onSaveChosen(format string, in report.Input, done func(error)) func(fyne.URIWriteCloser, error) {
-	return func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			a.showError(fail("err.export", err))
-			return
-		}
-		if w == nil {
-			return
-		}
-		if w.URI().Scheme() == "file" {
-			a.rememberFolder(prefExportFolder, filepath.Dir(w.URI().Path()))
-		}
-		a.exportTo(w, format, in, done)
+// exportPath writes one format to the file path off the UI goroutine, as
+// the command line writes it (workspace.WriteFile): all of it or, on a
+// failure, the file as it was.
+func (a *App) exportPath(path, format string, in report.Input, done func(error)) {
+	if format == formatCSV && strings.HasPrefix(in.Lang, "pt") {
+		format = workspace.FormatCSVExcel
 	}
+	ws, decision := a.ws, a.exportDecision(in)
+	a.goWork(func(ctx context.Context) {
+		in := withCapacity(ctx, ws, in, decision)
+		_, err := workspace.WriteFile(format, path, in)
+		a.ui(func() { done(err) })
+	})
 }
 
-// exportTo writes one format to w off the UI goroutine and closes it. A
-// file chosen in the save dialog is written as the command line writes it
-// (workspace.WriteFile): all of it or, on a failure, the file as it was.
+// exportTo writes one format to w off the UI goroutine and closes it (a
+// stream that is not a file the app names: the file exports go through
+// exportPath).
 func (a *App) exportTo(w io.WriteCloser, format string, in report.Input, done func(error)) {
 	if format == formatCSV && strings.HasPrefix(in.Lang, "pt") {
 		format = workspace.FormatCSVExcel
@@ -63,30 +62,12 @@ func (a *App) exportTo(w io.WriteCloser, format string, in report.Input, done fu
 	ws, decision := a.ws, a.exportDecision(in)
 	a.goWork(func(ctx context.Context) {
 		in := withCapacity(ctx, ws, in, decision)
-		var err error
-		if path := localPath(w); path != "" {
-			err = w.Close()
-			if err == nil {
-				_, err = workspace.WriteFile(format, path, in)
-			}
-			a.ui(func() { done(err) })
-			return
-		}
-		err = writeExport(w, format, in)
+		err := writeExport(w, format, in)
 		if cerr := w.Close(); err == nil {
 			err = cerr
 		}
 		a.ui(func() { done(err) })
 	})
-}
-
-// localPath is the file path of a writer the save dialog opened on a local
-// file ("" for anything else).
-func localPath(w io.WriteCloser) string {
-	if u, ok := w.(fyne.URIWriteCloser); ok && u.URI() != nil && u.URI().Scheme() == "file" {
-		return u.URI().Path()
-	}
-	return ""
 }
 
 // exportMarkdown writes the Markdown report and its images into dir.

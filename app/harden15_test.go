@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
@@ -286,4 +288,91 @@ func TestCapacityInReportsFromBothFronts(t *testing.T) {
 			t.Errorf("CLI report lacks %q", w)
 		}
 	}
+}
+
+// TestSaveDialogNeverDestroysTheDatabase (issue 15 item 1, GUI): choosing
+// the database, its -wal or -shm file, a folder or a named pipe as an
+// export's name is refused in the dialog before anything is written — the
+// database stays an intact SQLite file and the dialog says why, naming the
+// file. A new name is written whole; an existing file is replaced only
+// after the user says so.
+func TestSaveDialogNeverDestroysTheDatabase(t *testing.T) {
+	dir := t.TempDir()
+	h := newHarnessIn(t, "pt-BR", dir, t.TempDir())
+	h.newDecision() // the database has something to lose
+	db := filepath.Join(dir, "advisor.db")
+	before, err := os.ReadFile(db)
+	if err != nil || !bytes.HasPrefix(before, []byte("SQLite format 3\x00")) {
+		t.Fatalf("the database %s: %v", db, err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "a-folder.csv"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "pipe.csv"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var wrote []string
+	for _, name := range []string{"advisor.db", "advisor.db-wal", "advisor.db-shm", "a-folder.csv", "pipe.csv", "../x.csv", ""} {
+		// No extension to add, so the names reach the files as typed.
+		sd := h.a.askSavePath("x.csv", "", func(p string) { wrote = append(wrote, p) })
+		sd.dir = dir
+		sd.name.SetText(name)
+		test.Tap(sd.save)
+		if len(wrote) != 0 || !sd.problem.Visible() || sd.problem.Text == "" {
+			t.Fatalf("name %q: written %v, problem %q", name, wrote, sd.problem.Text)
+		}
+		if strings.HasPrefix(name, "advisor.db") && !strings.Contains(sd.problem.Text, "banco de dados") {
+			t.Errorf("name %q: the problem %q does not say it is the database", name, sd.problem.Text)
+		}
+		sd.d.Hide()
+	}
+	after, err := os.ReadFile(db)
+	if err != nil || !bytes.Equal(before[:100], after[:100]) || len(after) < len(before) {
+		t.Fatalf("the database changed: %v", err)
+	}
+
+	// A good name: the CSV is written through the atomic writer.
+	var done atomic.Int32
+	save := func(name string) *saveDialog {
+		sd := h.a.askSavePath(name, ".csv", func(p string) {
+			h.a.exportPath(p, formatCSV, report.Input{Lang: "pt-BR"}, func(err error) {
+				if err != nil {
+					t.Error(err)
+				}
+				done.Add(1)
+			})
+		})
+		sd.dir = dir
+		test.Tap(sd.save)
+		return sd
+	}
+	save("resultados")
+	h.waitFor("export", func() bool { return done.Load() == 1 })
+	out := filepath.Join(dir, "resultados.csv")
+	if st, err := os.Stat(out); err != nil || st.Size() == 0 {
+		t.Fatalf("the export %s: %v", out, err)
+	}
+	// The same name again: asked first; "no" leaves the file alone.
+	os.WriteFile(out, []byte("mine"), 0o644)
+	sd := save("resultados.csv")
+	if sd.overwrite == nil {
+		t.Fatal("no question before replacing an existing file")
+	}
+	test.Tap(findButton(t, h, "Não"))
+	h.settle()
+	if b, _ := os.ReadFile(out); string(b) != "mine" || done.Load() != 1 {
+		t.Errorf("after No: the file holds %q, %d exports", b, done.Load())
+	}
+}
+
+// findButton is the button labelled label in the dialog on top.
+func findButton(t *testing.T, h *harness, label string) *widget.Button {
+	t.Helper()
+	for _, o := range test.LaidOutObjects(h.a.win.Canvas().Overlays().Top()) {
+		if b, ok := o.(*widget.Button); ok && b.Text == label {
+			return b
+		}
+	}
+	t.Fatalf("no %q button", label)
+	return nil
 }

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -11,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -248,30 +246,8 @@ func (p *peopleTab) onExport() {
 		a.showError(fail("err.blind", err))
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			a.showError(fail("err.export", err))
-			return
-		}
-		if w == nil {
-			return
-		}
-		path := localPath(w)
-		_ = w.Close()
-		if path == "" {
-			a.showError(fail("err.export", errors.New("choose a file on this computer")))
-			return
-		}
-		a.rememberFolder(prefExportFolder, filepath.Dir(path))
-		p.exportTo(path, page)
-	}, a.win)
-	if start := a.folderURI(prefExportFolder); start != nil {
-		d.SetLocation(start)
-	}
-	d.SetFileName(fmt.Sprintf("blind-comparison-run-%d.html", pr.run.ID))
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".html"}))
-	d.Resize(dialogSize)
-	d.Show()
+	// The name is checked before anything is written (saveDialog).
+	a.askSavePath(fmt.Sprintf("blind-comparison-run-%d.html", pr.run.ID), ".html", func(path string) { p.exportTo(path, page) })
 }
 
 // exportTo writes the page off the UI goroutine.

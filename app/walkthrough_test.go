@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"image/color"
 	"math"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -18,7 +17,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -880,11 +878,11 @@ func TestExportFolderApartFromDocuments(t *testing.T) {
 		t.Fatal("the save dialog would open in the documents folder")
 	}
 	done := make(chan error, 1)
-	w, err := storage.Writer(storage.NewFileURI(filepath.Join(exports, "llm-advisor-run-1.csv")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.a.onSaveChosen(formatCSV, report.Input{}, func(err error) { done <- err })(w, nil)
+	sd := h.a.askSavePath("llm-advisor-run-1.csv", ".csv", func(path string) {
+		h.a.exportPath(path, formatCSV, report.Input{}, func(err error) { done <- err })
+	})
+	sd.dir = exports // what choosing the folder in the dialog does
+	test.Tap(sd.save)
 	h.waitFor("export", func() bool { return len(done) == 1 })
 	if err := <-done; err != nil {
 		t.Fatal(err)

@@ -15,7 +15,7 @@ import (
 type CapacityTest struct {
 	Name   string
 	When   time.Time // when it ran (zero: unknown)
-	Status string // advisor.Run* state: a cancelled test shows the steps it finished
+	Status string    // advisor.Run* state: a cancelled test shows the steps it finished
 	Result advisor.LoadResult
 }
 

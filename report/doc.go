@@ -44,7 +44,7 @@ type view struct {
 	NoRec     string
 	Run       *runView
 	NoRun     string
-	Verdict   *verdictView // the run's verdict, the report's first page
+	Verdict   *verdictView   // the run's verdict, the report's first page
 	Capacity  []capacityView // capacity tests of the decision (their charts are among the charts)
 
 	mdVerdictChart *Chart // the Markdown writer's verdict chart

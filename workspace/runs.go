@@ -61,12 +61,12 @@ type Outcome struct {
 	// Err is the runner's error, nil when it ran to the end (even when every
 	// request failed: then Status is failed and AllFailed is set).
 	Err       error
-	AllFailed bool             // there were results and every one is an error
+	AllFailed bool // there were results and every one is an error
 	// Failed and Measured count the run's failed and all its measured
 	// requests (warm-ups left out); more than half failed makes the run
 	// failed (MostlyFailed) even when the runner went to the end.
 	Failed, Measured int
-	Results   []advisor.Result // every result of the run, as stored
+	Results          []advisor.Result // every result of the run, as stored
 }
 
 // NewRun is the run a plan makes, not yet stored: its name, decision,
