@@ -7,7 +7,9 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 
+	"github.com/llm-advisor/llm-advisor/assets"
 	"gopkg.in/yaml.v3"
 )
 
@@ -158,6 +160,39 @@ func mergeCatalog(base []Model, ovs []overlay, check *CatalogCheck) []Model {
 		}
 	}
 	return out
+}
+
+// embeddedCurated keeps the parse of the embedded curated entries and
+// provider facts (assets.Catalog): they never change while the program runs
+// and the engine only reads them (a merged field is copied into the
+// engine's own model).
+var embeddedCurated struct {
+	once  sync.Once
+	ovs   []overlay
+	facts map[string]providerFacts
+	err   error
+}
+
+// builtinCurated is the curated entries and provider facts of fsys; the
+// embedded ones are read once per process.
+func builtinCurated(fsys fs.FS, dir string) ([]overlay, map[string]providerFacts, error) {
+	load := func() ([]overlay, map[string]providerFacts, error) {
+		ovs, err := loadOverlaysFS(fsys, dir)
+		if err != nil {
+			return nil, nil, fmt.Errorf("built-in catalog: %w", err)
+		}
+		facts, err := loadProviderFacts(fsys, dir)
+		if err != nil {
+			return nil, nil, fmt.Errorf("built-in provider facts: %w", err)
+		}
+		return ovs, facts, nil
+	}
+	if fsys != fs.FS(assets.Catalog) || dir != "catalog" {
+		return load()
+	}
+	c := &embeddedCurated
+	c.once.Do(func() { c.ovs, c.facts, c.err = load() })
+	return c.ovs, c.facts, c.err
 }
 
 // loadOverlaysFS reads every curated *.yaml file of a folder.

@@ -141,13 +141,9 @@ func NewEngine(opts ...Option) (*Engine, error) {
 		}
 		md, mdModels = d, models
 	}
-	ovs, err := loadOverlaysFS(c.catalogFS, c.catalogDir)
+	ovs, facts, err := builtinCurated(c.catalogFS, c.catalogDir)
 	if err != nil {
-		return nil, fmt.Errorf("built-in catalog: %w", err)
-	}
-	facts, err := loadProviderFacts(c.catalogFS, c.catalogDir)
-	if err != nil {
-		return nil, fmt.Errorf("built-in provider facts: %w", err)
+		return nil, err
 	}
 	if md != nil {
 		if mdModels == nil {
