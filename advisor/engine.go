@@ -109,6 +109,35 @@ func NewEngine(opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("built-in rules: %w", err)
 	}
+	c.defaultDirs()
+	e := &Engine{today: c.today}
+	if e.today == "" {
+		e.today = time.Now().UTC().Format("2006-01-02")
+	}
+	if err := e.loadCatalog(c); err != nil {
+		return nil, err
+	}
+	rulesFiles, catalogFiles := c.userFiles()
+	set := e.loadUserRules(base, rulesFiles, c.userDir != "")
+	e.loadUserCatalog(catalogFiles, c.userDir != "")
+	sortCatalog(e.catalog)
+	applyLifecycle(e.catalog, e.today)
+	for i := range e.catalog {
+		if m := &e.catalog[i]; m.ParamsB == 0 && m.Params != "" {
+			m.ParamsB, m.ActiveParamsB = paramsFromName(m.Params)
+		}
+	}
+	e.catInfo.Catalog = len(e.catalog)
+	e.catInfo.Stale = StaleOn(e.catInfo.AsOf, e.today)
+	sortRules(set.rules)
+	e.rules = set.rules
+	e.assumptions = set.assumptions
+	return e, nil
+}
+
+// defaultDirs fills in the user's configuration folder and the data folder
+// (the models.dev copy) unless an option set them.
+func (c *engineConfig) defaultDirs() {
 	if !c.userDirSet {
 		if d, err := UserDir(); err == nil {
 			c.userDir = d
@@ -119,10 +148,22 @@ func NewEngine(opts ...Option) (*Engine, error) {
 			c.dataDir = d
 		}
 	}
-	e := &Engine{today: c.today}
-	if e.today == "" {
-		e.today = time.Now().UTC().Format("2006-01-02")
+}
+
+// userFiles lists the user's rules and catalog files: those of the user's
+// folder first (they may be missing), then those the options name.
+func (c *engineConfig) userFiles() (rulesFiles, catalogFiles []string) {
+	if c.userDir != "" {
+		rulesFiles = append(rulesFiles, filepath.Join(c.userDir, "rules.yaml"))
+		catalogFiles = append(catalogFiles, filepath.Join(c.userDir, "catalog.yaml"))
 	}
+	return append(rulesFiles, c.rulesFiles...), append(catalogFiles, c.catalogFile...)
+}
+
+// loadCatalog builds the catalog from models.dev (the last good refresh in
+// the data folder, else the bundled copy) with the curated entries merged
+// in. A curated entry the bundled copy refuses is an error of the build.
+func (e *Engine) loadCatalog(c engineConfig) error {
 	md := c.modelsDev
 	var mdModels []Model // md's models, when they come from the bundled copy
 	if md == nil && c.dataDir != "" {
@@ -137,13 +178,13 @@ func NewEngine(opts ...Option) (*Engine, error) {
 	if md == nil {
 		d, models, err := bundledCatalog(c.catalogFS, c.catalogDir)
 		if err != nil {
-			return nil, fmt.Errorf("built-in models.dev catalog: %w", err)
+			return fmt.Errorf("built-in models.dev catalog: %w", err)
 		}
 		md, mdModels = d, models
 	}
 	ovs, facts, err := builtinCurated(c.catalogFS, c.catalogDir)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if md != nil {
 		if mdModels == nil {
@@ -156,22 +197,31 @@ func NewEngine(opts ...Option) (*Engine, error) {
 	e.catalog = mergeCatalog(mdModels, ovs, &e.check)
 	if len(e.check.Refused) > 0 && md != nil && md.Source == "bundled" {
 		r := e.check.Refused[0]
-		return nil, fmt.Errorf("built-in catalog: %s:%d: %s: %s", r.File, r.Line, r.ID, r.Problem)
+		return fmt.Errorf("built-in catalog: %s:%d: %s: %s", r.File, r.Line, r.ID, r.Problem)
 	}
-	var rulesFiles, catalogFiles []string
-	if c.userDir != "" {
-		rulesFiles = append(rulesFiles, filepath.Join(c.userDir, "rules.yaml"))
-		catalogFiles = append(catalogFiles, filepath.Join(c.userDir, "catalog.yaml"))
+	return nil
+}
+
+// readUserFile reads a user file; a missing first file of the user's folder
+// (inUserDir) is no problem, any other failure is one of Problems().
+func (e *Engine) readUserFile(i int, p string, limit int64, inUserDir bool) ([]byte, bool) {
+	b, err := safefile.Read(p, limit)
+	if err != nil {
+		if !(i == 0 && inUserDir && errors.Is(err, fs.ErrNotExist)) {
+			e.problems = append(e.problems, &LoadError{File: p, Err: err})
+		}
+		return nil, false
 	}
-	rulesFiles = append(rulesFiles, c.rulesFiles...)
-	catalogFiles = append(catalogFiles, c.catalogFile...)
+	return b, true
+}
+
+// loadUserRules puts the user's rules files over base; a broken file is
+// left out and reported.
+func (e *Engine) loadUserRules(base *ruleSet, files []string, inUserDir bool) *ruleSet {
 	set := base
-	for i, p := range rulesFiles {
-		b, err := safefile.Read(p, MaxRulesBytes)
-		if err != nil {
-			if !(i == 0 && c.userDir != "" && errors.Is(err, fs.ErrNotExist)) {
-				e.problems = append(e.problems, &LoadError{File: p, Err: err})
-			}
+	for i, p := range files {
+		b, ok := e.readUserFile(i, p, MaxRulesBytes, inUserDir)
+		if !ok {
 			continue
 		}
 		user, err := parseRules(p, b)
@@ -184,12 +234,15 @@ func NewEngine(opts ...Option) (*Engine, error) {
 		}
 		set = mergeRules(set, user)
 	}
-	for i, p := range catalogFiles {
-		b, err := safefile.Read(p, MaxCatalogBytes)
-		if err != nil {
-			if !(i == 0 && c.userDir != "" && errors.Is(err, fs.ErrNotExist)) {
-				e.problems = append(e.problems, &LoadError{File: p, Err: err})
-			}
+	return set
+}
+
+// loadUserCatalog merges the user's catalog files into the catalog; a
+// broken file or a refused entry is left out and reported.
+func (e *Engine) loadUserCatalog(files []string, inUserDir bool) {
+	for i, p := range files {
+		b, ok := e.readUserFile(i, p, MaxCatalogBytes, inUserDir)
+		if !ok {
 			continue
 		}
 		ovs, err := parseOverlays(p, b)
@@ -203,19 +256,6 @@ func NewEngine(opts ...Option) (*Engine, error) {
 			e.problems = append(e.problems, &LoadError{File: p, Line: r.Line, Kind: "model", ID: r.ID, Err: fmt.Errorf("%s", r.Problem)})
 		}
 	}
-	sortCatalog(e.catalog)
-	applyLifecycle(e.catalog, e.today)
-	for i := range e.catalog {
-		if m := &e.catalog[i]; m.ParamsB == 0 && m.Params != "" {
-			m.ParamsB, m.ActiveParamsB = paramsFromName(m.Params)
-		}
-	}
-	e.catInfo.Catalog = len(e.catalog)
-	e.catInfo.Stale = StaleOn(e.catInfo.AsOf, e.today)
-	sortRules(set.rules)
-	e.rules = set.rules
-	e.assumptions = set.assumptions
-	return e, nil
 }
 
 func checkUserIDs(s *ruleSet) error {
