@@ -582,11 +582,41 @@ func (r *run) apply(rl *rule) error {
 	rec := r.rec
 	rec.Fired = append(rec.Fired, Fired{ID: rl.ID, Title: rl.Title.In(r.lang), Because: rl.Reason.In(r.lang), Source: strings.Join(rl.Source, " "), Strength: rl.Strength})
 	ef := &rl.Effect
-	p := rl.Precedence
 	if ef.Filter != nil {
 		r.filters = append(r.filters, *ef.Filter)
 		r.dirty = true
 	}
+	if err := r.applyModel(rl); err != nil {
+		return err
+	}
+	r.applyPlan(ef, rl.Precedence)
+	r.applySteps(ef, rl.Precedence)
+	for _, t := range ef.Also {
+		if !contains(rec.Also, t) {
+			rec.Also = append(rec.Also, t)
+		}
+	}
+	if ef.Warn {
+		rec.Warnings = append(rec.Warnings, rl.Reason.In(r.lang))
+	}
+	if !ef.Warning.empty() {
+		rec.Warnings = append(rec.Warnings, ef.Warning.In(r.lang))
+	}
+	if ef.Conflict != nil {
+		cf, err := r.conflictOf(rl)
+		if err != nil {
+			return err
+		}
+		rec.Conflicts = append(rec.Conflicts, cf)
+	}
+	r.env.ShortlistCount = len(rec.Shortlist)
+	return nil
+}
+
+// applyModel sets the model fields the rule names, as values or as
+// expressions over the answers; a changed field makes the shortlist stale.
+func (r *run) applyModel(rl *rule) error {
+	ef, p := &rl.Effect, rl.Precedence
 	for _, k := range sortedKeys(ef.Model) {
 		if r.model[k].set(ef.Model[k], p) {
 			r.dirty = true
@@ -605,6 +635,12 @@ func (r *run) apply(rl *rule) error {
 		}
 	}
 	r.syncModelEnv()
+	return nil
+}
+
+// applyPlan adds and removes plan steps and sets the primary step, each
+// only over a weaker (or no) earlier rule.
+func (r *run) applyPlan(ef *effectSpec, p int) {
 	for _, s := range ef.Plan.Add {
 		if st := r.plan[s]; st.prec == 0 || p <= st.prec || st.in {
 			st.in, st.prec = true, minPrec(st, p)
@@ -622,11 +658,14 @@ func (r *run) apply(rl *rule) error {
 	for _, s := range ef.Plan.NotPrimary {
 		r.notPrim[s] = true
 	}
-	// A step's text is kept from the strongest rule that wrote it (lowest
-	// precedence number; the later one among equals): the general default
-	// of S1 never overwrites what a modality or a citation rule said about
-	// the same step ("index your items and return the nearest ones" for a
-	// pure search stays that, not "add them to the prompt").
+}
+
+// applySteps keeps a step's text from the strongest rule that wrote it
+// (lowest precedence number; the later one among equals): the general
+// default of S1 never overwrites what a modality or a citation rule said
+// about the same step ("index your items and return the nearest ones" for a
+// pure search stays that, not "add them to the prompt").
+func (r *run) applySteps(ef *effectSpec, p int) {
 	for s, t := range ef.Steps {
 		cur := r.steps[s]
 		if !t.Detail.empty() && (r.stepPrec[s+".detail"] == 0 || p <= r.stepPrec[s+".detail"]) {
@@ -639,43 +678,35 @@ func (r *run) apply(rl *rule) error {
 		}
 		r.steps[s] = cur
 	}
-	for _, t := range ef.Also {
-		if !contains(rec.Also, t) {
-			rec.Also = append(rec.Also, t)
+}
+
+// conflictOf is the rule's conflict in the recommendation's language, with
+// the answers that would relax it (fixed, or worked out from the answers).
+func (r *run) conflictOf(rl *rule) (Conflict, error) {
+	c := rl.Effect.Conflict
+	cf := Conflict{ID: rl.ID, Relaxation: c.Relaxation.In(r.lang)}
+	for _, b := range c.Between {
+		cf.Between = append(cf.Between, b.In(r.lang))
+	}
+	if len(c.Relax) == 0 && len(rl.relaxExpr) == 0 {
+		return cf, nil
+	}
+	cf.Relax = map[string]string{}
+	for k, v := range c.Relax {
+		cf.Relax[k] = v
+	}
+	for k, pr := range rl.relaxExpr {
+		v, err := runString(pr, &r.env)
+		if err != nil {
+			return cf, fmt.Errorf("rule %s: relax_expr.%s: %w", rl.ID, k, err)
 		}
-	}
-	if ef.Warn {
-		rec.Warnings = append(rec.Warnings, rl.Reason.In(r.lang))
-	}
-	if !ef.Warning.empty() {
-		rec.Warnings = append(rec.Warnings, ef.Warning.In(r.lang))
-	}
-	if c := ef.Conflict; c != nil {
-		cf := Conflict{ID: rl.ID, Relaxation: c.Relaxation.In(r.lang)}
-		for _, b := range c.Between {
-			cf.Between = append(cf.Between, b.In(r.lang))
+		var probe Answers
+		if err := probe.Set(k, []string{v}); err != nil {
+			return cf, fmt.Errorf("rule %s: relax_expr.%s: %w", rl.ID, k, err)
 		}
-		if len(c.Relax) > 0 || len(rl.relaxExpr) > 0 {
-			cf.Relax = map[string]string{}
-			for k, v := range c.Relax {
-				cf.Relax[k] = v
-			}
-			for k, pr := range rl.relaxExpr {
-				v, err := runString(pr, &r.env)
-				if err != nil {
-					return fmt.Errorf("rule %s: relax_expr.%s: %w", rl.ID, k, err)
-				}
-				var probe Answers
-				if err := probe.Set(k, []string{v}); err != nil {
-					return fmt.Errorf("rule %s: relax_expr.%s: %w", rl.ID, k, err)
-				}
-				cf.Relax[k] = v
-			}
-		}
-		rec.Conflicts = append(rec.Conflicts, cf)
+		cf.Relax[k] = v
 	}
-	r.env.ShortlistCount = len(rec.Shortlist)
-	return nil
+	return cf, nil
 }
 
 // minPrec keeps the strongest precedence that touched a step.
