@@ -114,6 +114,9 @@ type App struct {
 	// memory only: used when the OS keyring cannot keep them.
 	sessionKeys map[string]string
 	lastRun     int64
+	// batchResumed: this session already picked up a batch run the last
+	// one left at the provider (issue 17); it is done once.
+	batchResumed bool
 	lastOpened  bool // the Recommendation screen opened the last decision after a start
 
 	// Issue 18 (walkthrough defects).
@@ -138,6 +141,9 @@ type App struct {
 	// runHeartbeat is how often a run marks itself alive (0:
 	// workspace.HeartbeatEvery; tests shorten it).
 	runHeartbeat time.Duration
+	// batchPoll is the time between polls of a batch run (0: the
+	// workspace's default; tests shorten it).
+	batchPoll time.Duration
 
 	// detect finds local OpenAI-compatible servers (tests replace it).
 	detect func(ctx context.Context) []localServer

@@ -20,6 +20,7 @@ import (
 
 	"github.com/llm-advisor/llm-advisor/advisor"
 	"github.com/llm-advisor/llm-advisor/data"
+	"github.com/llm-advisor/llm-advisor/workspace"
 )
 
 // homeScreen lists recent decisions and starts new ones.
@@ -147,6 +148,7 @@ func (h *homeScreen) load() {
 		}
 		return // refreshed when the store opens
 	}
+	ws, resumed := h.a.ws, h.a.batchResumed
 	h.a.goWork(func(ctx context.Context) {
 		ds, err := st.ListDecisions(ctx, 50)
 		var unfinished *data.Run
@@ -154,12 +156,22 @@ func (h *homeScreen) load() {
 		if err == nil {
 			unfinished, done, err = lastInterrupted(ctx, st)
 		}
+		var waiting *data.Run
+		if !resumed {
+			waiting = waitingBatch(ctx, ws)
+		}
 		h.a.ui(func() {
 			if err != nil {
 				h.a.showError(fail("err.list_decisions", err))
 				return
 			}
 			h.showUnfinished(unfinished, done)
+			if waiting != nil && h.a.run == nil && !h.a.batchResumed {
+				// The last session closed while a provider held this run's
+				// batches: polling goes on where it stopped.
+				h.a.batchResumed = true
+				resumeRun(h.a, *waiting)
+			}
 			h.decisions = ds
 			h.loaded = true
 			if len(ds) == 0 {
@@ -171,6 +183,23 @@ func (h *homeScreen) load() {
 			h.list.Refresh()
 		})
 	})
+}
+
+// waitingBatch is the newest run whose batches a provider still holds and
+// that no live process runs (nil when none).
+func waitingBatch(ctx context.Context, ws *workspace.Workspace) *data.Run {
+	if ws == nil {
+		return nil
+	}
+	ids, err := ws.WaitingBatchRuns(ctx)
+	if err != nil || len(ids) == 0 {
+		return nil
+	}
+	run, err := ws.Store().Run(ctx, ids[len(ids)-1])
+	if err != nil || run.Status == advisor.RunRunning || run.Status == advisor.RunDone {
+		return nil
+	}
+	return run
 }
 
 // lastInterrupted is the newest run left interrupted (the window closed

@@ -36,6 +36,8 @@ type testSetup struct {
 	acceptance        *advisor.Acceptance
 	acceptanceDerived bool
 	ladder            bool
+
+	batch bool // issue 17: send through the providers' Batch API
 }
 
 // liveTestScreen sets up a live test: candidates, examples, documents,
@@ -97,6 +99,8 @@ type liveTestScreen struct {
 	promptfooDlg   dialog.Dialog
 	promptfooUse   *widget.Button
 	promptfooNotes []string
+	batchCheck     *widget.Check // the Batch API offer, shown for large runs without latency targets
+	batchHint      *widget.Label
 }
 
 func newLiveTestScreen(a *App) *liveTestScreen {

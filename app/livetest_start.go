@@ -36,6 +36,7 @@ func (l *liveTestScreen) plan() advisor.Plan {
 	if l.s.ladder && (l.s.kind == "" || l.s.kind == advisor.CaseKindChat) {
 		p.StrategyLadder = true
 	}
+	p.Batch = l.s.batch
 	if l.a.decision != nil {
 		p.DecisionID = l.a.decision.ID
 		if t := l.a.decision.Title; t != "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -49,6 +50,13 @@ type runScreen struct {
 	stop      context.CancelFunc
 	skip      map[advisor.Cell]bool // cells already done (resume)
 	title     *widget.Label
+
+	// The Batch API (issue 17): the batches' state, and whether the user
+	// pressed Cancel (which cancels the provider's batches; a closed window
+	// leaves them running).
+	batch      *widget.Label
+	batchState livetest.BatchState
+	userCancel atomic.Bool
 }
 
 func newRunScreen(a *App, run *data.Run) *runScreen {
@@ -62,6 +70,8 @@ func newRunScreen(a *App, run *data.Run) *runScreen {
 	r.noteLabel = wrapped("")
 	r.noteLabel.Importance = widget.WarningImportance
 	r.noteLabel.Hide()
+	r.batch = wrapped("")
+	r.batch.Hide()
 	r.cancel = widget.NewButtonWithIcon(lang.L("btn.cancel"), theme.CancelIcon(), r.onCancel)
 	r.cancel.Importance = widget.DangerImportance
 	r.results = widget.NewButtonWithIcon(lang.L("run.see_results"), theme.GridIcon(), func() { a.show(screenResults) })
@@ -83,7 +93,7 @@ func newRunScreen(a *App, run *data.Run) *runScreen {
 		l.SetText(resultLine(res))
 	})
 	r.updateCounts(livetest.Progress{Total: run.Total})
-	top := container.NewVBox(hint(run.Name), r.progress, container.NewHBox(r.counts, r.eta, r.errors), r.status, r.noteLabel,
+	top := container.NewVBox(hint(run.Name), r.progress, container.NewHBox(r.counts, r.eta, r.errors), r.status, r.batch, r.noteLabel,
 		widget.NewLabelWithStyle(lang.L("run.latest"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	r.title = heading(lang.L("run.title"))
 	head := container.NewBorder(nil, nil, nil, container.NewHBox(r.cancel, r.results), r.title)
@@ -97,7 +107,11 @@ func resultLine(res advisor.Result) string {
 	if res.ErrorClass != "" {
 		return "⚠ " + head + " · " + labelOr("error."+res.ErrorClass, res.ErrorClass) + " — " + oneLine(res.ErrorMessage, 80)
 	}
-	return fmt.Sprintf("%s · %s ms · %s %s · %s", head, numbers().Number(res.LatencyMs, 0), lang.L("run.score"), numbers().Number(res.Score, 2), oneLine(res.Output, 80))
+	took := numbers().Number(res.LatencyMs, 0) + " ms"
+	if res.Batch {
+		took = lang.L("run.batch.result") // no latency through the Batch API
+	}
+	return fmt.Sprintf("%s · %s · %s %s · %s", head, took, lang.L("run.score"), numbers().Number(res.Score, 2), oneLine(res.Output, 80))
 }
 
 // begin runs the test off the UI goroutine through the workspace (the same
@@ -131,7 +145,13 @@ func (r *runScreen) begin() {
 		},
 		// The window closed mid-run: the run was interrupted, not cancelled
 		// by the user, and Home offers to finish it.
-		Interrupted: func() bool { return a.ctx.Err() != nil },
+		Interrupted:   func() bool { return a.ctx.Err() != nil },
+		OnBatch:       func(s livetest.BatchState) { a.ui(func() { r.onBatch(s) }) },
+		CancelBatches: r.userCancel.Load,
+		BatchPoll:     a.batchPoll,
+	}
+	if run.Plan.Batch {
+		opts.Runner = nil // the workspace sends it through the Batch API
 	}
 	a.goWork(func(context.Context) {
 		defer stop()
@@ -233,6 +253,7 @@ func (r *runScreen) onNote(n string) {
 }
 
 func (r *runScreen) onCancel() {
+	r.userCancel.Store(true)
 	if r.stop != nil {
 		r.stop()
 	}

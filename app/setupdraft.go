@@ -38,6 +38,7 @@ type setupDraft struct {
 	Acceptance        *advisor.Acceptance `json:"acceptance,omitempty"`
 	AcceptanceDerived bool                `json:"acceptance_derived,omitempty"`
 	Ladder            bool                `json:"strategy_ladder,omitempty"`
+	Batch             bool                `json:"batch,omitempty"` // the Batch API offer taken (issue 17)
 }
 
 // setupDraftPath is where the setup of decision id is kept: a "setups"
@@ -106,7 +107,7 @@ func (a *App) loadSetupDraft() bool {
 	a.setup = &testSetup{cases: d.Cases, fewShot: d.FewShot, documents: d.Documents, strategies: d.Strategies,
 		checks: d.Checks, concurrency: d.Concurrency, repeats: d.Repeats, judge: d.Judge, rubric: d.Rubric,
 		embedding: d.Embedding, embedModel: d.EmbedModel, kind: d.Kind, language: d.Language, imageSize: d.ImageSize,
-		acceptance: d.Acceptance, acceptanceDerived: d.AcceptanceDerived, ladder: d.Ladder}
+		acceptance: d.Acceptance, acceptanceDerived: d.AcceptanceDerived, ladder: d.Ladder, batch: d.Batch}
 	if a.setup.concurrency <= 0 {
 		a.setup.concurrency = a.concurrency()
 	}

@@ -453,6 +453,7 @@ func (l *liveTestScreen) acceptanceCard() fyne.CanvasObject {
 	ladderCheck := widget.NewCheck(lang.L("verdict.ladder"), func(on bool) { l.s.ladder = on; l.updateEstimate() })
 	ladderCheck.SetChecked(l.s.ladder)
 	l.ladderCheck = ladderCheck
+	l.newBatchCheck()
 	refresh := widget.NewButtonWithIcon(lang.L("verdict.estimate.refresh"), theme.ViewRefreshIcon(), func() {
 		if err := l.readAcceptance(); err != nil {
 			l.estimate.SetText(err.Error())
@@ -466,7 +467,7 @@ func (l *liveTestScreen) acceptanceCard() fyne.CanvasObject {
 	sub := hint(lang.L("verdict.setup.sub"))
 	sub.Wrapping = fyne.TextWrapWord
 	return widget.NewCard(lang.L("verdict.setup.title"), "", container.NewVBox(
-		sub, l.criteria.view, ladderCheck, hint(lang.L("verdict.ladder.hint")),
+		sub, l.criteria.view, ladderCheck, hint(lang.L("verdict.ladder.hint")), l.batchCheck, l.batchHint,
 		widget.NewSeparator(),
 		widget.NewLabelWithStyle(lang.L("verdict.estimate"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		l.estimate, container.NewHBox(refresh)))
@@ -495,7 +496,12 @@ func (l *liveTestScreen) updateEstimate() {
 		l.estimate.SetText(lang.L("verdict.estimate.empty"))
 		return
 	}
-	est := livetest.EstimatePlan(p, l.a.prices().Tokens, verdict.MinDetectableDiff)
+	est := livetest.EstimatePlan(p, l.a.prices().Tokens, verdict.MinDetectableDiff, l.a.prices().Batch)
+	l.updateBatchOffer(est)
+	if p.Batch && !l.s.batch {
+		p.Batch = false // the offer was just withdrawn
+		est = livetest.EstimatePlan(p, l.a.prices().Tokens, verdict.MinDetectableDiff, l.a.prices().Batch)
+	}
 	lc := l.a.langCode()
 	cost := money(est.CostUSD)
 	if len(est.PriceUnknown) > 0 {
@@ -508,6 +514,9 @@ func (l *liveTestScreen) updateEstimate() {
 	text += "\n" + verdict.DetectableSentence(lc, est.Cases)
 	if p.StrategyLadder {
 		text += "\n" + lang.L("verdict.estimate.ladder")
+	}
+	if est.Batch {
+		text += "\n" + lang.L("verdict.estimate.batch", map[string]any{"Cost": money(est.BatchCostUSD), "Full": money(est.FullPriceCostUSD)})
 	}
 	l.estimate.SetText(text)
 }
