@@ -117,7 +117,7 @@ type App struct {
 	// batchResumed: this session already picked up a batch run the last
 	// one left at the provider (issue 17); it is done once.
 	batchResumed bool
-	lastOpened  bool // the Recommendation screen opened the last decision after a start
+	lastOpened   bool // the Recommendation screen opened the last decision after a start
 
 	// Issue 18 (walkthrough defects).
 	closeAsk *dialog.ConfirmDialog // "a test is running — close anyway?" (tests read it)

@@ -220,8 +220,8 @@ func runTest(env Env) error {
 		OnProgress:   prog.update,
 		Redactor:     env.red,
 		AllowKeyEnvs: allowEnv,
-		Runner:    runner,
-		BatchPoll: *poll,
+		Runner:       runner,
+		BatchPoll:    *poll,
 	})
 	prog.finish(out.Progress)
 	if err != nil {
