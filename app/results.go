@@ -147,7 +147,10 @@ func newResultsScreen(a *App) *resultsScreen {
 	})
 	r.compareBt = widget.NewButtonWithIcon(lang.L("people.blind"), theme.VisibilityOffIcon(), r.peopleTab.onBlind)
 	r.compareBt.Disable()
-	top := container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel(lang.L("results.run")), container.NewHBox(r.compareBt, capacity, r.resume, r.remove), r.runSel), r.status)
+	// "Compare answers" sits beside the status line, where a narrow window
+	// still has room (the run row is full).
+	top := container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel(lang.L("results.run")), container.NewHBox(capacity, r.resume, r.remove), r.runSel),
+		container.NewBorder(nil, nil, nil, r.compareBt, r.status))
 	bottom := container.NewBorder(nil, nil, widget.NewLabel(lang.L("results.export")), nil, container.NewHScroll(bar))
 	r.view = screen(lang.L("results.title"), nil, container.NewBorder(top, nil, nil, nil, r.tabs), bottom)
 	r.loadRuns()

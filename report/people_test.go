@@ -81,6 +81,23 @@ func TestPeopleInReport(t *testing.T) {
 			}
 		}
 	}
+	// A judge people disagree with is flagged in the report: people pass
+	// openai's cases 0, 1, 3 and fail 2; the judge fails 0 and 1 and passes
+	// 2 and 3 — agreeing on 1 of 4, kappa (0.25 − 0.5)/0.5 = −0.5.
+	in := peopleFixture("en")
+	for i := range in.Results {
+		r := &in.Results[i]
+		if r.Endpoint == "openai" && r.Strategy == advisor.StrategyZeroShot && r.Repeat == 0 && r.Case < 4 {
+			r.Checks = append(r.Checks, advisor.CheckResult{Check: advisor.CheckJudge, Score: map[bool]float64{true: 1}[r.Case >= 2]})
+		}
+	}
+	var hj bytes.Buffer
+	if err := WriteHTML(&hj, in); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(hj.String(), "Flagged: The judge agrees with you on only 1 of 4 answers (kappa -0.50)") {
+		t.Errorf("the untrusted judge is not flagged:\n%s", hj.String()[strings.Index(hj.String(), "What people said"):][:1500])
+	}
 	// Without people, no such section.
 	var h bytes.Buffer
 	if err := WriteHTML(&h, fixture("en", 10)); err != nil {

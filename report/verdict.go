@@ -198,7 +198,11 @@ func addPeople(out *verdictView, v *verdict.Verdict, lang string) {
 		out.PeopleLines = append(out.PeopleLines, p.Sentence)
 	}
 	if j := v.HumanJudge; j != nil {
-		out.PeopleLines = append(out.PeopleLines, j.Sentence)
+		line := j.Sentence
+		if !j.Trusted {
+			line = msg(lang, "people.judge_flag") + " " + line
+		}
+		out.PeopleLines = append(out.PeopleLines, line)
 		out.JudgeDisagrees = !j.Trusted
 	}
 }
