@@ -279,9 +279,34 @@ func parseRule(file string, n *yaml.Node) (*rule, error) {
 	if r.Disabled {
 		return r, nil
 	}
+	if key, err := checkRuleHeader(r); err != nil {
+		line := 0
+		if key != "" {
+			line = lineOf(n, key)
+		}
+		return nil, fail(line, err)
+	}
+	p, err := compileBool(r.When)
+	if err != nil {
+		return nil, fail(lineOf(n, "when"), fmt.Errorf("when: %v", err))
+	}
+	r.when = p
+	at := effectLines(n)
+	for _, check := range []func(*rule, effectLine) (int, error){checkModelEffect, checkPlanEffect, checkFilterEffect, checkWarningEffect, checkConflictEffect} {
+		if line, err := check(r, at); err != nil {
+			return nil, fail(line, err)
+		}
+	}
+	return r, nil
+}
+
+// effectLine is the line of effect.<path...> of a rule, as deep as the file
+// goes.
+type effectLine func(path ...string) int
+
+func effectLines(n *yaml.Node) effectLine {
 	eff := mapValue(n, "effect")
-	// effLine is the line of effect.<path...>, as deep as the file goes.
-	effLine := func(path ...string) int {
+	return func(path ...string) int {
 		cur, line := eff, n.Line
 		for _, k := range path {
 			v := mapValue(cur, k)
@@ -295,48 +320,61 @@ func parseRule(file string, n *yaml.Node) (*rule, error) {
 		}
 		return line
 	}
+}
+
+// checkRuleHeader checks a rule's texts, strength, stage, precedence and
+// source; the key is the field at fault ("" for the rule itself).
+func checkRuleHeader(r *rule) (key string, err error) {
 	switch {
 	case r.Title.EN == "" || r.Title.PT == "":
-		return nil, fail(lineOf(n, "title"), fmt.Errorf("title needs both en and pt-BR"))
+		return "title", fmt.Errorf("title needs both en and pt-BR")
 	case r.Reason.EN == "" || r.Reason.PT == "":
-		return nil, fail(lineOf(n, "reason"), fmt.Errorf("reason needs both en and pt-BR"))
+		return "reason", fmt.Errorf("reason needs both en and pt-BR")
 	case r.Strength != StrengthHard && r.Strength != StrengthStrong && r.Strength != StrengthSoft:
-		return nil, fail(lineOf(n, "strength"), fmt.Errorf("strength %q; allowed: hard, strong, soft", r.Strength))
+		return "strength", fmt.Errorf("strength %q; allowed: hard, strong, soft", r.Strength)
 	case r.Stage < 1 || r.Stage > 7:
-		return nil, fail(lineOf(n, "stage"), fmt.Errorf("stage %d; allowed 1..7 (decision-guidance §2.5)", r.Stage))
+		return "stage", fmt.Errorf("stage %d; allowed 1..7 (decision-guidance §2.5)", r.Stage)
 	case r.Precedence < 1 || r.Precedence > 8:
-		return nil, fail(lineOf(n, "precedence"), fmt.Errorf("precedence %d; allowed 1..8 (decision-guidance §2.4)", r.Precedence))
+		return "precedence", fmt.Errorf("precedence %d; allowed 1..8 (decision-guidance §2.4)", r.Precedence)
 	case len(r.Source) == 0:
-		return nil, fail(0, fmt.Errorf("missing source"))
+		return "", fmt.Errorf("missing source")
 	}
-	p, err := compileBool(r.When)
-	if err != nil {
-		return nil, fail(lineOf(n, "when"), fmt.Errorf("when: %v", err))
-	}
-	r.when = p
-	e := r.Effect
+	return "", nil
+}
+
+// checkModelEffect checks the model fields a rule sets and compiles its
+// model expressions.
+func checkModelEffect(r *rule, at effectLine) (int, error) {
+	e := &r.Effect
 	for k, v := range e.Model {
 		allowed, ok := modelFields[k]
 		if !ok {
-			return nil, fail(effLine("model"), fmt.Errorf("model: unknown field %q; allowed: type, architecture, weights, hosting, size_tier", k))
+			return at("model"), fmt.Errorf("model: unknown field %q; allowed: type, architecture, weights, hosting, size_tier", k)
 		}
 		if !contains(allowed, v) {
-			return nil, fail(effLine("model", k), fmt.Errorf("model.%s: %q is not allowed; allowed values: %s", k, v, strings.Join(allowed, ", ")))
+			return at("model", k), fmt.Errorf("model.%s: %q is not allowed; allowed values: %s", k, v, strings.Join(allowed, ", "))
 		}
 	}
 	for k, src := range e.ModelExpr {
 		if _, ok := modelFields[k]; !ok {
-			return nil, fail(effLine("model_expr"), fmt.Errorf("model_expr: unknown field %q", k))
+			return at("model_expr"), fmt.Errorf("model_expr: unknown field %q", k)
 		}
 		p, err := compileString(src)
 		if err != nil {
-			return nil, fail(effLine("model_expr", k), fmt.Errorf("model_expr.%s: %v", k, err))
+			return at("model_expr", k), fmt.Errorf("model_expr.%s: %v", k, err)
 		}
 		if r.modelExpr == nil {
 			r.modelExpr = map[string]*vm.Program{}
 		}
 		r.modelExpr[k] = p
 	}
+	return 0, nil
+}
+
+// checkPlanEffect checks the plan steps, the texts' steps and the further
+// model types a rule names.
+func checkPlanEffect(r *rule, at effectLine) (int, error) {
+	e := &r.Effect
 	steps := append(append(append([]string{}, e.Plan.Add...), e.Plan.Remove...), e.Plan.NotPrimary...)
 	if e.Plan.Primary != "" {
 		steps = append(steps, e.Plan.Primary)
@@ -346,63 +384,84 @@ func parseRule(file string, n *yaml.Node) (*rule, error) {
 	}
 	for _, s := range steps {
 		if !contains(Steps, s) {
-			return nil, fail(effLine("plan"), fmt.Errorf("plan step %q; allowed: %s", s, strings.Join(Steps, ", ")))
+			return at("plan"), fmt.Errorf("plan step %q; allowed: %s", s, strings.Join(Steps, ", "))
 		}
 	}
 	for _, t := range e.Also {
 		if !contains(ModelTypes, t) {
-			return nil, fail(effLine("also"), fmt.Errorf("also: %q is not a model type; allowed: %s", t, strings.Join(ModelTypes, ", ")))
+			return at("also"), fmt.Errorf("also: %q is not a model type; allowed: %s", t, strings.Join(ModelTypes, ", "))
 		}
 	}
-	if f := e.Filter; f != nil {
-		if f.Weights != "" && f.Weights != WeightsOpen && f.Weights != WeightsProprietary {
-			return nil, fail(effLine("filter"), fmt.Errorf("filter.weights %q; allowed: open, proprietary", f.Weights))
-		}
-		for _, h := range f.Hosting {
-			if !contains(modelFields["hosting"], h) {
-				return nil, fail(effLine("filter"), fmt.Errorf("filter.hosting %q; allowed: %s", h, strings.Join(modelFields["hosting"], ", ")))
-			}
-		}
-		if f.Languages != "" && f.Languages != "many" && f.Languages != "few" {
-			return nil, fail(effLine("filter"), fmt.Errorf("filter.languages %q; allowed: many, few", f.Languages))
+	return 0, nil
+}
+
+// checkWarningEffect checks a rule's warning is in both languages.
+func checkWarningEffect(r *rule, at effectLine) (int, error) {
+	if w := r.Effect.Warning; (w.EN == "") != (w.PT == "") {
+		return at("warning"), fmt.Errorf("warning needs both en and pt-BR")
+	}
+	return 0, nil
+}
+
+// checkFilterEffect checks the values of a rule's hard filter.
+func checkFilterEffect(r *rule, at effectLine) (int, error) {
+	f := r.Effect.Filter
+	if f == nil {
+		return 0, nil
+	}
+	if f.Weights != "" && f.Weights != WeightsOpen && f.Weights != WeightsProprietary {
+		return at("filter"), fmt.Errorf("filter.weights %q; allowed: open, proprietary", f.Weights)
+	}
+	for _, h := range f.Hosting {
+		if !contains(modelFields["hosting"], h) {
+			return at("filter"), fmt.Errorf("filter.hosting %q; allowed: %s", h, strings.Join(modelFields["hosting"], ", "))
 		}
 	}
-	if (e.Warning.EN == "") != (e.Warning.PT == "") {
-		return nil, fail(effLine("warning"), fmt.Errorf("warning needs both en and pt-BR"))
+	if f.Languages != "" && f.Languages != "many" && f.Languages != "few" {
+		return at("filter"), fmt.Errorf("filter.languages %q; allowed: many, few", f.Languages)
 	}
-	if c := e.Conflict; c != nil {
-		if c.Relaxation.EN == "" || c.Relaxation.PT == "" {
-			return nil, fail(effLine("conflict"), fmt.Errorf("conflict.relaxation needs both en and pt-BR"))
-		}
-		if len(c.Between) < 2 {
-			return nil, fail(effLine("conflict"), fmt.Errorf("conflict.between needs the two (or more) wishes that clash"))
-		}
-		for _, b := range c.Between {
-			if b.EN == "" || b.PT == "" {
-				return nil, fail(effLine("conflict"), fmt.Errorf("conflict.between entries need both en and pt-BR"))
-			}
-		}
-		for k, v := range c.Relax {
-			var probe Answers
-			if err := probe.Set(k, []string{v}); err != nil {
-				return nil, fail(effLine("conflict", "relax", k), fmt.Errorf("conflict.relax: %v", err))
-			}
-		}
-		for k, src := range c.RelaxExpr {
-			if _, ok := QuestionByKey(k); !ok {
-				return nil, fail(effLine("conflict", "relax_expr"), fmt.Errorf("conflict.relax_expr: unknown answer key %q", k))
-			}
-			p, err := compileString(src)
-			if err != nil {
-				return nil, fail(effLine("conflict", "relax_expr", k), fmt.Errorf("conflict.relax_expr.%s: %v", k, err))
-			}
-			if r.relaxExpr == nil {
-				r.relaxExpr = map[string]*vm.Program{}
-			}
-			r.relaxExpr[k] = p
+	return 0, nil
+}
+
+// checkConflictEffect checks a rule's conflict (texts in both languages, the
+// wishes that clash, answers that relax it) and compiles its relax
+// expressions.
+func checkConflictEffect(r *rule, at effectLine) (int, error) {
+	c := r.Effect.Conflict
+	if c == nil {
+		return 0, nil
+	}
+	if c.Relaxation.EN == "" || c.Relaxation.PT == "" {
+		return at("conflict"), fmt.Errorf("conflict.relaxation needs both en and pt-BR")
+	}
+	if len(c.Between) < 2 {
+		return at("conflict"), fmt.Errorf("conflict.between needs the two (or more) wishes that clash")
+	}
+	for _, b := range c.Between {
+		if b.EN == "" || b.PT == "" {
+			return at("conflict"), fmt.Errorf("conflict.between entries need both en and pt-BR")
 		}
 	}
-	return r, nil
+	for k, v := range c.Relax {
+		var probe Answers
+		if err := probe.Set(k, []string{v}); err != nil {
+			return at("conflict", "relax", k), fmt.Errorf("conflict.relax: %v", err)
+		}
+	}
+	for k, src := range c.RelaxExpr {
+		if _, ok := QuestionByKey(k); !ok {
+			return at("conflict", "relax_expr"), fmt.Errorf("conflict.relax_expr: unknown answer key %q", k)
+		}
+		p, err := compileString(src)
+		if err != nil {
+			return at("conflict", "relax_expr", k), fmt.Errorf("conflict.relax_expr.%s: %v", k, err)
+		}
+		if r.relaxExpr == nil {
+			r.relaxExpr = map[string]*vm.Program{}
+		}
+		r.relaxExpr[k] = p
+	}
+	return 0, nil
 }
 
 // loadRuleFS reads every *.yaml file of a folder in name order.
