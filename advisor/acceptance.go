@@ -125,9 +125,8 @@ func DeriveAcceptance(plan *Acceptance, a Answers) (*Acceptance, error) {
 		if usd, src, ok := budgetAmountUSD(a); ok {
 			out.MaxMonthlyUSD = &usd
 			out.Sources = append(out.Sources, AcceptanceSource{Field: "max_monthly_usd", Answer: src,
-				Why:    "The monthly budget you gave, compared with each model's monthly cost at your volume, from the tokens and prices this test measured.",
-				WhyPT:  "O orçamento mensal que você informou, comparado com o custo mensal de cada modelo no seu volume, a partir dos tokens e preços medidos neste teste.",
-				Source: "decision-guidance §3.3"})
+				Why:   "The monthly budget you gave, compared with each model's monthly cost at your volume, from the tokens and prices this test measured.",
+				WhyPT: "O orçamento mensal que você informou, comparado com o custo mensal de cada modelo no seu volume, a partir dos tokens e preços medidos neste teste."})
 			done["max_monthly_usd"] = true
 		}
 	}
@@ -203,7 +202,7 @@ func budgetAmountUSD(a Answers) (float64, string, bool) {
 	cur, _ := m["currency"].(string)
 	src := "budget_monthly_amount=" + strconv.FormatFloat(amt, 'f', -1, 64)
 	if cur != "" && cur != "USD" {
-		src += " " + cur + " at " + strconv.FormatFloat(rate, 'f', -1, 64) + " per USD"
+		src += " " + cur // the rate is said once beside the money, not in every source
 	}
 	return amt / rate, src, true
 }

@@ -604,6 +604,8 @@ func TestTranslationsComplete(t *testing.T) {
 		"verdict.vs.":     {verdict.VsBest, verdict.VsTied, verdict.VsWorse, verdict.VsBetter, ""},
 		"verdict.field.":  {"min_quality", "first_answer_p95_ms", "total_p95_ms", "max_monthly_usd", "volume_per_day", "local_only"},
 	}
+	dyn["live.import.name."] = caseFields
+	dyn["live.import.check."] = allChecks
 	dyn["blind.choice."] = verdict.Choices
 	dyn["blind.chose."] = verdict.Choices
 	dyn["diff."] = []string{verdict.DiffWorse, verdict.DiffBetter, verdict.DiffSame}

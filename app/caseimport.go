@@ -39,6 +39,39 @@ var headerAliases = map[string]string{
 	"relevant": "relevant", "relevantes": "relevant", "documentos relevantes": "relevant",
 }
 
+// checkAliases are the Portuguese names a file may give a check (accents
+// and case ignored), so a Brazilian file need not use the English ones.
+var checkAliases = map[string]string{
+	"exato": advisor.CheckExact, "exata": advisor.CheckExact, "igual": advisor.CheckExact,
+	"contem": advisor.CheckContains, "inclui": advisor.CheckContains,
+	"expressao regular": advisor.CheckRegex,
+	"similaridade":      advisor.CheckSimilarity, "semelhanca": advisor.CheckSimilarity,
+	"juiz": advisor.CheckJudge, "avaliador": advisor.CheckJudge,
+}
+
+// checkNames are a file's check names as the live test names them.
+func checkNames(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		k := accents.Replace(strings.ToLower(strings.TrimSpace(n)))
+		if c, ok := checkAliases[k]; ok {
+			n = c
+		}
+		out[i] = n
+	}
+	return out
+}
+
+// fileNames are the names a file may use for fields or checks, in the
+// user's language ("live.import.name.<field>"), as the preview lists them.
+func fileNames(prefix string, names []string) string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = labelOr(prefix+n, n)
+	}
+	return strings.Join(out, ", ")
+}
+
 var accents = strings.NewReplacer("á", "a", "à", "a", "â", "a", "ã", "a", "é", "e", "ê", "e", "í", "i", "ó", "o", "ô", "o", "õ", "o", "ú", "u", "ü", "u", "ç", "c")
 
 // fieldOfHeader is the case field a header names, or "".
@@ -302,7 +335,7 @@ func (t *caseTable) cases(kind string) ([]advisor.Case, []caseProblem) {
 		c := advisor.Case{Input: get(row, "input"), Expected: get(row, "expected"), Pattern: get(row, "pattern"),
 			Image: get(row, "image"), Audio: get(row, "audio"), Relevant: splitList(get(row, "relevant"))}
 		if checks := get(row, "checks"); checks != "" {
-			c.Checks = splitList(checks)
+			c.Checks = checkNames(splitList(checks))
 		}
 		if p, isBad := caseProblemOf(kind, c, line); isBad {
 			bad = append(bad, p)

@@ -165,7 +165,7 @@ func caseProblemOf(kind string, c advisor.Case, line int) (caseProblem, bool) {
 	}
 	for _, ch := range c.Checks {
 		if !contains(allChecks, ch) {
-			return problem(line, "cases.bad.check", map[string]any{"Check": ch, "Allowed": strings.Join(allChecks, ", ")}), true
+			return problem(line, "cases.bad.check", map[string]any{"Check": ch, "Allowed": fileNames("live.import.check.", allChecks)}), true
 		}
 	}
 	return caseProblem{}, false

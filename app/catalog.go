@@ -89,7 +89,10 @@ func newCatalogScreen(a *App) *catalogScreen {
 		}
 		sort.Strings(c.licenses[1:])
 	}
-	licenseLabels := append([]string{lang.L("catalog.any")}, c.licenses[1:]...)
+	licenseLabels := []string{lang.L("catalog.any")}
+	for _, l := range c.licenses[1:] {
+		licenseLabels = append(licenseLabels, licenseLabel(l))
+	}
 
 	c.name = widget.NewEntry()
 	c.name.SetPlaceHolder(lang.L("catalog.name.placeholder"))
@@ -283,7 +286,7 @@ func (c *catalogScreen) modelCard(m advisor.Model) fyne.CanvasObject {
 	add("catalog.card.modalities", modalities(m.ModalitiesIn)+" → "+modalities(m.ModalitiesOut))
 	add("catalog.card.limits", limitsText(m))
 	add("catalog.card.capabilities", capabilitiesText(m))
-	add("catalog.card.params", m.Params)
+	add("catalog.card.params", paramsNote(m.Params))
 	add("catalog.card.tier", tierLabel(m.SizeTier))
 	price := wrapped(priceText(m))
 	if c.a.engine != nil && advisor.StaleOn(m.PriceAsOf, c.a.engine.Today()) {

@@ -296,5 +296,26 @@ func licenseName(m advisor.Model) string {
 	if m.License == m.Provider+" terms" {
 		return lang.L("catalog.card.provider_terms", map[string]any{"Provider": m.Provider})
 	}
-	return m.License
+	return licenseLabel(m.License)
+}
+
+// licenseLabel is a licence as the filter and the card show it: a
+// "<vendor> terms" (or "<vendor> … terms") catalog entry is the vendor's
+// terms of service in the user's language; a licence's own name (Apache-2.0,
+// Gemma Terms of Use) stays as it is spelled.
+func licenseLabel(l string) string {
+	if v, ok := strings.CutSuffix(l, " terms"); ok && v != "" {
+		return lang.L("catalog.card.provider_terms", map[string]any{"Provider": v})
+	}
+	return l
+}
+
+// paramsNote is the catalog's parameter count in the user's language: the
+// curated "235B total / 22B active" of a mixture-of-experts model.
+func paramsNote(s string) string {
+	total, active, ok := strings.Cut(s, " total / ")
+	if !ok || !strings.HasSuffix(active, " active") {
+		return s
+	}
+	return lang.L("catalog.card.params_moe", map[string]any{"Total": total, "Active": strings.TrimSuffix(active, " active")})
 }

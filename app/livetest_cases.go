@@ -320,10 +320,10 @@ func (l *liveTestScreen) columnMapper(p *importPreview) fyne.CanvasObject {
 			}
 		}
 		l.previewCols[f] = sel
-		grid.Add(widget.NewLabel(lang.L("live.import.field", map[string]any{"Field": f})))
+		grid.Add(widget.NewLabel(lang.L("live.import.field", map[string]any{"Field": labelOr("live.import.name."+f, f)})))
 		grid.Add(sel)
 	}
-	return container.NewVBox(wrapped(lang.L("live.import.columns", map[string]any{"Names": strings.Join(caseFields, ", ")})), grid, widget.NewSeparator())
+	return container.NewVBox(wrapped(lang.L("live.import.columns", map[string]any{"Names": fileNames("live.import.name.", caseFields)})), grid, widget.NewSeparator())
 }
 
 // fieldFor reports whether a field matters for a kind of case.

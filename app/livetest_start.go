@@ -157,7 +157,35 @@ func planProblem(err error) string {
 	if section == "" {
 		return lang.L("live.invalid") + " " + err.Error()
 	}
-	return lang.L("live.invalid") + " " + lang.L(section) + " — " + pe.Msg
+	return lang.L("live.invalid") + " " + lang.L(section) + " — " + planMsg(field, pe)
+}
+
+// planMessages are the plan checks a person can meet from the screen, by
+// the field and the start of the live test's English message: the key of
+// the sentence that says the same in the user's language.
+var planMessages = []struct{ field, prefix, key string }{
+	{"endpoints", "at least one endpoint", "live.invalid.no_endpoints"},
+	{"cases", "at least one case", "live.invalid.no_cases"},
+	{"embedding", "the similarity check needs", "live.invalid.embedding"},
+	{"judge", "the judge check needs", "live.invalid.judge"},
+	{"rubric", "the judge check needs a rubric", "live.invalid.rubric"},
+	{"concurrency", "", "live.invalid.concurrency"},
+}
+
+// planMsg is a plan check's message in the user's language. The live test
+// words its checks in English for the command line; in Portuguese a check
+// the screen cannot meet in its own words names the field instead of
+// showing English.
+func planMsg(field string, pe *livetest.PlanError) string {
+	for _, m := range planMessages {
+		if m.field == field && strings.HasPrefix(pe.Msg, m.prefix) {
+			return lang.L(m.key)
+		}
+	}
+	if strings.HasPrefix(lang.L("app.locale"), "pt") {
+		return lang.L("live.invalid.other", map[string]any{"Field": pe.Field})
+	}
+	return pe.Msg
 }
 
 // refit lays the screen out again once the problem line has its width, so

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -101,11 +102,42 @@ func newRunScreen(a *App, run *data.Run) *runScreen {
 	return r
 }
 
+// serverWords finds the server's own message in a live-test error: the
+// text after the HTTP status, "(401: Incorrect API key provided)" or
+// "(429): slow down".
+var serverWords = regexp.MustCompile(`\((\d{3})(?:: ([^)]*)\)|\): (.+))`)
+
+// notSent is the runner's note on a request it did not send because the
+// endpoint's first requests all failed the same way.
+var notSent = regexp.MustCompile(`^not sent: the first (\d+) requests`)
+
+// errorDetail says what went wrong with a request in the user's language.
+// The live test writes its messages in English (they are the command line's
+// and the raw exports'); in Portuguese the screen says what the error class
+// means and quotes the server's own words, which are not ours to translate.
+func errorDetail(res advisor.Result) string {
+	if !strings.HasPrefix(lang.L("app.locale"), "pt") {
+		return res.ErrorMessage
+	}
+	if m := notSent.FindStringSubmatch(res.ErrorMessage); m != nil {
+		return lang.L("error.not_sent", map[string]any{"N": m[1]})
+	}
+	s := labelOr("error."+res.ErrorClass+".why", lang.L("error.other.why"))
+	if m := serverWords.FindStringSubmatch(res.ErrorMessage); m != nil {
+		words := strings.TrimSpace(m[2] + m[3])
+		if words != "" {
+			return s + " " + lang.L("error.server_said", map[string]any{"Status": m[1], "Words": words})
+		}
+		return s + " (HTTP " + m[1] + ")"
+	}
+	return s
+}
+
 // resultLine is one result in a line: who, how, and how well.
 func resultLine(res advisor.Result) string {
 	head := fmt.Sprintf("#%d · %s · %s", res.Case+1, res.Endpoint, strategyLabel(res.Strategy))
 	if res.ErrorClass != "" {
-		return "⚠ " + head + " · " + labelOr("error."+res.ErrorClass, res.ErrorClass) + " — " + oneLine(res.ErrorMessage, 80)
+		return "⚠ " + head + " · " + labelOr("error."+res.ErrorClass, res.ErrorClass) + " — " + oneLine(errorDetail(res), 120)
 	}
 	took := numbers().Number(res.LatencyMs, 0) + " ms"
 	if res.Batch {

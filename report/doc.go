@@ -250,7 +250,7 @@ func buildRun(in Input, lang string, lbl func(key, raw string) string, rows []ad
 	}
 	rv.Facts = []pair{
 		{msg(lang, "run"), strings.TrimSpace(fmt.Sprintf("#%d %s", run.ID, red.clean(name)))},
-		{msg(lang, "status"), run.Status},
+		{msg(lang, "status"), msg(lang, "run_state."+run.Status)},
 		{msg(lang, "started"), date(lang, run.StartedAt)},
 		{msg(lang, "ended"), date(lang, run.EndedAt)},
 		{msg(lang, "strategies"), strings.Join(strategies, ", ")},
@@ -286,7 +286,7 @@ func buildRun(in Input, lang string, lbl func(key, raw string) string, rows []ad
 	// name of its variable is of no use to a reader.
 	rv.Endpoints.Head = []string{msg(lang, "col.endpoint"), msg(lang, "col.kind"), msg(lang, "col.base_url"), msg(lang, "col.model")}
 	for _, e := range planEndpoints(plan) {
-		rv.Endpoints.Rows = append(rv.Endpoints.Rows, []string{red.clean(e.Name), e.Kind, red.clean(bareURL(e.BaseURL)), red.clean(e.Model)})
+		rv.Endpoints.Rows = append(rv.Endpoints.Rows, []string{red.clean(e.Name), msg(lang, "endpoint_kind."+e.Kind), red.clean(bareURL(e.BaseURL)), red.clean(e.Model)})
 	}
 
 	if len(rows) == 0 {
