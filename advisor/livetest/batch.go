@@ -437,9 +437,9 @@ func (b *batchRun) submitGroup(ctx context.Context, g *group) error {
 		var taken []advisor.Cell
 		size := 0
 		for _, c := range g.cells {
-			line := openai.BatchChatCompletionRequest{CustomID: batchCustomID(b.runID, idx, c), Body: b.request(er, c),
-				Method: http.MethodPost, URL: batchEndpoint(er.ep)}
-			n := len(line.MarshalBatchLineItem()) + 1
+			line := rawLine(openai.BatchChatCompletionRequest{CustomID: batchCustomID(b.runID, idx, c), Body: b.request(er, c),
+				Method: http.MethodPost, URL: batchEndpoint(er.ep)}.MarshalBatchLineItem())
+			n := len(line) + 1
 			if len(taken) > 0 && (len(taken) >= b.maxReq || size+n > b.maxByte) {
 				break
 			}
@@ -466,6 +466,12 @@ func (b *batchRun) submitGroup(ctx context.Context, g *group) error {
 	}
 	return nil
 }
+
+// rawLine is a batch line marshalled once: its size decides the file it
+// goes in, and the upload writes the same bytes.
+type rawLine []byte
+
+func (l rawLine) MarshalBatchLineItem() []byte { return l }
 
 func fillJob(j *advisor.BatchJob, bt openai.Batch) {
 	if bt.ID != "" {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
 	"github.com/llm-advisor/llm-advisor/advisor/livetest/batchfake"
@@ -342,5 +343,80 @@ func TestEstimateBatch(t *testing.T) {
 	p.Strategies = []string{advisor.StrategyRAG}
 	if EstimatePlan(p, nil, nil).BatchPossible {
 		t.Error("a rag plan offered the Batch API")
+	}
+}
+
+// BenchmarkBatchSubmit10k is the time to build and send 10,000 requests as
+// batch files (upload, create, the first poll) to a local Files + Batches
+// server, with the requests per file and the input bytes per request.
+func BenchmarkBatchSubmit10k(b *testing.B) {
+	var files, inputBytes int
+	for range b.N {
+		b.StopTimer()
+		srv := batchfake.New()
+		srv.PollsToFinish = 1 << 30
+		ts := serve(b, srv)
+		p := advisor.Plan{Name: "bench", Batch: true, Endpoints: []advisor.Endpoint{{Name: "a", Kind: advisor.KindCompatible, BaseURL: ts.URL + "/v1", Model: "gpt-4o-mini"}}}
+		for i := range 10000 {
+			p.Cases = append(p.Cases, advisor.Case{Input: fmt.Sprintf("Classify this support ticket into billing, shipping or other: ticket %d says my parcel has not arrived yet", i), Expected: "shipping"})
+		}
+		Defaults(&p)
+		sink, store := &memSink{}, &memBatches{}
+		opt, _ := testOptions(sink)
+		opt.Batches = store
+		ctx, cancel := context.WithCancel(context.Background())
+		opt.OnBatch = func(BatchState) { cancel() } // submitted: stop after the first poll
+		b.StartTimer()
+		_, err := RunBatch(ctx, p, 1, opt)
+		b.StopTimer()
+		cancel()
+		if !errors.Is(err, context.Canceled) {
+			b.Fatal(err)
+		}
+		jobs, _ := store.Batches(context.Background(), 1)
+		n := 0
+		for _, j := range jobs {
+			n += len(j.Cells)
+		}
+		if n != 10000 {
+			b.Fatalf("%d requests submitted", n)
+		}
+		files = srv.Uploads
+		inputBytes = srv.InputBytes()
+		ts.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(10000)/float64(files), "requests/file")
+	b.ReportMetric(float64(inputBytes)/10000, "input-bytes/request")
+}
+
+// BenchmarkBatchRoundTrip10k adds the rest to the submit: polling to the
+// end, downloading the 10,000 answers, scoring them and storing each (in
+// memory).
+func BenchmarkBatchRoundTrip10k(b *testing.B) {
+	for range b.N {
+		b.StopTimer()
+		srv := batchfake.New()
+		srv.PollsToFinish = 0
+		srv.Answer = func(string, map[string]any) (int, string) { return 200, "shipping" }
+		ts := serve(b, srv)
+		p := advisor.Plan{Name: "bench", Batch: true, Endpoints: []advisor.Endpoint{{Name: "a", Kind: advisor.KindCompatible, BaseURL: ts.URL + "/v1", Model: "gpt-4o-mini"}}}
+		for i := range 10000 {
+			p.Cases = append(p.Cases, advisor.Case{Input: fmt.Sprintf("Classify this support ticket into billing, shipping or other: ticket %d says my parcel has not arrived yet", i), Expected: "shipping"})
+		}
+		Defaults(&p)
+		sink, store := &memSink{}, &memBatches{}
+		opt, _ := testOptions(sink)
+		opt.Batches, opt.BatchPoll = store, time.Millisecond
+		b.StartTimer()
+		if _, err := RunBatch(context.Background(), p, 1, opt); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if n := len(sink.all()); n != 10000 {
+			b.Fatalf("%d results", n)
+		}
+		ts.Close()
+		b.StartTimer()
 	}
 }

@@ -237,6 +237,17 @@ func (s *Server) view(fb *batch) map[string]any {
 	return v
 }
 
+// InputBytes is the size of every input file the batches were created from.
+func (s *Server) InputBytes() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, b := range s.batches {
+		n += len(s.files[b.input])
+	}
+	return n
+}
+
 // Count reads a counter under the server's lock.
 func (s *Server) Count(f func() int) int {
 	s.mu.Lock()
