@@ -41,6 +41,11 @@ type SummaryRow struct {
 	// left out of TokensPerSec as meaningless (advisor.Speed): too short to
 	// time, or a server's token count no stream can deliver.
 	SpeedUnknown int `json:"speed_unknown,omitempty"`
+
+	// Batch counts the successful requests sent through a Batch API (issue
+	// 17): they have no latency and are left out of the latency and speed
+	// figures (0 when no request had any: "not measured").
+	Batch int `json:"batch,omitempty"`
 }
 
 // EmbeddingSummary is how well an embedding endpoint found the relevant
@@ -138,6 +143,10 @@ func summarizeGroup(strategy string, rs []Result) SummaryRow {
 		}
 		if r.Passed {
 			passed++
+		}
+		if r.Batch {
+			row.Batch++
+			continue
 		}
 		lat = append(lat, r.LatencyMs)
 		if r.TTFTMs > 0 {

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -118,5 +119,20 @@ func TestTestCommandBatchRefused(t *testing.T) {
 	code, _, stderr := runCLI("test", "--plan", batchPlanFile(t, ts.URL, true), "--db", filepath.Join(t.TempDir(), "b.db"), "--poll", "1ms")
 	if code != ExitFail || !strings.Contains(stderr, "does not offer the Batch API") || srv.Posts != 0 {
 		t.Errorf("exit %d, %d POSTs: %s", code, srv.Posts, stderr)
+	}
+}
+
+// The table of a batch run says "batch" where a normal run shows latency.
+func TestTestCommandBatchTable(t *testing.T) {
+	t.Setenv("BATCH_TEST_API_KEY", "k")
+	srv := batchfake.New()
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	code, stdout, stderr := runCLI("test", "--plan", batchPlanFile(t, ts.URL, true), "--db", filepath.Join(t.TempDir(), "b.db"), "--poll", "1ms")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !regexp.MustCompile(`zero-shot\s+4\s+0\s+batch\s+batch\s+batch\s`).MatchString(stdout) || !strings.Contains(stdout, "not measured (batch)") {
+		t.Errorf("table:\n%s", stdout)
 	}
 }

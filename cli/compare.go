@@ -177,7 +177,7 @@ func printVerdict(w io.Writer, v verdict.Verdict) {
 			fails = strings.Join(c.Fails, ", ")
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d%% (%d–%d%%)\t%s\t%s\t%s\t%.0f%%\t%s\t%s\t%s\n", c.Endpoint, c.Strategy,
-			roundPct(c.Quality), roundPct(c.QualityCI[0]), roundPct(c.QualityCI[1]), msOrNA(c.FirstAnswerP95Ms, c.LatencyRequests), msOrNA(c.TotalP95Ms, c.LatencyRequests),
+			roundPct(c.Quality), roundPct(c.QualityCI[0]), roundPct(c.QualityCI[1]), latencyCell(c, c.FirstAnswerP95Ms), latencyCell(c, c.TotalP95Ms),
 			usdOrNA(c.MonthlyUSD), c.ErrorRate*100, c.VsBest, pFmt(c.PValue), fails)
 	}
 	tw.Flush()
@@ -231,6 +231,15 @@ func printVerdict(w io.Writer, v verdict.Verdict) {
 	for _, n := range v.Notes {
 		fmt.Fprintln(w, "note: "+n)
 	}
+}
+
+// latencyCell is a candidate's p95, "not measured (batch)" when its
+// requests went through the Batch API.
+func latencyCell(c verdict.Candidate, x *float64) string {
+	if x == nil && c.LatencyRequests == 0 && len(c.NotMeasured) > 0 {
+		return "not measured (batch)"
+	}
+	return msOrNA(x, c.LatencyRequests)
 }
 
 func msOrNA(x *float64, n int) string {

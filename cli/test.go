@@ -406,8 +406,14 @@ func printSummary(w io.Writer, s testSummary) {
 	}
 	table(title("chat"), "set\tendpoint\tmodel\tstrategy\treqs\terrors\tp50 ms\tp95 ms\tttft p50\ttok/s\tcost\tquality\tpassed\t", byKind[advisor.CaseKindChat],
 		func(r summaryRow) string {
-			return fmt.Sprintf("%s\t%s\t%s\t%s\t%d\t%s\t%.0f\t%.0f\t%.0f\t%s\t%s\t%.2f\t%.0f%%\t",
-				setName(r.Set), r.Endpoint, r.Model, r.Strategy, r.Requests, errs(r), r.LatencyP50, r.LatencyP95, r.TTFTP50, speed(r.TokensPerSec), note(r), r.Quality, r.PassRate*100)
+			lat := func(v float64) string {
+				if v <= 0 && r.Batch > 0 {
+					return "batch" // through the Batch API: not measured
+				}
+				return fmt.Sprintf("%.0f", v)
+			}
+			return fmt.Sprintf("%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%.0f%%\t",
+				setName(r.Set), r.Endpoint, r.Model, r.Strategy, r.Requests, errs(r), lat(r.LatencyP50), lat(r.LatencyP95), lat(r.TTFTP50), speed(r.TokensPerSec), note(r), r.Quality, r.PassRate*100)
 		})
 	table(title("embedding (search)"), "set\tendpoint\tmodel\tqueries\terrors\trecall@k\tMRR\tp50 ms\tdocs\tindex s\tcost\t", byKind[advisor.CaseKindEmbedding],
 		func(r summaryRow) string {
