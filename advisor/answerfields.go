@@ -9,71 +9,45 @@ import (
 // reflection (the engine reads and fills answers on every Recommend); nil for
 // "task" and unknown keys.
 func answerPtr(a *Answers, key string) *string {
-	switch key {
-	case "use_case":
-		return &a.UseCase
-	case "knowledge_source":
-		return &a.KnowledgeSource
-	case "change_rate":
-		return &a.ChangeRate
-	case "kb_size":
-		return &a.KBSize
-	case "citations":
-		return &a.Citations
-	case "output_format":
-		return &a.OutputFormat
-	case "labeled_examples":
-		return &a.LabeledExamples
-	case "domain_corpus":
-		return &a.DomainCorpus
-	case "latency":
-		return &a.Latency
-	case "volume":
-		return &a.Volume
-	case "input_length":
-		return &a.InputLength
-	case "budget_monthly":
-		return &a.BudgetMonthly
-	case "budget_build":
-		return &a.BudgetBuild
-	case "sensitivity":
-		return &a.Sensitivity
-	case "residency":
-		return &a.Residency
-	case "deployment":
-		return &a.Deployment
-	case "hardware":
-		return &a.Hardware
-	case "license_needs":
-		return &a.LicenseNeeds
-	case "team_skills":
-		return &a.TeamSkills
-	case "error_cost":
-		return &a.ErrorCost
-	case "languages":
-		return &a.Languages
-	case "reasoning":
-		return &a.Reasoning
-	case "time_to_value":
-		return &a.TimeToValue
-	case "lifecycle":
-		return &a.Lifecycle
-	case "eval_set":
-		return &a.EvalSet
-	case "residency_country":
-		return &a.ResidencyCountry
-	case "currency":
-		return &a.Currency
-	case "exchange_rate_date":
-		return &a.ExchangeRateDate
-	case "build_or_buy":
-		return &a.BuildOrBuy
-	case "agent_actions":
-		return &a.AgentActions
-	case "structured_output":
-		return &a.StructuredOutput
+	if f, ok := answerFields[key]; ok {
+		return f(a)
 	}
 	return nil
+}
+
+// answerFields maps each single-valued answer key to its field.
+var answerFields = map[string]func(*Answers) *string{
+	"use_case":           func(a *Answers) *string { return &a.UseCase },
+	"knowledge_source":   func(a *Answers) *string { return &a.KnowledgeSource },
+	"change_rate":        func(a *Answers) *string { return &a.ChangeRate },
+	"kb_size":            func(a *Answers) *string { return &a.KBSize },
+	"citations":          func(a *Answers) *string { return &a.Citations },
+	"output_format":      func(a *Answers) *string { return &a.OutputFormat },
+	"labeled_examples":   func(a *Answers) *string { return &a.LabeledExamples },
+	"domain_corpus":      func(a *Answers) *string { return &a.DomainCorpus },
+	"latency":            func(a *Answers) *string { return &a.Latency },
+	"volume":             func(a *Answers) *string { return &a.Volume },
+	"input_length":       func(a *Answers) *string { return &a.InputLength },
+	"budget_monthly":     func(a *Answers) *string { return &a.BudgetMonthly },
+	"budget_build":       func(a *Answers) *string { return &a.BudgetBuild },
+	"sensitivity":        func(a *Answers) *string { return &a.Sensitivity },
+	"residency":          func(a *Answers) *string { return &a.Residency },
+	"deployment":         func(a *Answers) *string { return &a.Deployment },
+	"hardware":           func(a *Answers) *string { return &a.Hardware },
+	"license_needs":      func(a *Answers) *string { return &a.LicenseNeeds },
+	"team_skills":        func(a *Answers) *string { return &a.TeamSkills },
+	"error_cost":         func(a *Answers) *string { return &a.ErrorCost },
+	"languages":          func(a *Answers) *string { return &a.Languages },
+	"reasoning":          func(a *Answers) *string { return &a.Reasoning },
+	"time_to_value":      func(a *Answers) *string { return &a.TimeToValue },
+	"lifecycle":          func(a *Answers) *string { return &a.Lifecycle },
+	"eval_set":           func(a *Answers) *string { return &a.EvalSet },
+	"residency_country":  func(a *Answers) *string { return &a.ResidencyCountry },
+	"currency":           func(a *Answers) *string { return &a.Currency },
+	"exchange_rate_date": func(a *Answers) *string { return &a.ExchangeRateDate },
+	"build_or_buy":       func(a *Answers) *string { return &a.BuildOrBuy },
+	"agent_actions":      func(a *Answers) *string { return &a.AgentActions },
+	"structured_output":  func(a *Answers) *string { return &a.StructuredOutput },
 }
 
 // listPtr is the field of a list answer key; nil for the others.
