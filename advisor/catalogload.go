@@ -183,86 +183,106 @@ type fieldError struct {
 func (e *fieldError) Error() string { return e.field + ": " + e.msg }
 
 func validateModel(m Model) *fieldError {
-	bad := func(field, format string, args ...any) *fieldError {
-		return &fieldError{field: field, msg: fmt.Sprintf(format, args...)}
-	}
-	oneOf := func(field, v string, allowed []string) *fieldError {
-		if !contains(allowed, v) {
-			return bad(field, "%q is not allowed; allowed values: %s", v, strings.Join(allowed, ", "))
+	for _, check := range []func(*Model) *fieldError{checkModelKinds, checkModelLifecycle, checkModelHosting, checkModelRest} {
+		if err := check(&m); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+func badField(field, format string, args ...any) *fieldError {
+	return &fieldError{field: field, msg: fmt.Sprintf(format, args...)}
+}
+
+// oneOf refuses a value outside allowed; optional allows "" too.
+func oneOf(field, v string, allowed []string, optional bool) *fieldError {
+	if (optional && v == "") || contains(allowed, v) {
 		return nil
 	}
+	return badField(field, "%q is not allowed; allowed values: %s", v, strings.Join(allowed, ", "))
+}
+
+// checkModelKinds checks the id, the name and every field with a fixed set
+// of values but hosting.
+func checkModelKinds(m *Model) *fieldError {
 	if m.ID == "" {
-		return bad("id", "missing")
+		return badField("id", "missing")
 	}
 	if m.Name == "" {
-		return bad("name", "missing")
+		return badField("name", "missing")
 	}
-	if err := oneOf("type", m.Type, ModelTypes); err != nil {
-		return err
-	}
-	if err := oneOf("architecture", m.Architecture, modelFields["architecture"]); err != nil {
-		return err
-	}
-	if err := oneOf("weights", m.Weights, []string{WeightsOpen, WeightsProprietary}); err != nil {
-		return err
-	}
-	if err := oneOf("status", m.Status, []string{StatusActive, StatusPreview, StatusDeprecated, StatusRetired, "retiring", "shut_down", StatusLegacy}); err != nil {
-		return err
-	}
-	if m.LicenseClass != "" {
-		if err := oneOf("license_class", m.LicenseClass, []string{LicenseCommercial, LicenseNonCommercial, LicenseNonProduction}); err != nil {
+	for _, f := range []struct {
+		field, v string
+		allowed  []string
+		optional bool
+	}{
+		{"type", m.Type, ModelTypes, false},
+		{"architecture", m.Architecture, modelFields["architecture"], false},
+		{"weights", m.Weights, []string{WeightsOpen, WeightsProprietary}, false},
+		{"status", m.Status, []string{StatusActive, StatusPreview, StatusDeprecated, StatusRetired, "retiring", "shut_down", StatusLegacy}, false},
+		{"license_class", m.LicenseClass, []string{LicenseCommercial, LicenseNonCommercial, LicenseNonProduction}, true},
+	} {
+		if err := oneOf(f.field, f.v, f.allowed, f.optional); err != nil {
 			return err
 		}
 	}
 	if m.Successor != "" && m.Status == StatusActive && m.ShutdownDate == "" {
-		return bad("successor", "an active model without a shutdown date has no successor; set status or shutdown_date")
+		return badField("successor", "an active model without a shutdown date has no successor; set status or shutdown_date")
 	}
-	if m.SizeTier != "" {
-		if err := oneOf("size_tier", m.SizeTier, modelFields["size_tier"]); err != nil {
-			return err
-		}
-	}
-	if err := oneOf("price_unit", m.PriceUnit, []string{PriceTokens, PriceMinute, PriceImage}); err != nil {
+	if err := oneOf("size_tier", m.SizeTier, modelFields["size_tier"], true); err != nil {
 		return err
 	}
+	return oneOf("price_unit", m.PriceUnit, []string{PriceTokens, PriceMinute, PriceImage}, false)
+}
+
+// checkModelLifecycle checks the price date and the shutdown date.
+func checkModelLifecycle(m *Model) *fieldError {
 	if _, err := time.Parse("2006-01-02", m.PriceAsOf); err != nil {
-		return bad("price_as_of", "%q: every model needs the date of its price (YYYY-MM-DD)", m.PriceAsOf)
+		return badField("price_as_of", "%q: every model needs the date of its price (YYYY-MM-DD)", m.PriceAsOf)
 	}
 	if m.ShutdownDate != "" {
 		if _, err := time.Parse("2006-01-02", m.ShutdownDate); err != nil {
-			return bad("shutdown_date", "%q is not YYYY-MM-DD", m.ShutdownDate)
+			return badField("shutdown_date", "%q is not YYYY-MM-DD", m.ShutdownDate)
 		}
 	}
 	if (m.Status == "retiring" || m.Status == "shut_down") && m.ShutdownDate == "" {
-		return bad("shutdown_date", "a %s model needs its shutdown date", m.Status)
+		return badField("shutdown_date", "a %s model needs its shutdown date", m.Status)
 	}
+	return nil
+}
+
+// checkModelHosting checks where the model may run.
+func checkModelHosting(m *Model) *fieldError {
 	if len(m.Hosting) == 0 {
-		return bad("hosting", "missing; allowed values: %s", strings.Join(modelFields["hosting"], ", "))
+		return badField("hosting", "missing; allowed values: %s", strings.Join(modelFields["hosting"], ", "))
 	}
 	for _, h := range m.Hosting {
-		if err := oneOf("hosting", h, modelFields["hosting"]); err != nil {
+		if err := oneOf("hosting", h, modelFields["hosting"], false); err != nil {
 			return err
 		}
 	}
 	if m.Weights == WeightsProprietary && (contains(m.Hosting, HostingSelfHosted) || contains(m.Hosting, HostingLocalApp)) {
-		return bad("hosting", "proprietary weights cannot be self-hosted")
+		return badField("hosting", "proprietary weights cannot be self-hosted")
 	}
+	return nil
+}
+
+// checkModelRest checks the tasks, the languages, the prices and the source.
+func checkModelRest(m *Model) *fieldError {
 	for _, t := range m.Tasks {
-		if err := oneOf("tasks", t, taskValues()); err != nil {
+		if err := oneOf("tasks", t, taskValues(), false); err != nil {
 			return err
 		}
 	}
-	if m.Languages != "" {
-		if err := oneOf("languages", m.Languages, []string{"english_only", "few", "many"}); err != nil {
-			return err
-		}
+	if err := oneOf("languages", m.Languages, []string{"english_only", "few", "many"}, true); err != nil {
+		return err
 	}
 	if m.PriceInPer1M < 0 || m.PriceOutPer1M < 0 || m.PricePerUnit < 0 {
-		return bad("price_in_per_1m", "prices cannot be negative")
+		return badField("price_in_per_1m", "prices cannot be negative")
 	}
 	if m.Source == "" {
-		return bad("source", "missing")
+		return badField("source", "missing")
 	}
 	return nil
 }
