@@ -86,7 +86,7 @@ func classify(ctx, actx context.Context, err error, pr probeState, timeout time.
 	}
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
-	if errors.As(err, &syn) || errors.As(err, &typ) {
+	if errors.As(err, &syn) || errors.As(err, &typ) || errors.Is(err, errPartialJSON) {
 		return &CallError{Class: advisor.ErrBadResponse, Msg: "the server's answer is not valid JSON: " + err.Error(), Status: pr.status}
 	}
 	if errors.Is(err, openai.ErrTooManyEmptyStreamMessages) {

@@ -157,3 +157,24 @@ func TestScanFolderStopsOnCancel(t *testing.T) {
 		t.Error("a file was read after the cancel")
 	}
 }
+
+// TestStreamLinesNeverRunTogether: the stream's data: lines are decoded one
+// after the other by one decoder; a line cut inside its JSON is a response
+// that is not valid JSON even when a good line follows it (the two must not
+// be read as one value).
+func TestStreamLinesNeverRunTogether(t *testing.T) {
+	r := runOne(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		sse(w, `{"choices":[{"index":0,"delta":{"content":"4"`, chunk("}}]}", "stop"))
+	}))
+	if r.ErrorClass != advisor.ErrBadResponse || !strings.Contains(r.ErrorMessage, "not valid JSON") {
+		t.Errorf("class %q (%s), want bad_response: not valid JSON", r.ErrorClass, r.ErrorMessage)
+	}
+	ok := runOne(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		sse(w, chunk("It is ", ""), chunk("4.", "stop"))
+	}))
+	if ok.ErrorClass != "" || ok.Output != "It is 4." || ok.Chunks != 2 {
+		t.Errorf("two good lines: %q %q, %d chunks", ok.ErrorClass, ok.Output, ok.Chunks)
+	}
+}

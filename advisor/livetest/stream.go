@@ -157,19 +157,25 @@ func streamOnce(ctx context.Context, c *openai.Client, req openai.ChatCompletion
 	var first, firstAnswer time.Time
 	sawChoice := false
 	var ck streamChunk
+	// One decoder for the whole stream reads the data: lines one after the
+	// other: its scanner is reused from chunk to chunk, where json.Unmarshal
+	// would build one per chunk and scan each twice (issue 13: the runner's
+	// allocations per chunk).
+	lines := &dataLines{s: stream}
+	dec := json.NewDecoder(lines)
 	for {
-		raw, err := stream.RecvRaw()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return a, err
-		}
 		// encoding/json decodes into the slice's old elements, keeping the
 		// fields a chunk leaves out: clear them first.
 		clear(ck.Choices[:cap(ck.Choices)])
 		ck.Choices, ck.Usage = ck.Choices[:0], nil
-		if err := json.Unmarshal(raw, &ck); err != nil {
+		err := dec.Decode(&ck)
+		if errors.Is(err, io.EOF) && lines.done {
+			break
+		}
+		if errors.Is(err, io.ErrUnexpectedEOF) && lines.done {
+			return a, errPartialJSON // the last data: line ends inside its JSON
+		}
+		if err != nil {
 			return a, err
 		}
 		// Usage may come on the chunk with the finish reason (llama.cpp
@@ -243,6 +249,44 @@ func streamOnce(ctx context.Context, c *openai.Client, req openai.ChatCompletion
 		return a, &CallError{Class: advisor.ErrBadResponse, Status: snap.status, Msg: "the stream ended before the answer was finished"}
 	}
 	return a, nil
+}
+
+// errPartialJSON is a stream whose last data: line ends in the middle of a
+// JSON value (classified as a response that is not valid JSON).
+var errPartialJSON = errors.New("a data: line of the stream ends in the middle of its JSON")
+
+// dataLines reads a stream's data: lines (go-openai's RecvRaw, which drops
+// the "data: " prefix, comments and [DONE]) as one stream of JSON values,
+// each line followed by a newline so that one never runs into the next.
+type dataLines struct {
+	s interface{ RecvRaw() ([]byte, error) }
+	// line is what is left of the current line; nl that its newline is
+	// still to come; done that the stream ended (RecvRaw gave io.EOF).
+	line []byte
+	nl   bool
+	done bool
+}
+
+func (d *dataLines) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if len(d.line) == 0 {
+		if d.nl {
+			d.nl = false
+			p[0] = '\n'
+			return 1, nil
+		}
+		raw, err := d.s.RecvRaw()
+		if err != nil {
+			d.done = errors.Is(err, io.EOF)
+			return 0, err
+		}
+		d.line, d.nl = raw, true
+	}
+	n := copy(p, d.line)
+	d.line = d.line[n:]
+	return n, nil
 }
 
 // answerTooLong ends a stream whose answer passed MaxAnswerBytes.
