@@ -212,6 +212,8 @@ func newVerdictTab(r *resultsScreen) *verdictTab {
 	t.people = widget.NewLabel("")
 	t.people.Wrapping = fyne.TextWrapWord
 	t.peopleHead = widget.NewLabelWithStyle(lang.L("people.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	t.people.Hide() // until people rated or compared answers of the run shown
+	t.peopleHead.Hide()
 	t.formErr = widget.NewLabel("")
 	t.formErr.Importance = widget.DangerImportance
 	t.formErr.Hide()
