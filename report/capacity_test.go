@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	chart "github.com/wcharczuk/go-chart/v2"
+
 	"github.com/llm-advisor/llm-advisor/advisor"
 )
 
@@ -91,5 +93,33 @@ func TestCapacityInEveryReport(t *testing.T) {
 	}
 	if strings.Contains(h.String(), "Can it carry the traffic?") {
 		t.Error("a report without a capacity test has the section")
+	}
+}
+
+// TestLoadChartLeavesOutUnsupportedPercentiles: a step whose requests are
+// too few for a p95 (nil) gets no point — drawn at 0 ms it would read as
+// the fastest step — and the points run in the order of the offered rate.
+func TestLoadChartLeavesOutUnsupportedPercentiles(t *testing.T) {
+	r := capacityFixture().Result
+	r.Steps = append([]advisor.LoadStep{{Kind: advisor.LoadConstant, OfferedRPS: 2, Requests: 3}}, r.Steps...) // no p95
+	r.Steps[1].TotalP95Ms = nil                                                                                // the one-at-a-time step
+	c, err := loadChart(r, "en", 900, 480)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := c.Series[1].(chart.ContinuousSeries)
+	want := []float64{10, 20}
+	if len(total.XValues) != len(want) || total.XValues[0] != want[0] || total.XValues[1] != want[1] {
+		t.Errorf("total p95 points at %v req/s, want %v (nil percentiles and the saturation step left out)", total.XValues, want)
+	}
+	if y := total.YValues; y[0] != 230 || y[1] != 1400 {
+		t.Errorf("total p95 values %v, want [230 1400]", y)
+	}
+	png, err := LoadChart(r, "pt-BR", 900, 480)
+	if err != nil || !bytes.HasPrefix(png, []byte("\x89PNG")) {
+		t.Fatalf("LoadChart: %v", err)
+	}
+	if dir := os.Getenv("LLM_ADVISOR_CHART_OUT"); dir != "" {
+		os.WriteFile(filepath.Join(dir, "load.png"), png, 0o644)
 	}
 }

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"fmt"
+	"sort"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
 	chart "github.com/wcharczuk/go-chart/v2"
@@ -31,26 +32,38 @@ func LoadChart(r advisor.LoadResult, lang string, width, height int) ([]byte, er
 // loadChart builds LoadChart's chart (the report's capacity charts render it
 // in their own formats).
 func loadChart(r advisor.LoadResult, lang string, width, height int) (chart.Chart, error) {
-	var xs, first, total []float64
+	// A step whose percentile its requests cannot support (nil) has no
+	// point: drawing it at 0 ms would show a step that never answered as
+	// the fastest.
+	type pt struct{ x, y float64 }
+	var firstPts, totalPts []pt
 	maxY, maxX := 0.0, 0.0
 	for _, s := range r.Steps {
 		if s.Kind == advisor.LoadThroughput {
 			continue // no offered rate of its own
 		}
-		xs = append(xs, s.OfferedRPS)
-		f, t := 0.0, 0.0
 		if s.FirstAnswerP95Ms != nil {
-			f = *s.FirstAnswerP95Ms
+			firstPts = append(firstPts, pt{s.OfferedRPS, *s.FirstAnswerP95Ms})
+			maxY = max(maxY, *s.FirstAnswerP95Ms)
 		}
 		if s.TotalP95Ms != nil {
-			t = *s.TotalP95Ms
+			totalPts = append(totalPts, pt{s.OfferedRPS, *s.TotalP95Ms})
+			maxY = max(maxY, *s.TotalP95Ms)
 		}
-		first, total = append(first, f), append(total, t)
-		maxY, maxX = max(maxY, f, t), max(maxX, s.OfferedRPS)
+		maxX = max(maxX, s.OfferedRPS)
 	}
-	if len(xs) == 0 {
-		return chart.Chart{}, fmt.Errorf("report: load chart: no step with an offered rate")
+	if len(firstPts)+len(totalPts) == 0 {
+		return chart.Chart{}, fmt.Errorf("report: load chart: no step with an offered rate and enough requests for a p95")
 	}
+	split := func(ps []pt) (xs, ys []float64) {
+		sort.Slice(ps, func(i, j int) bool { return ps[i].x < ps[j].x })
+		for _, p := range ps {
+			xs, ys = append(xs, p.x), append(ys, p.y)
+		}
+		return xs, ys
+	}
+	fx, first := split(firstPts)
+	tx, total := split(totalPts)
 	target := max(r.Target.TotalMs, r.Target.FirstAnswerMs)
 	maxY = max(maxY, target) * 1.15
 	if r.PeakRPSNeeded != nil {
@@ -59,9 +72,9 @@ func loadChart(r advisor.LoadResult, lang string, width, height int) (chart.Char
 	maxX *= 1.1
 	blue, orange, red, grey := drawing.ColorFromHex("296ff6"), drawing.ColorFromHex("e07b00"), drawing.ColorFromHex("c62828"), drawing.ColorFromHex("555555")
 	series := []chart.Series{
-		chart.ContinuousSeries{Name: msg(lang, "load.first_answer_p95"), XValues: xs, YValues: first,
+		chart.ContinuousSeries{Name: msg(lang, "load.first_answer_p95"), XValues: fx, YValues: first,
 			Style: chart.Style{StrokeColor: blue, StrokeWidth: 3, DotColor: blue, DotWidth: 4}},
-		chart.ContinuousSeries{Name: msg(lang, "load.total_p95"), XValues: xs, YValues: total,
+		chart.ContinuousSeries{Name: msg(lang, "load.total_p95"), XValues: tx, YValues: total,
 			Style: chart.Style{StrokeColor: orange, StrokeWidth: 3, DotColor: orange, DotWidth: 4}},
 	}
 	if target > 0 {
@@ -75,6 +88,7 @@ func loadChart(r advisor.LoadResult, lang string, width, height int) (chart.Char
 	}
 	c := chart.Chart{
 		Title: msg(lang, "load.chart_title"), Width: width, Height: height, Font: fontReg,
+		// The legend is drawn inside the plot (LegendLeft covered the title).
 		Background: chart.Style{Padding: chart.Box{Top: 50, Left: 20, Right: 20, Bottom: 20}},
 		XAxis: chart.XAxis{Name: msg(lang, "load.offered"), Range: &chart.ContinuousRange{Min: 0, Max: maxX},
 			ValueFormatter: func(v any) string { return num(lang, v.(float64), 1) }},
@@ -82,6 +96,6 @@ func loadChart(r advisor.LoadResult, lang string, width, height int) (chart.Char
 			ValueFormatter: func(v any) string { return num(lang, v.(float64), 0) }},
 		Series: series,
 	}
-	c.Elements = []chart.Renderable{chart.LegendLeft(&c)}
+	c.Elements = []chart.Renderable{chart.Legend(&c)}
 	return c, nil
 }
