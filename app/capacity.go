@@ -16,7 +16,6 @@ import (
 
 	"github.com/llm-advisor/llm-advisor/advisor"
 	"github.com/llm-advisor/llm-advisor/advisor/livetest"
-	"github.com/llm-advisor/llm-advisor/data"
 	"github.com/llm-advisor/llm-advisor/report"
 )
 
@@ -193,8 +192,8 @@ func (c *capacityScreen) onStart() {
 		c.status.SetText(err.Error())
 		return
 	}
-	st := c.a.store
-	if st == nil {
+	ws := c.a.ws
+	if ws == nil {
 		c.status.SetText(lang.L("capacity.no_store"))
 		return
 	}
@@ -218,13 +217,9 @@ func (c *capacityScreen) onStart() {
 	opt.OnProgress = func(p livetest.LoadProgress) { a.ui(func() { c.onProgress(p) }) }
 	a.goWork(func(context.Context) {
 		defer stop()
-		id, err := st.CreateLoadTest(ctx, data.LoadTest{DecisionID: plan.DecisionID, Name: plan.Name, Endpoint: ep.Name, Model: ep.Model, Plan: plan})
-		if err != nil {
-			a.ui(func() { c.finish(advisor.LoadResult{}, err) })
-			return
-		}
+		// The workspace stores the test and each step (as the command
+		// line's load does); the screen shows the steps as they end.
 		opt.OnStep = func(i int, s advisor.LoadStep) {
-			st.SaveLoadStep(context.WithoutCancel(ctx), id, i, s)
 			done = append(done, s)
 			cp := append([]advisor.LoadStep(nil), done...)
 			a.ui(func() {
@@ -232,15 +227,12 @@ func (c *capacityScreen) onStart() {
 				c.showSteps(cp)
 			})
 		}
-		res, err := livetest.Load(ctx, plan, opt)
-		status := advisor.RunDone
-		switch {
-		case ctx.Err() != nil:
-			status = advisor.RunCancelled
-		case err != nil:
-			status = advisor.RunFailed
+		out, serr := ws.RunLoad(ctx, plan, ep, opt)
+		err := out.Err
+		if err == nil {
+			err = serr
 		}
-		st.FinishLoadTest(context.Background(), id, status, res)
+		res := out.Result
 		a.ui(func() { c.finish(res, err) })
 	})
 }

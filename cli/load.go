@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -17,6 +16,7 @@ import (
 	"github.com/llm-advisor/llm-advisor/advisor"
 	"github.com/llm-advisor/llm-advisor/advisor/livetest"
 	"github.com/llm-advisor/llm-advisor/data"
+	"github.com/llm-advisor/llm-advisor/workspace"
 )
 
 const loadUsage = "load --plan FILE [--endpoint NAME] [--rates 1,2,5,10 | --sweep] [--json] [--db FILE] [--arrival constant|poisson]\n" +
@@ -126,7 +126,12 @@ func runLoad(env Env) error {
 	}
 	defer store.Close()
 
-	res, status, id, runErr := runLoadTest(ctx, store, plan, ep, opt, func(p livetest.LoadProgress) { printLoadProgress(env.Stderr, p) })
+	opt.OnProgress = func(p livetest.LoadProgress) { printLoadProgress(env.Stderr, p) }
+	out, serr := workspace.New(store, nil, nil).RunLoad(ctx, plan, ep, opt)
+	res, status, id, runErr := out.Result, out.Status, out.ID, out.Err
+	if runErr == nil {
+		runErr = serr
+	}
 	fmt.Fprintln(env.Stderr)
 	if id == 0 {
 		return runErr
@@ -147,39 +152,6 @@ func runLoad(env Env) error {
 		return fmt.Errorf("load test %d: %w", id, runErr)
 	}
 	return nil
-}
-
-// runLoadTest runs a capacity test and stores it: the test is created,
-// every step committed as it ends and the summary written at the end, with
-// the state done, cancelled or failed. id is 0 when nothing could be stored.
-func runLoadTest(ctx context.Context, store *data.Store, plan advisor.Plan, ep advisor.Endpoint, opt livetest.LoadOptions,
-	onProgress func(livetest.LoadProgress)) (res advisor.LoadResult, status string, id int64, err error) {
-	id, err = store.CreateLoadTest(ctx, data.LoadTest{DecisionID: plan.DecisionID, Name: plan.Name, Endpoint: ep.Name, Model: ep.Model, Plan: plan})
-	if err != nil {
-		return res, advisor.RunFailed, 0, err
-	}
-	var saveErr error
-	opt.OnProgress = onProgress
-	opt.OnStep = func(i int, st advisor.LoadStep) {
-		if e := store.SaveLoadStep(context.WithoutCancel(ctx), id, i, st); e != nil && saveErr == nil {
-			saveErr = e
-		}
-	}
-	res, err = livetest.Load(ctx, plan, opt)
-	status = advisor.RunDone
-	switch {
-	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
-		status = advisor.RunCancelled
-	case err != nil:
-		status = advisor.RunFailed
-	}
-	if err == nil {
-		err = saveErr
-	}
-	if ferr := store.FinishLoadTest(context.WithoutCancel(ctx), id, status, res); ferr != nil && err == nil {
-		err = ferr
-	}
-	return res, status, id, err
 }
 
 func printLoadProgress(w io.Writer, p livetest.LoadProgress) {
