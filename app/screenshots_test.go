@@ -180,4 +180,3 @@ func TestConnectScreenshots(t *testing.T) {
 		})
 	}
 }
-
