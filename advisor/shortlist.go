@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/llm-advisor/llm-advisor/locale"
 )
@@ -539,7 +540,7 @@ func (r *run) why(c candidate, want ModelChoice, a Answers) string {
 	} else if c.ok {
 		cur := MoneyOf(a)
 		add(fmt.Sprintf("about %s a month at your volume (prices as of %s)", locale.For(LangEN).WithCurrency(cur.Currency, cur.PerUSD).Money(c.usd), m.PriceAsOf),
-			fmt.Sprintf("cerca de %s por mês no seu volume (preços de %s)", locale.For(LangPT).WithCurrency(cur.Currency, cur.PerUSD).Money(c.usd), m.PriceAsOf))
+			fmt.Sprintf("cerca de %s por mês no seu volume (preços de %s)", locale.For(LangPT).WithCurrency(cur.Currency, cur.PerUSD).Money(c.usd), dayPT(m.PriceAsOf)))
 	} else {
 		add("no list price in the catalog: check the provider", "sem preço de tabela no catálogo: consulte o fornecedor")
 	}
@@ -563,4 +564,13 @@ func (r *run) why(c candidate, want ModelChoice, a Answers) string {
 		add("languages not stated: test in "+strings.Join(a.LanguageList, ", "), "idiomas não informados: teste em "+strings.Join(a.LanguageList, ", "))
 	}
 	return strings.Join(parts, "; ")
+}
+
+// dayPT writes an ISO day (2026-04-02) as Brazilians write it (02/04/2026);
+// anything else is kept as it is.
+func dayPT(iso string) string {
+	if t, err := time.Parse("2006-01-02", iso); err == nil {
+		return t.Format("02/01/2006")
+	}
+	return iso
 }

@@ -175,7 +175,7 @@ func (l *liveTestScreen) editCaseWith(i int, c advisor.Case, problem string) {
 	switch kind {
 	case advisor.CaseKindTranscription:
 		file.SetText(c.Audio)
-		file.SetPlaceHolder("/path/to/interview.wav")
+		file.SetPlaceHolder(lang.L("live.case.audio_placeholder"))
 		add("live.case.audio", file, "live.case.audio_hint")
 		add("live.case.transcript", expected, "")
 	case advisor.CaseKindEmbedding:
@@ -185,7 +185,7 @@ func (l *liveTestScreen) editCaseWith(i int, c advisor.Case, problem string) {
 		add("live.case.prompt", input.view, "")
 	default:
 		file.SetText(c.Image)
-		file.SetPlaceHolder("/path/to/photo.png")
+		file.SetPlaceHolder(lang.L("live.case.image_placeholder"))
 		add("live.case.input", input.view, "")
 		add("live.case.expected", expected, "")
 		add("live.checks", checks.box, "live.case.checks_hint")

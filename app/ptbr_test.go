@@ -204,12 +204,16 @@ func newEnglishFinder(t *testing.T, h *harness, extraNames ...string) *englishFi
 // the " · domain" that ends it: the page's own words, in its own language.
 var citedTitle = regexp.MustCompile(`(?i)fontes?:?\s.*?(·|$)`)
 
+// truncatedWord is a word cut short with an ellipsis to fit its space.
+var truncatedWord = regexp.MustCompile(`\p{L}+…`)
+
 // look checks one text shown at where.
 func (f *englishFinder) look(where, s string) {
 	if strings.TrimSpace(s) == "" {
 		return
 	}
 	s = citedTitle.ReplaceAllString(s, " ")
+	s = truncatedWord.ReplaceAllString(s, " ") // "Primeiro to…" is "Primeiro token" cut to fit its column
 	f.seen++
 	for _, w := range tokens(s) {
 		if f.vocab[w] && !f.names[w] {

@@ -92,7 +92,11 @@ func newResultsScreen(a *App) *resultsScreen {
 	r.table = widget.NewTableWithHeaders(r.summarySize, func() fyne.CanvasObject { return widget.NewLabel("") }, r.summaryCell)
 	r.table.ShowHeaderColumn = false
 	r.table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		// A heading wider than its column ends in "…" instead of running
+		// over the next one ("Typical time (p50)" over "Cost / 1k").
+		l := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		l.Truncation = fyne.TextTruncateEllipsis
+		return l
 	}
 	r.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		if id.Row < 0 && id.Col >= 0 && id.Col < len(summaryHeaders) {

@@ -37,9 +37,9 @@ func moneyNote(lang string, m advisor.Money, cur locale.Formatter) string {
 		day = t.Format("02/01/2006")
 	}
 	if day == "" {
-		return msg(lang, "money_note_undated", cur.Currency(), rate)
+		return msg(lang, "money_note_undated", currencyName(lang, cur.Currency()), rate)
 	}
-	return msg(lang, "money_note", cur.Currency(), rate, day)
+	return msg(lang, "money_note", currencyName(lang, cur.Currency()), rate, day)
 }
 
 // pct formats a 0..1 share as a percentage.
@@ -54,4 +54,12 @@ func date(lang string, t time.Time) string {
 		return t.UTC().Format("02/01/2006 15:04 UTC")
 	}
 	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+// currencyName is a currency as a reader names it: "reais (R$)", "euros (€)".
+func currencyName(lang, code string) string {
+	if n := msg(lang, "currency."+code); n != "currency."+code {
+		return n
+	}
+	return code
 }

@@ -23,6 +23,8 @@ var messages = map[string][2]string{ // key → {en, pt-BR}
 	"endpoint_kind.azure":             {"Azure OpenAI", "Azure OpenAI"},
 	"endpoint_kind.openai-compatible": {"OpenAI-compatible", "compatível com OpenAI"},
 	"endpoint_kind.":                  {"OpenAI-compatible", "compatível com OpenAI"},
+	"currency.BRL":                    {"Brazilian reais (R$)", "reais (R$)"},
+	"currency.EUR":                    {"euros (€)", "euros (€)"},
 	"money_note":                      {"Amounts in %s at %s per US$ 1 (rate of %s); prices are set in US dollars and converted at this one rate.", "Valores em %s, a %s por US$ 1 (cotação de %s); os preços são cobrados em dólar e convertidos por esta cotação."},
 	"money_note_undated":              {"Amounts in %s at %s per US$ 1; prices are set in US dollars and converted at this one rate.", "Valores em %s, a %s por US$ 1; os preços são cobrados em dólar e convertidos por esta cotação."},
 	"sec.use_case":                    {"Use case", "Caso de uso"},
