@@ -55,6 +55,9 @@ func (l *liveTestScreen) newBatchCheck() {
 	l.batchCheck.SetChecked(l.s.batch)
 	l.batchHint = hint(lang.L("live.batch.hint"))
 	l.batchHint.Wrapping = fyne.TextWrapWord
+	// Hidden until an estimate says the run is large enough to offer it.
+	l.batchCheck.Hide()
+	l.batchHint.Hide()
 }
 
 // batchText is a batch state in the screen's language.
