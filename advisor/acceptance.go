@@ -103,23 +103,7 @@ func DeriveAcceptance(plan *Acceptance, a Answers) (*Acceptance, error) {
 		c.Sources = append([]AcceptanceSource(nil), plan.Sources...)
 		out = &c
 	}
-	set := func(field string) bool {
-		switch field {
-		case "min_quality":
-			return out.MinQuality != nil
-		case "first_answer_p95_ms":
-			return out.FirstAnswerP95Ms != nil
-		case "total_p95_ms":
-			return out.TotalP95Ms != nil
-		case "max_monthly_usd":
-			return out.MaxMonthlyUSD != nil
-		case "volume_per_day":
-			return out.VolumePerDay != nil
-		case "local_only":
-			return out.LocalOnly != nil
-		}
-		return false
-	}
+	set := out.isSet
 	done := map[string]bool{}
 	if !set("max_monthly_usd") {
 		if usd, src, ok := budgetAmountUSD(a); ok {
@@ -146,30 +130,8 @@ func DeriveAcceptance(plan *Acceptance, a Answers) (*Acceptance, error) {
 		if v == nil {
 			continue // no limit for this answer
 		}
-		switch r.Field {
-		case "local_only":
-			b, ok := v.(bool)
-			if !ok {
-				return plan, fmt.Errorf("acceptance %s: %s must be true or false", r.ID, vals[0])
-			}
-			out.LocalOnly = &b
-		default:
-			x, err := toFloat(v)
-			if err != nil {
-				return plan, fmt.Errorf("acceptance %s: %s: %w", r.ID, vals[0], err)
-			}
-			switch r.Field {
-			case "min_quality":
-				out.MinQuality = &x
-			case "first_answer_p95_ms":
-				out.FirstAnswerP95Ms = &x
-			case "total_p95_ms":
-				out.TotalP95Ms = &x
-			case "max_monthly_usd":
-				out.MaxMonthlyUSD = &x
-			case "volume_per_day":
-				out.VolumePerDay = &x
-			}
+		if err := out.setFrom(r, vals[0], v); err != nil {
+			return plan, err
 		}
 		out.Sources = append(out.Sources, AcceptanceSource{Field: r.Field, Answer: r.Answer + "=" + vals[0], Why: r.Why, WhyPT: r.WhyPT, Source: r.Source})
 	}
@@ -178,6 +140,54 @@ func DeriveAcceptance(plan *Acceptance, a Answers) (*Acceptance, error) {
 		return nil, nil
 	}
 	return out, nil
+}
+
+// floatField is the field of a numeric acceptance limit; nil for
+// local_only and unknown names.
+func (x *Acceptance) floatField(field string) **float64 {
+	switch field {
+	case "min_quality":
+		return &x.MinQuality
+	case "first_answer_p95_ms":
+		return &x.FirstAnswerP95Ms
+	case "total_p95_ms":
+		return &x.TotalP95Ms
+	case "max_monthly_usd":
+		return &x.MaxMonthlyUSD
+	case "volume_per_day":
+		return &x.VolumePerDay
+	}
+	return nil
+}
+
+// isSet tells whether the acceptance already has a value for field.
+func (x *Acceptance) isSet(field string) bool {
+	if field == "local_only" {
+		return x.LocalOnly != nil
+	}
+	p := x.floatField(field)
+	return p != nil && *p != nil
+}
+
+// setFrom sets the field of rule r to v, the rule's value for the answer
+// val.
+func (x *Acceptance) setFrom(r AcceptanceRule, val string, v any) error {
+	if r.Field == "local_only" {
+		b, ok := v.(bool)
+		if !ok {
+			return fmt.Errorf("acceptance %s: %s must be true or false", r.ID, val)
+		}
+		x.LocalOnly = &b
+		return nil
+	}
+	f, err := toFloat(v)
+	if err != nil {
+		return fmt.Errorf("acceptance %s: %s: %w", r.ID, val, err)
+	}
+	if p := x.floatField(r.Field); p != nil {
+		*p = &f
+	}
+	return nil
 }
 
 // budgetAmountUSD reads budget_monthly_amount and exchange_rate from the
