@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -16,6 +18,7 @@ import (
 	"github.com/llm-advisor/llm-advisor/assets"
 
 	"github.com/llm-advisor/llm-advisor/internal/safefile"
+	"github.com/llm-advisor/llm-advisor/locale"
 )
 
 // Engine turns answers into a recommendation with rules that are data
@@ -706,7 +709,32 @@ func (r *run) conflictOf(rl *rule) (Conflict, error) {
 		}
 		cf.Relax[k] = v
 	}
+	r.budgetAmountRelax(&cf)
 	return cf, nil
+}
+
+// budgetAmountRelax states a budget relaxation as the exact amount in the
+// user's currency: the cheapest fitting model's monthly estimate, rounded up
+// to a whole unit. When the user typed an exact budget it wins over the
+// bands, so a relaxation of the band alone would change nothing: the amount
+// is what the button sets.
+func (r *run) budgetAmountRelax(cf *Conflict) {
+	if _, ok := cf.Relax["budget_monthly"]; !ok || !(r.env.CheapestCost > 0) {
+		return
+	}
+	m := MoneyOf(r.raw)
+	amount := math.Ceil(m.FromUSD(r.env.CheapestCost))
+	f := locale.For(r.lang).WithCurrency(m.Currency, m.PerUSD)
+	shown := f.MoneyDec(m.ToUSD(amount), 0)
+	if r.raw.BudgetMonthlyAmount != nil {
+		delete(cf.Relax, "budget_monthly")
+		cf.Relax["budget_monthly_amount"] = strconv.FormatFloat(amount, 'f', 0, 64)
+	}
+	if r.lang == LangPT {
+		cf.Relaxation += " Valor exato: " + shown + " por mês, a estimativa do modelo mais barato que serve no seu volume."
+	} else {
+		cf.Relaxation += " Exact amount: " + shown + " a month, the cheapest fitting model's estimate at your volume."
+	}
 }
 
 // minPrec keeps the strongest precedence that touched a step.
