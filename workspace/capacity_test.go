@@ -17,11 +17,7 @@ import (
 // state; the database stays open while the sweep runs.
 func TestRunLoadStoresTheTest(t *testing.T) {
 	ctx := context.Background()
-	w, err := OpenWith(ctx, t.TempDir()+"/advisor.db", nil, errors.New("no catalog"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	w := testWorkspace(t)
 	var closeDuringRun error
 	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)

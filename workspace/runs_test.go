@@ -86,11 +86,7 @@ func TestCloseRefusedWhileRunning(t *testing.T) {
 // Cancelled requests are always sent again.
 func TestResumeSendsFailedAgainUnlessKept(t *testing.T) {
 	ctx := context.Background()
-	w, err := OpenWith(ctx, t.TempDir()+"/advisor.db", nil, errors.New("no catalog"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	w := testWorkspace(t)
 	p := advisor.Plan{Name: "resume", Strategies: []string{advisor.StrategyZeroShot},
 		Endpoints: []advisor.Endpoint{{Name: "local", Kind: advisor.KindCompatible, BaseURL: "http://127.0.0.1:1/v1", Model: "m"}},
 		Cases:     []advisor.Case{{Input: "a"}, {Input: "b"}, {Input: "c"}, {Input: "d"}}}
@@ -131,4 +127,16 @@ func TestResumeSendsFailedAgainUnlessKept(t *testing.T) {
 			}
 		}
 	}
+}
+
+// testWorkspace is a workspace over a new database without a catalog,
+// closed when the test ends.
+func testWorkspace(t *testing.T) *Workspace {
+	t.Helper()
+	w, err := OpenWith(context.Background(), t.TempDir()+"/advisor.db", nil, errors.New("no catalog"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	return w
 }
