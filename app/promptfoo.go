@@ -44,9 +44,10 @@ func (l *liveTestScreen) showPromptfoo(im livetest.PromptfooImport) {
 	p := im.Plan
 	cases := flatCases(p)
 	box := container.NewVBox(wrapped(lang.L("live.promptfoo.summary", map[string]any{"Endpoints": len(p.Endpoints), "Cases": len(cases)})))
-	if len(im.Notes) > 0 {
-		box.Add(widget.NewLabelWithStyle(lang.L("live.promptfoo.left_out", map[string]any{"N": len(im.Notes)}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-		for _, n := range im.Notes {
+	notes := im.NotesIn(l.a.langCode())
+	if len(notes) > 0 {
+		box.Add(widget.NewLabelWithStyle(lang.L("live.promptfoo.left_out", map[string]any{"N": len(notes)}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		for _, n := range notes {
 			box.Add(wrapped("• " + n))
 		}
 	}
@@ -60,7 +61,7 @@ func (l *liveTestScreen) showPromptfoo(im livetest.PromptfooImport) {
 		d.Hide()
 	}
 	cancel.OnTapped = d.Hide
-	l.promptfooDlg, l.promptfooUse, l.promptfooNotes = d, use, im.Notes
+	l.promptfooDlg, l.promptfooUse, l.promptfooNotes = d, use, notes
 	d.Resize(fyne.NewSize(720, 520))
 	d.Show()
 }

@@ -34,7 +34,7 @@ func runImport(env Env) error {
 	if err := workspace.WritePlan(*out, im.Plan); err != nil {
 		return err
 	}
-	for _, n := range im.Notes {
+	for _, n := range im.NotesIn(Lang()) {
 		fmt.Fprintf(env.Stderr, "note: %s\n", termSafe(n))
 	}
 	cases := len(im.Plan.Cases)

@@ -213,18 +213,10 @@ func RunBatch(ctx context.Context, p advisor.Plan, runID int64, opt Options) (Pr
 	defer cancel(nil)
 	hc := opt.httpClient()
 	rp := opt.retry()
-	timeout := time.Duration(p.TimeoutSeconds) * time.Second
-	if opt.timeout > 0 {
-		timeout = opt.timeout
-	}
+	timeout := opt.requestTimeout(p)
 	keys := opt.runKeys()
 	sets := p.Sets()
-	var cases []caseRef
-	for i, s := range sets {
-		for _, c := range s.Cases {
-			cases = append(cases, caseRef{set: i, c: c})
-		}
-	}
+	cases := caseRefs(sets)
 	eps := map[string]*endpointRunner{}
 	epIndex := map[string]int{}
 	for _, s := range sets {

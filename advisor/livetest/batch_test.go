@@ -128,12 +128,7 @@ func TestBatchRunResumesAfterRestart(t *testing.T) {
 	p := batchPlan(ts.URL, 1)
 	sink, store := &memSink{}, &memBatches{}
 	opt, _, _ := batchTestOptions(t, sink, store)
-	ctx, cancel := context.WithCancel(context.Background())
-	opt.OnBatch = func(s BatchState) {
-		if s.State == "in_progress" {
-			cancel() // the window closes while the provider works
-		}
-	}
+	ctx := cancelInProgress(t, &opt) // the window closes while the provider works
 	opt.CancelBatches = func() bool { return false }
 	if _, err := RunBatch(ctx, p, 1, opt); !errors.Is(err, context.Canceled) {
 		t.Fatalf("first session: %v", err)
@@ -207,12 +202,7 @@ func TestBatchCancelCancelsAtTheProvider(t *testing.T) {
 	p := batchPlan(ts.URL, 1)
 	sink, store := &memSink{}, &memBatches{}
 	opt, _, _ := batchTestOptions(t, sink, store)
-	ctx, cancel := context.WithCancel(context.Background())
-	opt.OnBatch = func(s BatchState) {
-		if s.State == "in_progress" {
-			cancel()
-		}
-	}
+	ctx := cancelInProgress(t, &opt)
 	opt.CancelBatches = func() bool { return true }
 	if _, err := RunBatch(ctx, p, 1, opt); !errors.Is(err, context.Canceled) {
 		t.Fatalf("err %v", err)
@@ -241,6 +231,19 @@ func TestBatchCancelCancelsAtTheProvider(t *testing.T) {
 	if ok != 1 || cancelled != 4 {
 		t.Errorf("%d answered, %d cancelled; want 1 and 4", ok, cancelled)
 	}
+}
+
+// cancelInProgress is a context cancelled once the batches are in progress
+// at the provider.
+func cancelInProgress(t *testing.T, opt *Options) context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	opt.OnBatch = func(s BatchState) {
+		if s.State == "in_progress" {
+			cancel()
+		}
+	}
+	return ctx
 }
 
 // A server without the Files + Batches API is refused before anything is

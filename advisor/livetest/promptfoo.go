@@ -35,6 +35,48 @@ const (
 type PromptfooImport struct {
 	Plan  advisor.Plan
 	Notes []string
+	// NotesPT are the same notes in Brazilian Portuguese.
+	NotesPT []string
+}
+
+// NotesIn are the notes in a language (en, or pt-BR).
+func (im PromptfooImport) NotesIn(lang string) []string {
+	if strings.HasPrefix(strings.ToLower(lang), "pt") && len(im.NotesPT) == len(im.Notes) {
+		return im.NotesPT
+	}
+	return im.Notes
+}
+
+// pfNotesPT are the notes' formats in Brazilian Portuguese, by their
+// English format (the same arguments, in the same order).
+var pfNotesPT = map[string]string{
+	"%s: no counterpart here, left out": "%s: sem equivalente aqui, ficou de fora",
+	"similar: thresholds differ between tests; the plan has one (%.2g, the first) for all": "similar: os limiares variam entre os testes; o plano tem um só (%.2g, o primeiro) para todos",
+	"llm-rubric: graded by the judge endpoint %q (model %s); change it in the plan's judge": "llm-rubric: avaliado pelo endpoint juiz %q (modelo %s); troque no juiz do plano",
+	"similar: embeddings from %s at the first provider's address (promptfoo's default); change it in the plan's embedding": "similar: embeddings de %s no endereço do primeiro provedor (o padrão do promptfoo); troque no embedding do plano",
+	"prompt %s: prompts written in code (%s) have no counterpart, left out": "prompt %s: prompts escritos em código (%s) não têm equivalente, ficaram de fora",
+	"chat prompt: %d earlier user/assistant turns have no counterpart (one question per case), left out": "prompt de chat: %d turnos anteriores de usuário/assistente não têm equivalente (uma pergunta por caso), ficaram de fora",
+	"provider %s: only openai chat models are imported, left out": "provedor %s: só modelos de chat da openai são importados, ficou de fora",
+	"provider %s: only Azure OpenAI chat deployments are imported, left out": "provedor %s: só implantações de chat do Azure OpenAI são importadas, ficou de fora",
+	"provider %s: only ollama chat and completion models are imported, left out": "provedor %s: só modelos de chat e de completion do ollama são importados, ficou de fora",
+	"provider %s: no counterpart (openai, azureopenai and ollama providers are imported), left out": "provedor %s: sem equivalente (são importados provedores openai, azureopenai e ollama), ficou de fora",
+	"%s.config.apiKey: the key was not copied; keep it in the keyring or in the variable %s": "%s.config.apiKey: a chave não foi copiada; guarde-a no chaveiro do sistema ou na variável %s",
+	"%s.config.temperature: providers differ; the plan has one temperature (%g, the first) for all": "%s.config.temperature: os provedores diferem; o plano tem uma só temperatura (%g, a primeira) para todos",
+	"%s.config.%s: providers differ; the plan has one max_tokens (%d, the first) for all": "%s.config.%s: os provedores diferem; o plano tem um só max_tokens (%d, o primeiro) para todos",
+	"test field %s: no counterpart here, left out": "campo de teste %s: sem equivalente aqui, ficou de fora",
+	"tests from %s: only file:// sources (CSV, YAML, JSON) are imported, left out": "testes de %s: só fontes file:// (CSV, YAML, JSON) são importadas, ficaram de fora",
+	"tests from %s: tests written in code have no counterpart, left out": "testes de %s: testes escritos em código não têm equivalente, ficaram de fora",
+	"CSV column %s: no counterpart here, left out": "coluna do CSV %s: sem equivalente aqui, ficou de fora",
+	"%s: a second expected answer (%s %q) has no place (a case has one accepted answer), left out": "%s: uma segunda resposta esperada (%s %q) não tem lugar (cada caso tem uma resposta aceita), ficou de fora",
+	"%s: a second regex %q has no place, left out": "%s: uma segunda regex %q não tem lugar, ficou de fora",
+	"%s: a second llm-rubric has no place (a case has one rubric), left out": "%s: uma segunda llm-rubric não tem lugar (cada caso tem uma rubrica), ficou de fora",
+	"assert %s: the checks here cannot be negated, left out": "assert %s: as verificações daqui não podem ser negadas, ficou de fora",
+	"assert %s: no counterpart here, left out": "assert %s: sem equivalente aqui, ficou de fora",
+	"%s: the template filter in %s has no counterpart; the plain value is used": "%s: o filtro de template em %s não tem equivalente; vale o valor puro",
+	"%s: {{%s}} has no value in a test; left as written": "%s: {{%s}} não tem valor em um teste; ficou como está escrito",
+	"var %s: the file %s could not be read as text; the reference is left as written": "variável %s: o arquivo %s não pôde ser lido como texto; a referência ficou como está escrita",
+	"var %s: %v; the reference is left as written": "variável %s: %v; a referência ficou como está escrita",
+	"var %s: a list of values (promptfoo runs each) has no counterpart; the first is used": "variável %s: uma lista de valores (o promptfoo roda cada um) não tem equivalente; vale o primeiro",
 }
 
 // ImportPromptfoo reads a promptfoo config (promptfooconfig.yaml, or JSON)
@@ -74,7 +116,8 @@ func ParsePromptfoo(b []byte, dir, name string) (PromptfooImport, error) {
 	if err := ValidatePlan(p); err != nil {
 		return PromptfooImport{}, fmt.Errorf("the imported plan is not valid: %w", err)
 	}
-	return PromptfooImport{Plan: p, Notes: im.noteLines()}, nil
+	en, pt := im.noteLines()
+	return PromptfooImport{Plan: p, Notes: en, NotesPT: pt}, nil
 }
 
 // PlanYAML writes a plan as YAML, the form LoadPlan reads.
@@ -96,6 +139,7 @@ type pfImporter struct {
 	files int
 	notes map[string]int // note → how many times it came up
 	order []string
+	pt    map[string]string // note → the note in Portuguese
 	// azureHost is the first Azure provider's address, used by an Azure
 	// grader that names none (as promptfoo's AZURE_API_HOST would serve both).
 	azureHost string
@@ -105,19 +149,30 @@ func (im *pfImporter) note(format string, args ...any) {
 	n := fmt.Sprintf(format, args...)
 	if im.notes[n] == 0 {
 		im.order = append(im.order, n)
+		if im.pt == nil {
+			im.pt = map[string]string{}
+		}
+		ptf, ok := pfNotesPT[format]
+		if !ok {
+			ptf = format
+		}
+		im.pt[n] = fmt.Sprintf(ptf, args...)
 	}
 	im.notes[n]++
 }
 
-func (im *pfImporter) noteLines() []string {
-	out := make([]string, 0, len(im.order))
+// noteLines are the notes in English and in Portuguese, each once with how
+// often it came up.
+func (im *pfImporter) noteLines() (en, pt []string) {
 	for _, n := range im.order {
+		e, p := n, im.pt[n]
 		if c := im.notes[n]; c > 1 {
-			n += fmt.Sprintf(" (%d times)", c)
+			e += fmt.Sprintf(" (%d times)", c)
+			p += fmt.Sprintf(" (%d vezes)", c)
 		}
-		out = append(out, n)
+		en, pt = append(en, e), append(pt, p)
 	}
-	return out
+	return en, pt
 }
 
 func fieldErr(field, format string, args ...any) error {

@@ -300,3 +300,24 @@ func TestImportedPromptfooPlanRuns(t *testing.T) {
 		t.Errorf("%d chat requests, want 16", chats)
 	}
 }
+
+// Every note has its Portuguese form, with the same arguments.
+func TestPromptfooNotesInPortuguese(t *testing.T) {
+	for _, dir := range []string{"getting-started", "csv-translate", "azure-chat"} {
+		im := importPF(t, dir)
+		pt := im.NotesIn("pt-BR")
+		if len(pt) != len(im.Notes) {
+			t.Fatalf("%s: %d notes, %d in Portuguese", dir, len(im.Notes), len(pt))
+		}
+		for i, n := range pt {
+			if n == im.Notes[i] {
+				t.Errorf("%s: note %q has no Portuguese form", dir, n)
+			}
+		}
+	}
+	for en, pt := range pfNotesPT {
+		if strings.Count(en, "%") != strings.Count(pt, "%") {
+			t.Errorf("%q and %q take different arguments", en, pt)
+		}
+	}
+}

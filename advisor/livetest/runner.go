@@ -300,22 +300,14 @@ func Run(ctx context.Context, p advisor.Plan, runID int64, opt Options) (Progres
 
 	hc := opt.httpClient()
 	rp := opt.retry()
-	timeout := time.Duration(p.TimeoutSeconds) * time.Second
-	if opt.timeout > 0 {
-		timeout = opt.timeout
-	}
+	timeout := opt.requestTimeout(p)
 	if opt.Redactor == nil {
 		opt.Redactor = redact.New()
 	}
 	keys := opt.runKeys()
 
 	sets := p.Sets()
-	var cases []caseRef
-	for i, s := range sets {
-		for _, c := range s.Cases {
-			cases = append(cases, caseRef{set: i, c: c})
-		}
-	}
+	cases := caseRefs(sets)
 	eps := map[string]*endpointRunner{}
 	for _, s := range sets {
 		for _, ep := range s.Endpoints {
@@ -578,6 +570,26 @@ func retrieverFor(p advisor.Plan, sets []advisor.CaseSet, cases []caseRef, opt O
 		})
 		return s.ps, s.err
 	}
+}
+
+// caseRefs numbers the cases of the sets as the run does.
+func caseRefs(sets []advisor.CaseSet) []caseRef {
+	var cases []caseRef
+	for i, s := range sets {
+		for _, c := range s.Cases {
+			cases = append(cases, caseRef{set: i, c: c})
+		}
+	}
+	return cases
+}
+
+// requestTimeout is the time one request may take: the plan's, unless a
+// test sets its own.
+func (o Options) requestTimeout(p advisor.Plan) time.Duration {
+	if o.timeout > 0 {
+		return o.timeout
+	}
+	return time.Duration(p.TimeoutSeconds) * time.Second
 }
 
 // caseRef is one case of the run with the index of its set.
