@@ -125,3 +125,49 @@ func (h *harness) closeApp() {
 		}
 	}
 }
+
+// An expired batch keeps its answers; resuming the run sends the request it
+// did not answer the normal way, once the provider holds no batch of it.
+func TestBatchRestGoesOutNormally(t *testing.T) {
+	t.Setenv("BATCH_TEST_API_KEY", "k")
+	srv := batchfake.New()
+	srv.PollsToFinish = 0
+	srv.ExpireAfter = 2
+	srv.Answer = func(string, map[string]any) (int, string) { return 200, "not batch" }
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	p := advisor.Plan{Name: "expiring", Batch: true, Strategies: []string{advisor.StrategyZeroShot},
+		Endpoints: []advisor.Endpoint{{Name: "a", Kind: advisor.KindCompatible, BaseURL: ts.URL + "/v1", Model: "m", APIKeyEnv: "BATCH_TEST_API_KEY"}}}
+	for i := range 3 {
+		p.Cases = append(p.Cases, advisor.Case{Input: fmt.Sprintf("q%d", i), Expected: "not batch"})
+	}
+	h := newHarness(t, "en")
+	h.a.batchPoll = time.Millisecond
+	startRun(h.a, p, func() {})
+	h.waitFor("the batch run", func() bool { return h.a.run != nil && h.a.run.finished })
+	first := h.a.run
+	if first.errBefore+first.errCount != 1 {
+		t.Fatalf("errors %d, want the one expired request", first.errBefore+first.errCount)
+	}
+	resumeRun(h.a, *first.run)
+	h.waitFor("the rerun", func() bool { return h.a.run != first && h.a.run != nil && h.a.run.finished })
+	if !strings.Contains(strings.Join(h.a.run.notes, "\n"), "the normal way") {
+		t.Errorf("notes %q", h.a.run.notes)
+	}
+	rs, _ := h.a.store.Results(t.Context(), first.run.ID)
+	batch, normal := 0, 0
+	for _, r := range rs {
+		if r.ErrorClass != "" {
+			t.Errorf("case %d still failed: %s", r.Case, r.ErrorMessage)
+		}
+		if r.Batch {
+			batch++
+		} else {
+			normal++
+		}
+	}
+	// Two chat requests: the warm-up and the one left over.
+	if batch != 2 || normal != 1 || srv.Chats != 2 || srv.Uploads != 1 {
+		t.Errorf("%d batch, %d normal results; %d chat requests, %d uploads", batch, normal, srv.Chats, srv.Uploads)
+	}
+}

@@ -364,6 +364,15 @@ func resumeConfirmed(a *App, run data.Run) {
 		if err == nil {
 			earlier, err = ws.Store().Results(ctx, run.ID)
 		}
+		normal := false
+		if err == nil && claimed.Plan.Batch {
+			// Once the provider holds none of its batches, what a batch run
+			// still lacks (expired or failed requests) goes out normally.
+			st, berr := ws.BatchState(ctx, run.ID)
+			if berr == nil && len(st.Jobs) > 0 && st.State == "done" {
+				claimed.Plan.Batch, normal = false, true
+			}
+		}
 		a.ui(func() {
 			if err != nil {
 				a.showError(fail("err.resume", err))
@@ -374,6 +383,9 @@ func resumeConfirmed(a *App, run data.Run) {
 			a.run.skip = done
 			a.run.resumeFrom(earlier)
 			a.show(screenRun)
+			if normal {
+				a.run.onNote(lang.L("run.batch.rest_normal"))
+			}
 			a.run.begin()
 		})
 	})

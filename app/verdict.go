@@ -496,6 +496,7 @@ func (l *liveTestScreen) updateEstimate() {
 	p := l.plan()
 	if len(p.Cases) == 0 || len(p.Endpoints) == 0 {
 		l.estimate.SetText(lang.L("verdict.estimate.empty"))
+		l.updateBatchOffer(livetest.Estimate{}) // nothing to offer yet
 		return
 	}
 	est := livetest.EstimatePlan(p, l.a.prices().Tokens, verdict.MinDetectableDiff, l.a.prices().Batch)
