@@ -47,6 +47,19 @@ func classify(ctx, actx context.Context, err error, pr probeState, timeout time.
 	if ctx.Err() != nil {
 		return &CallError{Class: advisor.ErrCancelled, Msg: "cancelled"}
 	}
+	if ce := classifyTransport(actx, err, pr, timeout); ce != nil {
+		return ce
+	}
+	if ce := classifyAnswer(err, pr); ce != nil {
+		return ce
+	}
+	return classifyUnread(err, pr)
+}
+
+// classifyTransport names what went wrong on the way: a redirect, this
+// computer's limits, an answer too large, no connection, the timeout; nil
+// for none of these.
+func classifyTransport(actx context.Context, err error, pr probeState, timeout time.Duration) *CallError {
 	var re *redirectError
 	if errors.As(err, &re) {
 		return &CallError{Class: advisor.ErrNotFound, Msg: re.Error()}
@@ -65,6 +78,13 @@ func classify(ctx, actx context.Context, err error, pr probeState, timeout time.
 	if errors.Is(err, context.DeadlineExceeded) || actx.Err() == context.DeadlineExceeded || isNetTimeout(err) {
 		return &CallError{Class: advisor.ErrTimeout, Msg: fmt.Sprintf("no complete answer within %s (the request timeout)", timeout)}
 	}
+	return nil
+}
+
+// classifyAnswer names an error the server answered with (an API error, a
+// refused request) or an answer that is not the OpenAI format; nil for
+// none of these.
+func classifyAnswer(err error, pr probeState) *CallError {
 	var apiErr *openai.APIError
 	if errors.As(err, &apiErr) {
 		status := apiErr.HTTPStatusCode
@@ -92,6 +112,12 @@ func classify(ctx, actx context.Context, err error, pr probeState, timeout time.
 	if errors.Is(err, openai.ErrTooManyEmptyStreamMessages) {
 		return &CallError{Class: advisor.ErrBadResponse, Msg: "the server's stream is not in the OpenAI format (no data: lines)", Status: pr.status}
 	}
+	return nil
+}
+
+// classifyUnread names a request that was not sent, got no response or
+// whose answer could not be read.
+func classifyUnread(err error, pr probeState) *CallError {
 	var ue *url.Error
 	if pr.status == 0 && !errors.As(err, &ue) && !isDial(err) {
 		// Refused before sending (go-openai checks some parameters itself).
