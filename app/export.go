@@ -96,7 +96,16 @@ func (a *App) exportDecision(in report.Input) int64 {
 // command line's report does (workspace.Capacity); off the UI goroutine.
 // A failure to read them leaves them out and is logged.
 func withCapacity(ctx context.Context, ws *workspace.Workspace, in report.Input, decision int64) report.Input {
-	if decision == 0 || in.Capacity != nil || ws == nil {
+	if in.Capacity != nil || ws == nil {
+		return in
+	}
+	if decision == 0 {
+		// A run of a plan file: the capacity tests of the same plan.
+		if in.Run != nil {
+			if c, err := ws.PlanCapacity(ctx, in.Run.Name); err == nil {
+				in.Capacity = c
+			}
+		}
 		return in
 	}
 	c, err := ws.Capacity(ctx, decision)

@@ -72,6 +72,12 @@ func (w *Workspace) ReportInput(ctx context.Context, runID, decisionID int64) (r
 		}
 		in.Title = run.Name
 		decisionID = run.DecisionID
+		if decisionID == 0 {
+			// A run of a plan file: the capacity tests of the same plan.
+			if in.Capacity, err = w.capacity(ctx, 0, run.Name); err != nil {
+				return in, err
+			}
+		}
 		if decisionID != 0 {
 			if in.History, err = w.History(ctx, *run); err != nil {
 				return in, err
@@ -104,6 +110,18 @@ const maxReportCapacity = 3
 // endpoint its latest test that finished or was stopped with steps, newest
 // first, at most maxReportCapacity.
 func (w *Workspace) Capacity(ctx context.Context, decisionID int64) ([]report.CapacityTest, error) {
+	return w.capacity(ctx, decisionID, "")
+}
+
+// PlanCapacity is Capacity for the tests of no decision made from the plan
+// named plan (a plan file's runs).
+func (w *Workspace) PlanCapacity(ctx context.Context, plan string) ([]report.CapacityTest, error) {
+	return w.capacity(ctx, 0, plan)
+}
+
+// capacity is Capacity; for decision 0 (tests of a plan file) only the
+// tests of the plan named plan.
+func (w *Workspace) capacity(ctx context.Context, decisionID int64, plan string) ([]report.CapacityTest, error) {
 	tests, err := w.store.LoadTests(ctx, decisionID)
 	if err != nil {
 		return nil, err
@@ -114,7 +132,7 @@ func (w *Workspace) Capacity(ctx context.Context, decisionID int64) ([]report.Ca
 		if len(out) == maxReportCapacity {
 			break
 		}
-		if seen[t.Endpoint] || (t.Status != advisor.RunDone && t.Status != advisor.RunCancelled) {
+		if seen[t.Endpoint] || (t.Status != advisor.RunDone && t.Status != advisor.RunCancelled) || (decisionID == 0 && t.Name != plan) {
 			continue
 		}
 		full, err := w.store.LoadTestByID(ctx, t.ID)
