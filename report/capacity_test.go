@@ -115,6 +115,13 @@ func TestLoadChartLeavesOutUnsupportedPercentiles(t *testing.T) {
 	if y := total.YValues; y[0] != 230 || y[1] != 1400 {
 		t.Errorf("total p95 values %v, want [230 1400]", y)
 	}
+	// A short sweep whose steps support no p95 is drawn with its medians,
+	// and says so.
+	short := advisor.LoadResult{Steps: []advisor.LoadStep{{Kind: advisor.LoadConstant, OfferedRPS: 5, Requests: 6, TotalP50Ms: fp(210)}}}
+	sc, err := loadChart(short, "en", 900, 480)
+	if err != nil || !strings.Contains(sc.Title, "median") || sc.Series[1].(chart.ContinuousSeries).YValues[0] != 210 {
+		t.Errorf("short sweep: %v, title %q", err, sc.Title)
+	}
 	png, err := LoadChart(r, "pt-BR", 900, 480)
 	if err != nil || !bytes.HasPrefix(png, []byte("\x89PNG")) {
 		t.Fatalf("LoadChart: %v", err)

@@ -38,22 +38,33 @@ func loadChart(r advisor.LoadResult, lang string, width, height int) (chart.Char
 	type pt struct{ x, y float64 }
 	var firstPts, totalPts []pt
 	maxY, maxX := 0.0, 0.0
-	for _, s := range r.Steps {
-		if s.Kind == advisor.LoadThroughput {
-			continue // no offered rate of its own
+	// p95 when the steps have enough requests for one, else the median
+	// (a short sweep), said in the title and the legend.
+	p := "p95"
+	collect := func(first, total func(advisor.LoadStep) *float64) {
+		firstPts, totalPts, maxY, maxX = nil, nil, 0, 0
+		for _, s := range r.Steps {
+			if s.Kind == advisor.LoadThroughput {
+				continue // no offered rate of its own
+			}
+			if v := first(s); v != nil {
+				firstPts = append(firstPts, pt{s.OfferedRPS, *v})
+				maxY = max(maxY, *v)
+			}
+			if v := total(s); v != nil {
+				totalPts = append(totalPts, pt{s.OfferedRPS, *v})
+				maxY = max(maxY, *v)
+			}
+			maxX = max(maxX, s.OfferedRPS)
 		}
-		if s.FirstAnswerP95Ms != nil {
-			firstPts = append(firstPts, pt{s.OfferedRPS, *s.FirstAnswerP95Ms})
-			maxY = max(maxY, *s.FirstAnswerP95Ms)
-		}
-		if s.TotalP95Ms != nil {
-			totalPts = append(totalPts, pt{s.OfferedRPS, *s.TotalP95Ms})
-			maxY = max(maxY, *s.TotalP95Ms)
-		}
-		maxX = max(maxX, s.OfferedRPS)
+	}
+	collect(func(s advisor.LoadStep) *float64 { return s.FirstAnswerP95Ms }, func(s advisor.LoadStep) *float64 { return s.TotalP95Ms })
+	if len(firstPts)+len(totalPts) == 0 {
+		p = "p50"
+		collect(func(s advisor.LoadStep) *float64 { return s.FirstAnswerP50Ms }, func(s advisor.LoadStep) *float64 { return s.TotalP50Ms })
 	}
 	if len(firstPts)+len(totalPts) == 0 {
-		return chart.Chart{}, fmt.Errorf("report: load chart: no step with an offered rate and enough requests for a p95")
+		return chart.Chart{}, fmt.Errorf("report: load chart: no step with an offered rate and a measured latency")
 	}
 	split := func(ps []pt) (xs, ys []float64) {
 		sort.Slice(ps, func(i, j int) bool { return ps[i].x < ps[j].x })
@@ -72,9 +83,9 @@ func loadChart(r advisor.LoadResult, lang string, width, height int) (chart.Char
 	maxX *= 1.1
 	blue, orange, red, grey := drawing.ColorFromHex("296ff6"), drawing.ColorFromHex("e07b00"), drawing.ColorFromHex("c62828"), drawing.ColorFromHex("555555")
 	series := []chart.Series{
-		chart.ContinuousSeries{Name: msg(lang, "load.first_answer_p95"), XValues: fx, YValues: first,
+		chart.ContinuousSeries{Name: msg(lang, "load.first_answer_"+p), XValues: fx, YValues: first,
 			Style: chart.Style{StrokeColor: blue, StrokeWidth: 3, DotColor: blue, DotWidth: 4}},
-		chart.ContinuousSeries{Name: msg(lang, "load.total_p95"), XValues: tx, YValues: total,
+		chart.ContinuousSeries{Name: msg(lang, "load.total_"+p), XValues: tx, YValues: total,
 			Style: chart.Style{StrokeColor: orange, StrokeWidth: 3, DotColor: orange, DotWidth: 4}},
 	}
 	if target > 0 {
@@ -87,7 +98,7 @@ func loadChart(r advisor.LoadResult, lang string, width, height int) (chart.Char
 			Style: chart.Style{StrokeColor: grey, StrokeWidth: 2, StrokeDashArray: []float64{2, 3}}})
 	}
 	c := chart.Chart{
-		Title: msg(lang, "load.chart_title"), Width: width, Height: height, Font: fontReg,
+		Title: msg(lang, "load.chart_title_"+p), Width: width, Height: height, Font: fontReg,
 		// The legend is drawn inside the plot (LegendLeft covered the title).
 		Background: chart.Style{Padding: chart.Box{Top: 50, Left: 20, Right: 20, Bottom: 20}},
 		XAxis: chart.XAxis{Name: msg(lang, "load.offered"), Range: &chart.ContinuousRange{Min: 0, Max: maxX},
