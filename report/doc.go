@@ -417,43 +417,10 @@ func sideBySide(in Input, lang string, red *redactor) ([]caseView, string) {
 // endpoints that failed completely, then the steps for the main strategy.
 func nextSteps(in Input, lang string, rows []advisor.SummaryRow) []string {
 	var out []string
-	var best, bestEmb, bestTr, bestImg *advisor.SummaryRow
-	unrated := 0
-	for i := range rows {
-		r := &rows[i]
-		if r.AllFailed {
-			continue
-		}
-		switch r.Kind {
-		case advisor.CaseKindEmbedding:
-			if e := r.Embedding; e != nil && e.Queries > 0 && (bestEmb == nil || e.RecallAtK > bestEmb.Embedding.RecallAtK ||
-				(e.RecallAtK == bestEmb.Embedding.RecallAtK && e.MRR > bestEmb.Embedding.MRR)) {
-				bestEmb = r
-			}
-		case advisor.CaseKindTranscription:
-			if r.Transcription != nil && (bestTr == nil || r.Transcription.WER < bestTr.Transcription.WER) {
-				bestTr = r
-			}
-		case advisor.CaseKindImage:
-			if im := r.Image; im != nil {
-				unrated += im.Images - im.Rated
-				if im.Rated > 0 && (bestImg == nil || im.AcceptanceRate > bestImg.Image.AcceptanceRate) {
-					bestImg = r
-				}
-			}
-		default:
-			if r.Scored == 0 {
-				continue
-			}
-			if best == nil || r.Quality > best.Quality ||
-				(r.Quality == best.Quality && (r.CostPer1K < best.CostPer1K || (r.CostPer1K == best.CostPer1K && r.LatencyP50 < best.LatencyP50))) {
-				best = r
-			}
-		}
-	}
+	b := bestRows(rows)
 	// The chat result is the verdict's pick, never "the best" by quality
 	// alone: a model that got everything wrong is no next step.
-	if best != nil {
+	if b.chat != nil {
 		if vd := verdictFor(in); vd != nil {
 			if vd.Pick != nil {
 				out = append(out, msg(lang, "next.pick", vd.Pick.Endpoint, strategyLabel(vd.Pick.Strategy), vd.Pick.Reason))
@@ -462,37 +429,101 @@ func nextSteps(in Input, lang string, rows []advisor.SummaryRow) []string {
 			}
 		}
 	}
-	if r := bestEmb; r != nil {
+	if r := b.emb; r != nil {
 		out = append(out, msg(lang, "next.best_embedding", modelName(*r), r.Embedding.K, pct(lang, r.Embedding.RecallAtK), num(lang, r.Embedding.MRR, 2)))
 	}
-	if r := bestTr; r != nil {
+	if r := b.tr; r != nil {
 		out = append(out, msg(lang, "next.best_transcription", modelName(*r), pct(lang, r.Transcription.WER)))
 	}
-	if r := bestImg; r != nil {
+	if r := b.img; r != nil {
 		out = append(out, msg(lang, "next.best_image", modelName(*r), pct(lang, r.Image.AcceptanceRate), r.Image.Rated))
 	}
-	if unrated > 0 {
-		out = append(out, msg(lang, "next.rate_images", unrated))
+	if b.unrated > 0 {
+		out = append(out, msg(lang, "next.rate_images", b.unrated))
 	}
-	for _, r := range rows {
-		if r.AllFailed {
-			cls := map[string]bool{}
-			for _, x := range in.Results {
-				if x.Endpoint == r.Endpoint && x.Strategy == r.Strategy && x.Set == r.Set && x.ErrorClass != "" {
-					cls[x.ErrorClass] = true
-				}
-			}
-			var names []string
-			for c := range cls {
-				names = append(names, msg(lang, "err."+c))
-			}
-			sort.Strings(names)
-			out = append(out, msg(lang, "next.failed", modelName(r)+" / "+strategyLabel(r.Strategy), strings.Join(names, ", ")))
-		}
-	}
+	out = append(out, failedSteps(in, lang, rows)...)
 	if in.Run == nil {
 		out = append(out, msg(lang, "next.no_run"))
 	}
+	return append(out, strategySteps(in, lang, b.chat)...)
+}
+
+// bestOf is the best row of each kind of case and how many images wait for
+// a rating.
+type bestOf struct {
+	chat, emb, tr, img *advisor.SummaryRow
+	unrated            int
+}
+
+// bestRows picks the best row of each kind: chat by quality (then cost,
+// then latency), embeddings by recall (then MRR), transcription by word
+// error rate, images by acceptance; rows where everything failed never.
+func bestRows(rows []advisor.SummaryRow) bestOf {
+	var b bestOf
+	for i := range rows {
+		r := &rows[i]
+		if r.AllFailed {
+			continue
+		}
+		switch r.Kind {
+		case advisor.CaseKindEmbedding:
+			if e := r.Embedding; e != nil && e.Queries > 0 && (b.emb == nil || e.RecallAtK > b.emb.Embedding.RecallAtK ||
+				(e.RecallAtK == b.emb.Embedding.RecallAtK && e.MRR > b.emb.Embedding.MRR)) {
+				b.emb = r
+			}
+		case advisor.CaseKindTranscription:
+			if r.Transcription != nil && (b.tr == nil || r.Transcription.WER < b.tr.Transcription.WER) {
+				b.tr = r
+			}
+		case advisor.CaseKindImage:
+			if im := r.Image; im != nil {
+				b.unrated += im.Images - im.Rated
+				if im.Rated > 0 && (b.img == nil || im.AcceptanceRate > b.img.Image.AcceptanceRate) {
+					b.img = r
+				}
+			}
+		default:
+			if r.Scored > 0 && betterChat(r, b.chat) {
+				b.chat = r
+			}
+		}
+	}
+	return b
+}
+
+// betterChat tells whether chat row r beats best (nil: no best yet).
+func betterChat(r, best *advisor.SummaryRow) bool {
+	return best == nil || r.Quality > best.Quality ||
+		(r.Quality == best.Quality && (r.CostPer1K < best.CostPer1K || (r.CostPer1K == best.CostPer1K && r.LatencyP50 < best.LatencyP50)))
+}
+
+// failedSteps says, for each model and strategy where every request failed,
+// which errors it got.
+func failedSteps(in Input, lang string, rows []advisor.SummaryRow) []string {
+	var out []string
+	for _, r := range rows {
+		if !r.AllFailed {
+			continue
+		}
+		cls := map[string]bool{}
+		for _, x := range in.Results {
+			if x.Endpoint == r.Endpoint && x.Strategy == r.Strategy && x.Set == r.Set && x.ErrorClass != "" {
+				cls[x.ErrorClass] = true
+			}
+		}
+		var names []string
+		for c := range cls {
+			names = append(names, msg(lang, "err."+c))
+		}
+		sort.Strings(names)
+		out = append(out, msg(lang, "next.failed", modelName(r)+" / "+strategyLabel(r.Strategy), strings.Join(names, ", ")))
+	}
+	return out
+}
+
+// strategySteps are the next steps of the primary strategy: the
+// recommendation's, else prompting (or RAG) after the best chat row.
+func strategySteps(in Input, lang string, best *advisor.SummaryRow) []string {
 	primary := ""
 	if in.Recommendation != nil {
 		primary = in.Recommendation.Strategy.Primary
@@ -502,11 +533,13 @@ func nextSteps(in Input, lang string, rows []advisor.SummaryRow) []string {
 			primary = advisor.StepRAG
 		}
 	}
-	if primary != "" {
-		for i := 1; i <= 3; i++ {
-			if k := fmt.Sprintf("next.%s%d", primary, i); messages[k] != [2]string{} {
-				out = append(out, msg(lang, k))
-			}
+	if primary == "" {
+		return nil
+	}
+	var out []string
+	for i := 1; i <= 3; i++ {
+		if k := fmt.Sprintf("next.%s%d", primary, i); messages[k] != [2]string{} {
+			out = append(out, msg(lang, k))
 		}
 	}
 	return out
