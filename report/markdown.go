@@ -84,6 +84,16 @@ func writeMarkdown(b *bytes.Buffer, v *view, charts []Chart, images map[string]s
 		}
 		p("\n")
 	}
+	mdRecommendation(b, v)
+	mdRun(b, v, charts, images)
+	mdCapacity(b, v)
+	mdList(b, v.H("sec.next"), v.Next)
+}
+
+// mdRecommendation writes the recommendation: its facts, plan, why, warnings,
+// conflicts, assumptions and shortlists.
+func mdRecommendation(b *bytes.Buffer, v *view) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
 	p("## %s\n\n", v.H("sec.rec"))
 	if r := v.Rec; r != nil {
 		for _, f := range r.Facts {
@@ -144,6 +154,12 @@ func writeMarkdown(b *bytes.Buffer, v *view, charts []Chart, images map[string]s
 	} else {
 		p("%s\n", v.NoRec)
 	}
+}
+
+// mdRun writes the live test: its setup, the charts, the results, the
+// gallery and the outputs (or the charts and that there is no run yet).
+func mdRun(b *bytes.Buffer, v *view, charts []Chart, images map[string]string) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
 	if r := v.Run; r != nil {
 		p("\n## %s\n\n", v.H("sec.setup"))
 		for _, f := range r.Facts {
@@ -151,15 +167,7 @@ func writeMarkdown(b *bytes.Buffer, v *view, charts []Chart, images map[string]s
 		}
 		p("\n")
 		mdTable(b, r.Endpoints)
-		if len(charts) > 0 {
-			p("\n## %s\n\n", v.H("sec.charts"))
-			for i, c := range charts {
-				if i > 0 {
-					p("\n")
-				}
-				p("![%s](%s)\n", mdText(c.Title), images[c.Name])
-			}
-		}
+		mdChartImages(b, v, charts, images)
 		p("\n## %s\n\n", v.H("sec.results"))
 		if r.NoResults != "" {
 			p("%s\n", r.NoResults)
@@ -212,17 +220,28 @@ func writeMarkdown(b *bytes.Buffer, v *view, charts []Chart, images map[string]s
 			}
 		}
 	} else {
-		if len(charts) > 0 {
-			p("\n## %s\n\n", v.H("sec.charts"))
-			for i, c := range charts {
-				if i > 0 {
-					p("\n")
-				}
-				p("![%s](%s)\n", mdText(c.Title), images[c.Name])
-			}
-		}
+		mdChartImages(b, v, charts, images)
 		p("\n%s\n", v.NoRun)
 	}
+}
+
+// mdChartImages writes the charts as images in the report's folder.
+func mdChartImages(b *bytes.Buffer, v *view, charts []Chart, images map[string]string) {
+	if len(charts) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n## %s\n\n", v.H("sec.charts"))
+	for i, c := range charts {
+		if i > 0 {
+			fmt.Fprintf(b, "\n")
+		}
+		fmt.Fprintf(b, "![%s](%s)\n", mdText(c.Title), images[c.Name])
+	}
+}
+
+// mdCapacity writes the capacity tests of the decision.
+func mdCapacity(b *bytes.Buffer, v *view) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
 	if len(v.Capacity) > 0 {
 		p("\n## %s\n\n_%s_\n", v.H("sec.capacity"), v.H("capacity.intro"))
 		for _, c := range v.Capacity {
@@ -234,7 +253,6 @@ func writeMarkdown(b *bytes.Buffer, v *view, charts []Chart, images map[string]s
 			mdTable(b, c.Steps)
 		}
 	}
-	mdList(b, v.H("sec.next"), v.Next)
 }
 
 // copyGallery stages copies of the gallery's images in dir/sub and points
