@@ -442,6 +442,32 @@ func (d *pdfDoc) render(v *view, charts []Chart) {
 		d.facts(v.Answers)
 	}
 
+	d.renderRecommendation(v)
+	if r := v.Run; r != nil {
+		d.h2(v.H("sec.setup"))
+		d.facts(r.Facts)
+		d.table(r.Endpoints, []float64{1.4, 1.6, 3.2, 3}, nil, 9)
+	}
+	if len(charts) > 0 {
+		d.h2(v.H("sec.charts"))
+		if v.Run != nil && v.Run.FreeNote != "" {
+			d.note(v.Run.FreeNote)
+		}
+		for _, c := range charts {
+			d.chart(c)
+		}
+	}
+	d.renderResults(v)
+	d.renderCapacity(v)
+	if len(v.Next) > 0 {
+		d.h2(v.H("sec.next"))
+		d.bullets(v.Next, nil)
+	}
+}
+
+// renderRecommendation draws the recommendation: its facts, plan, why,
+// warnings, conflicts, assumptions and shortlists.
+func (d *pdfDoc) renderRecommendation(v *view) {
 	d.h2(v.H("sec.rec"))
 	if r := v.Rec; r != nil {
 		d.facts(r.Facts)
@@ -506,20 +532,11 @@ func (d *pdfDoc) render(v *view, charts []Chart) {
 		d.para(v.NoRec)
 	}
 
-	if r := v.Run; r != nil {
-		d.h2(v.H("sec.setup"))
-		d.facts(r.Facts)
-		d.table(r.Endpoints, []float64{1.4, 1.6, 3.2, 3}, nil, 9)
-	}
-	if len(charts) > 0 {
-		d.h2(v.H("sec.charts"))
-		if v.Run != nil && v.Run.FreeNote != "" {
-			d.note(v.Run.FreeNote)
-		}
-		for _, c := range charts {
-			d.chart(c)
-		}
-	}
+}
+
+// renderResults draws the live test's results, gallery and outputs (or
+// that there is no run yet).
+func (d *pdfDoc) renderResults(v *view) {
 	if r := v.Run; r != nil {
 		d.h2(v.H("sec.results"))
 		if r.NoResults != "" {
@@ -566,6 +583,10 @@ func (d *pdfDoc) render(v *view, charts []Chart) {
 		d.h2(v.H("sec.results"))
 		d.para(v.NoRun)
 	}
+}
+
+// renderCapacity draws the decision's capacity tests.
+func (d *pdfDoc) renderCapacity(v *view) {
 	if len(v.Capacity) > 0 {
 		d.h2(v.H("sec.capacity"))
 		d.note(v.H("capacity.intro"))
@@ -574,10 +595,6 @@ func (d *pdfDoc) render(v *view, charts []Chart) {
 			d.bullets(c.Lines, nil)
 			d.table(c.Steps, []float64{2.2, 1.1, 1.1, 1.5, 1.3, 1.1, 1.1, 1}, map[int]bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true, 7: true}, 8.5)
 		}
-	}
-	if len(v.Next) > 0 {
-		d.h2(v.H("sec.next"))
-		d.bullets(v.Next, nil)
 	}
 }
 
