@@ -130,3 +130,33 @@ func TestLoadChartLeavesOutUnsupportedPercentiles(t *testing.T) {
 		os.WriteFile(filepath.Join(dir, "load.png"), png, 0o644)
 	}
 }
+
+// TestThroughputChartLeavesOutMeaninglessSpeed (issue 15): an endpoint
+// whose server claimed 10^9 tokens in a millisecond has no output speed, so
+// no bar in the tokens-per-second chart (a bar at 0 would read as measured);
+// the endpoint with a real speed keeps its bar.
+func TestThroughputChartLeavesOutMeaninglessSpeed(t *testing.T) {
+	in := Input{Lang: "en", Results: []advisor.Result{
+		{Endpoint: "real", Model: "m1", Strategy: advisor.StrategyZeroShot, TTFTMs: 100, LatencyMs: 1100, TokensOut: 101, Chunks: 101, Passed: true, Score: 1},
+		{Endpoint: "absurd", Model: "m2", Strategy: advisor.StrategyZeroShot, TTFTMs: 1, LatencyMs: 2, TokensOut: 1_000_000_000, Chunks: 3, Passed: true, Score: 1},
+	}}
+	p := newPlotter(in, ChartOptions{}.normalized())
+	for _, s := range p.specs() {
+		if s.name != "throughput" {
+			continue
+		}
+		var values []float64
+		for _, set := range s.bars.series {
+			for _, v := range set.values {
+				if v == v { // not NaN: a drawn bar
+					values = append(values, v)
+				}
+			}
+		}
+		if len(values) != 1 || values[0] != 101 {
+			t.Errorf("throughput bars %v, want only the real endpoint's 101 tok/s", values)
+		}
+		return
+	}
+	t.Error("no throughput chart for the endpoint with a real speed")
+}

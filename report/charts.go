@@ -267,7 +267,10 @@ func (p *plotter) specs() []spec {
 	// and output speed only for chat, whose answers stream.
 	addBars("latency", p.bars(every, func(r advisor.SummaryRow) float64 { return r.LatencyP50 }, func(r advisor.SummaryRow) float64 { return r.LatencyP95 }), false, nil, msAxis)
 	addBars("ttft", p.bars(chat, func(r advisor.SummaryRow) float64 { return r.TTFTP50 }, func(r advisor.SummaryRow) float64 { return r.TTFTP95 }), false, nil, msAxis)
-	addBars("throughput", p.bars(chat, func(r advisor.SummaryRow) float64 { return r.TokensPerSec }, nil), false, func(v float64) string { return num(lang, v, 0) }, numAxis)
+	// A row whose output speed meant nothing (advisor.Speed) has no bar:
+	// a bar at 0 would read as a measured 0 tokens per second.
+	timed := func(r advisor.SummaryRow) bool { return chat(r) && r.TokensPerSec > 0 }
+	addBars("throughput", p.bars(timed, func(r advisor.SummaryRow) float64 { return r.TokensPerSec }, nil), false, func(v float64) string { return num(lang, v, 0) }, numAxis)
 	priced := func(r advisor.SummaryRow) bool { return !p.in.unpriced(r.Endpoint) }
 	addBars("cost_per_1k", p.bars(priced, func(r advisor.SummaryRow) float64 { return r.CostPer1K }, nil), false, func(v float64) string { return usd(cur, v) }, usdAxis)
 	addBars("quality", p.bars(scored, func(r advisor.SummaryRow) float64 { return r.Quality * 100 }, nil), false, pctLabel, pctAxis)
