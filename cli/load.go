@@ -63,19 +63,8 @@ func runLoad(env Env) error {
 	if *planPath == "" {
 		return usagef("--plan FILE is required; usage: %s", loadUsage)
 	}
-	if *sweep && *rates != "" {
-		return usagef("give --rates or --sweep, not both")
-	}
-	for name, v := range map[string]float64{"--first-answer-p95-ms": *firstMs, "--total-p95-ms": *totalMs, "--volume-per-day": *volume} {
-		if v < 0 {
-			return usagef("%s %g: cannot be negative", name, v)
-		}
-	}
-	if *peak <= 0 {
-		return usagef("--peak-factor %g: give a number above 0 (3 means the busiest hour has 3 times the day's average rate)", *peak)
-	}
-	if *stepReq <= 0 || *stepSec <= 0 || *conc <= 0 {
-		return usagef("--step-requests, --step-seconds and --concurrency must be above 0")
+	if err := checkLoadFlags(*sweep, *rates, *firstMs, *totalMs, *volume, *peak, *stepReq, *stepSec, *conc); err != nil {
+		return err
 	}
 	plan, err := livetest.LoadPlan(*planPath)
 	if err != nil {
@@ -83,30 +72,12 @@ func runLoad(env Env) error {
 	}
 	// The plan's acceptance block gives the target and the volume; the
 	// flags override it.
-	if a := plan.Acceptance; a != nil {
-		set := map[string]bool{}
-		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-		if a.FirstAnswerP95Ms != nil && !set["first-answer-p95-ms"] {
-			*firstMs = *a.FirstAnswerP95Ms
-		}
-		if a.TotalP95Ms != nil && !set["total-p95-ms"] {
-			*totalMs = *a.TotalP95Ms
-		}
-		if a.VolumePerDay != nil && !set["volume-per-day"] {
-			*volume = *a.VolumePerDay
-		}
-	}
+	acceptanceTargets(fs, plan.Acceptance, firstMs, totalMs, volume)
 	opt := livetest.LoadOptions{Endpoint: *endpoint, Arrival: *arrival, SweepSize: *size, StepRequests: *stepReq, StepSeconds: *stepSec,
 		Concurrency: *conc, Target: advisor.LoadTarget{FirstAnswerMs: *firstMs, TotalMs: *totalMs}, VolumePerDay: *volume, PeakFactor: *peak,
 		Keys: livetest.LookupKey, AllowKeyEnvs: allowEnv}
-	if *rates != "" {
-		for _, f := range strings.Split(*rates, ",") {
-			r, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
-			if err != nil {
-				return usagef("--rates: %q is not a number; give requests per second like 1,2,5,10", f)
-			}
-			opt.Rates = append(opt.Rates, r)
-		}
+	if opt.Rates, err = parseRates(*rates); err != nil {
+		return err
 	}
 	ep, err := livetest.ValidateLoad(plan, opt)
 	if err != nil {
@@ -152,6 +123,60 @@ func runLoad(env Env) error {
 		return fmt.Errorf("load test %d: %w", id, runErr)
 	}
 	return nil
+}
+
+// checkLoadFlags refuses flag values that cannot make a sweep.
+func checkLoadFlags(sweep bool, rates string, firstMs, totalMs, volume, peak float64, stepReq int, stepSec float64, conc int) error {
+	if sweep && rates != "" {
+		return usagef("give --rates or --sweep, not both")
+	}
+	for name, v := range map[string]float64{"--first-answer-p95-ms": firstMs, "--total-p95-ms": totalMs, "--volume-per-day": volume} {
+		if v < 0 {
+			return usagef("%s %g: cannot be negative", name, v)
+		}
+	}
+	if peak <= 0 {
+		return usagef("--peak-factor %g: give a number above 0 (3 means the busiest hour has 3 times the day's average rate)", peak)
+	}
+	if stepReq <= 0 || stepSec <= 0 || conc <= 0 {
+		return usagef("--step-requests, --step-seconds and --concurrency must be above 0")
+	}
+	return nil
+}
+
+// acceptanceTargets takes the target and the volume from the plan's
+// acceptance block where no flag gave them.
+func acceptanceTargets(fs *flag.FlagSet, a *advisor.Acceptance, firstMs, totalMs, volume *float64) {
+	if a == nil {
+		return
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if a.FirstAnswerP95Ms != nil && !set["first-answer-p95-ms"] {
+		*firstMs = *a.FirstAnswerP95Ms
+	}
+	if a.TotalP95Ms != nil && !set["total-p95-ms"] {
+		*totalMs = *a.TotalP95Ms
+	}
+	if a.VolumePerDay != nil && !set["volume-per-day"] {
+		*volume = *a.VolumePerDay
+	}
+}
+
+// parseRates reads --rates: requests per second, comma-separated.
+func parseRates(s string) ([]float64, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var out []float64
+	for _, f := range strings.Split(s, ",") {
+		r, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil {
+			return nil, usagef("--rates: %q is not a number; give requests per second like 1,2,5,10", f)
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 func printLoadProgress(w io.Writer, p livetest.LoadProgress) {
