@@ -95,11 +95,8 @@ func runTest(env Env) error {
 	if (*planPath == "") == (*resume == 0) {
 		return usagef("give either --plan FILE or --resume RUN")
 	}
-	if *poll <= 0 {
-		return usagef("--poll %s: give a positive duration, e.g. 30s or 2m", *poll)
-	}
-	if *noBatch && *resume == 0 {
-		return usagef("--no-batch goes with --resume RUN (in a new plan, leave batch out)")
+	if err := checkBatchFlags(*poll, *noBatch, *resume); err != nil {
+		return err
 	}
 	if *dryRun && *planPath == "" {
 		return usagef("--dry-run needs --plan FILE")
@@ -108,27 +105,9 @@ func runTest(env Env) error {
 		return usagef("--answers goes with --plan FILE (a resumed run keeps its stored acceptance)")
 	}
 
-	var plan advisor.Plan
-	if *planPath != "" {
-		p, err := livetest.LoadPlan(*planPath)
-		if err != nil {
-			return usagef("plan %s: %v", *planPath, err)
-		}
-		plan = p
-		if err := confirmKeyEnvs(plan, allowEnv); err != nil {
-			return err
-		}
-	}
-	if *answersPath != "" {
-		a, err := readAnswers(*answersPath)
-		if err != nil {
-			return err
-		}
-		acc, err := advisor.DeriveAcceptance(plan.Acceptance, a)
-		if err != nil {
-			return err
-		}
-		plan.Acceptance = acc
+	plan, err := loadTestPlan(*planPath, *answersPath, allowEnv)
+	if err != nil {
+		return err
 	}
 	if *dryRun {
 		return printEstimate(env, plan, *asJSON)
@@ -150,44 +129,13 @@ func runTest(env Env) error {
 	defer ws.Close()
 	store := ws.Store()
 
-	var run *data.Run
-	skip := map[advisor.Cell]bool{}
-	if *resume != 0 {
-		// Failed requests are sent again unless the user keeps them.
-		run, skip, err = ws.Resume(ctx, *resume, *keepFailed, func(p advisor.Plan) error { return confirmKeyEnvs(p, allowEnv) })
-		switch {
-		case errors.Is(err, data.ErrNotFound):
-			return usagef("--resume %d: no such run in %s", *resume, path)
-		case errors.Is(err, workspace.ErrStalePlan):
-			return usagef("run %d: %v", *resume, err)
-		case err != nil:
-			return err
-		}
-		if run.Status == advisor.RunDone && len(skip) >= len(livetest.Cells(run.Plan)) {
-			fmt.Fprintf(env.Stderr, "run %d is already done\n", run.ID)
-		}
-		if *noBatch && run.Plan.Batch {
-			run.Plan.Batch = false
-			fmt.Fprintf(env.Stderr, "run %d: the remaining requests go out normally, not through the Batch API\n", run.ID)
-		}
-		plan = run.Plan
-	} else {
-		if run, err = ws.CreateRun(ctx, plan); err != nil {
-			var pe *livetest.PlanError
-			if errors.As(err, &pe) {
-				return usagef("plan %s: %v", *planPath, err)
-			}
-			return err
-		}
-		plan = run.Plan
+	run, skip, err := openTestRun(ctx, env, ws, path, testRunArgs{resume: *resume, keepFailed: *keepFailed, noBatch: *noBatch,
+		plan: plan, planPath: *planPath, allowEnv: allowEnv})
+	if err != nil {
+		return err
 	}
-	if plan.Batch {
-		fmt.Fprintf(env.Stderr, "run %d: %d requests (%d done before) through the Batch API; Ctrl+C leaves the batches running at the provider: continue polling with llm-advisor test --resume %d, or cancel them with --cancel-batch %d\n",
-			run.ID, len(livetest.Cells(plan)), len(skip), run.ID, run.ID)
-	} else {
-		fmt.Fprintf(env.Stderr, "run %d: %d requests (%d done before); interrupt with Ctrl+C, then continue with: llm-advisor test --resume %d\n",
-			run.ID, len(livetest.Cells(plan)), len(skip), run.ID)
-	}
+	plan = run.Plan
+	announceRun(env, run.ID, plan, len(skip))
 
 	prices := ws.Prices()
 	var notesMu sync.Mutex
@@ -195,22 +143,17 @@ func runTest(env Env) error {
 	prog := newProgressPrinter(env.Stderr)
 	lang := Lang()
 	cr := verdict.FromAcceptance(plan.Acceptance)
-	var lastState string
-	runner := func(ctx context.Context, p advisor.Plan, id int64, opt livetest.Options) (livetest.Progress, error) {
-		return ladder.Run(ctx, p, id, opt,
-			func(ctx context.Context) ([]advisor.Result, error) { return store.Results(ctx, id) },
-			func(rs []advisor.Result) verdict.Verdict { return computeVerdict(id, p, rs, cr, lang, prices) })
+	var runner func(context.Context, advisor.Plan, int64, livetest.Options) (livetest.Progress, error)
+	if !plan.Batch { // a batch plan: the workspace runs it through the Batch API
+		runner = func(ctx context.Context, p advisor.Plan, id int64, opt livetest.Options) (livetest.Progress, error) {
+			return ladder.Run(ctx, p, id, opt,
+				func(ctx context.Context) ([]advisor.Result, error) { return store.Results(ctx, id) },
+				func(rs []advisor.Result) verdict.Verdict { return computeVerdict(id, p, rs, cr, lang, prices) })
+		}
 	}
-	if plan.Batch {
-		runner = nil // the workspace runs it through the Batch API
-	}
+	onBatch, lastState := batchPrinter(env)
 	out, err := ws.Execute(ctx, run, skip, workspace.RunOptions{
-		OnBatch: func(s livetest.BatchState) {
-			if line := s.String(); line != lastState {
-				lastState = line
-				fmt.Fprintf(env.Stderr, "batch: %s\n", line)
-			}
-		},
+		OnBatch: onBatch,
 		OnNote: func(s string) {
 			notesMu.Lock()
 			notes = append(notes, s)
@@ -251,7 +194,7 @@ func runTest(env Env) error {
 
 	switch {
 	case status == advisor.RunInterrupted && plan.Batch:
-		return fmt.Errorf("run %d: the batches are still at the provider (%s); continue polling with --resume %d, or cancel them with --cancel-batch %d", run.ID, lastState, run.ID, run.ID)
+		return fmt.Errorf("run %d: the batches are still at the provider (%s); continue polling with --resume %d, or cancel them with --cancel-batch %d", run.ID, *lastState, run.ID, run.ID)
 	case status == advisor.RunCancelled:
 		return fmt.Errorf("run %d cancelled after %d of %d requests; continue with --resume %d", run.ID, final.Done, final.Total, run.ID)
 	case runErr != nil:
@@ -262,6 +205,111 @@ func runTest(env Env) error {
 		return fmt.Errorf("run %d: %d of %d requests failed (see the errors column); fix the cause and continue with --resume %d, which sends them again", run.ID, out.Failed, out.Measured, run.ID)
 	}
 	return nil
+}
+
+// loadTestPlan reads the plan file (none for a resume) and fills its
+// acceptance criteria from the answers file when one is given.
+func loadTestPlan(planPath, answersPath string, allowEnv []string) (advisor.Plan, error) {
+	var plan advisor.Plan
+	if planPath != "" {
+		p, err := livetest.LoadPlan(planPath)
+		if err != nil {
+			return plan, usagef("plan %s: %v", planPath, err)
+		}
+		plan = p
+		if err := confirmKeyEnvs(plan, allowEnv); err != nil {
+			return plan, err
+		}
+	}
+	if answersPath != "" {
+		a, err := readAnswers(answersPath)
+		if err != nil {
+			return plan, err
+		}
+		acc, err := advisor.DeriveAcceptance(plan.Acceptance, a)
+		if err != nil {
+			return plan, err
+		}
+		plan.Acceptance = acc
+	}
+	return plan, nil
+}
+
+// testRunArgs are what openTestRun needs of the flags.
+type testRunArgs struct {
+	resume              int64
+	keepFailed, noBatch bool
+	plan                advisor.Plan
+	planPath            string
+	allowEnv            []string
+}
+
+// openTestRun claims the run to resume (with the cells it skips) or stores
+// a new run of the plan.
+func openTestRun(ctx context.Context, env Env, ws *workspace.Workspace, path string, a testRunArgs) (*data.Run, map[advisor.Cell]bool, error) {
+	if a.resume == 0 {
+		run, err := ws.CreateRun(ctx, a.plan)
+		if err != nil {
+			var pe *livetest.PlanError
+			if errors.As(err, &pe) {
+				return nil, nil, usagef("plan %s: %v", a.planPath, err)
+			}
+			return nil, nil, err
+		}
+		return run, map[advisor.Cell]bool{}, nil
+	}
+	// Failed requests are sent again unless the user keeps them.
+	run, skip, err := ws.Resume(ctx, a.resume, a.keepFailed, func(p advisor.Plan) error { return confirmKeyEnvs(p, a.allowEnv) })
+	switch {
+	case errors.Is(err, data.ErrNotFound):
+		return nil, nil, usagef("--resume %d: no such run in %s", a.resume, path)
+	case errors.Is(err, workspace.ErrStalePlan):
+		return nil, nil, usagef("run %d: %v", a.resume, err)
+	case err != nil:
+		return nil, nil, err
+	}
+	if run.Status == advisor.RunDone && len(skip) >= len(livetest.Cells(run.Plan)) {
+		fmt.Fprintf(env.Stderr, "run %d is already done\n", run.ID)
+	}
+	if a.noBatch && run.Plan.Batch {
+		run.Plan.Batch = false
+		fmt.Fprintf(env.Stderr, "run %d: the remaining requests go out normally, not through the Batch API\n", run.ID)
+	}
+	return run, skip, nil
+}
+
+// checkBatchFlags checks --poll and --no-batch.
+func checkBatchFlags(poll time.Duration, noBatch bool, resume int64) error {
+	if poll <= 0 {
+		return usagef("--poll %s: give a positive duration, e.g. 30s or 2m", poll)
+	}
+	if noBatch && resume == 0 {
+		return usagef("--no-batch goes with --resume RUN (in a new plan, leave batch out)")
+	}
+	return nil
+}
+
+// announceRun says on stderr what the run sends and how to go on after Ctrl+C.
+func announceRun(env Env, id int64, plan advisor.Plan, before int) {
+	n := len(livetest.Cells(plan))
+	if plan.Batch {
+		fmt.Fprintf(env.Stderr, "run %d: %d requests (%d done before) through the Batch API; Ctrl+C leaves the batches running at the provider: continue polling with llm-advisor test --resume %d, or cancel them with --cancel-batch %d\n",
+			id, n, before, id, id)
+		return
+	}
+	fmt.Fprintf(env.Stderr, "run %d: %d requests (%d done before); interrupt with Ctrl+C, then continue with: llm-advisor test --resume %d\n", id, n, before, id)
+}
+
+// batchPrinter prints each new state of a run's batches on stderr; last
+// is the latest one printed.
+func batchPrinter(env Env) (on func(livetest.BatchState), last *string) {
+	last = new(string)
+	return func(s livetest.BatchState) {
+		if line := s.String(); line != *last {
+			*last = line
+			fmt.Fprintf(env.Stderr, "batch: %s\n", line)
+		}
+	}, last
 }
 
 // cancelBatches is `test --cancel-batch RUN`: the run's batches still

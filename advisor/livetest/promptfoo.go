@@ -50,33 +50,33 @@ func (im PromptfooImport) NotesIn(lang string) []string {
 // pfNotesPT are the notes' formats in Brazilian Portuguese, by their
 // English format (the same arguments, in the same order).
 var pfNotesPT = map[string]string{
-	"%s: no counterpart here, left out": "%s: sem equivalente aqui, ficou de fora",
-	"similar: thresholds differ between tests; the plan has one (%.2g, the first) for all": "similar: os limiares variam entre os testes; o plano tem um só (%.2g, o primeiro) para todos",
-	"llm-rubric: graded by the judge endpoint %q (model %s); change it in the plan's judge": "llm-rubric: avaliado pelo endpoint juiz %q (modelo %s); troque no juiz do plano",
+	"%s: no counterpart here, left out":                                                                                    "%s: sem equivalente aqui, ficou de fora",
+	"similar: thresholds differ between tests; the plan has one (%.2g, the first) for all":                                 "similar: os limiares variam entre os testes; o plano tem um só (%.2g, o primeiro) para todos",
+	"llm-rubric: graded by the judge endpoint %q (model %s); change it in the plan's judge":                                "llm-rubric: avaliado pelo endpoint juiz %q (modelo %s); troque no juiz do plano",
 	"similar: embeddings from %s at the first provider's address (promptfoo's default); change it in the plan's embedding": "similar: embeddings de %s no endereço do primeiro provedor (o padrão do promptfoo); troque no embedding do plano",
-	"prompt %s: prompts written in code (%s) have no counterpart, left out": "prompt %s: prompts escritos em código (%s) não têm equivalente, ficaram de fora",
-	"chat prompt: %d earlier user/assistant turns have no counterpart (one question per case), left out": "prompt de chat: %d turnos anteriores de usuário/assistente não têm equivalente (uma pergunta por caso), ficaram de fora",
-	"provider %s: only openai chat models are imported, left out": "provedor %s: só modelos de chat da openai são importados, ficou de fora",
-	"provider %s: only Azure OpenAI chat deployments are imported, left out": "provedor %s: só implantações de chat do Azure OpenAI são importadas, ficou de fora",
-	"provider %s: only ollama chat and completion models are imported, left out": "provedor %s: só modelos de chat e de completion do ollama são importados, ficou de fora",
-	"provider %s: no counterpart (openai, azureopenai and ollama providers are imported), left out": "provedor %s: sem equivalente (são importados provedores openai, azureopenai e ollama), ficou de fora",
-	"%s.config.apiKey: the key was not copied; keep it in the keyring or in the variable %s": "%s.config.apiKey: a chave não foi copiada; guarde-a no chaveiro do sistema ou na variável %s",
-	"%s.config.temperature: providers differ; the plan has one temperature (%g, the first) for all": "%s.config.temperature: os provedores diferem; o plano tem uma só temperatura (%g, a primeira) para todos",
-	"%s.config.%s: providers differ; the plan has one max_tokens (%d, the first) for all": "%s.config.%s: os provedores diferem; o plano tem um só max_tokens (%d, o primeiro) para todos",
-	"test field %s: no counterpart here, left out": "campo de teste %s: sem equivalente aqui, ficou de fora",
-	"tests from %s: only file:// sources (CSV, YAML, JSON) are imported, left out": "testes de %s: só fontes file:// (CSV, YAML, JSON) são importadas, ficaram de fora",
-	"tests from %s: tests written in code have no counterpart, left out": "testes de %s: testes escritos em código não têm equivalente, ficaram de fora",
-	"CSV column %s: no counterpart here, left out": "coluna do CSV %s: sem equivalente aqui, ficou de fora",
-	"%s: a second expected answer (%s %q) has no place (a case has one accepted answer), left out": "%s: uma segunda resposta esperada (%s %q) não tem lugar (cada caso tem uma resposta aceita), ficou de fora",
-	"%s: a second regex %q has no place, left out": "%s: uma segunda regex %q não tem lugar, ficou de fora",
-	"%s: a second llm-rubric has no place (a case has one rubric), left out": "%s: uma segunda llm-rubric não tem lugar (cada caso tem uma rubrica), ficou de fora",
-	"assert %s: the checks here cannot be negated, left out": "assert %s: as verificações daqui não podem ser negadas, ficou de fora",
-	"assert %s: no counterpart here, left out": "assert %s: sem equivalente aqui, ficou de fora",
-	"%s: the template filter in %s has no counterpart; the plain value is used": "%s: o filtro de template em %s não tem equivalente; vale o valor puro",
-	"%s: {{%s}} has no value in a test; left as written": "%s: {{%s}} não tem valor em um teste; ficou como está escrito",
-	"var %s: the file %s could not be read as text; the reference is left as written": "variável %s: o arquivo %s não pôde ser lido como texto; a referência ficou como está escrita",
-	"var %s: %v; the reference is left as written": "variável %s: %v; a referência ficou como está escrita",
-	"var %s: a list of values (promptfoo runs each) has no counterpart; the first is used": "variável %s: uma lista de valores (o promptfoo roda cada um) não tem equivalente; vale o primeiro",
+	"prompt %s: prompts written in code (%s) have no counterpart, left out":                                                "prompt %s: prompts escritos em código (%s) não têm equivalente, ficaram de fora",
+	"chat prompt: %d earlier user/assistant turns have no counterpart (one question per case), left out":                   "prompt de chat: %d turnos anteriores de usuário/assistente não têm equivalente (uma pergunta por caso), ficaram de fora",
+	"provider %s: only openai chat models are imported, left out":                                                          "provedor %s: só modelos de chat da openai são importados, ficou de fora",
+	"provider %s: only Azure OpenAI chat deployments are imported, left out":                                               "provedor %s: só implantações de chat do Azure OpenAI são importadas, ficou de fora",
+	"provider %s: only ollama chat and completion models are imported, left out":                                           "provedor %s: só modelos de chat e de completion do ollama são importados, ficou de fora",
+	"provider %s: no counterpart (openai, azureopenai and ollama providers are imported), left out":                        "provedor %s: sem equivalente (são importados provedores openai, azureopenai e ollama), ficou de fora",
+	"%s.config.apiKey: the key was not copied; keep it in the keyring or in the variable %s":                               "%s.config.apiKey: a chave não foi copiada; guarde-a no chaveiro do sistema ou na variável %s",
+	"%s.config.temperature: providers differ; the plan has one temperature (%g, the first) for all":                        "%s.config.temperature: os provedores diferem; o plano tem uma só temperatura (%g, a primeira) para todos",
+	"%s.config.%s: providers differ; the plan has one max_tokens (%d, the first) for all":                                  "%s.config.%s: os provedores diferem; o plano tem um só max_tokens (%d, o primeiro) para todos",
+	"test field %s: no counterpart here, left out":                                                                         "campo de teste %s: sem equivalente aqui, ficou de fora",
+	"tests from %s: only file:// sources (CSV, YAML, JSON) are imported, left out":                                         "testes de %s: só fontes file:// (CSV, YAML, JSON) são importadas, ficaram de fora",
+	"tests from %s: tests written in code have no counterpart, left out":                                                   "testes de %s: testes escritos em código não têm equivalente, ficaram de fora",
+	"CSV column %s: no counterpart here, left out":                                                                         "coluna do CSV %s: sem equivalente aqui, ficou de fora",
+	"%s: a second expected answer (%s %q) has no place (a case has one accepted answer), left out":                         "%s: uma segunda resposta esperada (%s %q) não tem lugar (cada caso tem uma resposta aceita), ficou de fora",
+	"%s: a second regex %q has no place, left out":                                                                         "%s: uma segunda regex %q não tem lugar, ficou de fora",
+	"%s: a second llm-rubric has no place (a case has one rubric), left out":                                               "%s: uma segunda llm-rubric não tem lugar (cada caso tem uma rubrica), ficou de fora",
+	"assert %s: the checks here cannot be negated, left out":                                                               "assert %s: as verificações daqui não podem ser negadas, ficou de fora",
+	"assert %s: no counterpart here, left out":                                                                             "assert %s: sem equivalente aqui, ficou de fora",
+	"%s: the template filter in %s has no counterpart; the plain value is used":                                            "%s: o filtro de template em %s não tem equivalente; vale o valor puro",
+	"%s: {{%s}} has no value in a test; left as written":                                                                   "%s: {{%s}} não tem valor em um teste; ficou como está escrito",
+	"var %s: the file %s could not be read as text; the reference is left as written":                                      "variável %s: o arquivo %s não pôde ser lido como texto; a referência ficou como está escrita",
+	"var %s: %v; the reference is left as written":                                                                         "variável %s: %v; a referência ficou como está escrita",
+	"var %s: a list of values (promptfoo runs each) has no counterpart; the first is used":                                 "variável %s: uma lista de valores (o promptfoo roda cada um) não tem equivalente; vale o primeiro",
 }
 
 // ImportPromptfoo reads a promptfoo config (promptfooconfig.yaml, or JSON)
@@ -256,10 +256,35 @@ func (im *pfImporter) config(top map[string]any, name string) (advisor.Plan, err
 		// promptfoo runs each prompt once with no vars when there are no tests.
 		tests = []pfTest{{where: "tests", vars: def.vars, asserts: def.asserts}}
 	}
+	judgeUsed, simUsed := im.cases(&p, prompts, tests)
+	if judgeUsed {
+		j, err := im.grader(top["defaultTest"], p.Endpoints[0], "judge")
+		if err != nil {
+			return p, err
+		}
+		p.Judge = &j
+		im.note("llm-rubric: graded by the judge endpoint %q (model %s); change it in the plan's judge", j.Name, j.Model)
+	}
+	if simUsed {
+		e := p.Endpoints[0]
+		e.Name, e.Model, e.Deployment = "embedding", "text-embedding-3-large", ""
+		if e.Kind == advisor.KindAzure {
+			e.Deployment = e.Model
+		}
+		e.PriceInPer1M, e.PriceOutPer1M, e.PriceCachedPer1M = nil, nil, nil
+		p.Embedding = &e
+		im.note("similar: embeddings from %s at the first provider's address (promptfoo's default); change it in the plan's embedding", e.Model)
+	}
+	return p, nil
+}
+
+// cases fills the plan's cases: each test under each prompt (one case set
+// per prompt when there are several), with the system message they share;
+// it reports whether the judge and the similarity check are used.
+func (im *pfImporter) cases(p *advisor.Plan, prompts []pfPrompt, tests []pfTest) (judgeUsed, simUsed bool) {
 	sys := im.commonSystem(prompts, tests)
 	p.System = sys
 	var threshold *float64
-	judgeUsed, simUsed := false, false
 	labels := map[string]bool{}
 	for _, pr := range prompts {
 		var cases []advisor.Case
@@ -292,25 +317,7 @@ func (im *pfImporter) config(top map[string]any, name string) (advisor.Plan, err
 	if threshold != nil {
 		p.SimilarityThreshold = *threshold
 	}
-	if judgeUsed {
-		j, err := im.grader(top["defaultTest"], p.Endpoints[0], "judge")
-		if err != nil {
-			return p, err
-		}
-		p.Judge = &j
-		im.note("llm-rubric: graded by the judge endpoint %q (model %s); change it in the plan's judge", j.Name, j.Model)
-	}
-	if simUsed {
-		e := p.Endpoints[0]
-		e.Name, e.Model, e.Deployment = "embedding", "text-embedding-3-large", ""
-		if e.Kind == advisor.KindAzure {
-			e.Deployment = e.Model
-		}
-		e.PriceInPer1M, e.PriceOutPer1M, e.PriceCachedPer1M = nil, nil, nil
-		p.Embedding = &e
-		im.note("similar: embeddings from %s at the first provider's address (promptfoo's default); change it in the plan's embedding", e.Model)
-	}
-	return p, nil
+	return judgeUsed, simUsed
 }
 
 // commonSystem is the system message every case shares once its vars are
@@ -559,6 +566,28 @@ func (im *pfImporter) provider(f string, v any, gen *pfGen) (advisor.Endpoint, b
 	default:
 		return advisor.Endpoint{}, false, fieldErr(f, "a provider must be an id or {id, label, config}, not %s", kindOf(v))
 	}
+	ep, ok, err := im.endpointOf(f, id, cfg)
+	if !ok || err != nil {
+		return ep, ok, err
+	}
+	if env := str(cfg["apiKeyEnvar"]); env != "" {
+		ep.APIKeyEnv = env
+	}
+	if _, ok := cfg["apiKey"]; ok {
+		im.note("%s.config.apiKey: the key was not copied; keep it in the keyring or in the variable %s", f, orDefault(ep.APIKeyEnv, "OPENAI_API_KEY"))
+	}
+	ep.Name = label
+	if ep.Name == "" {
+		ep.Name = ep.Model
+	}
+	im.generation(f, cfg, gen)
+	return ep, true, nil
+}
+
+// endpointOf is the endpoint of a provider id (openai, azureopenai,
+// ollama) with its config's address; ok is false, with a note, for a
+// provider that has no counterpart.
+func (im *pfImporter) endpointOf(f, id string, cfg map[string]any) (advisor.Endpoint, bool, error) {
 	parts := strings.Split(id, ":")
 	var ep advisor.Endpoint
 	switch parts[0] {
@@ -620,36 +649,32 @@ func (im *pfImporter) provider(f string, v any, gen *pfGen) (advisor.Endpoint, b
 		im.note("provider %s: no counterpart (openai, azureopenai and ollama providers are imported), left out", id)
 		return ep, false, nil
 	}
-	if env := str(cfg["apiKeyEnvar"]); env != "" {
-		ep.APIKeyEnv = env
-	}
-	if _, ok := cfg["apiKey"]; ok {
-		im.note("%s.config.apiKey: the key was not copied; keep it in the keyring or in the variable %s", f, orDefault(ep.APIKeyEnv, "OPENAI_API_KEY"))
-	}
-	ep.Name = label
-	if ep.Name == "" {
-		ep.Name = ep.Model
-	}
-	if gen != nil {
-		if t, ok := num(cfg["temperature"]); ok {
-			if gen.temperature != nil && *gen.temperature != t {
-				im.note("%s.config.temperature: providers differ; the plan has one temperature (%g, the first) for all", f, *gen.temperature)
-			} else {
-				gen.temperature = &t
-			}
-		}
-		for _, k := range []string{"max_tokens", "max_completion_tokens", "num_predict"} {
-			if m, ok := num(cfg[k]); ok {
-				n := int(m)
-				if gen.maxTokens != nil && *gen.maxTokens != n {
-					im.note("%s.config.%s: providers differ; the plan has one max_tokens (%d, the first) for all", f, k, *gen.maxTokens)
-				} else {
-					gen.maxTokens = &n
-				}
-			}
-		}
-	}
 	return ep, true, nil
+}
+
+// generation takes a provider config's temperature and max_tokens into
+// the plan's (one for all: a difference is noted).
+func (im *pfImporter) generation(f string, cfg map[string]any, gen *pfGen) {
+	if gen == nil {
+		return
+	}
+	if t, ok := num(cfg["temperature"]); ok {
+		if gen.temperature != nil && *gen.temperature != t {
+			im.note("%s.config.temperature: providers differ; the plan has one temperature (%g, the first) for all", f, *gen.temperature)
+		} else {
+			gen.temperature = &t
+		}
+	}
+	for _, k := range []string{"max_tokens", "max_completion_tokens", "num_predict"} {
+		if m, ok := num(cfg[k]); ok {
+			n := int(m)
+			if gen.maxTokens != nil && *gen.maxTokens != n {
+				im.note("%s.config.%s: providers differ; the plan has one max_tokens (%d, the first) for all", f, k, *gen.maxTokens)
+			} else {
+				gen.maxTokens = &n
+			}
+		}
+	}
 }
 
 // modelAfter is the model of an id like openai:chat:MODEL or openai:MODEL:
