@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/llm-advisor/llm-advisor/advisor"
 	"github.com/llm-advisor/llm-advisor/data"
 	"github.com/llm-advisor/llm-advisor/report"
 	"github.com/llm-advisor/llm-advisor/workspace"
@@ -38,32 +39,9 @@ func runReport(env Env) error {
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q; %s", fs.Arg(0), reportUsage)
 	}
-	f := strings.ToLower(strings.TrimPrefix(*format, "."))
-	if f == "markdown" {
-		f = "md"
-	}
-	if *format == "" {
-		return usagef("--format is required; allowed values: %s", strings.Join(reportFormats, ", "))
-	}
-	if !contains(reportFormats, f) {
-		return usagef("--format %q is not allowed; allowed values: %s", *format, strings.Join(reportFormats, ", "))
-	}
-	switch {
-	case *runID == 0 && *decisionID == 0:
-		return usagef("give --run ID (a live test) or --decision ID (a recommendation alone); %s", reportUsage)
-	case *runID != 0 && *decisionID != 0:
-		return usagef("give --run ID or --decision ID, not both: a run's report already includes its decision")
-	case *runID < 0 || *decisionID < 0:
-		return usagef("ids are positive numbers")
-	}
-	if *out == "" {
-		return usagef("--out FILE is required; %s", reportUsage)
-	}
-	if *runID == 0 && (f == "csv" || f == "json" || f == "jsonl") {
-		return usagef("--format %s exports a run's results; give --run ID (for a decision alone use pdf, html or md)", f)
-	}
-	if *lang != "" && *lang != "en" && !strings.HasPrefix(strings.ToLower(*lang), "pt") {
-		return usagef("--lang %q is not allowed; allowed values: en, pt-BR", *lang)
+	f, err := checkReportFlags(*format, *runID, *decisionID, *out, *lang)
+	if err != nil {
+		return err
 	}
 
 	path := *dbPath
@@ -95,14 +73,7 @@ func runReport(env Env) error {
 	case err != nil:
 		return err
 	}
-	switch {
-	case *lang != "":
-		in.Lang = *lang
-	case in.Recommendation != nil && in.Recommendation.Lang != "":
-		in.Lang = in.Recommendation.Lang
-	default:
-		in.Lang = Lang()
-	}
+	in.Lang = reportLang(*lang, in.Recommendation)
 	if f == "jsonl" && in.Recommendation != nil && !report.OffersFineTune(in.Recommendation) {
 		return usagef("--format jsonl is the fine-tuning dataset, and the recommendation's plan has no fine-tuning step")
 	}
@@ -120,6 +91,51 @@ func runReport(env Env) error {
 	}
 	fmt.Fprintln(env.Stdout, written)
 	return nil
+}
+
+// checkReportFlags refuses a report the flags cannot make and returns the
+// format's name (md for markdown).
+func checkReportFlags(format string, runID, decisionID int64, out, lang string) (f string, err error) {
+	f = strings.ToLower(strings.TrimPrefix(format, "."))
+	if f == "markdown" {
+		f = "md"
+	}
+	if format == "" {
+		return "", usagef("--format is required; allowed values: %s", strings.Join(reportFormats, ", "))
+	}
+	if !contains(reportFormats, f) {
+		return "", usagef("--format %q is not allowed; allowed values: %s", format, strings.Join(reportFormats, ", "))
+	}
+	switch {
+	case runID == 0 && decisionID == 0:
+		return "", usagef("give --run ID (a live test) or --decision ID (a recommendation alone); %s", reportUsage)
+	case runID != 0 && decisionID != 0:
+		return "", usagef("give --run ID or --decision ID, not both: a run's report already includes its decision")
+	case runID < 0 || decisionID < 0:
+		return "", usagef("ids are positive numbers")
+	}
+	if out == "" {
+		return "", usagef("--out FILE is required; %s", reportUsage)
+	}
+	if runID == 0 && (f == "csv" || f == "json" || f == "jsonl") {
+		return "", usagef("--format %s exports a run's results; give --run ID (for a decision alone use pdf, html or md)", f)
+	}
+	if lang != "" && lang != "en" && !strings.HasPrefix(strings.ToLower(lang), "pt") {
+		return "", usagef("--lang %q is not allowed; allowed values: en, pt-BR", lang)
+	}
+	return f, nil
+}
+
+// reportLang is the report's language: --lang, else the recommendation's,
+// else the locale's.
+func reportLang(flagLang string, rec *advisor.Recommendation) string {
+	switch {
+	case flagLang != "":
+		return flagLang
+	case rec != nil && rec.Lang != "":
+		return rec.Lang
+	}
+	return Lang()
 }
 
 // markdownFile is the main file WriteMarkdown makes of --out.
