@@ -1,3 +1,9 @@
+//go:build dump
+
+// The dumps write sample charts and reports into the folder REPORT_DUMP names,
+// to look at by eye; they are opt-in (not part of make test):
+//
+//	REPORT_DUMP=/tmp/dump go test -tags sqlite_fts5,dump -run TestDump ./report
 package report
 
 import (
@@ -10,7 +16,7 @@ import (
 func TestDumpCharts(t *testing.T) {
 	dir := os.Getenv("REPORT_DUMP")
 	if dir == "" {
-		t.Skip("set REPORT_DUMP to a folder to write the charts there")
+		t.Fatal("set REPORT_DUMP to a folder to write into")
 	}
 	for _, lang := range []string{"en", "pt-BR"} {
 		cs, err := Charts(fixture(lang, 20), ChartOptions{})
@@ -27,7 +33,7 @@ func TestDumpCharts(t *testing.T) {
 func TestDumpReports(t *testing.T) {
 	dir := os.Getenv("REPORT_DUMP")
 	if dir == "" {
-		t.Skip("set REPORT_DUMP to a folder to write the reports there")
+		t.Fatal("set REPORT_DUMP to a folder to write into")
 	}
 	for _, lang := range []string{"en", "pt-BR"} {
 		in := fixture(lang, 20)
@@ -50,7 +56,7 @@ func TestDumpReports(t *testing.T) {
 func TestDumpKinds(t *testing.T) {
 	dir := os.Getenv("REPORT_DUMP")
 	if dir == "" {
-		t.Skip("set REPORT_DUMP to a folder to write the reports there")
+		t.Fatal("set REPORT_DUMP to a folder to write into")
 	}
 	root := t.TempDir()
 	tinyPNG(t, filepath.Join(root, "images", "run-12", "painter-6-0.png"), 1024, 1024)
