@@ -67,27 +67,31 @@ func newHarnessIn(t *testing.T, language, dir, cfg string) *harness {
 	h := &harness{t: t, fa: fa, q: make(chan func(), 4096)}
 	h.a = newApp(fa, func(f func()) { h.q <- f })
 	h.a.detect = func(context.Context) []localServer { return nil }
-	t.Cleanup(func() {
-		h.a.cancel()
-		done := make(chan struct{})
-		go func() { h.a.work.Wait(); close(done) }()
-		for {
-			select {
-			case <-done:
-				if h.a.store != nil {
-					h.a.store.Close()
-				}
-				return
-			case f := <-h.q:
-				f()
-			}
-		}
-	})
+	t.Cleanup(h.closeApp)
 	h.waitFor("store and engine", func() bool { return h.a.ready })
 	if h.a.store == nil || h.a.engine == nil {
 		t.Fatalf("store or engine did not open: %s", h.a.lastError)
 	}
 	return h
+}
+
+// closeApp is the window closing: the app's context ends, its work stops
+// (a run is marked interrupted) and the database is closed.
+func (h *harness) closeApp() {
+	h.a.cancel()
+	done := make(chan struct{})
+	go func() { h.a.work.Wait(); close(done) }()
+	for {
+		select {
+		case <-done:
+			if h.a.store != nil {
+				h.a.store.Close()
+			}
+			return
+		case f := <-h.q:
+			f()
+		}
+	}
 }
 
 // waitFor runs queued UI updates until cond holds.
