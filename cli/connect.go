@@ -76,40 +76,13 @@ func runConnect(env Env) error {
 		return usagef("--provider is needed (one of %s, or local); usage: llm-advisor %s", strings.Join(livetest.ProviderIDs(), ", "), connectUsage)
 	}
 
-	var conn livetest.Connection
-	if *provider == livetest.LocalProvider {
-		if *baseURL == "" {
-			return usagef("--provider local needs --base-url, e.g. http://127.0.0.1:11434/v1")
-		}
-		conn = livetest.Connection{Provider: livetest.LocalProvider, Name: "Local server", Kind: advisor.KindCompatible, BaseURL: strings.TrimRight(*baseURL, "/")}
-	} else {
-		p, ok := livetest.ProviderByID(*provider)
-		if !ok {
-			return usagef("--provider %q is not a provider this version knows; allowed: %s, local", *provider, strings.Join(livetest.ProviderIDs(), ", "))
-		}
-		if p.Kind == advisor.KindAzure && (*resource == "" || *deployment == "") {
-			return usagef("--provider azure needs --resource (the resource name or endpoint) and --deployment")
-		}
-		conn = livetest.NewConnection(p, *resource, *deployment)
-		if *baseURL != "" {
-			conn.BaseURL = strings.TrimRight(*baseURL, "/")
-		}
+	conn, err := connectionFor(*provider, *resource, *deployment, *baseURL)
+	if err != nil {
+		return err
 	}
-	key := ""
-	if *keyStdin {
-		line, err := bufio.NewReader(io.LimitReader(env.Stdin, 16<<10)).ReadString('\n')
-		if err != nil && err != io.EOF {
-			return fmt.Errorf("read the key from standard input: %w", err)
-		}
-		key = strings.TrimSpace(line)
-		if key == "" {
-			return usagef("--key-stdin: standard input has no key")
-		}
-	} else if conn.Provider != livetest.LocalProvider {
-		key, _ = livetest.LookupKey(advisor.Endpoint{Name: livetest.ConnectionKeyName(conn.Provider), Kind: conn.Kind, APIKeyEnv: conn.KeyEnv})
-		if key != "" && os.Getenv(conn.KeyEnv) == key {
-			conn.KeyPlace = livetest.KeyInEnv
-		}
+	key, err := connectKey(env, &conn, *keyStdin)
+	if err != nil {
+		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -153,6 +126,53 @@ func runConnect(env Env) error {
 		return fmt.Errorf("%s", out.Message)
 	}
 	return nil
+}
+
+// connectionFor is the connection the flags describe: a local server at
+// baseURL, or a models.dev provider (Azure needs its resource and
+// deployment; baseURL may point it elsewhere).
+func connectionFor(provider, resource, deployment, baseURL string) (conn livetest.Connection, err error) {
+	if provider == livetest.LocalProvider {
+		if baseURL == "" {
+			return conn, usagef("--provider local needs --base-url, e.g. http://127.0.0.1:11434/v1")
+		}
+		conn = livetest.Connection{Provider: livetest.LocalProvider, Name: "Local server", Kind: advisor.KindCompatible, BaseURL: strings.TrimRight(baseURL, "/")}
+	} else {
+		p, ok := livetest.ProviderByID(provider)
+		if !ok {
+			return conn, usagef("--provider %q is not a provider this version knows; allowed: %s, local", provider, strings.Join(livetest.ProviderIDs(), ", "))
+		}
+		if p.Kind == advisor.KindAzure && (resource == "" || deployment == "") {
+			return conn, usagef("--provider azure needs --resource (the resource name or endpoint) and --deployment")
+		}
+		conn = livetest.NewConnection(p, resource, deployment)
+		if baseURL != "" {
+			conn.BaseURL = strings.TrimRight(baseURL, "/")
+		}
+	}
+	return conn, nil
+}
+
+// connectKey is the key to check the connection with: the first line of
+// standard input with --key-stdin, else the one the keyring or environment
+// has (a key from the environment is marked so in conn).
+func connectKey(env Env, conn *livetest.Connection, keyStdin bool) (key string, err error) {
+	if keyStdin {
+		line, err := bufio.NewReader(io.LimitReader(env.Stdin, 16<<10)).ReadString('\n')
+		if err != nil && err != io.EOF {
+			return "", fmt.Errorf("read the key from standard input: %w", err)
+		}
+		key = strings.TrimSpace(line)
+		if key == "" {
+			return "", usagef("--key-stdin: standard input has no key")
+		}
+	} else if conn.Provider != livetest.LocalProvider {
+		key, _ = livetest.LookupKey(advisor.Endpoint{Name: livetest.ConnectionKeyName(conn.Provider), Kind: conn.Kind, APIKeyEnv: conn.KeyEnv})
+		if key != "" && os.Getenv(conn.KeyEnv) == key {
+			conn.KeyPlace = livetest.KeyInEnv
+		}
+	}
+	return key, nil
 }
 
 func connectList(env Env, saved []livetest.Connection, asJSON bool) error {
