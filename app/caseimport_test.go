@@ -107,22 +107,6 @@ func TestImportBrazilianExcelFiles(t *testing.T) {
 	}
 }
 
-// The separator is found from the header line, quotes respected.
-func TestDetectSeparator(t *testing.T) {
-	for in, want := range map[string]rune{
-		"input,expected\n":    ',',
-		"pergunta;resposta\n": ';',
-		"input\texpected\n":   '\t',
-		"\"a;b\",c\n":         ',',
-		"input\n":             ',',
-		"a;b;c,d\n1;2;3,4\n":  ';',
-	} {
-		if got := detectSeparator([]byte(in)); got != want {
-			t.Errorf("%q: %q, want %q", in, got, want)
-		}
-	}
-}
-
 // The wizard takes money in reais with the user's rate, and the screens
 // then show money in reais (the engine stays in dollars).
 func TestMoneyInTheUsersCurrency(t *testing.T) {

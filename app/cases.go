@@ -12,20 +12,17 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
+	"github.com/llm-advisor/llm-advisor/internal/casefile"
 )
 
 // maxCases is the most examples a live test takes (PRODUCT.md: 5–500).
-const maxCases = 500
+const maxCases = casefile.MaxCases
 
-var allChecks = []string{advisor.CheckExact, advisor.CheckContains, advisor.CheckRegex, advisor.CheckJSON, advisor.CheckSimilarity, advisor.CheckJudge}
+var allChecks = casefile.AllChecks
 
 // caseProblem is a row of an imported file that was left out, and why: a
 // translation key and its template data.
-type caseProblem struct {
-	Line int
-	Key  string
-	Args map[string]any
-}
+type caseProblem casefile.Problem
 
 // Reason is the problem in the user's language.
 func (p caseProblem) Reason() string { return lang.L(p.Key, p.Args) }
@@ -120,55 +117,12 @@ func parseJSONLCases(kind string, b []byte) ([]advisor.Case, []caseProblem) {
 }
 
 // splitList splits "a; b | c, d" into its items.
-func splitList(s string) []string {
-	return strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == '|' || r == ',' || r == ' ' })
-}
-
-var (
-	audioFormats = []string{".wav", ".mp3", ".m4a"}
-	imageFormats = []string{".png", ".jpg", ".jpeg"}
-)
+func splitList(s string) []string { return casefile.SplitList(s) }
 
 // caseProblemOf says what is wrong with a case of a kind, if anything.
 func caseProblemOf(kind string, c advisor.Case, line int) (caseProblem, bool) {
-	switch kind {
-	case advisor.CaseKindTranscription:
-		if c.Audio == "" {
-			return problem(line, "cases.bad.no_audio", nil), true
-		}
-		if !contains(audioFormats, strings.ToLower(filepath.Ext(c.Audio))) {
-			return problem(line, "cases.bad.audio_format", map[string]any{"File": filepath.Base(c.Audio)}), true
-		}
-		if strings.TrimSpace(c.Expected) == "" {
-			return problem(line, "cases.bad.no_transcript", nil), true
-		}
-		return caseProblem{}, false
-	case advisor.CaseKindEmbedding:
-		if c.Input == "" {
-			return problem(line, "cases.bad.no_input", nil), true
-		}
-		if len(c.Relevant) == 0 {
-			return problem(line, "cases.bad.no_relevant", nil), true
-		}
-		return caseProblem{}, false
-	case advisor.CaseKindImage:
-		if c.Input == "" {
-			return problem(line, "cases.bad.no_input", nil), true
-		}
-		return caseProblem{}, false
-	}
-	if c.Input == "" {
-		return problem(line, "cases.bad.no_input", nil), true
-	}
-	if c.Image != "" && !contains(imageFormats, strings.ToLower(filepath.Ext(c.Image))) {
-		return problem(line, "cases.bad.image_format", map[string]any{"File": filepath.Base(c.Image)}), true
-	}
-	for _, ch := range c.Checks {
-		if !contains(allChecks, ch) {
-			return problem(line, "cases.bad.check", map[string]any{"Check": ch, "Allowed": fileNames("live.import.check.", allChecks)}), true
-		}
-	}
-	return caseProblem{}, false
+	p, bad := casefile.CaseProblem(kind, c, line, caseTr)
+	return caseProblem(p), bad
 }
 
 func contains(list []string, v string) bool {

@@ -64,7 +64,7 @@ func commands() []command {
 		{"verdict", verdictUsage + "   accept or reject a generated image", runVerdict},
 		{"rate", rateUsage + "\n                                              a person's score of an answer, or a CSV of them", runRate},
 		{"connect", connectUsage + "   connect a provider (checks the key with real calls)", runConnect},
-		{"import", importUsage + "   a promptfoo config as a plan", runImport},
+		{"import", importUsage + "\n                                              a promptfoo config, or a CSV/TSV/XLSX cases file, as a plan", runImport},
 		{"load", loadUsage + "\n                                              can an endpoint carry your traffic? (capacity sweep)", runLoad},
 	}
 }
