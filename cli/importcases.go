@@ -179,4 +179,3 @@ func cliTr(lang string) casefile.Tr {
 		return b.String()
 	}
 }
-
