@@ -26,24 +26,9 @@ type casesOptions struct {
 // (separator, encoding, columns) and every row left out, by line, is said
 // on stderr in the user's language.
 func importCases(env Env, co casesOptions, out string) error {
-	var opt casefile.Options
-	switch co.sep {
-	case "":
-	case ",", ";":
-		opt.Separator = rune(co.sep[0])
-	case "tab", "\t", `\t`:
-		opt.Separator = '\t'
-	default:
-		return usagef("--separator %q is not allowed; allowed values: , ; tab", co.sep)
-	}
-	switch strings.ToLower(co.enc) {
-	case "":
-	case "utf-8", "utf8":
-		opt.Encoding = "utf-8"
-	case "windows-1252", "cp1252", "latin1", "iso-8859-1":
-		opt.Encoding = "windows-1252"
-	default:
-		return usagef("--encoding %q is not allowed; allowed values: utf-8, windows-1252", co.enc)
+	opt, err := co.readOptions()
+	if err != nil {
+		return err
 	}
 	var plan advisor.Plan
 	if co.plan != "" {
@@ -53,16 +38,9 @@ func importCases(env Env, co casesOptions, out string) error {
 		}
 		plan = p
 	}
-	kind := co.kind
-	switch {
-	case kind == "" && plan.Kind != "":
-		kind = plan.Kind
-	case kind == "":
-		kind = advisor.CaseKindChat
-	case kind != advisor.CaseKindChat && kind != advisor.CaseKindEmbedding && kind != advisor.CaseKindTranscription && kind != advisor.CaseKindImage:
-		return usagef("--kind %q is not allowed; allowed values: chat, embedding, transcription, image", kind)
-	case co.plan != "" && kind != planKind(plan):
-		return usagef("--kind %s: the cases of %s are %s; import them into a plan of that kind, or give --kind %s", kind, co.plan, planKind(plan), planKind(plan))
+	kind, err := co.caseKind(plan)
+	if err != nil {
+		return err
 	}
 	tr := cliTr(Lang())
 	switch strings.ToLower(filepath.Ext(co.file)) {
@@ -82,14 +60,7 @@ func importCases(env Env, co casesOptions, out string) error {
 	if need := t.Missing(kind); need != "" {
 		return usagef("%s: %s", co.file, termSafe(tr("cases.err.no_column", map[string]any{"Need": need, "Found": strings.Join(t.Header, ", "), "Names": strings.Join(casefile.Fields, ", ")})))
 	}
-	for _, n := range t.Notes {
-		fmt.Fprintf(env.Stderr, "%s: %s\n", co.file, termSafe(n.Text(tr)))
-	}
-	m, unused := columnsRead(t, tr)
-	fmt.Fprintf(env.Stderr, "%s: %s\n", co.file, termSafe(tr("cases.note.columns", map[string]any{"Map": m})))
-	if unused != "" {
-		fmt.Fprintf(env.Stderr, "%s: %s\n", co.file, termSafe(tr("cases.note.unused", map[string]any{"Cols": unused})))
-	}
+	sayHowRead(env, co.file, t, tr)
 	cases, bad := t.Cases(kind, tr)
 	if room := casefile.MaxCases - len(plan.Cases); len(cases) > room {
 		bad = append(bad, casefile.Problem{Key: "cases.bad.too_many", Args: map[string]any{"Max": casefile.MaxCases, "N": len(cases) - max(room, 0)}})
@@ -125,11 +96,63 @@ func importCases(env Env, co casesOptions, out string) error {
 	return nil
 }
 
+// readOptions are the forced separator and encoding.
+func (co casesOptions) readOptions() (casefile.Options, error) {
+	var opt casefile.Options
+	switch co.sep {
+	case "":
+	case ",", ";":
+		opt.Separator = rune(co.sep[0])
+	case "tab", "\t", `\t`:
+		opt.Separator = '\t'
+	default:
+		return opt, usagef("--separator %q is not allowed; allowed values: , ; tab", co.sep)
+	}
+	switch strings.ToLower(co.enc) {
+	case "":
+	case "utf-8", "utf8":
+		opt.Encoding = "utf-8"
+	case "windows-1252", "cp1252", "latin1", "iso-8859-1":
+		opt.Encoding = "windows-1252"
+	default:
+		return opt, usagef("--encoding %q is not allowed; allowed values: utf-8, windows-1252", co.enc)
+	}
+	return opt, nil
+}
+
+// caseKind is what the cases test: --kind, else the plan's kind, else chat;
+// cases added to a plan must be of its kind.
+func (co casesOptions) caseKind(plan advisor.Plan) (string, error) {
+	kind := co.kind
+	switch {
+	case kind == "":
+		return planKind(plan), nil
+	case kind != advisor.CaseKindChat && kind != advisor.CaseKindEmbedding && kind != advisor.CaseKindTranscription && kind != advisor.CaseKindImage:
+		return "", usagef("--kind %q is not allowed; allowed values: chat, embedding, transcription, image", kind)
+	case co.plan != "" && kind != planKind(plan):
+		return "", usagef("--kind %s: the cases of %s are %s; import them into a plan of that kind, or give --kind %s", kind, co.plan, planKind(plan), planKind(plan))
+	}
+	return kind, nil
+}
+
 func planKind(p advisor.Plan) string {
 	if p.Kind == "" {
 		return advisor.CaseKindChat
 	}
 	return p.Kind
+}
+
+// sayHowRead says on stderr how the file was read: encoding, separator,
+// the column of each field and the columns left unused.
+func sayHowRead(env Env, file string, t *casefile.Table, tr casefile.Tr) {
+	for _, n := range t.Notes {
+		fmt.Fprintf(env.Stderr, "%s: %s\n", file, termSafe(n.Text(tr)))
+	}
+	m, unused := columnsRead(t, tr)
+	fmt.Fprintf(env.Stderr, "%s: %s\n", file, termSafe(tr("cases.note.columns", map[string]any{"Map": m})))
+	if unused != "" {
+		fmt.Fprintf(env.Stderr, "%s: %s\n", file, termSafe(tr("cases.note.unused", map[string]any{"Cols": unused})))
+	}
 }
 
 // columnsRead says which column feeds each field ("input ← “Pergunta”"),
