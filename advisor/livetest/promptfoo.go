@@ -71,6 +71,8 @@ var pfNotesPT = map[string]string{
 	"%s: a second regex %q has no place, left out":                                                                         "%s: uma segunda regex %q não tem lugar, ficou de fora",
 	"%s: a second llm-rubric has no place (a case has one rubric), left out":                                               "%s: uma segunda llm-rubric não tem lugar (cada caso tem uma rubrica), ficou de fora",
 	"assert %s: the checks here cannot be negated, left out":                                                               "assert %s: as verificações daqui não podem ser negadas, ficou de fora",
+	"assert contains: compared here without regard to case or spacing (promptfoo's is case-sensitive)":                     "assert contains: aqui a comparação ignora maiúsculas, minúsculas e espaços (a do promptfoo diferencia maiúsculas)",
+	"assert equals: compared here without regard to case or spacing (promptfoo's is exact)":                                "assert equals: aqui a comparação ignora maiúsculas, minúsculas e espaços (a do promptfoo é exata)",
 	"assert %s: no counterpart here, left out":                                                                             "assert %s: sem equivalente aqui, ficou de fora",
 	"%s: the template filter in %s has no counterpart; the plain value is used":                                            "%s: o filtro de template em %s não tem equivalente; vale o valor puro",
 	"%s: {{%s}} has no value in a test; left as written":                                                                   "%s: {{%s}} não tem valor em um teste; ficou como está escrito",
@@ -1026,10 +1028,14 @@ func (im *pfImporter) testCase(pr pfPrompt, t pfTest, sys string) (advisor.Case,
 			if expect(typ, val) {
 				add(advisor.CheckContains)
 			}
+			if typ == "contains" {
+				im.note("assert contains: compared here without regard to case or spacing (promptfoo's is case-sensitive)")
+			}
 		case "equals":
 			if expect(typ, val) {
 				add(advisor.CheckExact)
 			}
+			im.note("assert equals: compared here without regard to case or spacing (promptfoo's is exact)")
 		case "regex":
 			if c.Pattern != "" && c.Pattern != val {
 				im.note("%s: a second regex %q has no place, left out", t.where, truncate(val, 40))
