@@ -24,9 +24,6 @@ var maxUnzipBytes = casefile.MaxUnzipBytes
 // column-mapping preview shows them.
 var caseFields = casefile.Fields
 
-// checkNames are a file's check names as the live test names them.
-func checkNames(names []string) []string { return casefile.CheckNames(names) }
-
 // fileNames are the names a file may use for fields or checks, in the
 // user's language ("live.import.name.<field>"), as the preview lists them.
 func fileNames(prefix string, names []string) string {
@@ -55,9 +52,6 @@ func readCaseTable(name string, r io.Reader) (*caseTable, error) {
 
 // readXLSX reads the first sheet of a workbook, within maxUnzipBytes.
 func readXLSX(b []byte) ([][]string, []int, error) { return casefile.ReadXLSX(b, maxUnzipBytes) }
-
-// detectSeparator picks `,` `;` or tab from the header line.
-func detectSeparator(b []byte) rune { return casefile.DetectSeparator(b) }
 
 // cases maps the table's rows to cases with the current column mapping;
 // rows that do not make a case are listed with their line and reason.

@@ -24,7 +24,7 @@ func keys(key string, args map[string]any) string {
 }
 
 // The separator is found from the header line, quotes respected.
-func TestDetectSeparator(t *testing.T) {
+func TestCaseFileDetectSeparator(t *testing.T) {
 	for in, want := range map[string]rune{
 		"input,expected\n":    ',',
 		"pergunta;resposta\n": ';',
@@ -42,7 +42,7 @@ func TestDetectSeparator(t *testing.T) {
 // A Windows-1252 file with `;` and Portuguese headers reads as UTF-8 with
 // both said; an unclosed quote spoils its own line only; a row with more
 // columns than the header is named by its line.
-func TestReadBrazilianCSV(t *testing.T) {
+func TestCaseFileBrazilianCSV(t *testing.T) {
 	text := "Pergunta;Resposta esperada;Verificações\r\n" +
 		"Qual é o prazo?;30 dias;contém\r\n" +
 		"\"Duas\nlinhas\";Sim;exato\r\n" +
@@ -88,7 +88,7 @@ func TestReadBrazilianCSV(t *testing.T) {
 
 // The first sheet of a workbook is read; its blank rows are skipped and
 // lines are the sheet's rows.
-func TestReadXLSX(t *testing.T) {
+func TestCaseFileXLSX(t *testing.T) {
 	x := excelize.NewFile()
 	for i, r := range [][]any{{"pergunta", "esperado"}, {"Qual é o horário?", "9h"}, {"", ""}, {"", "sem pergunta"}} {
 		cell, _ := excelize.CoordinatesToCellName(1, i+1)
