@@ -31,27 +31,6 @@ func problem(line int, key string, args map[string]any) caseProblem {
 	return caseProblem{Line: line, Key: key, Args: args}
 }
 
-// parseCasesOf reads test cases from a CSV file (header with an "input"
-// column, optional "expected", "checks" separated by ; or |, "pattern") or a
-// JSONL file (one {"input","expected","checks","pattern"} object a line).
-// Bad rows are listed with their line number and left out; good ones are kept.
-//
-// Cases of other kinds: chat cases may name an "image", transcription cases
-// need an "audio" file and the reference transcript as "expected", embedding
-// queries list their "relevant" document ids.
-func parseCasesOf(kind, name string, r io.Reader) ([]advisor.Case, []caseProblem, error) {
-	p, err := importCases(kind, name, r)
-	if err != nil {
-		return nil, nil, err
-	}
-	if p.table != nil {
-		if need := p.table.missing(kind); need != "" {
-			return nil, nil, fmt.Errorf("%s", lang.L("cases.err.no_column", map[string]any{"Need": need, "Found": strings.Join(p.table.header, ", "), "Names": strings.Join(caseFields, ", ")}))
-		}
-	}
-	return p.cases, p.bad, nil
-}
-
 // importCases reads a cases file for the import preview: a CSV, TSV or
 // XLSX file as a table whose columns the user may map (its good cases and
 // bad rows under the mapping found from the headers), or a JSONL file.

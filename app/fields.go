@@ -43,11 +43,7 @@ func parseField(q advisor.Question, s, code string) ([]string, error) {
 		}
 		return []string{strconv.FormatFloat(n, 'f', -1, 64)}, nil
 	case advisor.KindLanguage:
-		var out []string
-		for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == ' ' }) {
-			out = append(out, p)
-		}
-		return out, nil
+		return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == ' ' }), nil
 	case advisor.KindDate:
 		for _, layout := range []string{"2006-01-02", "02/01/2006", "2/1/2006"} {
 			if d, err := time.Parse(layout, s); err == nil {

@@ -365,7 +365,7 @@ func (l *liveTestScreen) fillPreview(p *importPreview) {
 		box.Add(widget.NewLabel(caseText(l.s.kind, i, c)))
 	}
 	if len(p.bad) > 0 {
-		h := widget.NewLabelWithStyle(lang.L("live.import.bad", map[string]any{"N": len(p.bad)}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		h := widget.NewLabelWithStyle(badRowsLabel(len(p.bad)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		h.Importance = widget.DangerImportance
 		box.Add(h)
 		for _, b := range p.bad {
@@ -379,4 +379,13 @@ func (l *liveTestScreen) fillPreview(p *importPreview) {
 		}
 	}
 	box.Refresh()
+}
+
+// badRowsLabel is the heading over the rows an import left out, "1 row"
+// apart from "2 rows".
+func badRowsLabel(n int) string {
+	if n == 1 {
+		return lang.L("live.import.bad.one")
+	}
+	return lang.L("live.import.bad", map[string]any{"N": n})
 }

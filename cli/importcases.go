@@ -67,7 +67,7 @@ func importCases(env Env, co casesOptions, out string) error {
 		cases = cases[:max(room, 0)]
 	}
 	if len(bad) > 0 {
-		fmt.Fprintf(env.Stderr, "%s: %s\n", co.file, tr("live.import.bad", map[string]any{"N": len(bad)}))
+		fmt.Fprintf(env.Stderr, "%s: %s\n", co.file, tr(badRowsKey(len(bad)), map[string]any{"N": len(bad)}))
 	}
 	for _, b := range bad {
 		if b.Line == 0 {
@@ -201,4 +201,12 @@ func cliTr(lang string) casefile.Tr {
 		}
 		return b.String()
 	}
+}
+
+// badRowsKey names the heading over the rows left out: "1 row" apart from "2 rows".
+func badRowsKey(n int) string {
+	if n == 1 {
+		return "live.import.bad.one"
+	}
+	return "live.import.bad"
 }

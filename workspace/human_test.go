@@ -62,14 +62,6 @@ func humanRun(t *testing.T, n int) (*Workspace, data.Run, []advisor.Result) {
 	return w, *run, res
 }
 
-// elem is the DOM element the page's script touches, in a goja runtime.
-type elem struct {
-	ID          string `json:"id"`
-	TextContent string `json:"textContent"`
-	Value       string `json:"value"`
-	Hidden      bool   `json:"hidden"`
-}
-
 // TestBlindHTMLChoicesImport drives the exported page's own script in a
 // JavaScript engine (goja) with a small DOM of the elements it uses: the
 // names stay hidden until a choice, the keys choose, the download is a CSV

@@ -74,10 +74,6 @@ func EstimatePlan(p advisor.Plan, prices func(string) (float64, float64, bool), 
 		"output: about twice the accepted answer's tokens per request (cost_usd); every answer at max_tokens gives cost_max_usd",
 		"speed: 1 s to the first token, then 50 tokens a second, at the plan's concurrency (a guess until the test measures it)",
 	}}
-	type caseKey struct {
-		c  int
-		st string
-	}
 	sets := p.Sets()
 	cases := map[int]advisor.Case{}
 	for _, s := range sets {

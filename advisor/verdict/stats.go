@@ -73,22 +73,6 @@ func logChoose(n, k int) float64 {
 	return a - b - c
 }
 
-// binomCDF is P(X ≤ k) for X ~ Binomial(n, q).
-func binomCDF(k, n int, q float64) float64 {
-	if k < 0 {
-		return 0
-	}
-	if k >= n {
-		return 1
-	}
-	var sum float64
-	lq, l1q := math.Log(q), math.Log1p(-q)
-	for i := 0; i <= k; i++ {
-		sum += math.Exp(logChoose(n, i) + float64(i)*lq + float64(n-i)*l1q)
-	}
-	return math.Min(1, sum)
-}
-
 // Holm adjusts p-values for m comparisons made together (Holm 1979): sorted
 // ascending, the i-th (from 1) becomes max over j ≤ i of min(1, (m−j+1)·p_j).
 // A comparison is significant at Alpha when its adjusted p is below Alpha;
