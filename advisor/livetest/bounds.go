@@ -83,7 +83,8 @@ type sseGuard struct {
 	skip  bool  // the current line is left out
 	after bool  // the line before was a comment: a blank line ending it goes too
 	start bool  // at the start of a line
-	out   []byte
+	buf   []byte // what the last read brought
+	out   []byte // what of it is still to hand out (inside buf)
 	err   error
 }
 
@@ -94,10 +95,16 @@ func (g *sseGuard) Read(b []byte) (int, error) {
 		if g.err != nil {
 			return 0, g.err
 		}
-		buf := make([]byte, 32<<10)
-		n, err := g.rc.Read(buf)
+		if g.buf == nil {
+			g.buf = make([]byte, 8<<10)
+		}
+		n, err := g.rc.Read(g.buf)
 		g.total += int64(n)
-		g.filter(buf[:n])
+		// The kept bytes are compacted into the same buffer (what filter
+		// writes never runs ahead of what it reads), so a stream costs one
+		// buffer, not one per read.
+		g.out = g.buf[:0]
+		g.filter(g.buf[:n])
 		switch {
 		case g.total > maxStreamBytes:
 			g.err = &errTooLarge{safefile.Size(maxStreamBytes) + " in one stream"}
