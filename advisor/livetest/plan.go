@@ -335,72 +335,108 @@ func ValidatePlan(p advisor.Plan) error {
 	if p.Kind != "" && !contains(CaseKinds, p.Kind) {
 		bad("kind", "%q is not allowed; allowed: %s", p.Kind, strings.Join(CaseKinds, ", "))
 	}
-	needPlanEndpoints := len(p.Cases) > 0 || len(p.CaseSets) == 0
-	for _, cs := range p.CaseSets {
-		needPlanEndpoints = needPlanEndpoints || len(cs.Endpoints) == 0
-	}
-	if len(p.Endpoints) == 0 && needPlanEndpoints {
+	if len(p.Endpoints) == 0 && needPlanEndpoints(p) {
 		bad("endpoints", "at least one endpoint is needed")
 	}
-	// One name, one endpoint: results are keyed by the endpoint's name, so a
-	// name may appear in several sets only for the very same endpoint.
-	byName := map[string]advisor.Endpoint{}
-	endpoints := func(field string, eps []advisor.Endpoint) {
-		names := map[string]bool{}
-		for i, ep := range eps {
-			f := fmt.Sprintf("%s[%d]", field, i)
-			switch {
-			case ep.Name == "":
-				bad(f+".name", "every endpoint needs a name")
-			case names[ep.Name]:
-				bad(f+".name", "%q is used twice; endpoint names must be unique", ep.Name)
-			default:
-				if prev, ok := byName[ep.Name]; ok && !reflect.DeepEqual(prev, ep) {
-					bad(f+".name", "%q names a different endpoint elsewhere in the plan; give each endpoint its own name", ep.Name)
-				}
-				byName[ep.Name] = ep
-			}
-			names[ep.Name] = true
-			validateEndpoint(f, ep, bad)
-		}
+	names := endpointNames{}
+	names.check("endpoints", p.Endpoints, bad)
+	validateStrategies(p, bad)
+	if p.NumCases() == 0 {
+		bad("cases", "at least one case is needed (an input and the answer you would accept)")
 	}
-	endpoints("endpoints", p.Endpoints)
+	validateCaseSets(p, names, bad)
+	needEmbedding, needJudge := validateSets(p, bad)
+	validateHelpers(p, needEmbedding, needJudge, bad)
+	validateLimits(p, bad)
+	var be *PlanError
+	if errors.As(ValidateBatch(p), &be) {
+		bad(be.Field, "%s", be.Msg)
+	}
+	return errors.Join(errs...)
+}
+
+// needPlanEndpoints: some cases run on the plan's own endpoints (its
+// top-level cases, or a case set that names none of its own).
+func needPlanEndpoints(p advisor.Plan) bool {
+	need := len(p.Cases) > 0 || len(p.CaseSets) == 0
+	for _, cs := range p.CaseSets {
+		need = need || len(cs.Endpoints) == 0
+	}
+	return need
+}
+
+// endpointNames is every endpoint seen so far in a plan, by name. One name,
+// one endpoint: results are keyed by the endpoint's name, so a name may
+// appear in several sets only for the very same endpoint.
+type endpointNames map[string]advisor.Endpoint
+
+// check checks one list of endpoints (field is its place in the plan): each
+// has a name unique in the list and naming no other endpoint of the plan,
+// and valid fields.
+func (byName endpointNames) check(field string, eps []advisor.Endpoint, bad func(field, format string, args ...any)) {
+	names := map[string]bool{}
+	for i, ep := range eps {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		switch {
+		case ep.Name == "":
+			bad(f+".name", "every endpoint needs a name")
+		case names[ep.Name]:
+			bad(f+".name", "%q is used twice; endpoint names must be unique", ep.Name)
+		default:
+			if prev, ok := byName[ep.Name]; ok && !reflect.DeepEqual(prev, ep) {
+				bad(f+".name", "%q names a different endpoint elsewhere in the plan; give each endpoint its own name", ep.Name)
+			}
+			byName[ep.Name] = ep
+		}
+		names[ep.Name] = true
+		validateEndpoint(f, ep, bad)
+	}
+}
+
+// validateStrategies checks the strategy names, and that the few-shot
+// strategy has its examples when chat cases will use it.
+func validateStrategies(p advisor.Plan, bad func(field, format string, args ...any)) {
 	for i, s := range p.Strategies {
 		if !contains(Strategies, s) {
 			bad(fmt.Sprintf("strategies[%d]", i), "%q is not allowed; allowed: %s", s, strings.Join(Strategies, ", "))
 		}
 	}
-	sets := p.Sets()
 	hasChat := false
-	for _, s := range sets {
+	for _, s := range p.Sets() {
 		hasChat = hasChat || (s.Kind == advisor.CaseKindChat && len(s.Cases) > 0)
 	}
 	if hasChat && contains(p.Strategies, advisor.StrategyFewShot) && len(p.FewShot) == 0 {
 		bad("few_shot", "the few-shot strategy needs at least one example (input and output)")
 	}
-	if p.NumCases() == 0 {
-		bad("cases", "at least one case is needed (an input and the answer you would accept)")
-	}
-	names := map[string]bool{}
+}
+
+// validateCaseSets checks each case set's name, kind, cases and endpoints
+// (names counts the plan's endpoints across sets).
+func validateCaseSets(p advisor.Plan, names endpointNames, bad func(field, format string, args ...any)) {
+	setNames := map[string]bool{}
 	for j, cs := range p.CaseSets {
 		f := fmt.Sprintf("case_sets[%d]", j)
 		switch {
 		case strings.TrimSpace(cs.Name) == "":
 			bad(f+".name", "every case set needs a name")
-		case names[cs.Name]:
+		case setNames[cs.Name]:
 			bad(f+".name", "%q is used twice; case set names must be unique", cs.Name)
 		}
-		names[cs.Name] = true
+		setNames[cs.Name] = true
 		if !contains(CaseKinds, cs.Kind) {
 			bad(f+".kind", "%q is not allowed; allowed: %s", cs.Kind, strings.Join(CaseKinds, ", "))
 		}
 		if len(cs.Cases) == 0 {
 			bad(f+".cases", "the case set has no cases")
 		}
-		endpoints(f+".endpoints", cs.Endpoints)
+		names.check(f+".endpoints", cs.Endpoints, bad)
 	}
-	needEmbedding, needJudge := false, false
-	for i, s := range sets {
+}
+
+// validateSets checks every set's fields and cases (validateSet) and
+// reports whether any needs the embedding and the judge endpoints.
+func validateSets(p advisor.Plan, bad func(field, format string, args ...any)) (needEmbedding, needJudge bool) {
+	for i, s := range p.Sets() {
 		prefix := "" // the top-level set's fields are the plan's own
 		if len(p.Cases) == 0 || i > 0 {
 			prefix = fmt.Sprintf("case_sets[%d].", i-boolInt(len(p.Cases) > 0))
@@ -408,6 +444,12 @@ func ValidatePlan(p advisor.Plan) error {
 		e, j := validateSet(prefix, s, p.Strategies, bad)
 		needEmbedding, needJudge = needEmbedding || e, needJudge || j
 	}
+	return needEmbedding, needJudge
+}
+
+// validateHelpers checks the embedding and judge endpoints: present when a
+// check needs them (the judge with a rubric), valid when given.
+func validateHelpers(p advisor.Plan, needEmbedding, needJudge bool, bad func(field, format string, args ...any)) {
 	if needEmbedding && p.Embedding == nil {
 		bad("embedding", "the similarity check needs an embedding endpoint")
 	}
@@ -425,6 +467,10 @@ func ValidatePlan(p advisor.Plan) error {
 	if p.Judge != nil {
 		validateEndpoint("judge", *p.Judge, bad)
 	}
+}
+
+// validateLimits checks the plan's numbers against their allowed ranges.
+func validateLimits(p advisor.Plan, bad func(field, format string, args ...any)) {
 	if p.Concurrency > 1024 || p.Concurrency < 0 {
 		bad("concurrency", "%d is not allowed; allowed: 1 to 1024", p.Concurrency)
 	}
@@ -446,11 +492,6 @@ func ValidatePlan(p advisor.Plan) error {
 	if p.SimilarityThreshold > 1 {
 		bad("similarity_threshold", "%v is not allowed; allowed: 0 to 1", p.SimilarityThreshold)
 	}
-	var be *PlanError
-	if errors.As(ValidateBatch(p), &be) {
-		bad(be.Field, "%s", be.Msg)
-	}
-	return errors.Join(errs...)
 }
 
 // everyJudgeHasRubric: each case with the judge check has its own rubric.
