@@ -517,6 +517,18 @@ func boolInt(b bool) int {
 // the plan's top-level cases and "case_sets[N]." otherwise. It reports
 // whether the set needs the embedding and the judge endpoints.
 func validateSet(prefix string, s advisor.CaseSet, strategies []string, bad func(field, format string, args ...any)) (needEmbedding, needJudge bool) {
+	validateSetFields(prefix, s, bad)
+	docIDs := validateSetKind(prefix, s, strategies, bad)
+	for i, c := range s.Cases {
+		e, j := validateCase(fmt.Sprintf("%scases[%d]", prefix, i), s, c, docIDs, bad)
+		needEmbedding, needJudge = needEmbedding || e, needJudge || j
+	}
+	return needEmbedding, needJudge
+}
+
+// validateSetFields reports the set fields that only another kind of set
+// uses.
+func validateSetFields(prefix string, s advisor.CaseSet, bad func(field, format string, args ...any)) {
 	onlyFor := func(field, kind string) {
 		bad(prefix+field, "only %s sets use it; this set's kind is %s", kind, s.Kind)
 	}
@@ -534,7 +546,13 @@ func validateSet(prefix string, s advisor.CaseSet, strategies []string, bad func
 	if s.Kind != advisor.CaseKindImage && s.ImageSize != "" {
 		onlyFor("image_size", advisor.CaseKindImage)
 	}
-	var docIDs map[string]bool // the embedding set's documents, when they can be listed
+}
+
+// validateSetKind checks the set fields of its own kind. For an embedding
+// set it returns the ids of its documents when they can be listed (nil
+// otherwise, and for other kinds).
+func validateSetKind(prefix string, s advisor.CaseSet, strategies []string, bad func(field, format string, args ...any)) map[string]bool {
+	var docIDs map[string]bool
 	switch s.Kind {
 	case advisor.CaseKindChat:
 		if contains(strategies, advisor.StrategyRAG) && len(s.Cases) > 0 {
@@ -545,32 +563,7 @@ func validateSet(prefix string, s advisor.CaseSet, strategies []string, bad func
 			}
 		}
 	case advisor.CaseKindEmbedding:
-		switch {
-		case len(s.Corpus) > 0:
-			docIDs = map[string]bool{}
-			for i, d := range s.Corpus {
-				f := fmt.Sprintf("%scorpus[%d]", prefix, i)
-				switch {
-				case d.ID == "":
-					bad(f+".id", "every document needs an id")
-				case docIDs[d.ID]:
-					bad(f+".id", "%q is used twice; document ids must be unique", d.ID)
-				}
-				if strings.TrimSpace(d.Text) == "" {
-					bad(f+".text", "the document %q has no text", d.ID)
-				}
-				docIDs[d.ID] = true
-			}
-		case s.Documents == "":
-			bad(prefix+"documents", "an embedding set needs documents to search: a documents folder or corpus items (id and text)")
-		default:
-			ids, err := documentIDs(s.Documents)
-			if err != nil {
-				bad(prefix+"documents", "%q is not a readable folder: %v", s.Documents, err)
-			} else {
-				docIDs = ids
-			}
-		}
+		docIDs = validateSetDocuments(prefix, s, bad)
 		if s.TopK < 0 {
 			bad(prefix+"top_k", "%d is not allowed; allowed: 1 or more", s.TopK)
 		}
@@ -583,67 +576,117 @@ func validateSet(prefix string, s advisor.CaseSet, strategies []string, bad func
 			bad(prefix+"image_size", "%q is not allowed; allowed: WIDTHxHEIGHT, e.g. 1024x1024", s.ImageSize)
 		}
 	}
-	for i, c := range s.Cases {
-		f := fmt.Sprintf("%scases[%d]", prefix, i)
-		notHere := func(field string, set bool, kind string) {
-			if set {
-				bad(f+"."+field, "only %s cases use it; this case is in a %s set", kind, s.Kind)
+	return docIDs
+}
+
+// validateSetDocuments checks an embedding set's documents (its corpus
+// items, else its documents folder) and returns their ids, or nil when the
+// folder cannot be read.
+func validateSetDocuments(prefix string, s advisor.CaseSet, bad func(field, format string, args ...any)) map[string]bool {
+	switch {
+	case len(s.Corpus) > 0:
+		docIDs := map[string]bool{}
+		for i, d := range s.Corpus {
+			f := fmt.Sprintf("%scorpus[%d]", prefix, i)
+			switch {
+			case d.ID == "":
+				bad(f+".id", "every document needs an id")
+			case docIDs[d.ID]:
+				bad(f+".id", "%q is used twice; document ids must be unique", d.ID)
 			}
+			if strings.TrimSpace(d.Text) == "" {
+				bad(f+".text", "the document %q has no text", d.ID)
+			}
+			docIDs[d.ID] = true
 		}
-		if s.Kind != advisor.CaseKindChat {
-			notHere("checks", len(c.Checks) > 0, advisor.CaseKindChat)
-			notHere("image", c.Image != "", advisor.CaseKindChat)
+		return docIDs
+	case s.Documents == "":
+		bad(prefix+"documents", "an embedding set needs documents to search: a documents folder or corpus items (id and text)")
+		return nil
+	default:
+		ids, err := documentIDs(s.Documents)
+		if err != nil {
+			bad(prefix+"documents", "%q is not a readable folder: %v", s.Documents, err)
+			return nil
 		}
-		if s.Kind != advisor.CaseKindTranscription {
-			notHere("audio", c.Audio != "", advisor.CaseKindTranscription)
+		return ids
+	}
+}
+
+// validateCase checks one case (f is its field, e.g. "cases[2]") of a set:
+// no field only another kind uses, then the fields its kind needs. It
+// reports whether the case needs the embedding and the judge endpoints.
+func validateCase(f string, s advisor.CaseSet, c advisor.Case, docIDs map[string]bool, bad func(field, format string, args ...any)) (needEmbedding, needJudge bool) {
+	validateCaseFields(f, s.Kind, c, bad)
+	switch s.Kind {
+	case advisor.CaseKindChat:
+		if strings.TrimSpace(c.Input) == "" {
+			bad(f+".input", "the input is empty")
 		}
-		if s.Kind != advisor.CaseKindEmbedding {
-			notHere("relevant", len(c.Relevant) > 0, advisor.CaseKindEmbedding)
+		if c.Image != "" && !contains(ImageFormats, strings.ToLower(filepath.Ext(c.Image))) {
+			bad(f+".image", "%q is not a supported image; allowed: png, jpg", filepath.Base(c.Image))
 		}
-		switch s.Kind {
-		case advisor.CaseKindChat:
-			if strings.TrimSpace(c.Input) == "" {
-				bad(f+".input", "the input is empty")
-			}
-			if c.Image != "" && !contains(ImageFormats, strings.ToLower(filepath.Ext(c.Image))) {
-				bad(f+".image", "%q is not a supported image; allowed: png, jpg", filepath.Base(c.Image))
-			}
-			e, j := validateChecks(f, c, bad)
-			needEmbedding, needJudge = needEmbedding || e, needJudge || j
-		case advisor.CaseKindEmbedding:
-			if strings.TrimSpace(c.Input) == "" {
-				bad(f+".input", "the query is empty")
-			}
-			if len(c.Relevant) == 0 {
-				bad(f+".relevant", "list the ids of the documents this query should find")
-			}
-			if docIDs != nil {
-				var missing []string
-				for _, id := range c.Relevant {
-					if !docIDs[id] {
-						missing = append(missing, id)
-					}
-				}
-				if len(missing) > 0 {
-					bad(f+".relevant", "%s not among the set's documents (ids are corpus ids, or .txt/.md file names relative to the documents folder)", quoteList(missing))
-				}
-			}
-		case advisor.CaseKindTranscription:
-			if c.Audio == "" {
-				bad(f+".audio", "a transcription case needs an audio file (wav, mp3 or m4a)")
-			} else if !contains(AudioFormats, strings.ToLower(filepath.Ext(c.Audio))) {
-				bad(f+".audio", "%q is not a supported audio file; allowed: wav, mp3, m4a", filepath.Base(c.Audio))
-			}
-			if strings.TrimSpace(c.Expected) == "" {
-				bad(f+".expected", "a transcription case needs the reference transcript")
-			}
-		case advisor.CaseKindImage:
-			if strings.TrimSpace(c.Input) == "" {
-				bad(f+".input", "the prompt is empty")
-			}
+		return validateChecks(f, c, bad)
+	case advisor.CaseKindEmbedding:
+		validateEmbeddingCase(f, c, docIDs, bad)
+	case advisor.CaseKindTranscription:
+		if c.Audio == "" {
+			bad(f+".audio", "a transcription case needs an audio file (wav, mp3 or m4a)")
+		} else if !contains(AudioFormats, strings.ToLower(filepath.Ext(c.Audio))) {
+			bad(f+".audio", "%q is not a supported audio file; allowed: wav, mp3, m4a", filepath.Base(c.Audio))
+		}
+		if strings.TrimSpace(c.Expected) == "" {
+			bad(f+".expected", "a transcription case needs the reference transcript")
+		}
+	case advisor.CaseKindImage:
+		if strings.TrimSpace(c.Input) == "" {
+			bad(f+".input", "the prompt is empty")
 		}
 	}
-	return needEmbedding, needJudge
+	return false, false
+}
+
+// validateCaseFields reports the case fields that only cases of another
+// kind of set use.
+func validateCaseFields(f, kind string, c advisor.Case, bad func(field, format string, args ...any)) {
+	notHere := func(field string, set bool, only string) {
+		if set {
+			bad(f+"."+field, "only %s cases use it; this case is in a %s set", only, kind)
+		}
+	}
+	if kind != advisor.CaseKindChat {
+		notHere("checks", len(c.Checks) > 0, advisor.CaseKindChat)
+		notHere("image", c.Image != "", advisor.CaseKindChat)
+	}
+	if kind != advisor.CaseKindTranscription {
+		notHere("audio", c.Audio != "", advisor.CaseKindTranscription)
+	}
+	if kind != advisor.CaseKindEmbedding {
+		notHere("relevant", len(c.Relevant) > 0, advisor.CaseKindEmbedding)
+	}
+}
+
+// validateEmbeddingCase checks an embedding case's query and the documents
+// it should find (against docIDs, when the set's documents could be listed).
+func validateEmbeddingCase(f string, c advisor.Case, docIDs map[string]bool, bad func(field, format string, args ...any)) {
+	if strings.TrimSpace(c.Input) == "" {
+		bad(f+".input", "the query is empty")
+	}
+	if len(c.Relevant) == 0 {
+		bad(f+".relevant", "list the ids of the documents this query should find")
+	}
+	if docIDs == nil {
+		return
+	}
+	var missing []string
+	for _, id := range c.Relevant {
+		if !docIDs[id] {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) > 0 {
+		bad(f+".relevant", "%s not among the set's documents (ids are corpus ids, or .txt/.md file names relative to the documents folder)", quoteList(missing))
+	}
 }
 
 var imageSize = regexp.MustCompile(`^[1-9][0-9]{1,4}x[1-9][0-9]{1,4}$`)
