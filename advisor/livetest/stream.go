@@ -145,17 +145,16 @@ func streamChat(ctx context.Context, c *openai.Client, req openai.ChatCompletion
 	return a, ce
 }
 
+// streamOnce sends one streamed chat completion (no retry) and reads its
+// chunks into an answer, timed from the moment pr saw the request written.
 func streamOnce(ctx context.Context, c *openai.Client, req openai.ChatCompletionRequest, pr *probe) (answer, error) {
-	var a answer
+	var t streamTally
 	start := time.Now()
 	stream, err := c.CreateChatCompletionStream(ctx, req)
 	if err != nil {
-		return a, err
+		return t.a, err
 	}
 	defer stream.Close()
-	var out strings.Builder
-	var first, firstAnswer time.Time
-	sawChoice := false
 	var ck streamChunk
 	// One decoder for the whole stream reads the data: lines one after the
 	// other: its scanner is reused from chunk to chunk, where json.Unmarshal
@@ -173,58 +172,92 @@ func streamOnce(ctx context.Context, c *openai.Client, req openai.ChatCompletion
 			break
 		}
 		if errors.Is(err, io.ErrUnexpectedEOF) && lines.done {
-			return a, errPartialJSON // the last data: line ends inside its JSON
+			return t.a, errPartialJSON // the last data: line ends inside its JSON
 		}
 		if err != nil {
-			return a, err
+			return t.a, err
 		}
-		// Usage may come on the chunk with the finish reason (llama.cpp
-		// b4748) or on a last chunk with no choices (OpenAI): take it
-		// wherever it is.
-		if ck.Usage != nil {
-			a.Usage = ck.Usage
-		}
-		for i := range ck.Choices {
-			ch := &ck.Choices[i]
-			if ch.Index != 0 {
-				continue
-			}
-			sawChoice = true
-			answerTok := ch.Delta.Content != ""
-			if answerTok || ch.Delta.Reasoning != "" || ch.Delta.ReasoningContent != "" {
-				now := time.Now()
-				if first.IsZero() {
-					first = now
-				}
-				if answerTok && firstAnswer.IsZero() {
-					firstAnswer = now
-				}
-				a.Chunks++
-			}
-			out.WriteString(ch.Delta.Content)
-			if out.Len() > MaxAnswerBytes {
-				return tooLong(&a, out.String(), pr), answerTooLong()
-			}
-			if ch.FinishReason != "" {
-				a.Finish = ch.FinishReason
-			}
+		if !t.add(&ck) {
+			return tooLong(&t.a, t.out.String(), pr), answerTooLong()
 		}
 	}
 	end := time.Now()
 	snap := pr.snapshot()
+	a := t.measured(start, end, snap)
+	return a, streamVerdict(a, snap, t.sawChoice)
+}
+
+// streamTally is what streamOnce gathers from the chunks of one stream.
+type streamTally struct {
+	a                  answer
+	out                strings.Builder
+	first, firstAnswer time.Time // the first token (reasoning counts) and the first answer token
+	sawChoice          bool
+}
+
+// add takes one chunk: its usage, and its first choice's text, token times
+// and finish reason. It reports false once the answer is longer than
+// MaxAnswerBytes.
+func (t *streamTally) add(ck *streamChunk) bool {
+	// Usage may come on the chunk with the finish reason (llama.cpp
+	// b4748) or on a last chunk with no choices (OpenAI): take it
+	// wherever it is.
+	if ck.Usage != nil {
+		t.a.Usage = ck.Usage
+	}
+	for i := range ck.Choices {
+		ch := &ck.Choices[i]
+		if ch.Index != 0 {
+			continue
+		}
+		t.sawChoice = true
+		answerTok := ch.Delta.Content != ""
+		if answerTok || ch.Delta.Reasoning != "" || ch.Delta.ReasoningContent != "" {
+			now := time.Now()
+			if t.first.IsZero() {
+				t.first = now
+			}
+			if answerTok && t.firstAnswer.IsZero() {
+				t.firstAnswer = now
+			}
+			t.a.Chunks++
+		}
+		t.out.WriteString(ch.Delta.Content)
+		if t.out.Len() > MaxAnswerBytes {
+			return false
+		}
+		if ch.FinishReason != "" {
+			t.a.Finish = ch.FinishReason
+		}
+	}
+	return true
+}
+
+// measured is the tallied answer with its output and its times, from the
+// moment the request was written (start when the probe saw no write) to
+// the first token, the first answer token and end.
+func (t *streamTally) measured(start, end time.Time, snap probeState) answer {
+	a := t.a
 	wrote := snap.wrote
 	if wrote.IsZero() {
 		wrote = start
 	}
 	a.Wrote = wrote
-	a.Output = out.String()
+	a.Output = t.out.String()
 	a.Latency = end.Sub(wrote)
-	if !first.IsZero() {
-		a.TTFT = first.Sub(wrote)
+	if !t.first.IsZero() {
+		a.TTFT = t.first.Sub(wrote)
 	}
-	if !firstAnswer.IsZero() {
-		a.TTFAT = firstAnswer.Sub(wrote)
+	if !t.firstAnswer.IsZero() {
+		a.TTFAT = t.firstAnswer.Sub(wrote)
 	}
+	return a
+}
+
+// streamVerdict is the error of a stream read to its end, nil when it
+// carried a whole answer: an error reported inside the stream, a reply
+// that did not stream, no choices, or an answer cut before it finished.
+func streamVerdict(a answer, snap probeState, sawChoice bool) error {
 	if snap.streamErr != nil {
 		// go-openai v1.43.0 ignores an `error:` line; it would look like an
 		// empty success.
@@ -235,20 +268,20 @@ func streamOnce(ctx context.Context, c *openai.Client, req openai.ChatCompletion
 			}
 			ce := statusError(status, apiErr.Message, apiErr.Type, fmtCode(apiErr.Code), nil)
 			ce.Msg += " (reported inside the stream)"
-			return a, ce
+			return ce
 		}
-		return a, &CallError{Class: advisor.ErrBadResponse, Status: snap.status, Msg: "the server reported an error inside the stream: " + truncate(string(snap.streamErr), 300)}
+		return &CallError{Class: advisor.ErrBadResponse, Status: snap.status, Msg: "the server reported an error inside the stream: " + truncate(string(snap.streamErr), 300)}
 	}
 	if !sawChoice && !strings.HasPrefix(snap.ctype, "text/event-stream") {
-		return a, &CallError{Class: advisor.ErrBadResponse, Status: snap.status, Msg: fmt.Sprintf("the server answered without streaming (Content-Type %q, no choices); it must support stream: true", snap.ctype)}
+		return &CallError{Class: advisor.ErrBadResponse, Status: snap.status, Msg: fmt.Sprintf("the server answered without streaming (Content-Type %q, no choices); it must support stream: true", snap.ctype)}
 	}
 	if !sawChoice {
-		return a, &CallError{Class: advisor.ErrBadResponse, Status: snap.status, Msg: "the server's stream had no choices (no answer at all)"}
+		return &CallError{Class: advisor.ErrBadResponse, Status: snap.status, Msg: "the server's stream had no choices (no answer at all)"}
 	}
 	if a.Finish == "" && !(snap.sawDone && a.Output != "") {
-		return a, &CallError{Class: advisor.ErrBadResponse, Status: snap.status, Msg: "the stream ended before the answer was finished"}
+		return &CallError{Class: advisor.ErrBadResponse, Status: snap.status, Msg: "the stream ended before the answer was finished"}
 	}
-	return a, nil
+	return nil
 }
 
 // errPartialJSON is a stream whose last data: line ends in the middle of a
