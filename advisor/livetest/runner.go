@@ -266,13 +266,7 @@ type endpointRunner struct {
 // once the endpoint's worker took the cell; ConcurrencyAtSend is the number
 // of requests in flight, this one included, when it was sent.
 func Run(ctx context.Context, p advisor.Plan, runID int64, opt Options) (Progress, error) {
-	p = clonePlan(p) // Defaults must not write into the caller's slices
-	Defaults(&p)
-	// The rag collection is named by the folder's absolute path.
-	absDir(&p.Documents)
-	for i := range p.CaseSets {
-		absDir(&p.CaseSets[i].Documents)
-	}
+	p = preparePlan(p)
 	if err := ValidatePlan(p); err != nil {
 		return Progress{}, err
 	}
@@ -284,12 +278,7 @@ func Run(ctx context.Context, p advisor.Plan, runID int64, opt Options) (Progres
 		p.Concurrency = room
 	}
 	cells := Cells(p)
-	var pending []advisor.Cell
-	for _, c := range cells {
-		if !opt.Skip[c] {
-			pending = append(pending, c)
-		}
-	}
+	pending := pendingCells(cells, opt.Skip)
 	start := time.Now()
 	prog := Progress{Total: len(cells), Done: len(cells) - len(pending)}
 	if len(pending) == 0 {
@@ -308,6 +297,58 @@ func Run(ctx context.Context, p advisor.Plan, runID int64, opt Options) (Progres
 
 	sets := p.Sets()
 	cases := caseRefs(sets)
+	eps := endpointRunners(sets, opt, keys, hc)
+	if opt.ArtifactDir == "" && hasStrategy(pending, advisor.StrategyImage) {
+		return prog, errors.New("live test: image generation needs a folder for the images (Options.ArtifactDir)")
+	}
+
+	sc, embed := newScorer(p, opt, keys, hc, timeout, rp)
+
+	passages, err := prepareRAG(ctx, p, pending, sets, cases, runID, opt, embed)
+	if err != nil {
+		return prog, err
+	}
+
+	r := &run{p: p, sets: sets, cases: cases, runID: runID, opt: opt, eps: eps, sc: sc, rp: rp, timeout: timeout, passages: passages,
+		sem: make(chan struct{}, p.Concurrency), cancel: cancel, start: start, prog: prog, salt: randomSalt()}
+	r.files = make([]lazyFile, len(cases))
+	r.indexes = corpusIndexes(sets)
+	r.corpora = make([]lazyCorpus, len(sets))
+	r.endpoints(ctx, queueCells(pending, p.WarmupOn() && !opt.noWarmup, sets, cases))
+	prog = r.finalProgress()
+	if err := context.Cause(ctx); err != nil {
+		return prog, err
+	}
+	return prog, nil
+}
+
+// preparePlan is a copy of the plan with its defaults filled in and its
+// documents folders made absolute (the rag collection is named by the
+// folder's absolute path).
+func preparePlan(p advisor.Plan) advisor.Plan {
+	p = clonePlan(p) // Defaults must not write into the caller's slices
+	Defaults(&p)
+	absDir(&p.Documents)
+	for i := range p.CaseSets {
+		absDir(&p.CaseSets[i].Documents)
+	}
+	return p
+}
+
+// pendingCells is the cells not in skip, in order.
+func pendingCells(cells []advisor.Cell, skip map[advisor.Cell]bool) []advisor.Cell {
+	var pending []advisor.Cell
+	for _, c := range cells {
+		if !skip[c] {
+			pending = append(pending, c)
+		}
+	}
+	return pending
+}
+
+// endpointRunners is one runner per endpoint name across the sets: its
+// client (or why its key could not be had) and its prices.
+func endpointRunners(sets []advisor.CaseSet, opt Options, keys func(advisor.Endpoint) (string, error), hc *http.Client) map[string]*endpointRunner {
 	eps := map[string]*endpointRunner{}
 	for _, s := range sets {
 		for _, ep := range s.Endpoints {
@@ -333,128 +374,158 @@ func Run(ctx context.Context, p advisor.Plan, runID int64, opt Options) (Progres
 			}
 		}
 	}
-	if opt.ArtifactDir == "" && hasStrategy(pending, advisor.StrategyImage) {
-		return prog, errors.New("live test: image generation needs a folder for the images (Options.ArtifactDir)")
+	return eps
+}
+
+// prepareRAG readies the rag strategy when a pending cell uses it: it
+// indexes each documents folder once and returns the retriever of a case's
+// passages (nil without rag cells).
+func prepareRAG(ctx context.Context, p advisor.Plan, pending []advisor.Cell, sets []advisor.CaseSet, cases []caseRef, runID int64, opt Options, embed embedder) (func(context.Context, int) ([]advisor.Passage, error), error) {
+	if !hasStrategy(pending, advisor.StrategyRAG) {
+		return nil, nil
 	}
-
-	sc, embed := newScorer(p, opt, keys, hc, timeout, rp)
-
-	// The rag strategy: index each folder once, retrieve once per case.
-	var passages func(ctx context.Context, caseIdx int) ([]advisor.Passage, error)
-	if hasStrategy(pending, advisor.StrategyRAG) {
-		if opt.Index == nil {
-			return prog, errors.New("live test: the rag strategy needs a document index")
-		}
-		indexed := map[string]bool{}
-		for _, c := range pending {
-			if c.Strategy != advisor.StrategyRAG {
-				continue
-			}
-			dir := sets[cases[c.Case].set].Documents
-			if indexed[dir] {
-				continue
-			}
-			indexed[dir] = true
-			chunks, skipped, err := ScanFolderContext(ctx, dir)
-			if err != nil {
-				return prog, err
-			}
-			if len(skipped) > 0 {
-				opt.note("rag: %d file(s) not read (.txt, .md and PDF with a text layer are): %s", len(skipped), joinMax(skipped, 5))
-			}
-			if len(chunks) == 0 {
-				opt.note("rag: no .txt or .md text in %s; the rag prompts will have no passages", dir)
-			}
-			if err := checkCorpus(ctx, opt, runID, dir, chunks, ragDone(opt.Skip, cases, sets, dir)); err != nil {
-				return prog, err
-			}
-			if err := opt.Index.IndexDocuments(ctx, dir, chunks); err != nil {
-				return prog, fmt.Errorf("index the documents: %w", err)
-			}
-		}
-		passages = retrieverFor(p, sets, cases, opt, embed)
+	if opt.Index == nil {
+		return nil, errors.New("live test: the rag strategy needs a document index")
 	}
+	indexed := map[string]bool{}
+	for _, c := range pending {
+		if c.Strategy != advisor.StrategyRAG {
+			continue
+		}
+		dir := sets[cases[c.Case].set].Documents
+		if indexed[dir] {
+			continue
+		}
+		indexed[dir] = true
+		if err := indexFolder(ctx, dir, sets, cases, runID, opt); err != nil {
+			return nil, err
+		}
+	}
+	return retrieverFor(p, sets, cases, opt, embed), nil
+}
 
-	r := &run{p: p, sets: sets, cases: cases, runID: runID, opt: opt, eps: eps, sc: sc, rp: rp, timeout: timeout, passages: passages,
-		sem: make(chan struct{}, p.Concurrency), cancel: cancel, start: start, prog: prog, salt: randomSalt()}
-	r.files = make([]lazyFile, len(cases))
-	r.indexes = map[indexKey]*corpusIndex{}
-	r.corpora = make([]lazyCorpus, len(sets))
+// indexFolder reads one documents folder (noting the files it could not
+// read), checks its corpus against the one already answered on, and
+// indexes it.
+func indexFolder(ctx context.Context, dir string, sets []advisor.CaseSet, cases []caseRef, runID int64, opt Options) error {
+	chunks, skipped, err := ScanFolderContext(ctx, dir)
+	if err != nil {
+		return err
+	}
+	if len(skipped) > 0 {
+		opt.note("rag: %d file(s) not read (.txt, .md and PDF with a text layer are): %s", len(skipped), joinMax(skipped, 5))
+	}
+	if len(chunks) == 0 {
+		opt.note("rag: no .txt or .md text in %s; the rag prompts will have no passages", dir)
+	}
+	if err := checkCorpus(ctx, opt, runID, dir, chunks, ragDone(opt.Skip, cases, sets, dir)); err != nil {
+		return err
+	}
+	if err := opt.Index.IndexDocuments(ctx, dir, chunks); err != nil {
+		return fmt.Errorf("index the documents: %w", err)
+	}
+	return nil
+}
+
+// corpusIndexes is an empty index per embedding set and endpoint.
+func corpusIndexes(sets []advisor.CaseSet) map[indexKey]*corpusIndex {
+	indexes := map[indexKey]*corpusIndex{}
 	for i, s := range sets {
 		if s.Kind == advisor.CaseKindEmbedding {
 			for _, ep := range s.Endpoints {
-				r.indexes[indexKey{i, ep.Name}] = &corpusIndex{}
+				indexes[indexKey{i, ep.Name}] = &corpusIndex{}
 			}
 		}
 	}
-	jobs := map[string]chan advisor.Cell{}
-	var order []string                // endpoints in the order of their first cell
-	warm := map[string]advisor.Cell{} // the cell whose prompt warms each endpoint up
+	return indexes
+}
+
+// endpointQueues is the pending cells by endpoint.
+type endpointQueues struct {
+	jobs  map[string]chan advisor.Cell
+	order []string                // endpoints in the order of their first cell
+	warm  map[string]advisor.Cell // the cell whose prompt warms each endpoint up
+}
+
+// queueCells puts each pending cell in its endpoint's queue and, when warmup
+// is on, picks each endpoint's first chat cell (not an index one) to warm it
+// up.
+func queueCells(pending []advisor.Cell, warmup bool, sets []advisor.CaseSet, cases []caseRef) endpointQueues {
+	q := endpointQueues{jobs: map[string]chan advisor.Cell{}, warm: map[string]advisor.Cell{}}
 	for _, c := range pending {
-		if jobs[c.Endpoint] == nil {
-			jobs[c.Endpoint] = make(chan advisor.Cell, len(pending))
-			order = append(order, c.Endpoint)
+		if q.jobs[c.Endpoint] == nil {
+			q.jobs[c.Endpoint] = make(chan advisor.Cell, len(pending))
+			q.order = append(q.order, c.Endpoint)
 		}
-		jobs[c.Endpoint] <- c
-		if _, ok := warm[c.Endpoint]; !ok && p.WarmupOn() && !opt.noWarmup && sets[cases[c.Case].set].Kind == advisor.CaseKindChat && c.Strategy != advisor.StrategyIndex {
-			warm[c.Endpoint] = c
+		q.jobs[c.Endpoint] <- c
+		if _, ok := q.warm[c.Endpoint]; !ok && warmup && sets[cases[c.Case].set].Kind == advisor.CaseKindChat && c.Strategy != advisor.StrategyIndex {
+			q.warm[c.Endpoint] = c
 		}
 	}
-	// Each endpoint: its warm-up request first, then its workers. All
-	// endpoints at once, or one after another when the plan asks (a local
-	// server that holds one model at a time would otherwise reload on
-	// every switch and time the loads).
-	endpoint := func(name string) {
-		ch := jobs[name]
-		close(ch)
-		if c, ok := warm[name]; ok {
-			r.warmup(ctx, eps[name], c)
-		}
-		n := eps[name].ep.Concurrency
-		if n <= 0 || n > p.Concurrency {
-			n = p.Concurrency
-		}
-		n = min(n, len(ch))
-		var ew sync.WaitGroup
-		for range n {
-			ew.Add(1)
-			go func() {
-				defer ew.Done()
-				for c := range ch {
-					if ctx.Err() != nil {
-						return
-					}
-					r.do(ctx, eps[name], c)
-				}
-			}()
-		}
-		ew.Wait()
-	}
+	return q
+}
+
+// endpoints runs every endpoint's queue: all endpoints at once, or one
+// after another when the plan asks (a local server that holds one model at
+// a time would otherwise reload on every switch and time the loads).
+func (r *run) endpoints(ctx context.Context, q endpointQueues) {
 	var wg sync.WaitGroup
-	for _, name := range order {
-		if p.SequentialEndpoints {
+	for _, name := range q.order {
+		if r.p.SequentialEndpoints {
 			if ctx.Err() == nil {
-				endpoint(name)
+				r.endpoint(ctx, q, name)
 			}
 			continue
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			endpoint(name)
+			r.endpoint(ctx, q, name)
 		}()
 	}
 	wg.Wait()
+}
+
+// endpoint runs one endpoint's queue: its warm-up request first, then its
+// workers (endpoint.Concurrency of them, at most the plan's and the
+// queue's length) until the queue is empty or ctx is done.
+func (r *run) endpoint(ctx context.Context, q endpointQueues, name string) {
+	ch := q.jobs[name]
+	close(ch)
+	if c, ok := q.warm[name]; ok {
+		r.warmup(ctx, r.eps[name], c)
+	}
+	n := r.eps[name].ep.Concurrency
+	if n <= 0 || n > r.p.Concurrency {
+		n = r.p.Concurrency
+	}
+	n = min(n, len(ch))
+	var ew sync.WaitGroup
+	for range n {
+		ew.Add(1)
+		go func() {
+			defer ew.Done()
+			for c := range ch {
+				if ctx.Err() != nil {
+					return
+				}
+				r.do(ctx, r.eps[name], c)
+			}
+		}()
+	}
+	ew.Wait()
+}
+
+// finalProgress is the run's progress once every worker has stopped: no
+// last result, the elapsed time and no time left.
+func (r *run) finalProgress() Progress {
 	r.mu.Lock()
-	prog = r.prog
+	prog := r.prog
 	r.mu.Unlock()
 	prog.Last = nil
-	prog.Elapsed = time.Since(start)
+	prog.Elapsed = time.Since(r.start)
 	prog.ETA = 0
-	if err := context.Cause(ctx); err != nil {
-		return prog, err
-	}
-	return prog, nil
+	return prog
 }
 
 // newScorer is the run's scorer with the plan's embedding and judge
