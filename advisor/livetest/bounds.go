@@ -79,10 +79,10 @@ func (c *capped) Close() error { return c.rc.Close() }
 type sseGuard struct {
 	rc    io.ReadCloser
 	total int64
-	line  int64 // bytes of the current line so far
-	skip  bool  // the current line is left out
-	after bool  // the line before was a comment: a blank line ending it goes too
-	start bool  // at the start of a line
+	line  int64  // bytes of the current line so far
+	skip  bool   // the current line is left out
+	after bool   // the line before was a comment: a blank line ending it goes too
+	start bool   // at the start of a line
 	buf   []byte // what the last read brought
 	out   []byte // what of it is still to hand out (inside buf)
 	err   error
