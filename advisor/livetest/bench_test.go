@@ -6,7 +6,12 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net"
 	"net/http"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -123,41 +128,134 @@ func benchTiming(b *testing.B, jitter func(string) time.Duration) {
 	}
 }
 
+// overheadServer streams 20 chunks 5 ms apart (a 100 ms handler) and
+// times each handler on the server's own clock.
+type overheadServer struct {
+	mu      sync.Mutex
+	handler time.Duration
+	served  int
+}
+
+func (o *overheadServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	io.Copy(io.Discard, r.Body)
+	t0 := time.Now()
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.WriteHeader(200)
+	fl := w.(http.Flusher)
+	for i := range 20 {
+		time.Sleep(time.Until(t0.Add(time.Duration(i+1) * 5 * time.Millisecond)))
+		fmt.Fprintf(w, "data: %s\n\n", chunk("tok ", ""))
+		fl.Flush()
+	}
+	fmt.Fprintf(w, "data: %s\n\ndata: %s\n\ndata: [DONE]\n\n", chunk("", "stop"), `{"choices":[],"usage":{"prompt_tokens":9,"completion_tokens":20,"total_tokens":29}}`)
+	fl.Flush()
+	d := time.Since(t0)
+	o.mu.Lock()
+	o.handler += d
+	o.served++
+	o.mu.Unlock()
+}
+
+// mean is the mean handler time so far.
+func (o *overheadServer) mean() time.Duration {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.handler / time.Duration(o.served)
+}
+
 // BenchmarkOverheadC100: the runner's own overhead at concurrency 100
 // against a server whose handler takes 100 ms (20 chunks 5 ms apart). The
 // server times each handler; "overhead-%" is how much longer the whole run
 // took than the server's handler time would need at 100 at once:
 // (elapsed − waves × mean handler time) / (waves × mean handler time).
 // "latency-over-handler-%" is the mean measured latency against the mean
-// handler time, the client's share of each request.
+// handler time, the client's share of each request. The server runs in
+// the same process, so on a small machine its work competes with the
+// runner's: BenchmarkOverheadC100Apart gives it a process (and a core) of
+// its own.
 func BenchmarkOverheadC100(b *testing.B) {
-	var mu sync.Mutex
-	var handler time.Duration
-	var served int
-	srv := serve(b, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
-		t0 := time.Now()
-		w.Header().Set("Content-Type", "text/event-stream")
-		w.WriteHeader(200)
-		fl := w.(http.Flusher)
-		for i := range 20 {
-			time.Sleep(time.Until(t0.Add(time.Duration(i+1) * 5 * time.Millisecond)))
-			fmt.Fprintf(w, "data: %s\n\n", chunk("tok ", ""))
-			fl.Flush()
+	o := &overheadServer{}
+	srv := serve(b, o)
+	overheadC100(b, srv.URL, o.mean)
+}
+
+// BenchmarkOverheadC100Apart is BenchmarkOverheadC100 with the server in a
+// child process pinned to the last CPU (taskset, where there are two or
+// more), as a real server runs apart from the runner. Run it with the
+// runner on the other CPUs, e.g. `taskset -c 0 go test -bench Apart`.
+func BenchmarkOverheadC100Apart(b *testing.B) {
+	args := []string{os.Args[0], "-test.run=^$"}
+	if n := runtime.NumCPU(); n > 1 {
+		if ts, err := exec.LookPath("taskset"); err == nil {
+			args = append([]string{ts, "-c", strconv.Itoa(n - 1)}, args...)
 		}
-		fmt.Fprintf(w, "data: %s\n\ndata: %s\n\ndata: [DONE]\n\n", chunk("", "stop"), `{"choices":[],"usage":{"prompt_tokens":9,"completion_tokens":20,"total_tokens":29}}`)
-		fl.Flush()
-		d := time.Since(t0)
-		mu.Lock()
-		handler += d
-		served++
-		mu.Unlock()
-	}))
+	}
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Env = append(os.Environ(), overheadServerEnv+"=1")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { stdin.Close(); cmd.Wait() })
+	var url string
+	if _, err := fmt.Fscanln(out, &url); err != nil {
+		b.Fatalf("the server process gave no address: %v", err)
+	}
+	mean := func() time.Duration {
+		resp, err := http.Get(url + "/stats")
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var ns int64
+		if _, err := fmt.Fscan(resp.Body, &ns); err != nil {
+			b.Fatal(err)
+		}
+		return time.Duration(ns)
+	}
+	overheadC100(b, url, mean)
+}
+
+// overheadServerEnv makes the test binary serve overheadServer on a
+// loopback port (printed on stdout, mean handler ns at /stats) until its
+// stdin closes: the child of BenchmarkOverheadC100Apart.
+const overheadServerEnv = "LIVETEST_OVERHEAD_SERVER"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(overheadServerEnv) == "1" {
+		o := &overheadServer{}
+		mux := http.NewServeMux()
+		mux.Handle("/", o)
+		mux.HandleFunc("/stats", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, int64(o.mean())) })
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		go http.Serve(ln, mux)
+		fmt.Println("http://" + ln.Addr().String())
+		io.Copy(io.Discard, os.Stdin)
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// overheadC100 runs 400 requests at concurrency 100 against url per
+// iteration and reports the overhead against mean(), the server's mean
+// handler time.
+func overheadC100(b *testing.B, url string, mean func() time.Duration) {
 	const conc, perRun = 100, 400
 	var elapsed, lat time.Duration
 	var n int
 	for i := 0; i < b.N; i++ {
-		p := benchPlan(srv.URL, perRun, conc)
+		p := benchPlan(url, perRun, conc)
 		sink := &memSink{}
 		opt, _ := testOptions(sink)
 		start := time.Now()
@@ -173,11 +271,9 @@ func BenchmarkOverheadC100(b *testing.B) {
 			n++
 		}
 	}
-	mu.Lock()
-	mean := handler / time.Duration(served)
-	mu.Unlock()
-	ideal := time.Duration(b.N) * (perRun / conc) * mean
+	m := mean()
+	ideal := time.Duration(b.N) * (perRun / conc) * m
 	b.ReportMetric(100*float64(elapsed-ideal)/float64(ideal), "overhead-%")
-	b.ReportMetric(100*(float64(lat)/float64(n)-float64(mean))/float64(mean), "latency-over-handler-%")
-	b.ReportMetric(ms(mean), "handler-ms")
+	b.ReportMetric(100*(float64(lat)/float64(n)-float64(m))/float64(m), "latency-over-handler-%")
+	b.ReportMetric(ms(m), "handler-ms")
 }
