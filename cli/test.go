@@ -64,55 +64,77 @@ type summaryRow struct {
 
 const testUsage = "test --plan FILE [--answers FILE] [--dry-run] [--db FILE] [--resume RUN [--no-batch]] [--cancel-batch RUN] [--poll DURATION] [--json] [--allow-key-env NAME]"
 
-// runTest is `test --plan FILE [--answers FILE] [--dry-run] [--db FILE] [--resume RUN] [--json]`.
-func runTest(env Env) error {
+// testFlags are the flags of `test`.
+type testFlags struct {
+	planPath, dbPath, answersPath string
+	resume, cancelBatch           int64
+	asJSON, dryRun                bool
+	keepFailed, noBatch           bool
+	poll                          time.Duration
+	allowEnv                      listFlag
+}
+
+// parseTestFlags reads and checks the flags of `test`: which go together
+// and which go alone.
+func parseTestFlags(args []string) (testFlags, error) {
+	var f testFlags
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	planPath := fs.String("plan", "", "plan file (YAML or JSON)")
-	dbPath := fs.String("db", "", "database file (default: the user's data folder; LLM_ADVISOR_DB overrides)")
-	resume := fs.Int64("resume", 0, "finish the missing requests of run RUN")
-	asJSON := fs.Bool("json", false, "print one JSON object")
-	answersPath := fs.String("answers", "", "answers file (JSON): fills the acceptance criteria the plan leaves out")
-	dryRun := fs.Bool("dry-run", false, "print the pre-flight estimate (requests, tokens, cost, duration) and send nothing")
-	keepFailed := fs.Bool("keep-failed", false, "with --resume: keep the failed requests instead of sending them again")
-	noBatch := fs.Bool("no-batch", false, "with --resume: send the run's remaining requests normally, not through the Batch API")
-	poll := fs.Duration("poll", livetest.DefaultBatchPoll, "batch plans: how often to ask the provider for the batches' state")
-	cancelBatch := fs.Int64("cancel-batch", 0, "cancel, at the providers, the batches of run RUN that are still running")
-	var allowEnv listFlag
-	fs.Var(&allowEnv, "allow-key-env", "confirm an api_key_env whose name does not say API key (repeat or comma-separate)")
-	if err := fs.Parse(env.Args); err != nil {
-		return usagef("%v; usage: %s", err, testUsage)
+	fs.StringVar(&f.planPath, "plan", "", "plan file (YAML or JSON)")
+	fs.StringVar(&f.dbPath, "db", "", "database file (default: the user's data folder; LLM_ADVISOR_DB overrides)")
+	fs.Int64Var(&f.resume, "resume", 0, "finish the missing requests of run RUN")
+	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object")
+	fs.StringVar(&f.answersPath, "answers", "", "answers file (JSON): fills the acceptance criteria the plan leaves out")
+	fs.BoolVar(&f.dryRun, "dry-run", false, "print the pre-flight estimate (requests, tokens, cost, duration) and send nothing")
+	fs.BoolVar(&f.keepFailed, "keep-failed", false, "with --resume: keep the failed requests instead of sending them again")
+	fs.BoolVar(&f.noBatch, "no-batch", false, "with --resume: send the run's remaining requests normally, not through the Batch API")
+	fs.DurationVar(&f.poll, "poll", livetest.DefaultBatchPoll, "batch plans: how often to ask the provider for the batches' state")
+	fs.Int64Var(&f.cancelBatch, "cancel-batch", 0, "cancel, at the providers, the batches of run RUN that are still running")
+	fs.Var(&f.allowEnv, "allow-key-env", "confirm an api_key_env whose name does not say API key (repeat or comma-separate)")
+	if err := fs.Parse(args); err != nil {
+		return f, usagef("%v; usage: %s", err, testUsage)
 	}
 	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q; usage: %s", fs.Arg(0), testUsage)
+		return f, usagef("unexpected argument %q; usage: %s", fs.Arg(0), testUsage)
 	}
-	if *cancelBatch != 0 {
-		if *planPath != "" || *resume != 0 {
-			return usagef("--cancel-batch RUN goes alone (with --db)")
+	if f.cancelBatch != 0 {
+		if f.planPath != "" || f.resume != 0 {
+			return f, usagef("--cancel-batch RUN goes alone (with --db)")
 		}
-		return cancelBatches(env, *dbPath, *cancelBatch, allowEnv)
+		return f, nil
 	}
-	if (*planPath == "") == (*resume == 0) {
-		return usagef("give either --plan FILE or --resume RUN")
+	if (f.planPath == "") == (f.resume == 0) {
+		return f, usagef("give either --plan FILE or --resume RUN")
 	}
-	if err := checkBatchFlags(*poll, *noBatch, *resume); err != nil {
-		return err
+	if err := checkBatchFlags(f.poll, f.noBatch, f.resume); err != nil {
+		return f, err
 	}
-	if *dryRun && *planPath == "" {
-		return usagef("--dry-run needs --plan FILE")
+	if f.dryRun && f.planPath == "" {
+		return f, usagef("--dry-run needs --plan FILE")
 	}
-	if *answersPath != "" && *planPath == "" {
-		return usagef("--answers goes with --plan FILE (a resumed run keeps its stored acceptance)")
+	if f.answersPath != "" && f.planPath == "" {
+		return f, usagef("--answers goes with --plan FILE (a resumed run keeps its stored acceptance)")
 	}
+	return f, nil
+}
 
-	plan, err := loadTestPlan(*planPath, *answersPath, allowEnv)
+// runTest is `test --plan FILE [--answers FILE] [--dry-run] [--db FILE] [--resume RUN] [--json]`.
+func runTest(env Env) error {
+	f, err := parseTestFlags(env.Args)
 	if err != nil {
 		return err
 	}
-	if *dryRun {
-		return printEstimate(env, plan, *asJSON)
+	if f.cancelBatch != 0 {
+		return cancelBatches(env, f.dbPath, f.cancelBatch, f.allowEnv)
 	}
-	path := *dbPath
+	plan, err := loadTestPlan(f.planPath, f.answersPath, f.allowEnv)
+	if err != nil {
+		return err
+	}
+	if f.dryRun {
+		return printEstimate(env, plan, f.asJSON)
+	}
+	path := f.dbPath
 	if path == "" {
 		p, err := data.DefaultPath()
 		if err != nil {
@@ -127,17 +149,31 @@ func runTest(env Env) error {
 		return err
 	}
 	defer ws.Close()
-	store := ws.Store()
 
-	run, skip, err := openTestRun(ctx, env, ws, path, testRunArgs{resume: *resume, keepFailed: *keepFailed, noBatch: *noBatch,
-		plan: plan, planPath: *planPath, allowEnv: allowEnv})
+	run, skip, err := openTestRun(ctx, env, ws, path, testRunArgs{resume: f.resume, keepFailed: f.keepFailed, noBatch: f.noBatch,
+		plan: plan, planPath: f.planPath, allowEnv: f.allowEnv})
 	if err != nil {
 		return err
 	}
-	plan = run.Plan
-	announceRun(env, run.ID, plan, len(skip))
+	announceRun(env, run.ID, run.Plan, len(skip))
+	out, notes, lastState, err := executeTest(ctx, env, ws, run, skip, f)
+	if err != nil {
+		return err
+	}
+	if err := printTestOutcome(env, run, out, notes, ws.Prices(), f.asJSON); err != nil {
+		return err
+	}
+	return testExit(run, out, *lastState)
+}
 
+// executeTest sends the run's requests through the workspace (a batch plan
+// through the Batch API, any other through the strategy ladder's runner),
+// printing notes and progress on stderr. It returns the outcome, the notes
+// and the last batch state printed.
+func executeTest(ctx context.Context, env Env, ws *workspace.Workspace, run *data.Run, skip map[advisor.Cell]bool, f testFlags) (workspace.Outcome, []string, *string, error) {
+	plan := run.Plan
 	prices := ws.Prices()
+	store := ws.Store()
 	var notesMu sync.Mutex
 	var notes []string
 	prog := newProgressPrinter(env.Stderr)
@@ -162,44 +198,51 @@ func runTest(env Env) error {
 		},
 		OnProgress:   prog.update,
 		Redactor:     env.red,
-		AllowKeyEnvs: allowEnv,
+		AllowKeyEnvs: f.allowEnv,
 		Runner:       runner,
-		BatchPoll:    *poll,
+		BatchPoll:    f.poll,
 	})
 	prog.finish(out.Progress)
-	if err != nil {
-		return err
-	}
-	final, runErr, status, results, allFailed := out.Progress, out.Err, out.Status, out.Results, out.AllFailed
+	notesMu.Lock()
+	defer notesMu.Unlock()
+	return out, notes, lastState, err
+}
 
-	sum := summarize(run.ID, status, final, plan, results, prices)
+// printTestOutcome prints the run's summary, verdict and ladder, as text
+// or as one JSON object.
+func printTestOutcome(env Env, run *data.Run, out workspace.Outcome, notes []string, prices workspace.Prices, asJSON bool) error {
+	plan := run.Plan
+	sum := summarize(run.ID, out.Status, out.Progress, plan, out.Results, prices)
 	sum.Notes = notes
-	v := computeVerdict(run.ID, plan, results, cr, lang, prices)
+	v := computeVerdict(run.ID, plan, out.Results, verdict.FromAcceptance(plan.Acceptance), Lang(), prices)
 	sum.Verdict = &v
 	if plan.StrategyLadder {
-		sum.Ladder = ladder.Steps(plan, results, prices.Tokens)
+		sum.Ladder = ladder.Steps(plan, out.Results, prices.Tokens)
 	}
-	if *asJSON {
+	if asJSON {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(sum); err != nil {
-			return err
-		}
-	} else {
-		printSummary(env.Stdout, sum)
-		fmt.Fprintln(env.Stdout)
-		printVerdict(env.Stdout, v)
-		printLadder(env.Stdout, sum.Ladder)
+		return enc.Encode(sum)
 	}
+	printSummary(env.Stdout, sum)
+	fmt.Fprintln(env.Stdout)
+	printVerdict(env.Stdout, v)
+	printLadder(env.Stdout, sum.Ladder)
+	return nil
+}
 
+// testExit is the command's error for a run that did not end well:
+// batches still running, cancelled, failed, or mostly failed.
+func testExit(run *data.Run, out workspace.Outcome, lastState string) error {
+	final := out.Progress
 	switch {
-	case status == advisor.RunInterrupted && plan.Batch:
-		return fmt.Errorf("run %d: the batches are still at the provider (%s); continue polling with --resume %d, or cancel them with --cancel-batch %d", run.ID, *lastState, run.ID, run.ID)
-	case status == advisor.RunCancelled:
+	case out.Status == advisor.RunInterrupted && run.Plan.Batch:
+		return fmt.Errorf("run %d: the batches are still at the provider (%s); continue polling with --resume %d, or cancel them with --cancel-batch %d", run.ID, lastState, run.ID, run.ID)
+	case out.Status == advisor.RunCancelled:
 		return fmt.Errorf("run %d cancelled after %d of %d requests; continue with --resume %d", run.ID, final.Done, final.Total, run.ID)
-	case runErr != nil:
-		return fmt.Errorf("run %d: %w", run.ID, runErr)
-	case allFailed:
+	case out.Err != nil:
+		return fmt.Errorf("run %d: %w", run.ID, out.Err)
+	case out.AllFailed:
 		return fmt.Errorf("run %d: every request failed", run.ID)
 	case out.MostlyFailed():
 		return fmt.Errorf("run %d: %d of %d requests failed (see the errors column); fix the cause and continue with --resume %d, which sends them again", run.ID, out.Failed, out.Measured, run.ID)
@@ -409,111 +452,116 @@ func printSummary(w io.Writer, s testSummary) {
 		r.Endpoint, r.Model, r.Set = termSafe(r.Endpoint), termSafe(r.Model), termSafe(r.Set)
 	}
 	fmt.Fprintf(w, "run %d: %s, %d of %d requests, %s\n", s.RunID, s.Status, s.Done, s.Total, plural(s.Errors, "error"))
-	byKind := map[string][]summaryRow{}
+	p := &summaryPrinter{w: w, byKind: map[string][]summaryRow{}}
 	for _, r := range s.Rows {
-		byKind[r.Kind] = append(byKind[r.Kind], r)
+		p.byKind[r.Kind] = append(p.byKind[r.Kind], r)
 	}
-	var unpriced, failed []string
-	note := func(r summaryRow) (cost string) {
-		cost = en.Money(r.CostUSD)
-		if !r.PriceKnown {
-			cost = "no price"
-			unpriced = appendOnce(unpriced, r.Endpoint+priceHint(r.Kind))
-		}
-		if r.AllFailed {
-			failed = append(failed, fmt.Sprintf("%s / %s (%s)", r.Endpoint, r.Strategy, classList(r.ErrorClasses)))
-		}
-		return cost
+	p.table("chat", "set\tendpoint\tmodel\tstrategy\treqs\terrors\tp50 ms\tp95 ms\tttft p50\ttok/s\tcost\tquality\tpassed\t", advisor.CaseKindChat, p.chatLine)
+	p.table("embedding (search)", "set\tendpoint\tmodel\tqueries\terrors\trecall@k\tMRR\tp50 ms\tdocs\tindex s\tcost\t", advisor.CaseKindEmbedding, p.embeddingLine)
+	p.table("transcription", "set\tendpoint\tmodel\tfiles\terrors\tWER\tRTF\taudio s\tp50 ms\tper min\tcost\tpassed\t", advisor.CaseKindTranscription, p.transcriptionLine)
+	p.table("image generation", "set\tendpoint\tmodel\timages\terrors\ts/image\tper image\tcost\trated\taccepted\t", advisor.CaseKindImage, p.imageLine)
+	if len(p.failed) > 0 {
+		fmt.Fprintf(w, "\nEvery request failed for: %s\n", strings.Join(p.failed, "; "))
 	}
-	errs := func(r summaryRow) string {
-		if r.AllFailed {
-			return strconv.Itoa(r.Errors) + " ALL"
-		}
-		return strconv.Itoa(r.Errors)
+	if len(p.unpriced) > 0 {
+		fmt.Fprintf(w, "\nNo price is known for %s: its cost is not counted (not free).\n", strings.Join(p.unpriced, ", "))
 	}
-	table := func(title, header string, rows []summaryRow, line func(summaryRow) string) {
-		if len(rows) == 0 {
-			return
-		}
-		fmt.Fprintln(w)
-		if title != "" {
-			fmt.Fprintln(w, title)
-		}
-		tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, header)
-		for _, r := range rows {
-			fmt.Fprintln(tw, line(r))
-		}
-		tw.Flush()
-	}
-	title := func(kind string) string {
-		if len(byKind) == 1 {
-			return ""
-		}
-		return kind + ":"
-	}
-	table(title("chat"), "set\tendpoint\tmodel\tstrategy\treqs\terrors\tp50 ms\tp95 ms\tttft p50\ttok/s\tcost\tquality\tpassed\t", byKind[advisor.CaseKindChat],
-		func(r summaryRow) string {
-			lat := func(v float64) string {
-				if v <= 0 && r.Batch > 0 {
-					return "batch" // through the Batch API: not measured
-				}
-				return fmt.Sprintf("%.0f", v)
-			}
-			return fmt.Sprintf("%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%.0f%%\t",
-				setName(r.Set), r.Endpoint, r.Model, r.Strategy, r.Requests, errs(r), lat(r.LatencyP50), lat(r.LatencyP95), lat(r.TTFTP50), speed(r.TokensPerSec), note(r), r.Quality, r.PassRate*100)
-		})
-	table(title("embedding (search)"), "set\tendpoint\tmodel\tqueries\terrors\trecall@k\tMRR\tp50 ms\tdocs\tindex s\tcost\t", byKind[advisor.CaseKindEmbedding],
-		func(r summaryRow) string {
-			e := r.Embedding
-			return fmt.Sprintf("%s\t%s\t%s\t%d\t%s\t%.2f (k=%d)\t%.2f\t%.0f\t%d\t%.1f\t%s\t",
-				setName(r.Set), r.Endpoint, r.Model, r.Requests, errs(r), e.RecallAtK, e.K, e.MRR, r.LatencyP50, e.Documents, e.IndexMs/1000, note(r))
-		})
-	table(title("transcription"), "set\tendpoint\tmodel\tfiles\terrors\tWER\tRTF\taudio s\tp50 ms\tper min\tcost\tpassed\t", byKind[advisor.CaseKindTranscription],
-		func(r summaryRow) string {
-			tr := r.Transcription
-			rtf, perMin := "n/a", "n/a"
-			if tr.Timed > 0 {
-				rtf = fmt.Sprintf("%.3f", tr.RTF)
-				if r.PriceKnown {
-					perMin = en.Money(tr.CostPerMin)
-				}
-			}
-			return fmt.Sprintf("%s\t%s\t%s\t%d\t%s\t%.3f\t%s\t%.1f\t%.0f\t%s\t%s\t%.0f%%\t",
-				setName(r.Set), r.Endpoint, r.Model, r.Requests, errs(r), tr.WER, rtf, tr.AudioSeconds, r.LatencyP50, perMin, note(r), r.PassRate*100)
-		})
-	table(title("image generation"), "set\tendpoint\tmodel\timages\terrors\ts/image\tper image\tcost\trated\taccepted\t", byKind[advisor.CaseKindImage],
-		func(r summaryRow) string {
-			im := r.Image
-			perImage, accepted := "no price", "not rated"
-			if r.PriceKnown {
-				perImage = en.Money(im.CostPerImage)
-			}
-			if im.Rated > 0 {
-				accepted = fmt.Sprintf("%.0f%%", im.AcceptanceRate*100)
-			}
-			return fmt.Sprintf("%s\t%s\t%s\t%d\t%s\t%.1f\t%s\t%s\t%d of %d\t%s\t",
-				setName(r.Set), r.Endpoint, r.Model, im.Images, errs(r), im.SecondsPerImage, perImage, note(r), im.Rated, im.Images, accepted)
-		})
-	if len(failed) > 0 {
-		fmt.Fprintf(w, "\nEvery request failed for: %s\n", strings.Join(failed, "; "))
-	}
-	if len(unpriced) > 0 {
-		fmt.Fprintf(w, "\nNo price is known for %s: its cost is not counted (not free).\n", strings.Join(unpriced, ", "))
-	}
-	if len(s.Images) > 0 {
-		fmt.Fprintf(w, "\nImages (accept or reject each: llm-advisor verdict --result ID --accept|--reject):\n")
-		for _, im := range s.Images {
-			v := "not rated"
-			if im.Verdict != nil {
-				v = map[bool]string{true: "accepted", false: "rejected"}[*im.Verdict]
-			}
-			fmt.Fprintf(w, "  result %d  %s case %d repeat %d  %s  (%s)\n", im.ResultID, im.Endpoint, im.Case, im.Repeat, im.Path, v)
-		}
-	}
+	printSummaryImages(w, s.Images)
 	for _, n := range s.Notes {
 		fmt.Fprintln(w, "note: "+termSafe(n))
 	}
+}
+
+// summaryPrinter prints the summary's tables, one per kind of case, and
+// gathers on the way the endpoints without a price and those where every
+// request failed.
+type summaryPrinter struct {
+	w                io.Writer
+	byKind           map[string][]summaryRow
+	unpriced, failed []string
+}
+
+// table prints the rows of one kind under header; the kind's title only
+// when the run has more than one kind.
+func (p *summaryPrinter) table(title, header, kind string, line func(summaryRow) string) {
+	rows := p.byKind[kind]
+	if len(rows) == 0 {
+		return
+	}
+	fmt.Fprintln(p.w)
+	if len(p.byKind) > 1 {
+		fmt.Fprintln(p.w, title+":")
+	}
+	tw := tabwriter.NewWriter(p.w, 2, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, header)
+	for _, r := range rows {
+		fmt.Fprintln(tw, line(r))
+	}
+	tw.Flush()
+}
+
+// cost is the row's cost ("no price" when none is known), noting the row
+// for the lines under the tables.
+func (p *summaryPrinter) cost(r summaryRow) string {
+	cost := en.Money(r.CostUSD)
+	if !r.PriceKnown {
+		cost = "no price"
+		p.unpriced = appendOnce(p.unpriced, r.Endpoint+priceHint(r.Kind))
+	}
+	if r.AllFailed {
+		p.failed = append(p.failed, fmt.Sprintf("%s / %s (%s)", r.Endpoint, r.Strategy, classList(r.ErrorClasses)))
+	}
+	return cost
+}
+
+func summaryErrors(r summaryRow) string {
+	if r.AllFailed {
+		return strconv.Itoa(r.Errors) + " ALL"
+	}
+	return strconv.Itoa(r.Errors)
+}
+
+func (p *summaryPrinter) chatLine(r summaryRow) string {
+	lat := func(v float64) string {
+		if v <= 0 && r.Batch > 0 {
+			return "batch" // through the Batch API: not measured
+		}
+		return fmt.Sprintf("%.0f", v)
+	}
+	return fmt.Sprintf("%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%.0f%%\t",
+		setName(r.Set), r.Endpoint, r.Model, r.Strategy, r.Requests, summaryErrors(r), lat(r.LatencyP50), lat(r.LatencyP95), lat(r.TTFTP50), speed(r.TokensPerSec), p.cost(r), r.Quality, r.PassRate*100)
+}
+
+func (p *summaryPrinter) embeddingLine(r summaryRow) string {
+	e := r.Embedding
+	return fmt.Sprintf("%s\t%s\t%s\t%d\t%s\t%.2f (k=%d)\t%.2f\t%.0f\t%d\t%.1f\t%s\t",
+		setName(r.Set), r.Endpoint, r.Model, r.Requests, summaryErrors(r), e.RecallAtK, e.K, e.MRR, r.LatencyP50, e.Documents, e.IndexMs/1000, p.cost(r))
+}
+
+func (p *summaryPrinter) transcriptionLine(r summaryRow) string {
+	tr := r.Transcription
+	rtf, perMin := "n/a", "n/a"
+	if tr.Timed > 0 {
+		rtf = fmt.Sprintf("%.3f", tr.RTF)
+		if r.PriceKnown {
+			perMin = en.Money(tr.CostPerMin)
+		}
+	}
+	return fmt.Sprintf("%s\t%s\t%s\t%d\t%s\t%.3f\t%s\t%.1f\t%.0f\t%s\t%s\t%.0f%%\t",
+		setName(r.Set), r.Endpoint, r.Model, r.Requests, summaryErrors(r), tr.WER, rtf, tr.AudioSeconds, r.LatencyP50, perMin, p.cost(r), r.PassRate*100)
+}
+
+func (p *summaryPrinter) imageLine(r summaryRow) string {
+	im := r.Image
+	perImage, accepted := "no price", "not rated"
+	if r.PriceKnown {
+		perImage = en.Money(im.CostPerImage)
+	}
+	if im.Rated > 0 {
+		accepted = fmt.Sprintf("%.0f%%", im.AcceptanceRate*100)
+	}
+	return fmt.Sprintf("%s\t%s\t%s\t%d\t%s\t%.1f\t%s\t%s\t%d of %d\t%s\t",
+		setName(r.Set), r.Endpoint, r.Model, im.Images, summaryErrors(r), im.SecondsPerImage, perImage, p.cost(r), im.Rated, im.Images, accepted)
 }
 
 // priceHint says which plan field prices an endpoint of a kind.
@@ -627,4 +675,20 @@ func speed(tps float64) string {
 		return "—"
 	}
 	return fmt.Sprintf("%.1f", tps)
+}
+
+// printSummaryImages lists the run's generated images, each with its
+// verdict and the command that gives one.
+func printSummaryImages(w io.Writer, images []imageRef) {
+	if len(images) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nImages (accept or reject each: llm-advisor verdict --result ID --accept|--reject):\n")
+	for _, im := range images {
+		v := "not rated"
+		if im.Verdict != nil {
+			v = map[bool]string{true: "accepted", false: "rejected"}[*im.Verdict]
+		}
+		fmt.Fprintf(w, "  result %d  %s case %d repeat %d  %s  (%s)\n", im.ResultID, im.Endpoint, im.Case, im.Repeat, im.Path, v)
+	}
 }

@@ -84,116 +84,22 @@ func resultTables(lang string, cur locale.Formatter, rows []advisor.SummaryRow, 
 }
 
 func kindTable(lang string, cur locale.Formatter, kind string, rs []advisor.SummaryRow, withSet bool, unpriced func(string) bool, red *redactor) resultTable {
-	na := msg(lang, "na")
-	dash := "–"
-	// cost formats a row's cost, or says the endpoint has no known price.
-	cost := func(r advisor.SummaryRow, v float64) string {
-		if unpriced(r.Endpoint) {
-			return msg(lang, "no_price")
-		}
-		return usd(cur, v)
-	}
-	var t resultTable
-	head := []string{msg(lang, "col.model")}
-	widths := []float64{30}
+	k := kindTabler{lang: lang, cur: cur, withSet: withSet, unpriced: unpriced, red: red}
+	t := resultTable{Widths: []float64{30}}
+	t.Head = []string{msg(lang, "col.model")}
 	if withSet {
-		head = append(head, msg(lang, "col.set"))
-		widths = append(widths, 14)
-	}
-	lead := func(r advisor.SummaryRow) []string {
-		cells := []string{red.clean(modelName(r))}
-		if withSet {
-			cells = append(cells, red.clean(r.Set))
-		}
-		return cells
+		t.Head = append(t.Head, msg(lang, "col.set"))
+		t.Widths = append(t.Widths, 14)
 	}
 	switch kind {
 	case advisor.CaseKindEmbedding:
-		head = append(head, msg(lang, "col.requests"), msg(lang, "col.errors"), msg(lang, "col.recall"), msg(lang, "col.mrr"), msg(lang, "col.p50"), msg(lang, "col.documents"), msg(lang, "col.index_s"), msg(lang, "col.cost"))
-		widths = append(widths, 16, 10, 16, 10, 14, 16, 15, 17)
-		for _, r := range rs {
-			e := r.Embedding
-			if e == nil {
-				e = &advisor.EmbeddingSummary{}
-			}
-			recall, mrr, p50 := dash, dash, dash
-			if e.Queries > 0 {
-				recall = pct(lang, e.RecallAtK)
-				if e.K > 0 {
-					recall += fmt.Sprintf(" (k=%d)", e.K)
-				}
-				mrr = num(lang, e.MRR, 2)
-				p50 = ms(lang, r.LatencyP50)
-			}
-			index := num(lang, e.IndexMs/1000, 1)
-			if e.IndexFailed {
-				index = msg(lang, "index_failed")
-			}
-			t.Rows = append(t.Rows, append(lead(r), num(lang, float64(r.Requests), 0), num(lang, float64(r.Errors), 0), recall, mrr, p50, num(lang, float64(e.Documents), 0), index, cost(r, r.CostUSD)))
-		}
-		t.Notes = []string{msg(lang, "note.embedding"), msg(lang, "note.index_cost")}
+		k.embedding(&t, rs)
 	case advisor.CaseKindTranscription:
-		head = append(head, msg(lang, "col.requests"), msg(lang, "col.errors"), msg(lang, "col.wer"), msg(lang, "col.rtf"), msg(lang, "col.audio_s"), msg(lang, "col.cost_min"), msg(lang, "col.p50"))
-		widths = append(widths, 16, 10, 11, 10, 12, 17, 14)
-		for _, r := range rs {
-			tr := r.Transcription
-			if tr == nil {
-				tr = &advisor.TranscriptionSummary{}
-			}
-			wer, rtf, perMin, p50 := dash, na, na, dash
-			if !r.AllFailed {
-				wer, p50 = pct(lang, tr.WER), ms(lang, r.LatencyP50)
-			}
-			if tr.Timed > 0 {
-				rtf = num(lang, tr.RTF, 2)
-				perMin = cost(r, tr.CostPerMin)
-			}
-			t.Rows = append(t.Rows, append(lead(r), num(lang, float64(r.Requests), 0), num(lang, float64(r.Errors), 0), wer, rtf, num(lang, tr.AudioSeconds, 1), perMin, p50))
-		}
-		t.Notes = []string{msg(lang, "note.transcription")}
+		k.transcription(&t, rs)
 	case advisor.CaseKindImage:
-		head = append(head, msg(lang, "col.requests"), msg(lang, "col.errors"), msg(lang, "col.s_image"), msg(lang, "col.cost_image"), msg(lang, "col.rated"), msg(lang, "col.acceptance"))
-		widths = append(widths, 16, 10, 15, 15, 14, 16)
-		for _, r := range rs {
-			im := r.Image
-			if im == nil {
-				im = &advisor.ImageSummary{}
-			}
-			sec, perImage, acc := dash, dash, msg(lang, "not_rated")
-			if im.Images > 0 {
-				sec, perImage = num(lang, im.SecondsPerImage, 1), cost(r, im.CostPerImage)
-			}
-			if im.Rated > 0 {
-				acc = pct(lang, im.AcceptanceRate)
-			}
-			rated := msg(lang, "rated_of", im.Rated, im.Images)
-			t.Rows = append(t.Rows, append(lead(r), num(lang, float64(r.Requests), 0), num(lang, float64(r.Errors), 0), sec, perImage, rated, acc))
-		}
-		t.Notes = []string{msg(lang, "note.image")}
-	default: // chat
-		head = append(head, msg(lang, "col.strategy"), msg(lang, "col.requests"), msg(lang, "col.errors"), msg(lang, "col.quality"), msg(lang, "col.pass"), msg(lang, "col.p50"), msg(lang, "col.p95"), msg(lang, "col.ttft"), msg(lang, "col.tps"), msg(lang, "col.cost1k"))
-		widths = []float64{38}
-		if withSet {
-			widths = append(widths, 16)
-		}
-		widths = append(widths, 16.5, 18, 10.5, 15, 15, 13.5, 13.5, 13.5, 13, 15)
-		for _, r := range rs {
-			q, p50, p95, ttft, tps, c1k := dash, dash, dash, dash, dash, dash
-			if !r.AllFailed {
-				p50, p95, c1k = ms(lang, r.LatencyP50), ms(lang, r.LatencyP95), cost(r, r.CostPer1K)
-				if r.Scored > 0 {
-					q = pct(lang, r.Quality)
-				}
-				if r.TTFTP50 > 0 {
-					ttft = ms(lang, r.TTFTP50)
-				}
-				if r.TokensPerSec > 0 {
-					tps = num(lang, r.TokensPerSec, 0)
-				}
-			}
-			t.Rows = append(t.Rows, append(lead(r), strategyLabel(r.Strategy), num(lang, float64(r.Requests), 0), num(lang, float64(r.Errors), 0), q, pct(lang, r.PassRate), p50, p95, ttft, tps, c1k))
-		}
-		t.NumFrom = len(head) - 9
+		k.image(&t, rs)
+	default:
+		k.chat(&t, rs)
 	}
 	if t.NumFrom == 0 {
 		t.NumFrom = 1
@@ -201,8 +107,145 @@ func kindTable(lang string, cur locale.Formatter, kind string, rs []advisor.Summ
 			t.NumFrom = 2
 		}
 	}
-	t.Head, t.Widths = head, widths
 	return t
+}
+
+// kindTabler fills the results table of one kind of case: its columns
+// after the model (and set) and a row per summary row.
+type kindTabler struct {
+	lang     string
+	cur      locale.Formatter
+	withSet  bool
+	unpriced func(string) bool
+	red      *redactor
+}
+
+const tableDash = "–"
+
+// cost formats a row's cost, or says the endpoint has no known price.
+func (k kindTabler) cost(r advisor.SummaryRow, v float64) string {
+	if k.unpriced(r.Endpoint) {
+		return msg(k.lang, "no_price")
+	}
+	return usd(k.cur, v)
+}
+
+// lead is a row's first cells: the model and, when the table has one, the set.
+func (k kindTabler) lead(r advisor.SummaryRow) []string {
+	cells := []string{k.red.clean(modelName(r))}
+	if k.withSet {
+		cells = append(cells, k.red.clean(r.Set))
+	}
+	return cells
+}
+
+// cols appends the columns named by the message keys.
+func (k kindTabler) cols(t *resultTable, keys ...string) {
+	for _, key := range keys {
+		t.Head = append(t.Head, msg(k.lang, key))
+	}
+}
+
+func (k kindTabler) count(n int) string { return num(k.lang, float64(n), 0) }
+
+func (k kindTabler) embedding(t *resultTable, rs []advisor.SummaryRow) {
+	lang := k.lang
+	k.cols(t, "col.requests", "col.errors", "col.recall", "col.mrr", "col.p50", "col.documents", "col.index_s", "col.cost")
+	t.Widths = append(t.Widths, 16, 10, 16, 10, 14, 16, 15, 17)
+	for _, r := range rs {
+		e := r.Embedding
+		if e == nil {
+			e = &advisor.EmbeddingSummary{}
+		}
+		recall, mrr, p50 := tableDash, tableDash, tableDash
+		if e.Queries > 0 {
+			recall = pct(lang, e.RecallAtK)
+			if e.K > 0 {
+				recall += fmt.Sprintf(" (k=%d)", e.K)
+			}
+			mrr = num(lang, e.MRR, 2)
+			p50 = ms(lang, r.LatencyP50)
+		}
+		index := num(lang, e.IndexMs/1000, 1)
+		if e.IndexFailed {
+			index = msg(lang, "index_failed")
+		}
+		t.Rows = append(t.Rows, append(k.lead(r), k.count(r.Requests), k.count(r.Errors), recall, mrr, p50, k.count(e.Documents), index, k.cost(r, r.CostUSD)))
+	}
+	t.Notes = []string{msg(lang, "note.embedding"), msg(lang, "note.index_cost")}
+}
+
+func (k kindTabler) transcription(t *resultTable, rs []advisor.SummaryRow) {
+	lang := k.lang
+	na := msg(lang, "na")
+	k.cols(t, "col.requests", "col.errors", "col.wer", "col.rtf", "col.audio_s", "col.cost_min", "col.p50")
+	t.Widths = append(t.Widths, 16, 10, 11, 10, 12, 17, 14)
+	for _, r := range rs {
+		tr := r.Transcription
+		if tr == nil {
+			tr = &advisor.TranscriptionSummary{}
+		}
+		wer, rtf, perMin, p50 := tableDash, na, na, tableDash
+		if !r.AllFailed {
+			wer, p50 = pct(lang, tr.WER), ms(lang, r.LatencyP50)
+		}
+		if tr.Timed > 0 {
+			rtf = num(lang, tr.RTF, 2)
+			perMin = k.cost(r, tr.CostPerMin)
+		}
+		t.Rows = append(t.Rows, append(k.lead(r), k.count(r.Requests), k.count(r.Errors), wer, rtf, num(lang, tr.AudioSeconds, 1), perMin, p50))
+	}
+	t.Notes = []string{msg(lang, "note.transcription")}
+}
+
+func (k kindTabler) image(t *resultTable, rs []advisor.SummaryRow) {
+	lang := k.lang
+	k.cols(t, "col.requests", "col.errors", "col.s_image", "col.cost_image", "col.rated", "col.acceptance")
+	t.Widths = append(t.Widths, 16, 10, 15, 15, 14, 16)
+	for _, r := range rs {
+		im := r.Image
+		if im == nil {
+			im = &advisor.ImageSummary{}
+		}
+		sec, perImage, acc := tableDash, tableDash, msg(lang, "not_rated")
+		if im.Images > 0 {
+			sec, perImage = num(lang, im.SecondsPerImage, 1), k.cost(r, im.CostPerImage)
+		}
+		if im.Rated > 0 {
+			acc = pct(lang, im.AcceptanceRate)
+		}
+		rated := msg(lang, "rated_of", im.Rated, im.Images)
+		t.Rows = append(t.Rows, append(k.lead(r), k.count(r.Requests), k.count(r.Errors), sec, perImage, rated, acc))
+	}
+	t.Notes = []string{msg(lang, "note.image")}
+}
+
+// chat has wider model (and set) columns than the other kinds.
+func (k kindTabler) chat(t *resultTable, rs []advisor.SummaryRow) {
+	lang := k.lang
+	k.cols(t, "col.strategy", "col.requests", "col.errors", "col.quality", "col.pass", "col.p50", "col.p95", "col.ttft", "col.tps", "col.cost1k")
+	t.Widths = []float64{38}
+	if k.withSet {
+		t.Widths = append(t.Widths, 16)
+	}
+	t.Widths = append(t.Widths, 16.5, 18, 10.5, 15, 15, 13.5, 13.5, 13.5, 13, 15)
+	for _, r := range rs {
+		q, p50, p95, ttft, tps, c1k := tableDash, tableDash, tableDash, tableDash, tableDash, tableDash
+		if !r.AllFailed {
+			p50, p95, c1k = ms(lang, r.LatencyP50), ms(lang, r.LatencyP95), k.cost(r, r.CostPer1K)
+			if r.Scored > 0 {
+				q = pct(lang, r.Quality)
+			}
+			if r.TTFTP50 > 0 {
+				ttft = ms(lang, r.TTFTP50)
+			}
+			if r.TokensPerSec > 0 {
+				tps = num(lang, r.TokensPerSec, 0)
+			}
+		}
+		t.Rows = append(t.Rows, append(k.lead(r), strategyLabel(r.Strategy), k.count(r.Requests), k.count(r.Errors), q, pct(lang, r.PassRate), p50, p95, ttft, tps, c1k))
+	}
+	t.NumFrom = len(t.Head) - 9
 }
 
 // setFact lists the plan's case sets: "search — Search (embeddings), 3 cases".

@@ -341,67 +341,11 @@ type CaseDiff struct {
 // choices between the two answers of a case, when there are any, decide
 // that case's outcome (the majority; a tie of choices is "same").
 func BaselineDiff(results []advisor.Result, baseline, other Key, js []Judgement) []CaseDiff {
-	type ck struct {
-		set string
-		c   int
-	}
-	type acc struct{ sum, n float64 }
-	base, oth := map[ck]*acc{}, map[ck]*acc{}
-	side := map[int64]int{} // result id → 1 baseline, 2 other
-	caseOf := map[int64]ck{}
-	for _, r := range results {
-		if r.Warmup || r.Unscored {
-			continue
-		}
-		var m map[ck]*acc
-		switch keyOf(r) {
-		case baseline:
-			m = base
-			side[r.ID] = 1
-		case other:
-			m = oth
-			side[r.ID] = 2
-		default:
-			continue
-		}
-		k := ck{r.Set, r.Case}
-		caseOf[r.ID] = k
-		if m[k] == nil {
-			m[k] = &acc{}
-		}
-		s := r.Score
-		if r.ErrorClass != "" {
-			s = 0
-		}
-		m[k].sum += s
-		m[k].n++
-	}
-	votes := map[ck]int{} // + other preferred, − baseline preferred
-	voted := map[ck]bool{}
-	for _, j := range js {
-		sl, sr := side[j.Left], side[j.Right]
-		if sl == 0 || sr == 0 || sl == sr || caseOf[j.Left] != caseOf[j.Right] {
-			continue
-		}
-		k := caseOf[j.Left]
-		voted[k] = true
-		win := 0
-		switch j.Choice {
-		case ChoiceLeft:
-			win = sl
-		case ChoiceRight:
-			win = sr
-		}
-		switch win {
-		case 2:
-			votes[k]++
-		case 1:
-			votes[k]--
-		}
-	}
+	sc := scoreSides(results, baseline, other)
+	votes, voted := sc.humanVotes(js)
 	var out []CaseDiff
-	for k, b := range base {
-		o, ok := oth[k]
+	for k, b := range sc.base {
+		o, ok := sc.other[k]
 		if !ok {
 			continue
 		}
@@ -425,6 +369,92 @@ func BaselineDiff(results []advisor.Result, baseline, other Key, js []Judgement)
 		}
 		out = append(out, d)
 	}
+	sortCaseDiffs(out)
+	return out
+}
+
+// diffCase is one case of one set.
+type diffCase struct {
+	set string
+	c   int
+}
+
+type scoreSum struct{ sum, n float64 }
+
+// diffSides is each case's scores on the baseline's side and the other's,
+// and which side each result is on.
+type diffSides struct {
+	base, other map[diffCase]*scoreSum
+	side        map[int64]int // result id → 1 baseline, 2 other
+	caseOf      map[int64]diffCase
+}
+
+// scoreSides sums the scores of the measured results of baseline and other
+// per case, a failed request scoring 0.
+func scoreSides(results []advisor.Result, baseline, other Key) diffSides {
+	sc := diffSides{base: map[diffCase]*scoreSum{}, other: map[diffCase]*scoreSum{}, side: map[int64]int{}, caseOf: map[int64]diffCase{}}
+	for _, r := range results {
+		if r.Warmup || r.Unscored {
+			continue
+		}
+		var m map[diffCase]*scoreSum
+		switch keyOf(r) {
+		case baseline:
+			m = sc.base
+			sc.side[r.ID] = 1
+		case other:
+			m = sc.other
+			sc.side[r.ID] = 2
+		default:
+			continue
+		}
+		k := diffCase{r.Set, r.Case}
+		sc.caseOf[r.ID] = k
+		if m[k] == nil {
+			m[k] = &scoreSum{}
+		}
+		s := r.Score
+		if r.ErrorClass != "" {
+			s = 0
+		}
+		m[k].sum += s
+		m[k].n++
+	}
+	return sc
+}
+
+// humanVotes counts, per case, the people's choices between a baseline
+// answer and the other's answer to the same case: + the other preferred,
+// − the baseline preferred; voted says the case had such a judgement.
+func (sc diffSides) humanVotes(js []Judgement) (votes map[diffCase]int, voted map[diffCase]bool) {
+	votes, voted = map[diffCase]int{}, map[diffCase]bool{}
+	for _, j := range js {
+		sl, sr := sc.side[j.Left], sc.side[j.Right]
+		if sl == 0 || sr == 0 || sl == sr || sc.caseOf[j.Left] != sc.caseOf[j.Right] {
+			continue
+		}
+		k := sc.caseOf[j.Left]
+		voted[k] = true
+		win := 0
+		switch j.Choice {
+		case ChoiceLeft:
+			win = sl
+		case ChoiceRight:
+			win = sr
+		}
+		switch win {
+		case 2:
+			votes[k]++
+		case 1:
+			votes[k]--
+		}
+	}
+	return votes, voted
+}
+
+// sortCaseDiffs puts the worse cases first (the largest drop first), then
+// the better ones (the largest gain first), then the same, each by set and case.
+func sortCaseDiffs(out []CaseDiff) {
 	rank := map[string]int{DiffWorse: 0, DiffBetter: 1, DiffSame: 2}
 	sort.Slice(out, func(i, j int) bool {
 		a, b := out[i], out[j]
@@ -443,7 +473,6 @@ func BaselineDiff(results []advisor.Result, baseline, other Key, js []Judgement)
 		}
 		return a.Case < b.Case
 	})
-	return out
 }
 
 // DiffCounts counts the outcomes of a baseline diff.
