@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	"fmt"
 	"sort"
 
@@ -22,11 +21,14 @@ func LoadChart(r advisor.LoadResult, lang string, width, height int) ([]byte, er
 	if err != nil {
 		return nil, err
 	}
-	var b bytes.Buffer
-	if err := c.Render(chart.PNG, &b); err != nil {
-		return nil, fmt.Errorf("report: load chart: %w", err)
+	img, err := rasterChart(c)
+	if err == nil {
+		var b []byte
+		if b, err = encodePNG(img); err == nil {
+			return b, nil
+		}
 	}
-	return b.Bytes(), nil
+	return nil, fmt.Errorf("report: load chart: %w", err)
 }
 
 // loadChart builds LoadChart's chart (the report's capacity charts render it
