@@ -105,6 +105,42 @@ type liveTestScreen struct {
 
 func newLiveTestScreen(a *App) *liveTestScreen {
 	l := &liveTestScreen{a: a}
+	l.prepareSetup()
+	candCard := l.candidatesCard()
+	casesCard := l.casesCard()
+	fewCard := l.fewShotCard()
+	howCard := l.howCard()
+	acceptCard := l.acceptanceCard()
+
+	l.problem = wrapped("")
+	l.problem.Importance = widget.DangerImportance
+	l.problem.Hide()
+	l.start = widget.NewButtonWithIcon(lang.L("live.start"), theme.MediaPlayIcon(), l.onStart)
+	l.start.Importance = widget.HighImportance
+	bottom := container.NewBorder(nil, nil, nil, l.start, l.problem)
+
+	page := container.NewVBox(candCard, casesCard)
+	if l.s.kind == advisor.CaseKindChat {
+		page.Add(fewCard)
+	}
+	page.Add(howCard)
+	page.Add(acceptCard)
+	if a.run != nil && !a.run.finished {
+		back := widget.NewButtonWithIcon(lang.L("live.running"), theme.MediaPlayIcon(), func() { a.show(screenRun) })
+		back.Importance = widget.WarningImportance
+		page.Objects = append([]fyne.CanvasObject{back}, page.Objects...)
+	}
+	l.scroll = container.NewVScroll(page)
+	l.view = screen(lang.L("live.title"), nil, l.scroll, bottom)
+	l.onDetect()
+	return l
+}
+
+// prepareSetup makes the setup being edited: the last draft, else one
+// derived from the recommendation (strategies, kind of cases), with the
+// shortlist as candidates and the acceptance derived from the answers once.
+func (l *liveTestScreen) prepareSetup() {
+	a := l.a
 	if a.setup == nil && !a.loadSetupDraft() {
 		a.setup = &testSetup{strategies: []string{advisor.StrategyZeroShot, advisor.StrategyFewShot}, checks: []string{advisor.CheckContains}, concurrency: a.concurrency(), repeats: 1, kind: advisor.CaseKindChat}
 		if rec := a.recommendation(); rec != nil {
@@ -124,18 +160,24 @@ func newLiveTestScreen(a *App) *liveTestScreen {
 		}
 		l.s.acceptanceDerived = true
 	}
+}
 
-	// Candidates
+// candidatesCard lists the endpoints to test, with the connections, adding
+// one and detecting local servers.
+func (l *liveTestScreen) candidatesCard() fyne.CanvasObject {
 	l.candidates = container.NewVBox()
 	addEp := widget.NewButtonWithIcon(lang.L("live.add_endpoint"), theme.ContentAddIcon(), func() { l.editEndpoint(-1) })
 	l.detectBtn = widget.NewButtonWithIcon(lang.L("live.detect"), theme.SearchIcon(), l.onDetect)
 	l.detected = container.NewVBox()
 	candCard := widget.NewCard(lang.L("live.candidates"), lang.L("live.candidates.sub"),
 		container.NewVBox(l.connectionsBox(), widget.NewSeparator(), l.candidates, container.NewHBox(addEp, l.detectBtn), l.detected))
-	a.mapCandidates()
+	l.a.mapCandidates()
 	l.refreshCandidates()
+	return candCard
+}
 
-	// Cases
+// casesCard is the kind of cases and their list, with adding and importing.
+func (l *liveTestScreen) casesCard() fyne.CanvasObject {
 	l.casesCount = widget.NewLabel("")
 	l.caseList = widget.NewList(func() int { return len(l.s.cases) }, l.createCaseRow, l.updateCaseRow)
 	addCase := widget.NewButtonWithIcon(lang.L("live.case.add"), theme.ContentAddIcon(), func() { l.editCase(-1) })
@@ -149,14 +191,54 @@ func newLiveTestScreen(a *App) *liveTestScreen {
 	casesCard := widget.NewCard(lang.L("live.cases"), lang.L("live.cases.sub"),
 		container.NewVBox(kindRow, hint(lang.L("live.kind."+l.s.kind)), container.NewHBox(addCase, importBtn, promptfooBtn, l.casesCount), listBox))
 	l.refreshCases()
+	return casesCard
+}
 
-	// Few-shot examples
+// fewShotCard is the few-shot examples (shown for chat cases only).
+func (l *liveTestScreen) fewShotCard() fyne.CanvasObject {
 	l.fewShotList = container.NewVBox()
 	addEx := widget.NewButtonWithIcon(lang.L("live.fewshot.add"), theme.ContentAddIcon(), l.onAddExample)
 	fewCard := widget.NewCard(lang.L("live.fewshot"), lang.L("live.fewshot.sub"), container.NewVBox(l.fewShotList, container.NewHBox(addEx)))
 	l.refreshExamples()
+	return fewCard
+}
 
-	// Documents, strategies, checks, concurrency
+// howCard is how to test: documents, strategies, checks, judge, embedding,
+// language, image size, concurrency and repeats, the rows the kind of cases
+// uses.
+func (l *liveTestScreen) howCard() fyne.CanvasObject {
+	browse := l.howFields()
+	form := widget.NewForm()
+	item := func(key string, obj fyne.CanvasObject, hintKey string) {
+		it := widget.NewFormItem(lang.L(key), obj)
+		if hintKey != "" {
+			it.HintText = lang.L(hintKey)
+		}
+		form.AppendItem(it)
+	}
+	switch l.s.kind {
+	case advisor.CaseKindChat:
+		item("live.documents", container.NewBorder(nil, nil, nil, browse, l.documents), "live.documents.hint")
+		item("live.strategies", l.strategies.box, "")
+		item("live.checks", l.checks.box, "live.checks.hint")
+		item("live.judge", l.judge, "live.judge.hint")
+		item("live.rubric", l.rubric, "")
+		item("live.embedding", container.NewGridWithColumns(2, l.embedding, l.embedModel), "live.embedding.hint")
+	case advisor.CaseKindEmbedding:
+		item("live.documents", container.NewBorder(nil, nil, nil, browse, l.documents), "live.documents.embedding_hint")
+	case advisor.CaseKindTranscription:
+		item("live.language", l.language, "live.language.hint")
+	case advisor.CaseKindImage:
+		item("live.image_size", l.imageSize, "")
+	}
+	item("live.concurrency", l.concurrency, "live.concurrency.hint")
+	item("live.repeats", l.repeats, "")
+	return widget.NewCard(lang.L("live.how"), "", form)
+}
+
+// howFields makes the fields of howCard, each writing to the setup; it
+// returns the documents' Browse button.
+func (l *liveTestScreen) howFields() *widget.Button {
 	l.documents = widget.NewEntry()
 	l.documents.SetText(l.s.documents)
 	l.documents.SetPlaceHolder(lang.L("live.documents.placeholder"))
@@ -201,56 +283,7 @@ func newLiveTestScreen(a *App) *liveTestScreen {
 	l.imageSize.SetPlaceHolder("1024x1024")
 	l.imageSize.SetText(l.s.imageSize)
 	l.imageSize.OnChanged = func(v string) { l.s.imageSize = strings.TrimSpace(v) }
-	form := widget.NewForm()
-	item := func(key string, obj fyne.CanvasObject, hintKey string) {
-		it := widget.NewFormItem(lang.L(key), obj)
-		if hintKey != "" {
-			it.HintText = lang.L(hintKey)
-		}
-		form.AppendItem(it)
-	}
-	switch l.s.kind {
-	case advisor.CaseKindChat:
-		item("live.documents", container.NewBorder(nil, nil, nil, browse, l.documents), "live.documents.hint")
-		item("live.strategies", l.strategies.box, "")
-		item("live.checks", l.checks.box, "live.checks.hint")
-		item("live.judge", l.judge, "live.judge.hint")
-		item("live.rubric", l.rubric, "")
-		item("live.embedding", container.NewGridWithColumns(2, l.embedding, l.embedModel), "live.embedding.hint")
-	case advisor.CaseKindEmbedding:
-		item("live.documents", container.NewBorder(nil, nil, nil, browse, l.documents), "live.documents.embedding_hint")
-	case advisor.CaseKindTranscription:
-		item("live.language", l.language, "live.language.hint")
-	case advisor.CaseKindImage:
-		item("live.image_size", l.imageSize, "")
-	}
-	item("live.concurrency", l.concurrency, "live.concurrency.hint")
-	item("live.repeats", l.repeats, "")
-	howCard := widget.NewCard(lang.L("live.how"), "", form)
-	acceptCard := l.acceptanceCard()
-
-	l.problem = wrapped("")
-	l.problem.Importance = widget.DangerImportance
-	l.problem.Hide()
-	l.start = widget.NewButtonWithIcon(lang.L("live.start"), theme.MediaPlayIcon(), l.onStart)
-	l.start.Importance = widget.HighImportance
-	bottom := container.NewBorder(nil, nil, nil, l.start, l.problem)
-
-	page := container.NewVBox(candCard, casesCard)
-	if l.s.kind == advisor.CaseKindChat {
-		page.Add(fewCard)
-	}
-	page.Add(howCard)
-	page.Add(acceptCard)
-	if a.run != nil && !a.run.finished {
-		back := widget.NewButtonWithIcon(lang.L("live.running"), theme.MediaPlayIcon(), func() { a.show(screenRun) })
-		back.Importance = widget.WarningImportance
-		page.Objects = append([]fyne.CanvasObject{back}, page.Objects...)
-	}
-	l.scroll = container.NewVScroll(page)
-	l.view = screen(lang.L("live.title"), nil, l.scroll, bottom)
-	l.onDetect()
-	return l
+	return browse
 }
 
 // recommendation is the current decision's recommendation, if any.

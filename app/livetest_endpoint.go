@@ -46,8 +46,24 @@ func (l *liveTestScreen) editEndpoint(i int) {
 	if i >= 0 && i < len(l.a.candidates) {
 		ep = l.a.candidates[i]
 	}
-	e := &endpointEditor{}
+	e := newEndpointEditor(ep, l.s.kind)
 	l.editor = e
+	e.testBtn = widget.NewButtonWithIcon(lang.L("live.ep.test"), theme.ViewRefreshIcon(), func() { l.onTestConnection(e) })
+	items := e.formItems(l.s.kind)
+	setKind(e.kind, ep.Kind)
+	e.dialog = dialog.NewForm(lang.L("live.ep.title"), lang.L("btn.save"), lang.L("btn.cancel"), items, func(ok bool) {
+		if ok {
+			l.saveEndpoint(e, ep, i)
+		}
+	}, l.a.win)
+	e.dialog.Resize(fyne.NewSize(720, 640))
+	e.dialog.Show()
+}
+
+// newEndpointEditor is the editor's fields filled from ep, for cases of kind
+// (the test button is added by editEndpoint).
+func newEndpointEditor(ep advisor.Endpoint, kind string) *endpointEditor {
+	e := &endpointEditor{}
 	e.kind = newKindSelect(nil)
 	e.name = widget.NewEntry()
 	e.name.SetText(ep.Name)
@@ -81,12 +97,16 @@ func (l *liveTestScreen) editEndpoint(i int) {
 		e.priceUnit.SetText(strconv.FormatFloat(*ep.PricePerImage, 'f', -1, 64))
 	}
 	e.priceUnit.SetPlaceHolder(lang.L("live.ep.price.placeholder"))
-	e.kindOfTest = l.s.kind
+	e.kindOfTest = kind
 	e.priceIn.SetPlaceHolder(lang.L("live.ep.price.placeholder"))
 	e.priceOut.SetPlaceHolder(lang.L("live.ep.price.placeholder"))
 	e.testResult = wrapped("")
-	e.testBtn = widget.NewButtonWithIcon(lang.L("live.ep.test"), theme.ViewRefreshIcon(), func() { l.onTestConnection(e) })
+	return e
+}
 
+// formItems are the editor's rows for cases of kind; the kind of endpoint
+// relabels the address and turns Azure's rows on and off as it changes.
+func (e *endpointEditor) formItems(kind string) []*widget.FormItem {
 	urlItem := widget.NewFormItem(lang.L("live.ep.base_url"), e.baseURL)
 	depItem := widget.NewFormItem(lang.L("live.ep.deployment"), e.deployment)
 	verItem := widget.NewFormItem(lang.L("live.ep.api_version"), e.apiVersion)
@@ -100,7 +120,7 @@ func (l *liveTestScreen) editEndpoint(i int) {
 		widget.NewFormItem(lang.L("live.ep.price_in"), e.priceIn),
 		widget.NewFormItem(lang.L("live.ep.price_out"), e.priceOut),
 	}
-	switch l.s.kind {
+	switch kind {
 	case advisor.CaseKindTranscription:
 		items = append(items, widget.NewFormItem(lang.L("live.ep.price_minute"), e.priceUnit))
 	case advisor.CaseKindImage:
@@ -135,38 +155,36 @@ func (l *liveTestScreen) editEndpoint(i int) {
 		onKind(selectedKind(e.kind))
 		_ = e.baseURL.Validate()
 	}
-	setKind(e.kind, ep.Kind)
-	e.dialog = dialog.NewForm(lang.L("live.ep.title"), lang.L("btn.save"), lang.L("btn.cancel"), items, func(ok bool) {
-		if !ok {
-			return
+	return items
+}
+
+// saveEndpoint is the editor's Save: the endpoint replaces candidate i (or
+// is added), and a typed key is kept for the session.
+func (l *liveTestScreen) saveEndpoint(e *endpointEditor, ep advisor.Endpoint, i int) {
+	nep, err := e.endpoint(ep)
+	if err != nil {
+		l.a.showError(fail("err.endpoint", err))
+		return
+	}
+	if i >= 0 && i < len(l.a.candidates) {
+		l.a.candidates[i] = nep
+	} else {
+		l.a.candidates = append(l.a.candidates, nep)
+	}
+	l.refreshCandidates()
+	if key := e.key.Text; key != "" {
+		name := nep.Name
+		if l.a.sessionKeys == nil {
+			l.a.sessionKeys = map[string]string{}
 		}
-		nep, err := e.endpoint(ep)
-		if err != nil {
-			l.a.showError(fail("err.endpoint", err))
-			return
-		}
-		if i >= 0 && i < len(l.a.candidates) {
-			l.a.candidates[i] = nep
-		} else {
-			l.a.candidates = append(l.a.candidates, nep)
-		}
-		l.refreshCandidates()
-		if key := e.key.Text; key != "" {
-			name := nep.Name
-			if l.a.sessionKeys == nil {
-				l.a.sessionKeys = map[string]string{}
+		l.a.sessionKeys[name] = key
+		l.a.goWork(func(context.Context) {
+			// Without a keyring the key is kept in memory until the app closes.
+			if _, err := livetest.StoreKey(name, key, false); err != nil {
+				l.a.ui(func() { l.a.showError(fail("err.save_key", err)) })
 			}
-			l.a.sessionKeys[name] = key
-			l.a.goWork(func(context.Context) {
-				// Without a keyring the key is kept in memory until the app closes.
-				if _, err := livetest.StoreKey(name, key, false); err != nil {
-					l.a.ui(func() { l.a.showError(fail("err.save_key", err)) })
-				}
-			})
-		}
-	}, l.a.win)
-	e.dialog.Resize(fyne.NewSize(720, 640))
-	e.dialog.Show()
+		})
+	}
 }
 
 // endpoint reads the editor into an endpoint, keeping fields it does not show.
