@@ -58,7 +58,7 @@ func newAboutCard(a *App) *aboutCard {
 
 // load measures the database off the UI goroutine.
 func (c *aboutCard) load() {
-	st := c.a.store
+	st := c.a.ws
 	if st == nil {
 		c.size.SetText(lang.L("about.db_closed"))
 		return

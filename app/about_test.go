@@ -62,8 +62,8 @@ func TestAboutInSettings(t *testing.T) {
 	if about.version.Text != Version {
 		t.Errorf("version %q, want %q", about.version.Text, Version)
 	}
-	if about.folder.Text != filepath.Dir(h.a.store.Path()) {
-		t.Errorf("data folder %q, want %q", about.folder.Text, filepath.Dir(h.a.store.Path()))
+	if about.folder.Text != filepath.Dir(h.store().Path()) {
+		t.Errorf("data folder %q, want %q", about.folder.Text, filepath.Dir(h.store().Path()))
 	}
 	if !regexp.MustCompile(`^\d+(\.\d)? [KMG]?B$`).MatchString(about.size.Text) {
 		t.Errorf("database size %q", about.size.Text)
@@ -115,7 +115,7 @@ func TestUnusableDataFolderOffersAnother(t *testing.T) {
 	h := &harness{t: t, fa: fa, q: make(chan func(), 64)}
 	h.a = newApp(fa, func(f func()) { h.q <- f })
 	h.waitFor("load", func() bool { return h.a.ready })
-	if h.a.store != nil {
+	if h.a.ws != nil {
 		t.Fatal("a junk file opened as a database")
 	}
 	if !dialogShown(h.a.win, "Choose a folder…") {
@@ -123,8 +123,8 @@ func TestUnusableDataFolderOffersAnother(t *testing.T) {
 	}
 	other := t.TempDir()
 	h.a.useDataFolder(other)
-	h.waitFor("the new database", func() bool { return h.a.store != nil })
-	if got := h.a.store.Path(); got != filepath.Join(other, "advisor.db") {
+	h.waitFor("the new database", func() bool { return h.a.ws != nil })
+	if got := h.store().Path(); got != filepath.Join(other, "advisor.db") {
 		t.Errorf("database at %s", got)
 	}
 	if fa.Preferences().String(prefDataFolder) != other {
@@ -133,5 +133,5 @@ func TestUnusableDataFolderOffersAnother(t *testing.T) {
 	if b, _ := os.ReadFile(filepath.Join(dir, "advisor.db")); string(b) != string(junk) {
 		t.Error("the unusable file was changed")
 	}
-	t.Cleanup(func() { h.a.store.Close() })
+	t.Cleanup(func() { h.a.ws.Close() })
 }

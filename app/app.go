@@ -86,9 +86,8 @@ type App struct {
 
 	// Set once by the loader goroutine, then only read on the UI goroutine.
 	engine   *advisor.Engine
-	store    *data.Store          // ws.Store(), kept for the screens that only read and save
-	ws       *workspace.Workspace // runs, prices, reports and exports, as the command line does them
-	storeErr error                // why the store did not open, shown on Home
+	ws       space // decisions, runs, prices, reports and exports, as the command line does them
+	storeErr error // why the store did not open, shown on Home
 	ready    bool
 
 	drafts *draftSaver
@@ -263,6 +262,7 @@ func (a *App) dataPath() (string, error) {
 // load opens the store and the rules engine off the UI goroutine.
 func (a *App) load() {
 	path, perr := a.dataPath()
+	open := openSpace
 	a.goWork(func(ctx context.Context) {
 		var opts []advisor.Option
 		if perr == nil {
@@ -273,11 +273,11 @@ func (a *App) load() {
 			// "Connect a provider" offers what models.dev adds to the curated providers.
 			livetest.SetCatalogProviders(livetest.ProvidersFromCatalog(eng.Providers()))
 		}
-		var ws *workspace.Workspace
+		var ws space
 		err := perr
 		if err == nil {
 			// Runs left "running" by a process that died become "interrupted".
-			ws, err = workspace.OpenWith(ctx, path, eng, eerr)
+			ws, err = open(ctx, path, eng, eerr)
 		}
 		a.ui(func() {
 			a.engine = eng
@@ -300,13 +300,7 @@ func (a *App) load() {
 }
 
 // setWorkspace makes ws (nil: none) the open database.
-func (a *App) setWorkspace(ws *workspace.Workspace) {
-	a.ws = ws
-	a.store = nil
-	if ws != nil {
-		a.store = ws.Store()
-	}
-}
+func (a *App) setWorkspace(ws space) { a.ws = ws }
 
 // runGoing reports whether a live test is running (or still finishing).
 func (a *App) runGoing() bool {
@@ -316,8 +310,8 @@ func (a *App) runGoing() bool {
 // refuseFolderChange says the data folder cannot change during a live test.
 func (a *App) refuseFolderChange() {
 	where := ""
-	if a.store != nil {
-		where = a.store.Path()
+	if a.ws != nil {
+		where = a.ws.Path()
 	}
 	a.showError(fail("settings.folder.busy", errors.New(lang.L("settings.folder.stays", map[string]any{"Path": where}))))
 }
@@ -330,7 +324,7 @@ func (a *App) reopenStore(path string) bool {
 		a.refuseFolderChange()
 		return false
 	}
-	old, eng := a.ws, a.engine
+	old, eng, open := a.ws, a.engine, openSpace
 	a.setWorkspace(nil)
 	a.goWork(func(ctx context.Context) {
 		if old != nil {
@@ -338,7 +332,7 @@ func (a *App) reopenStore(path string) bool {
 				log.Printf("llm-advisor: close store: %v", err)
 			}
 		}
-		ws, err := workspace.OpenWith(ctx, path, eng, nil)
+		ws, err := open(ctx, path, eng, nil)
 		a.ui(func() {
 			a.storeErr = err
 			if err != nil {
@@ -510,7 +504,7 @@ func (a *App) showError(err error) {
 
 // needStore reports whether the store is open, telling the user when not.
 func (a *App) needStore() bool {
-	if a.store != nil {
+	if a.ws != nil {
 		return true
 	}
 	if a.storeErr != nil {

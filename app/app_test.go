@@ -38,6 +38,7 @@ import (
 	"github.com/llm-advisor/llm-advisor/advisor/modelsdev"
 	"github.com/llm-advisor/llm-advisor/advisor/verdict"
 	"github.com/llm-advisor/llm-advisor/data"
+	"github.com/llm-advisor/llm-advisor/workspace"
 )
 
 // harness runs the App on a Fyne test app. Background work reports through a
@@ -69,10 +70,21 @@ func newHarnessIn(t *testing.T, language, dir, cfg string) *harness {
 	h.a.detect = func(context.Context) []localServer { return nil }
 	t.Cleanup(h.closeApp)
 	h.waitFor("store and engine", func() bool { return h.a.ready })
-	if h.a.store == nil || h.a.engine == nil {
+	if h.a.ws == nil || h.a.engine == nil {
 		t.Fatalf("store or engine did not open: %s", h.a.lastError)
 	}
 	return h
+}
+
+// store is the SQLite store under the app, for the tests that look at what
+// was saved; the test fails when the app runs on the in-memory workspace.
+func (h *harness) store() *data.Store {
+	h.t.Helper()
+	ws, ok := h.a.ws.(*workspace.Workspace)
+	if !ok {
+		h.t.Fatalf("the app runs on %T, not the SQLite workspace", h.a.ws)
+	}
+	return ws.Store()
 }
 
 // closeApp is the window closing: the app's context ends, its work stops
@@ -84,8 +96,8 @@ func (h *harness) closeApp() {
 	for {
 		select {
 		case <-done:
-			if h.a.store != nil {
-				h.a.store.Close()
+			if h.a.ws != nil {
+				h.a.ws.Close()
 			}
 			return
 		case f := <-h.q:
@@ -250,7 +262,7 @@ func TestWizardScenarioShowsRecommendation(t *testing.T) {
 	}
 	// The answers were saved: the stored decision has them and the recommendation.
 	h.settle()
-	d, err := h.a.store.Decision(context.Background(), id)
+	d, err := h.store().Decision(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -429,7 +441,7 @@ func TestConflictRelaxationAppliedOnlyWhenPressed(t *testing.T) {
 			continue
 		}
 		d := &data.Decision{Title: filepath.Base(f), Answers: ans, Recommendation: rec, Status: "final"}
-		if err := h.a.store.SaveDecision(context.Background(), d); err != nil {
+		if err := h.store().SaveDecision(context.Background(), d); err != nil {
 			t.Fatal(err)
 		}
 		h.a.openDecision(d)
@@ -650,7 +662,7 @@ func TestRecommendationFollowsLanguage(t *testing.T) {
 		t.Errorf("primary = %q", h.a.rec.primary.Text)
 	}
 	h.settle()
-	d, _ := h.a.store.Decision(context.Background(), h.a.decision.ID)
+	d, _ := h.store().Decision(context.Background(), h.a.decision.ID)
 	if d.Recommendation.Lang != "pt-BR" {
 		t.Errorf("stored recommendation in %q", d.Recommendation.Lang)
 	}
@@ -850,7 +862,7 @@ func TestLiveTestRunFromGUI(t *testing.T) {
 	runID := rs.run.ID
 	rs.deleteRun(runID)
 	h.waitFor("run deleted", func() bool { return h.a.results != rs && h.a.results.status.Text == lang.L("results.none") })
-	if _, err := h.a.store.Run(context.Background(), runID); !errors.Is(err, data.ErrNotFound) {
+	if _, err := h.store().Run(context.Background(), runID); !errors.Is(err, data.ErrNotFound) {
 		t.Errorf("deleted run still there: %v", err)
 	}
 	mdDir := t.TempDir()
@@ -889,7 +901,7 @@ func TestWindowCloseCancelsRun(t *testing.T) {
 	}
 	test.Tap(l.start)
 	h.waitFor("first result", func() bool { return h.a.run != nil && h.a.run.done >= 1 })
-	st, id := h.a.store, h.a.run.run.ID
+	st, id := h.store(), h.a.run.run.ID
 	// Closing the window cancels the run; the store is closed after the
 	// final state is written.
 	closed := make(chan struct{})
@@ -902,7 +914,7 @@ func TestWindowCloseCancelsRun(t *testing.T) {
 			return false
 		}
 	})
-	if h.a.store != nil {
+	if h.a.ws != nil {
 		t.Fatal("store still open after shutdown")
 	}
 	st2, err := data.Open(context.Background(), st.Path())
@@ -934,7 +946,7 @@ func TestWindowCloseCancelsRun(t *testing.T) {
 	if h2.a.run.state != advisor.RunDone || h2.a.run.done != 20 || len(h2.a.run.got) != 20 {
 		t.Errorf("resume: state %q, done %d, new results %d (had %d)", h2.a.run.state, h2.a.run.done, len(h2.a.run.got), len(res))
 	}
-	all, _ := h2.a.store.Results(context.Background(), id)
+	all, _ := h2.store().Results(context.Background(), id)
 	seen := map[int]bool{}
 	for _, r := range all {
 		if seen[r.Case] {
@@ -1135,7 +1147,7 @@ func TestSettingsDataFolderAndTheme(t *testing.T) {
 	dir := t.TempDir()
 	s.onFolder(dir)
 	want := filepath.Join(dir, "advisor.db")
-	h.waitFor("store reopened", func() bool { return h.a.store != nil && h.a.store.Path() == want })
+	h.waitFor("store reopened", func() bool { return h.a.ws != nil && h.store().Path() == want })
 	if _, err := os.Stat(want); err != nil {
 		t.Errorf("no database in the new folder: %v", err)
 	}
@@ -1301,7 +1313,7 @@ func TestCorruptDatabaseSaysSoOnHome(t *testing.T) {
 	h := &harness{t: t, fa: fa, q: make(chan func(), 64)}
 	h.a = newApp(fa, func(f func()) { h.q <- f })
 	h.waitFor("load", func() bool { return h.a.ready })
-	if h.a.store != nil || h.a.storeErr == nil {
+	if h.a.ws != nil || h.a.storeErr == nil {
 		t.Fatal("a junk file opened as a database")
 	}
 	if h.a.lastError != "Your data could not be opened." || !strings.Contains(h.a.home.empty.Text, "Settings") {

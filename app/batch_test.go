@@ -89,7 +89,7 @@ func TestBatchRunSurvivesClosingTheApp(t *testing.T) {
 	if h2.a.run.state != advisor.RunDone {
 		t.Fatalf("state %s (%s)", h2.a.run.state, h2.a.run.status.Text)
 	}
-	rs, err := h2.a.store.Results(t.Context(), h2.a.run.run.ID)
+	rs, err := h2.store().Results(t.Context(), h2.a.run.run.ID)
 	if err != nil || len(rs) != 3 {
 		t.Fatalf("%d results, %v", len(rs), err)
 	}

@@ -32,7 +32,7 @@ func BenchmarkOpenHome(b *testing.B) {
 		b.StopTimer()
 		a.cancel()
 		a.work.Wait()
-		a.store.Close()
+		a.ws.Close()
 		fa.Quit()
 		b.StartTimer()
 	}
@@ -118,7 +118,7 @@ func (h *benchHarness) close() {
 	for {
 		select {
 		case <-done:
-			h.a.store.Close()
+			h.a.ws.Close()
 			return
 		case f := <-h.q:
 			f()

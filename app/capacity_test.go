@@ -53,7 +53,7 @@ func TestCapacityScreen(t *testing.T) {
 			if !strings.Contains(v, "15") || c.chart.Objects == nil || c.steps.Text == "" {
 				t.Errorf("verdict %q, chart %v, steps %q: want the peak of 15 a second, a chart and the steps", v, c.chart.Objects != nil, c.steps.Text)
 			}
-			tests, err := h.a.store.LoadTests(context.Background(), 0)
+			tests, err := h.store().LoadTests(context.Background(), 0)
 			if err != nil || len(tests) != 1 || tests[0].Status != advisor.RunDone {
 				t.Errorf("stored tests %+v %v", tests, err)
 			}

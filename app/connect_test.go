@@ -245,7 +245,7 @@ func TestConnectProviderThenStart(t *testing.T) {
 		}
 	}
 	fake.mu.Unlock()
-	res, err := h.a.store.Results(context.Background(), r.run.ID)
+	res, err := h.store().Results(context.Background(), r.run.ID)
 	if err != nil || len(res) != 2*len(connected) {
 		t.Fatalf("%d results stored (%v)", len(res), err)
 	}

@@ -95,7 +95,7 @@ func (a *App) exportDecision(in report.Input) int64 {
 // withCapacity adds the decision's capacity tests to a report, as the
 // command line's report does (workspace.Capacity); off the UI goroutine.
 // A failure to read them leaves them out and is logged.
-func withCapacity(ctx context.Context, ws *workspace.Workspace, in report.Input, decision int64) report.Input {
+func withCapacity(ctx context.Context, ws space, in report.Input, decision int64) report.Input {
 	if in.Capacity != nil || ws == nil {
 		return in
 	}

@@ -138,7 +138,7 @@ func TestAllFailedRunIsFailedInBothFronts(t *testing.T) {
 	if r.state != advisor.RunFailed {
 		t.Errorf("GUI run with every request failed ended %q, want failed", r.state)
 	}
-	stored, err := h.a.store.Run(context.Background(), r.run.ID)
+	stored, err := h.store().Run(context.Background(), r.run.ID)
 	if err != nil || stored.Status != advisor.RunFailed {
 		t.Errorf("stored status %v %v, want failed", stored, err)
 	}
@@ -280,7 +280,7 @@ func TestDataFolderChangeRefusedWhileRunning(t *testing.T) {
 	h.a.show(screenSettings)
 	other := t.TempDir()
 	h.a.settings.onFolder(other)
-	if h.a.ws != ws || h.a.store == nil {
+	if h.a.ws != ws || h.a.ws == nil {
 		t.Error("the database was switched under a running test")
 	}
 	if !strings.Contains(h.a.lastError, "A live test is running") {
@@ -297,7 +297,7 @@ func TestDataFolderChangeRefusedWhileRunning(t *testing.T) {
 	// Now the folder can change.
 	h.a.settings.onFolder(other)
 	h.waitFor("reopened", func() bool { return h.a.ws != nil && h.a.ws != ws })
-	if want := filepath.Join(other, "advisor.db"); h.a.store.Path() != want {
-		t.Errorf("store at %s, want %s", h.a.store.Path(), want)
+	if want := filepath.Join(other, "advisor.db"); h.store().Path() != want {
+		t.Errorf("store at %s, want %s", h.store().Path(), want)
 	}
 }

@@ -79,7 +79,7 @@ func TestMostlyFailedRunIsFailedAndResumeResendsFailures(t *testing.T) {
 	if sent := hits.Load() - before; sent != 3 {
 		t.Errorf("resume sent %d requests, want 3 (a warm-up and the two that failed)", sent)
 	}
-	rs, err := h.a.store.Results(context.Background(), r.run.ID)
+	rs, err := h.store().Results(context.Background(), r.run.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,11 +218,11 @@ func TestUnusualKeyEnvIsAskedFirst(t *testing.T) {
 	}
 	h2.a.keyEnvAsk.answer(true)
 	h2.waitFor("sweep", func() bool { return !c.start.Disabled() && c.steps.Text != "" })
-	tests, err := h2.a.store.LoadTests(context.Background(), 0)
+	tests, err := h2.store().LoadTests(context.Background(), 0)
 	if err != nil || len(tests) != 1 {
 		t.Fatalf("stored capacity tests %+v %v, want one", tests, err)
 	}
-	lt, err := h2.a.store.LoadTestByID(context.Background(), tests[0].ID)
+	lt, err := h2.store().LoadTestByID(context.Background(), tests[0].ID)
 	if err != nil || len(lt.Result.Steps) != 3 {
 		t.Errorf("the stored sweep has %d steps (%v), want the 3 asked for", len(lt.Result.Steps), err)
 	}
@@ -238,7 +238,7 @@ func TestCapacityInReportsFromBothFronts(t *testing.T) {
 	h.newDecision()
 	id := h.a.decision.ID
 	ctx := context.Background()
-	st := h.a.store
+	st := h.store()
 	lid, err := st.CreateLoadTest(ctx, data.LoadTest{DecisionID: id, Name: "cap", Endpoint: "local", Model: "tiny", Plan: advisor.Plan{Name: "cap"}})
 	if err != nil {
 		t.Fatal(err)

@@ -20,7 +20,6 @@ import (
 
 	"github.com/llm-advisor/llm-advisor/advisor"
 	"github.com/llm-advisor/llm-advisor/data"
-	"github.com/llm-advisor/llm-advisor/workspace"
 )
 
 // homeScreen lists recent decisions and starts new ones.
@@ -139,7 +138,7 @@ func decisionTitle(d data.Decision) string {
 
 // load reads the recent decisions off the UI goroutine.
 func (h *homeScreen) load() {
-	st := h.a.store
+	st := h.a.ws
 	if st == nil {
 		if h.a.storeErr != nil {
 			h.empty.SetText(lang.L("home.no_store", map[string]any{"Detail": h.a.storeErr.Error()}))
@@ -187,7 +186,7 @@ func (h *homeScreen) load() {
 
 // waitingBatch is the newest run whose batches a provider still holds and
 // that no live process runs (nil when none).
-func waitingBatch(ctx context.Context, ws *workspace.Workspace) *data.Run {
+func waitingBatch(ctx context.Context, ws space) *data.Run {
 	if ws == nil {
 		return nil
 	}
@@ -195,7 +194,7 @@ func waitingBatch(ctx context.Context, ws *workspace.Workspace) *data.Run {
 	if err != nil || len(ids) == 0 {
 		return nil
 	}
-	run, err := ws.Store().Run(ctx, ids[len(ids)-1])
+	run, err := ws.Run(ctx, ids[len(ids)-1])
 	if err != nil || run.Status == advisor.RunRunning || run.Status == advisor.RunDone {
 		return nil
 	}
@@ -204,7 +203,7 @@ func waitingBatch(ctx context.Context, ws *workspace.Workspace) *data.Run {
 
 // lastInterrupted is the newest run left interrupted (the window closed
 // or the app died while it ran) and how many of its results are in.
-func lastInterrupted(ctx context.Context, st *data.Store) (*data.Run, int, error) {
+func lastInterrupted(ctx context.Context, st decisionSpace) (*data.Run, int, error) {
 	runs, err := st.ListRuns(ctx, 0)
 	if err != nil {
 		return nil, 0, err
@@ -240,11 +239,11 @@ func (h *homeScreen) showUnfinished(r *data.Run, done int) {
 // onResume opens the run's decision and finishes the run.
 func (h *homeScreen) onResume() {
 	r := h.unfinished
-	if r == nil || h.a.store == nil {
+	if r == nil || h.a.ws == nil {
 		return
 	}
 	run := *r
-	st := h.a.store
+	st := h.a.ws
 	h.resumeBtn.Disable()
 	h.a.goWork(func(ctx context.Context) {
 		var d *data.Decision
@@ -272,7 +271,7 @@ func (h *homeScreen) onNew() {
 	if !h.a.needStore() {
 		return
 	}
-	st := h.a.store
+	st := h.a.ws
 	h.a.goWork(func(ctx context.Context) {
 		d := &data.Decision{Status: "draft"}
 		err := st.SaveDecision(ctx, d)
@@ -287,7 +286,7 @@ func (h *homeScreen) onNew() {
 }
 
 func (h *homeScreen) onOpen(id int64) {
-	st := h.a.store
+	st := h.a.ws
 	h.a.goWork(func(ctx context.Context) {
 		d, err := st.Decision(ctx, id)
 		h.a.ui(func() {
@@ -303,7 +302,7 @@ func (h *homeScreen) onOpen(id int64) {
 // onDuplicate copies a decision: its answers, its recommendation and the
 // examples of its live test, under the title with "(copy)" after it.
 func (h *homeScreen) onDuplicate(id int64) {
-	st := h.a.store
+	st := h.a.ws
 	mark := lang.L("home.copy_mark")
 	from := h.a.setupDraftPath(id)
 	h.a.goWork(func(ctx context.Context) {
@@ -330,7 +329,7 @@ func (h *homeScreen) onDelete(id int64, title string) {
 }
 
 func (h *homeScreen) deleteDecision(id int64) {
-	st := h.a.store
+	st := h.a.ws
 	h.a.goWork(func(ctx context.Context) {
 		err := st.DeleteDecision(ctx, id)
 		h.a.ui(func() {
@@ -351,7 +350,7 @@ func (h *homeScreen) deleteDecision(id int64) {
 // copySetup gives a duplicated decision the live-test setup of the
 // original: its saved setup when there is one, else the endpoints, examples
 // and options of its latest run.
-func copySetup(ctx context.Context, st *data.Store, id int64, from, to string) error {
+func copySetup(ctx context.Context, st decisionSpace, id int64, from, to string) error {
 	if from == "" || to == "" {
 		return nil
 	}
@@ -427,7 +426,7 @@ func newDraftSaver(a *App) *draftSaver { return &draftSaver{a: a} }
 
 // save stores a copy of d (called on the UI goroutine).
 func (s *draftSaver) save(d data.Decision) {
-	st := s.a.store
+	st := s.a.ws
 	if st == nil || d.ID == 0 {
 		return
 	}

@@ -108,7 +108,7 @@ func TestBlindSessionKeyboard(t *testing.T) {
 	}
 	h.key(fyne.Key3)
 	want[9] = verdict.ChoiceSame
-	js, err := h.a.store.RunJudgements(context.Background(), b.blind.Session.RunID)
+	js, err := h.store().RunJudgements(context.Background(), b.blind.Session.RunID)
 	if err != nil || len(js) != 10 {
 		t.Fatalf("%d judgements stored, %v", len(js), err)
 	}
@@ -196,7 +196,7 @@ func TestRateScreenKeys(t *testing.T) {
 	if s.current.Text != "Sua nota: Ruim" {
 		t.Errorf("the third answer reads %q", s.current.Text)
 	}
-	gs, err := h.a.store.RunRatings(context.Background(), s.pr.run.ID)
+	gs, err := h.store().RunRatings(context.Background(), s.pr.run.ID)
 	if err != nil || len(gs) != 3 {
 		t.Fatalf("%d ratings, %v", len(gs), err)
 	}

@@ -49,7 +49,7 @@ type recommendationScreen struct {
 
 func newRecommendationScreen(a *App) *recommendationScreen {
 	r := &recommendationScreen{a: a}
-	if a.decision == nil && a.store != nil && !a.lastOpened {
+	if a.decision == nil && a.ws != nil && !a.lastOpened {
 		// After a restart: open the decision worked on last instead of an empty tab.
 		a.lastOpened = true
 		r.empty = hint(lang.L("home.loading"))
@@ -207,7 +207,7 @@ func sourceLink(src string) *widget.Hyperlink {
 // recommendation, and shows it if the user is still on this screen.
 func (r *recommendationScreen) openLast() {
 	a := r.a
-	st := a.store
+	st := a.ws
 	a.goWork(func(ctx context.Context) {
 		ds, err := st.ListDecisions(ctx, 50)
 		var last *data.Decision
@@ -392,7 +392,7 @@ func (r *recommendationScreen) exportDone(err error, format string) {
 // plan texts are written by the engine, in the language of the run.
 func (r *recommendationScreen) translate() {
 	a := r.a
-	eng, st, code := a.engine, a.store, a.langCode()
+	eng, st, code := a.engine, a.ws, a.langCode()
 	if eng == nil {
 		return
 	}
@@ -443,7 +443,7 @@ func (r *recommendationScreen) onApplyRelax(c advisor.Conflict) {
 	oldRec := r.rec
 	d := *a.decision
 	d.Answers = next
-	eng, st, code := a.engine, a.store, a.langCode()
+	eng, st, code := a.engine, a.ws, a.langCode()
 	for _, b := range r.conflicts {
 		b.Disable()
 	}

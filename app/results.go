@@ -251,7 +251,7 @@ func kindDetails(s advisor.SummaryRow) string {
 
 // loadRuns lists the decision's runs (every run when there is no decision).
 func (r *resultsScreen) loadRuns() {
-	st := r.a.store
+	st := r.a.ws
 	if st == nil {
 		return
 	}
@@ -310,7 +310,7 @@ func (r *resultsScreen) selectRun(i int) {
 	for _, b := range r.exports {
 		b.Disable()
 	}
-	st, ws := r.a.store, r.a.ws
+	st, ws := r.a.ws, r.a.ws
 	in := r.input(nil)
 	runs := append([]data.Run(nil), r.runs...)
 	r.a.goWork(func(ctx context.Context) {
@@ -353,7 +353,7 @@ func (r *resultsScreen) selectRun(i int) {
 
 // runHistory sums up every run of the decision, oldest first; cur is the
 // selected run whose results are already loaded.
-func runHistory(ctx context.Context, st *data.Store, runs []data.Run, cur int64, curRes []advisor.Result) ([]report.RunPoint, error) {
+func runHistory(ctx context.Context, st decisionSpace, runs []data.Run, cur int64, curRes []advisor.Result) ([]report.RunPoint, error) {
 	var pts []report.RunPoint
 	for _, run := range runs {
 		res := curRes
@@ -449,8 +449,8 @@ func (r *resultsScreen) showImages() {
 	r.gallery.Objects = nil
 	r.verdicts = map[int64][2]*widget.Button{}
 	dir := ""
-	if r.a.store != nil {
-		dir = filepath.Dir(r.a.store.Path())
+	if r.a.ws != nil {
+		dir = filepath.Dir(r.a.ws.Path())
 	}
 	for _, res := range r.results {
 		if res.Kind != advisor.CaseKindImage || res.Artifact == "" || res.ErrorClass != "" {
@@ -514,7 +514,7 @@ func containsTab(tabs *container.AppTabs, t *container.TabItem) bool {
 
 // onVerdict records the user's verdict on an image and reloads the run.
 func (r *resultsScreen) onVerdict(id int64, accepted bool) {
-	st := r.a.store
+	st := r.a.ws
 	if st == nil {
 		return
 	}
@@ -548,7 +548,7 @@ func (r *resultsScreen) onDelete() {
 }
 
 func (r *resultsScreen) deleteRun(id int64) {
-	st := r.a.store
+	st := r.a.ws
 	r.a.goWork(func(ctx context.Context) {
 		err := st.DeleteRun(ctx, id)
 		r.a.ui(func() {

@@ -172,7 +172,7 @@ func (r *runScreen) begin() {
 		// strategies only for the endpoints that missed the bar.
 		Runner: func(ctx context.Context, plan advisor.Plan, id int64, opt livetest.Options) (livetest.Progress, error) {
 			return ladder.Run(ctx, plan, id, opt,
-				func(ctx context.Context) ([]advisor.Result, error) { return ws.Store().Results(ctx, id) },
+				func(ctx context.Context) ([]advisor.Result, error) { return ws.Results(ctx, id) },
 				func(rs []advisor.Result) verdict.Verdict { return planVerdict(a, plan, id, rs, plan.Acceptance) })
 		},
 		// The window closed mid-run: the run was interrupted, not cancelled
@@ -362,7 +362,7 @@ func resumeConfirmed(a *App, run data.Run) {
 		claimed, done, err := ws.Resume(ctx, run.ID, false)
 		var earlier []advisor.Result
 		if err == nil {
-			earlier, err = ws.Store().Results(ctx, run.ID)
+			earlier, err = ws.Results(ctx, run.ID)
 		}
 		normal := false
 		if err == nil && claimed.Plan.Batch {

@@ -242,7 +242,7 @@ func conflictDecision(t *testing.T, h *harness) *data.Decision {
 			continue
 		}
 		d := &data.Decision{Title: f, Answers: ans, Recommendation: rec, Status: "final"}
-		if err := h.a.store.SaveDecision(context.Background(), d); err != nil {
+		if err := h.store().SaveDecision(context.Background(), d); err != nil {
 			t.Fatal(err)
 		}
 		return d
@@ -261,7 +261,7 @@ func conflictDecision(t *testing.T, h *harness) *data.Decision {
 	}
 	rec.Conflicts = append(rec.Conflicts, advisor.Conflict{Between: []string{"budget", "quality"}, Relaxation: "Raise the budget or accept a smaller model.", Relax: map[string]string{"budget_monthly": "100_1k"}})
 	d := &data.Decision{Title: "k1", Answers: ans, Recommendation: rec, Status: "final"}
-	if err := h.a.store.SaveDecision(context.Background(), d); err != nil {
+	if err := h.store().SaveDecision(context.Background(), d); err != nil {
 		t.Fatal(err)
 	}
 	return d
@@ -294,7 +294,7 @@ func TestRecommendationWalkthrough(t *testing.T) {
 
 	d := conflictDecision(t, h)
 	d.Recommendation.Model.Weights = advisor.WeightsEither
-	if err := h.a.store.SaveDecision(context.Background(), d); err != nil {
+	if err := h.store().SaveDecision(context.Background(), d); err != nil {
 		t.Fatal(err)
 	}
 	h.a.openDecision(d)
@@ -439,16 +439,16 @@ func savedRun(t *testing.T, h *harness, p advisor.Plan, total int, state string,
 	if h.a.decision != nil {
 		run.DecisionID = h.a.decision.ID
 	}
-	if err := h.a.store.CreateRun(ctx, run); err != nil {
+	if err := h.store().CreateRun(ctx, run); err != nil {
 		t.Fatal(err)
 	}
 	for i := range results {
 		results[i].RunID = run.ID
-		if err := h.a.store.SaveResult(ctx, &results[i]); err != nil {
+		if err := h.store().SaveResult(ctx, &results[i]); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := h.a.store.SetRunStatus(ctx, run.ID, state); err != nil {
+	if err := h.store().SetRunStatus(ctx, run.ID, state); err != nil {
 		t.Fatal(err)
 	}
 	return run

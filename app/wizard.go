@@ -430,7 +430,7 @@ func (w *wizardScreen) onKey(ev *fyne.KeyEvent) {
 // onFinish runs the engine off the UI goroutine and shows the recommendation.
 func (w *wizardScreen) onFinish() {
 	a := w.a
-	if a.engine == nil || a.store == nil {
+	if a.engine == nil || a.ws == nil {
 		a.showError(fail("err.no_store", fmt.Errorf("still loading")))
 		return
 	}
@@ -439,7 +439,7 @@ func (w *wizardScreen) onFinish() {
 	d.Title = retitle(d.Title, d.Answers.UseCase, w.answers.UseCase)
 	d.Answers = w.answers
 	d.Answers.Task = append([]string(nil), w.answers.Task...)
-	eng, st, code := a.engine, a.store, a.langCode()
+	eng, st, code := a.engine, a.ws, a.langCode()
 	a.goWork(func(ctx context.Context) {
 		a.drafts.wait() // the final save must land after every draft
 		rec, err := eng.Recommend(d.Answers, code)
