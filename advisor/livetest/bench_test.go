@@ -254,6 +254,7 @@ func overheadC100(b *testing.B, url string, mean func() time.Duration) {
 	const conc, perRun = 100, 400
 	var elapsed, lat time.Duration
 	var n int
+	cpu0, cpuOK := processCPU()
 	for i := 0; i < b.N; i++ {
 		p := benchPlan(url, perRun, conc)
 		sink := &memSink{}
@@ -271,7 +272,15 @@ func overheadC100(b *testing.B, url string, mean func() time.Duration) {
 			n++
 		}
 	}
+	cpu1, ok := processCPU()
 	m := mean()
+	if ok && cpuOK {
+		// The runner's CPU time per request (the server's too when it runs
+		// in this process): the cost that decides the overhead once the
+		// cores are busy, and one that other work on the machine does not
+		// inflate.
+		b.ReportMetric(float64(cpu1-cpu0)/float64(time.Microsecond)/float64(n), "cpu-us/req")
+	}
 	ideal := time.Duration(b.N) * (perRun / conc) * m
 	b.ReportMetric(100*float64(elapsed-ideal)/float64(ideal), "overhead-%")
 	b.ReportMetric(100*(float64(lat)/float64(n)-float64(m))/float64(m), "latency-over-handler-%")

@@ -1,7 +1,6 @@
 package livetest
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"encoding/json"
@@ -20,11 +19,23 @@ import (
 // probe records what the transport saw of one HTTP attempt: when the request
 // was written (the start of every timing), whether the connection was reused,
 // the status and headers (go-openai keeps neither Retry-After nor, for a
-// stream, the error), and an `error:` line of an SSE stream, which go-openai
-// v1.43.0 drops.
+// stream, the error), and, from sseReader, an `error:` line of an SSE stream,
+// which go-openai v1.43.0 drops.
 type probe struct {
 	mu sync.Mutex
 	st probeState
+	// body is the body of the response (bounded), which streamOnce reads
+	// itself; sse that it is a server-sent event stream.
+	body io.Reader
+	sse  bool
+}
+
+// response is the body the transport saw and whether it is SSE; nil when
+// the request did not go through doer.
+func (p *probe) response() (io.Reader, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.body, p.sse
 }
 
 // probeState is a copy of what a probe saw.
@@ -92,9 +103,9 @@ func (d doer) Do(req *http.Request) (*http.Response, error) {
 	pr.mu.Unlock()
 	stream := strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream")
 	boundBody(resp, stream)
-	if stream {
-		resp.Body = &sniffer{ReadCloser: resp.Body, pr: pr}
-	}
+	pr.mu.Lock()
+	pr.body, pr.sse = resp.Body, stream
+	pr.mu.Unlock()
 	return resp, nil
 }
 
@@ -109,58 +120,6 @@ func carriesKey(h http.Header) bool {
 		auth = ""
 	}
 	return auth != "" || strings.TrimSpace(h.Get("api-key")) != ""
-}
-
-// sniffer passes a stream through untouched while reading its lines, to keep
-// what go-openai ignores: an `error: {...}` line (llama.cpp sends one with
-// status 200 when a streamed request fails) and the final data: [DONE].
-type sniffer struct {
-	io.ReadCloser
-	pr   *probe
-	line []byte
-	long bool // the current line is too long to matter; skip to its end
-}
-
-const maxSniffLine = 64 << 10
-
-func (s *sniffer) Read(b []byte) (int, error) {
-	n, err := s.ReadCloser.Read(b)
-	s.scan(b[:n])
-	return n, err
-}
-
-func (s *sniffer) scan(b []byte) {
-	for len(b) > 0 {
-		i := bytes.IndexByte(b, '\n')
-		if i < 0 {
-			if !s.long {
-				s.line = append(s.line, b...)
-				if len(s.line) > maxSniffLine {
-					s.line, s.long = s.line[:0], true
-				}
-			}
-			return
-		}
-		if !s.long {
-			s.line = append(s.line, b[:i]...)
-			s.endLine(bytes.TrimSpace(s.line))
-		}
-		s.line, s.long = s.line[:0], false
-		b = b[i+1:]
-	}
-}
-
-func (s *sniffer) endLine(line []byte) {
-	switch {
-	case bytes.HasPrefix(line, []byte("error:")):
-		s.pr.mu.Lock()
-		s.pr.st.streamErr = bytes.TrimSpace(append([]byte(nil), line[len("error:"):]...))
-		s.pr.mu.Unlock()
-	case bytes.HasPrefix(line, []byte("data:")) && string(bytes.TrimSpace(line[len("data:"):])) == "[DONE]":
-		s.pr.mu.Lock()
-		s.pr.st.sawDone = true
-		s.pr.mu.Unlock()
-	}
 }
 
 // defaultHTTPClient is shared by every run and Try of the process. It has

@@ -2,7 +2,6 @@ package livetest
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -33,15 +32,19 @@ type answer struct {
 // prompt_cache_hit_tokens) and reasoning tokens
 // (completion_tokens_details.reasoning_tokens).
 type usage struct {
-	PromptTokens        int `json:"prompt_tokens"`
-	CompletionTokens    int `json:"completion_tokens"`
-	PromptTokensDetails *struct {
-		CachedTokens int `json:"cached_tokens"`
-	} `json:"prompt_tokens_details"`
-	CompletionTokensDetails *struct {
-		ReasoningTokens int `json:"reasoning_tokens"`
-	} `json:"completion_tokens_details"`
-	PromptCacheHitTokens int `json:"prompt_cache_hit_tokens"`
+	PromptTokens            int                `json:"prompt_tokens"`
+	CompletionTokens        int                `json:"completion_tokens"`
+	PromptTokensDetails     *promptDetails     `json:"prompt_tokens_details"`
+	CompletionTokensDetails *completionDetails `json:"completion_tokens_details"`
+	PromptCacheHitTokens    int                `json:"prompt_cache_hit_tokens"`
+}
+
+type promptDetails struct {
+	CachedTokens int `json:"cached_tokens"`
+}
+
+type completionDetails struct {
+	ReasoningTokens int `json:"reasoning_tokens"`
 }
 
 func (u *usage) cached() int {
@@ -64,16 +67,19 @@ func (u *usage) reasoning() int {
 // v1.43.0 knows only the second, so chunks are decoded here from the raw
 // data: lines (stream.RecvRaw).
 type streamChunk struct {
-	Choices []struct {
-		Index int `json:"index"`
-		Delta struct {
-			Content          string `json:"content"`
-			Reasoning        string `json:"reasoning"`
-			ReasoningContent string `json:"reasoning_content"`
-		} `json:"delta"`
-		FinishReason string `json:"finish_reason"`
-	} `json:"choices"`
-	Usage *usage `json:"usage"`
+	Choices []streamChoice `json:"choices"`
+	Usage   *usage         `json:"usage"`
+}
+
+// streamChoice is one element of a chunk's choices.
+type streamChoice struct {
+	Index int `json:"index"`
+	Delta struct {
+		Content          string `json:"content"`
+		Reasoning        string `json:"reasoning"`
+		ReasoningContent string `json:"reasoning_content"`
+	} `json:"delta"`
+	FinishReason string `json:"finish_reason"`
 }
 
 // fill writes the measured figures of a successful answer into res: times,
@@ -155,23 +161,25 @@ func streamOnce(ctx context.Context, c *openai.Client, req openai.ChatCompletion
 		return t.a, err
 	}
 	defer stream.Close()
+	// The body is read here, once (sseReader), not by go-openai's stream
+	// reader, which has not read from it yet.
+	var raw interface{ RecvRaw() ([]byte, error) } = stream
+	if body, sse := pr.response(); body != nil {
+		var keep *probe
+		if sse {
+			keep = pr
+		}
+		raw = newSSEReader(body, keep)
+	}
+	chunks := newChunkReader(raw)
 	var ck streamChunk
-	// One decoder for the whole stream reads the data: lines one after the
-	// other: its scanner is reused from chunk to chunk, where json.Unmarshal
-	// would build one per chunk and scan each twice (issue 13: the runner's
-	// allocations per chunk).
-	lines := &dataLines{s: stream}
-	dec := json.NewDecoder(lines)
 	for {
-		// encoding/json decodes into the slice's old elements, keeping the
-		// fields a chunk leaves out: clear them first.
-		clear(ck.Choices[:cap(ck.Choices)])
-		ck.Choices, ck.Usage = ck.Choices[:0], nil
-		err := dec.Decode(&ck)
-		if errors.Is(err, io.EOF) && lines.done {
+		resetChunk(&ck)
+		err := chunks.next(&ck)
+		if errors.Is(err, io.EOF) && chunks.done() {
 			break
 		}
-		if errors.Is(err, io.ErrUnexpectedEOF) && lines.done {
+		if errors.Is(err, io.ErrUnexpectedEOF) && chunks.done() {
 			return t.a, errPartialJSON // the last data: line ends inside its JSON
 		}
 		if err != nil {
@@ -287,40 +295,6 @@ func streamVerdict(a answer, snap probeState, sawChoice bool) error {
 // errPartialJSON is a stream whose last data: line ends in the middle of a
 // JSON value (classified as a response that is not valid JSON).
 var errPartialJSON = errors.New("a data: line of the stream ends in the middle of its JSON")
-
-// dataLines reads a stream's data: lines (go-openai's RecvRaw, which drops
-// the "data: " prefix, comments and [DONE]) as one stream of JSON values,
-// each line followed by a newline so that one never runs into the next.
-type dataLines struct {
-	s interface{ RecvRaw() ([]byte, error) }
-	// line is what is left of the current line; nl that its newline is
-	// still to come; done that the stream ended (RecvRaw gave io.EOF).
-	line []byte
-	nl   bool
-	done bool
-}
-
-func (d *dataLines) Read(p []byte) (int, error) {
-	if len(p) == 0 {
-		return 0, nil
-	}
-	if len(d.line) == 0 {
-		if d.nl {
-			d.nl = false
-			p[0] = '\n'
-			return 1, nil
-		}
-		raw, err := d.s.RecvRaw()
-		if err != nil {
-			d.done = errors.Is(err, io.EOF)
-			return 0, err
-		}
-		d.line, d.nl = raw, true
-	}
-	n := copy(p, d.line)
-	d.line = d.line[n:]
-	return n, nil
-}
 
 // answerTooLong ends a stream whose answer passed MaxAnswerBytes.
 func answerTooLong() *CallError {
