@@ -99,7 +99,9 @@ func (d doer) Do(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	pr.mu.Lock()
-	pr.st.status, pr.st.header, pr.st.ctype = resp.StatusCode, resp.Header.Clone(), resp.Header.Get("Content-Type")
+	// The header is kept as it is, not cloned: nothing writes to a
+	// response's header once the client returned it.
+	pr.st.status, pr.st.header, pr.st.ctype = resp.StatusCode, resp.Header, resp.Header.Get("Content-Type")
 	pr.mu.Unlock()
 	stream := strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream")
 	boundBody(resp, stream)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 
 	openai "github.com/sashabaranov/go-openai"
 )
@@ -36,11 +37,26 @@ type sseReader struct {
 	scanned    int   // buf[start:scanned] holds no newline
 	err        error // the read error once buf's bytes are used up
 	acc        []byte
-	finished   bool // data: [DONE] was read
+	finished   bool    // data: [DONE] was read
+	pooled     *[]byte // where buf came from (sseBufs)
 }
 
 func newSSEReader(r io.Reader, pr *probe) *sseReader {
-	return &sseReader{r: r, pr: pr, buf: make([]byte, 4096)}
+	p := sseBufs.Get().(*[]byte)
+	return &sseReader{r: r, pr: pr, buf: *p, pooled: p}
+}
+
+// sseBufs holds the line buffers of streams that ended (release).
+var sseBufs = sync.Pool{New: func() any { b := make([]byte, 4096); return &b }}
+
+// release gives the buffer back once nothing reads the stream any more: no
+// line RecvRaw gave may be used after it. A buffer that grew for a long
+// line is left to the garbage collector.
+func (s *sseReader) release() {
+	if s.pooled != nil && len(s.buf) == len(*s.pooled) {
+		sseBufs.Put(s.pooled)
+	}
+	s.pooled, s.buf, s.start, s.end, s.scanned = nil, nil, 0, 0, 0
 }
 
 // line is the next line without its newline, valid until the next call,

@@ -14,6 +14,9 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"time"
+
+	"github.com/llm-advisor/llm-advisor/advisor"
 
 	openai "github.com/sashabaranov/go-openai"
 )
@@ -385,6 +388,52 @@ func TestChunkReaderMatchesDecoder(t *testing.T) {
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("case %d (end %v): chunkReader\n%q\nencoding/json\n%q", i, end, got, want)
 			}
+		}
+	}
+}
+
+// TestStreamsShareNoBuffer: many streams at once, each longer than the
+// read buffers that go back to their pools, each arrive whole and only
+// their own (a buffer handed on while its stream still read from it
+// would mix them).
+func TestStreamsShareNoBuffer(t *testing.T) {
+	const streams, chunks = 24, 300
+	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Messages []struct{ Content string } `json:"messages"`
+		}
+		json.NewDecoder(r.Body).Decode(&req)
+		id := req.Messages[len(req.Messages)-1].Content
+		var ev []string
+		for i := range chunks {
+			ev = append(ev, chunk(fmt.Sprintf("%s-%d ", id, i), ""))
+		}
+		sse(w, append(ev, chunk("", "stop"))...)
+	}))
+	c := newClient(advisor.Endpoint{Kind: advisor.KindCompatible, BaseURL: srv.URL + "/v1", Model: "m"}, "", defaultHTTPClient())
+	errs := make(chan string, streams)
+	for s := range streams {
+		go func() {
+			id := fmt.Sprintf("stream%02d", s)
+			want := ""
+			for i := range chunks {
+				want += fmt.Sprintf("%s-%d ", id, i)
+			}
+			req := chatRequest("m", []openai.ChatCompletionMessage{{Role: "user", Content: id}}, 64, 0)
+			a, ce := streamChat(context.Background(), c, req, 10*time.Second, retryPolicy{})
+			switch {
+			case ce != nil:
+				errs <- id + ": " + ce.Msg
+			case a.Output != want || a.Chunks != chunks:
+				errs <- fmt.Sprintf("%s: %d chunks, %d bytes, want %d chunks, %d bytes", id, a.Chunks, len(a.Output), chunks, len(want))
+			default:
+				errs <- ""
+			}
+		}()
+	}
+	for range streams {
+		if e := <-errs; e != "" {
+			t.Error(e)
 		}
 	}
 }

@@ -169,7 +169,9 @@ func streamOnce(ctx context.Context, c *openai.Client, req openai.ChatCompletion
 		if sse {
 			keep = pr
 		}
-		raw = newSSEReader(body, keep)
+		sr := newSSEReader(body, keep)
+		defer sr.release()
+		raw = sr
 	}
 	chunks := newChunkReader(raw)
 	var ck streamChunk
