@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"runtime/metrics"
 	"strconv"
 	"sync"
 	"testing"
@@ -255,6 +256,7 @@ func overheadC100(b *testing.B, url string, mean func() time.Duration) {
 	var elapsed, lat time.Duration
 	var n int
 	cpu0, cpuOK := processCPU()
+	counts0 := runnerCounts()
 	for i := 0; i < b.N; i++ {
 		p := benchPlan(url, perRun, conc)
 		sink := &memSink{}
@@ -273,7 +275,10 @@ func overheadC100(b *testing.B, url string, mean func() time.Duration) {
 		}
 	}
 	cpu1, ok := processCPU()
+	counts1 := runnerCounts()
 	m := mean()
+	b.ReportMetric(float64(counts1[0].Uint64()-counts0[0].Uint64())/float64(n), "allocs/req")
+	b.ReportMetric(float64(counts1[1].Uint64()-counts0[1].Uint64())/float64(n), "goroutines/req")
 	if ok && cpuOK {
 		// The runner's CPU time per request (the server's too when it runs
 		// in this process): the cost that decides the overhead once the
@@ -285,4 +290,13 @@ func overheadC100(b *testing.B, url string, mean func() time.Duration) {
 	b.ReportMetric(100*float64(elapsed-ideal)/float64(ideal), "overhead-%")
 	b.ReportMetric(100*(float64(lat)/float64(n)-float64(m))/float64(m), "latency-over-handler-%")
 	b.ReportMetric(ms(m), "handler-ms")
+}
+
+// runnerCounts are this process's heap allocations and goroutines started
+// so far (runtime/metrics), for the allocations and goroutines a request
+// costs.
+func runnerCounts() [2]metrics.Value {
+	ss := []metrics.Sample{{Name: "/gc/heap/allocs:objects"}, {Name: "/sched/goroutines-created:goroutines"}}
+	metrics.Read(ss)
+	return [2]metrics.Value{ss[0].Value, ss[1].Value}
 }

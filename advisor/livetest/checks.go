@@ -107,10 +107,40 @@ func (s *scorer) check(ctx context.Context, name string, c advisor.Case, output 
 	return r, r.Score >= 0.5
 }
 
-var spaces = regexp.MustCompile(`\s+`)
-
+// normalize is s trimmed, every run of ASCII white space (RE2's \s:
+// tab, newline, form feed, carriage return, space) made one space, and in
+// lower case. It is scored for every answer, so it is a loop over the bytes
+// rather than a regexp (issue 13: the runner's own cost per request).
 func normalize(s string) string {
-	return strings.ToLower(spaces.ReplaceAllString(strings.TrimSpace(s), " "))
+	s = strings.TrimSpace(s)
+	var b []byte
+	for i := 0; i < len(s); i++ {
+		if !isSpaceRE2(s[i]) {
+			if b != nil {
+				b = append(b, s[i])
+			}
+			continue
+		}
+		j := i + 1
+		for j < len(s) && isSpaceRE2(s[j]) {
+			j++
+		}
+		if b == nil && (j > i+1 || s[i] != ' ') {
+			b = append(make([]byte, 0, len(s)), s[:i]...)
+		}
+		if b != nil {
+			b = append(b, ' ')
+		}
+		i = j - 1
+	}
+	if b != nil {
+		s = string(b)
+	}
+	return strings.ToLower(s)
+}
+
+func isSpaceRE2(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
 }
 
 // stripFence removes a Markdown code fence around a text, if there is one.

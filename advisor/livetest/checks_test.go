@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -352,4 +353,19 @@ func TestRAGNotesSkippedPDF(t *testing.T) {
 	if r := sink.all()[0]; r.ErrorClass != "" || !r.Passed {
 		t.Errorf("%+v", r)
 	}
+}
+
+// FuzzNormalize: normalize gives what the regexp it stands in for gave
+// (trim, every run of \s made one space, lower case).
+func FuzzNormalize(f *testing.F) {
+	spaces := regexp.MustCompile(`\s+`)
+	for _, s := range []string{"", " ", "4", "  It is\t\t4.\n", "a b", "a  b", "a\vb", "A\u00a0B", "\r\n\f x \r\n", "ÉTÉ  Ça\tva", "tab\tonly", " lead", "trail ", "x\u2003 y"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := strings.ToLower(spaces.ReplaceAllString(strings.TrimSpace(s), " "))
+		if got := normalize(s); got != want {
+			t.Fatalf("normalize(%q) = %q, want %q", s, got, want)
+		}
+	})
 }
