@@ -109,7 +109,8 @@ var sseCases = []string{
 
 // TestSSEReaderMatchesGoOpenAI: sseReader gives what go-openai's stream
 // reader gives for the same bytes, line for line and error for error, read
-// whole, one byte at a time, and cut short by a connection error.
+// whole, one byte at a time, with the error in the read of the last bytes,
+// and cut short by a connection error.
 func TestSSEReaderMatchesGoOpenAI(t *testing.T) {
 	for i, body := range sseCases {
 		for _, tail := range []error{nil, io.ErrUnexpectedEOF} {
@@ -121,6 +122,10 @@ func TestSSEReaderMatchesGoOpenAI(t *testing.T) {
 			got = recvAll(newSSEReader(&cutBody{iotest.OneByteReader(bytes.NewReader([]byte(body))), tail}, nil))
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("case %d (tail %v), one byte at a time: sseReader\n%q\ngo-openai\n%q", i, tail, got, want)
+			}
+			got = recvAll(newSSEReader(iotest.DataErrReader(&cutBody{bytes.NewReader([]byte(body)), tail}), nil))
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("case %d (tail %v), the error with the last bytes: sseReader\n%q\ngo-openai\n%q", i, tail, got, want)
 			}
 		}
 	}
