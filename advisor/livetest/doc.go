@@ -57,10 +57,12 @@
 //
 // Reasoning arrives as delta.reasoning (vLLM ≥ 0.11, Ollama, OpenRouter) or
 // delta.reasoning_content (DeepSeek, llama.cpp). go-openai v1.43.0 reads only
-// the second, so the runner keeps go-openai for the request and its SSE
-// framing but decodes each chunk itself (ChatCompletionStream.RecvRaw): a
-// reasoning model otherwise looks as slow to start as its whole thinking
-// (the bug GuideLLM fixed in issue #737 / PR #742).
+// the second, so the runner keeps go-openai for the request and its HTTP
+// errors but reads the stream and decodes each chunk itself (sseReader keeps
+// go-openai's rules for the stream's lines; decodeChunk, encoding/json for
+// chunks of unusual shape): a reasoning model otherwise looks as slow to
+// start as its whole thinking (the bug GuideLLM fixed in issue #737 / PR
+// #742).
 //
 // Warm-up (plan warmup, on by default): before an endpoint's cells one
 // unmeasured request, the zero-shot prompt of its first case, loads the

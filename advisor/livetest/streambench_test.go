@@ -46,17 +46,18 @@ func streamBody(n int) []byte {
 // cpu-ns/op is the process's CPU time per request, which other work on the
 // machine does not inflate as it does ns/op.
 //
-// Issue 13, one reading of the body instead of three line scanners and
-// decodeChunk instead of encoding/json for the usual chunk (benchstat of
-// -count 5 -benchtime 2000x, 2 shared cores, load average 8–10 before and
-// after):
+// Issue 13 item 5, one reading of the body instead of three line scanners
+// (sseGuard, the sniffer, go-openai's bufio and regexps), decodeChunk
+// instead of encoding/json for the usual chunk, pooled read buffers
+// (benchstat, 6 runs of -benchtime 2000x interleaved, 2 shared cores at
+// load average 10):
 //
-//	                 before          after
-//	chunks=20        193 allocs/op   87 allocs/op
-//	                 27.8 KB/op      22.1 KB/op
-//	chunks=40        294 allocs/op   108 allocs/op
-//	                 34.7 KB/op      22.4 KB/op
-//	one chunk        5.0 allocs      1.05 allocs
+//	                  before     after
+//	chunks=20 CPU     213 µs     56 µs      −74 %
+//	chunks=40 CPU     359 µs     81 µs      −78 %
+//	chunks=20         193 allocs 82 allocs  27.2 KB → 9.2 KB
+//	chunks=40         294 allocs 103 allocs 33.9 KB → 9.5 KB
+//	one chunk         7.3 µs CPU, 5.05 allocs, 332 B → 1.2 µs, 1.05 allocs, 16 B
 func BenchmarkStreamClient(b *testing.B) {
 	for _, n := range []int{20, 40} {
 		b.Run(fmt.Sprint("chunks=", n), func(b *testing.B) {
