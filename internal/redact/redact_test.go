@@ -41,3 +41,45 @@ func TestLooksLikeKey(t *testing.T) {
 		t.Error("a one-letter value must not be treated as a key")
 	}
 }
+
+// TestCredentialPrefilter: the words checked before the regexp let through
+// every text the regexp matches, in any case and with Unicode's folds.
+func TestCredentialPrefilter(t *testing.T) {
+	for _, s := range []string{
+		"Authorization: Bearer sk-abcdefgh12345", "BEARER abcdefgh12345", "bEaReR\tabcdefgh12345",
+		"basic dXNlcjpwYXNzd29yZA==", "BaſIC dXNlcjpwYXNzd29yZA==", "api-key: abcdefgh12345",
+		`"X-API-KEY": "abcdefgh12345"`, "apikey=abcdefgh12345", "Api_Key='abcdefgh12345'", "x-api-Key: abcdefgh12345",
+	} {
+		if !credential.MatchString(s) {
+			t.Fatalf("the regexp does not match %q: the case is wrong", s)
+		}
+		if !mayHoldCredential(s) {
+			t.Errorf("the prefilter drops %q, which the regexp matches", s)
+		}
+	}
+	for _, s := range []string{"", "Olá! O prazo de entrega é de 5 dias úteis.", "bear er", "ap i", "bas1c", "b"} {
+		if mayHoldCredential(s) {
+			t.Errorf("the prefilter lets %q through: it has none of the words", s)
+		}
+	}
+}
+
+// FuzzCredentialPrefilter: whatever the regexp matches, the prefilter lets through.
+func FuzzCredentialPrefilter(f *testing.F) {
+	for _, s := range []string{"Bearer abcdefgh12345", "BaſIC abcdefgh12345", "x-api-key: abcdefgh", "no key here"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if credential.MatchString(s) && !mayHoldCredential(s) {
+			t.Errorf("the prefilter drops %q, which the regexp matches", s)
+		}
+	})
+}
+
+func BenchmarkCleanAnswer(b *testing.B) {
+	r := New("sk-test-abcdefghijklmnop")
+	s := strings.Repeat("O prazo de entrega é de 5 dias úteis, contados da confirmação do pagamento. ", 10)
+	for i := 0; i < b.N; i++ {
+		r.Clean(s)
+	}
+}
