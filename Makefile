@@ -38,10 +38,19 @@ build: deps
 run: build
 	./$(BIN)
 
-# Every test, with the race detector. Tests that need a window start their own Xvfb.
+# Screen walks of app/ that only lay screens out and read what is drawn, with
+# no goroutine of their own (files with //go:build !race): the race detector
+# made them 10-12 times slower and has nothing to find in them, so they run
+# in a step of their own. app's TestNoRaceWalksAreInMakeTest keeps this list
+# and those files the same.
+NORACE_WALKS := ^(TestMarkupGoldens|TestNoEnglishInPortuguese|TestNoFaintLabels|TestNothingCutOffAtMinimumSize)$$
+
+# Every test, with the race detector, and the screen walks above without it.
+# Tests that need a window start their own Xvfb.
 test: deps
 	go vet ./...
 	go test -race -count=1 -timeout 40m ./...
+	go test -count=1 -timeout 20m -run '$(NORACE_WALKS)' ./app
 	@# The plan and answers decoders are fuzzed for a bounded time (seeds in testdata/fuzz).
 	go test -run '^$$' -fuzz FuzzParsePlan -fuzztime 15s ./advisor/livetest
 	go test -run '^$$' -fuzz FuzzParseAnswers -fuzztime 15s ./advisor

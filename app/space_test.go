@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
@@ -417,3 +418,15 @@ func (m *memSpace) RatingsBy(context.Context, int64, string) (map[int64]data.Rat
 }
 
 var _ space = (*memSpace)(nil)
+
+// newMemHarness is newHarness on the in-memory workspace, for the tests of
+// screens that do not test storage.
+func newMemHarness(t *testing.T, language string) *harness {
+	t.Helper()
+	useMemSpace(t)
+	h := newHarness(t, language)
+	if _, ok := h.a.ws.(*memSpace); !ok {
+		t.Fatalf("the app runs on %T, want the in-memory workspace", h.a.ws)
+	}
+	return h
+}
