@@ -477,7 +477,7 @@ func sameAnswers(a, b advisor.Answers) bool {
 }
 
 func TestImportCasesWithBadRows(t *testing.T) {
-	h := newHarness(t, "en")
+	h := newMemHarness(t, "en")
 	h.a.show(screenLiveTest)
 	l := h.a.live
 	path := filepath.Join(t.TempDir(), "cases.csv")
@@ -667,7 +667,7 @@ func TestRecommendationFollowsLanguage(t *testing.T) {
 }
 
 func TestLanguageSwitch(t *testing.T) {
-	h := newHarness(t, "en")
+	h := newMemHarness(t, "en")
 	h.a.show(screenSettings)
 	if h.a.nav[screenHome].Text != "Home" {
 		t.Fatalf("nav in English = %q", h.a.nav[screenHome].Text)
@@ -704,7 +704,7 @@ func TestTranslationsFor(t *testing.T) {
 }
 
 func TestCatalogFilterAndCard(t *testing.T) {
-	h := newHarness(t, "en")
+	h := newMemHarness(t, "en")
 	h.a.show(screenCatalog)
 	c := h.a.catalog
 	all := len(c.models)
@@ -737,7 +737,7 @@ func TestCatalogFilterAndCard(t *testing.T) {
 }
 
 func TestErrorSentenceIsTranslated(t *testing.T) {
-	h := newHarness(t, "pt-BR")
+	h := newMemHarness(t, "pt-BR")
 	h.a.showError(fail("err.export", fmt.Errorf("disk full")))
 	if h.a.lastError != "Não foi possível salvar o relatório." {
 		t.Errorf("error sentence = %q", h.a.lastError)
@@ -958,7 +958,7 @@ func TestWindowCloseCancelsRun(t *testing.T) {
 }
 
 func TestCatalogImportTryAndAdd(t *testing.T) {
-	h := newHarness(t, "en")
+	h := newMemHarness(t, "en")
 	h.a.show(screenCatalog)
 	c := h.a.catalog
 	before := len(c.models)
@@ -1022,7 +1022,7 @@ func TestCatalogImportTryAndAdd(t *testing.T) {
 }
 
 func TestEndpointEditorTestConnection(t *testing.T) {
-	h := newHarness(t, "en")
+	h := newMemHarness(t, "en")
 	srv := openAIServer(t)
 	h.a.show(screenLiveTest)
 	l := h.a.live
@@ -1102,7 +1102,7 @@ func TestSettingsDataFolderAndTheme(t *testing.T) {
 }
 
 func TestPlanJudgeAndEmbedding(t *testing.T) {
-	h := newHarness(t, "en")
+	h := newMemHarness(t, "en")
 	h.a.candidates = []advisor.Endpoint{
 		{Name: "a", Kind: advisor.KindCompatible, BaseURL: "http://127.0.0.1:1/v1", Model: "m1"},
 		{Name: "b", Kind: advisor.KindOpenAI, Model: "gpt-x", APIKeyEnv: "OPENAI_API_KEY"},
@@ -1309,7 +1309,7 @@ func TestTranscriptionRunFromGUI(t *testing.T) {
 }
 
 func TestEmbeddingPlanFromSetup(t *testing.T) {
-	h := newHarness(t, "en")
+	h := newMemHarness(t, "en")
 	h.a.candidates = []advisor.Endpoint{{Name: "emb", Kind: advisor.KindCompatible, BaseURL: "http://127.0.0.1:1/v1", Model: "nomic-embed-text"}}
 	h.a.show(screenLiveTest)
 	h.a.live.kind.SetSelectedIndex(indexOf(caseKinds, advisor.CaseKindEmbedding))
@@ -1337,7 +1337,7 @@ func TestEmbeddingPlanFromSetup(t *testing.T) {
 }
 
 func TestShortlistNeverShowsASilentZero(t *testing.T) {
-	newHarness(t, "en")
+	newMemHarness(t, "en")
 	text := func(s advisor.Shortlisted) string {
 		row := shortlistRow(s)[0].(*fyne.Container)
 		return row.Objects[1].(*widget.Label).Text
@@ -1439,7 +1439,7 @@ func TestLiveTestCriteriaSurviveRestart(t *testing.T) {
 // A setup the run would refuse names the part of the screen to fix, in
 // plain words, not the plan file's field.
 func TestLiveTestProblemNamesTheSection(t *testing.T) {
-	h := newHarness(t, "en")
+	h := newMemHarness(t, "en")
 	h.newDecision()
 	h.a.show(screenLiveTest)
 	l := h.a.live

@@ -19,7 +19,7 @@ import (
 func TestBatchOfferInSetup(t *testing.T) {
 	for _, language := range []string{"en", "pt-BR"} {
 		t.Run(language, func(t *testing.T) {
-			h := newHarness(t, language)
+			h := newMemHarness(t, language)
 			in, out := 2.0, 8.0
 			h.a.candidates = []advisor.Endpoint{
 				{Name: "a", Kind: advisor.KindCompatible, BaseURL: "http://127.0.0.1:1/v1", Model: "m1", PriceInPer1M: &in, PriceOutPer1M: &out},

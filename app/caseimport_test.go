@@ -16,7 +16,7 @@ import (
 // GUI's import preview, in the pt-BR interface; an unclosed quote spoils
 // only its own line.
 func TestImportBrazilianExcelFiles(t *testing.T) {
-	h := newHarness(t, "pt-BR")
+	h := newMemHarness(t, "pt-BR")
 	h.a.show(screenLiveTest)
 	l := h.a.live
 	dir := t.TempDir()
@@ -110,7 +110,7 @@ func TestImportBrazilianExcelFiles(t *testing.T) {
 // The wizard takes money in reais with the user's rate, and the screens
 // then show money in reais (the engine stays in dollars).
 func TestMoneyInTheUsersCurrency(t *testing.T) {
-	h := newHarness(t, "pt-BR")
+	h := newMemHarness(t, "pt-BR")
 	h.newDecision()
 	story, answers := scenario(t, "k1-eu-support-bot.json")
 	answers["currency"] = "BRL"

@@ -31,7 +31,7 @@ func snapshotBytes(t *testing.T) []byte {
 func TestCatalogRefreshButton(t *testing.T) {
 	for _, language := range []string{"en", "pt-BR"} {
 		t.Run(language, func(t *testing.T) {
-			h := newHarness(t, language)
+			h := newMemHarness(t, language)
 			h.a.show(screenCatalog)
 			c := h.a.catalog
 			if !strings.Contains(c.info.Text, "2026-07-02") {
@@ -79,7 +79,7 @@ func TestCatalogRefreshButton(t *testing.T) {
 // prices with cached and batch prices, lifecycle with successor, and for open
 // weights whether it runs on the hardware of the open decision.
 func TestCatalogModelCard(t *testing.T) {
-	h := newHarness(t, "en")
+	h := newMemHarness(t, "en")
 	h.a.show(screenCatalog)
 	c := h.a.catalog
 	text := func(id string) string {

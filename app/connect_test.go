@@ -262,7 +262,7 @@ func TestConnectProblemsInBothLanguages(t *testing.T) {
 	noKeyring(t)
 	for _, lng := range []string{"en", "pt-BR"} {
 		t.Run(lng, func(t *testing.T) {
-			h := newHarness(t, lng)
+			h := newMemHarness(t, lng)
 			h.newDecision()
 			h.a.show(screenLiveTest)
 			test.Tap(h.a.live.connectBtn)
@@ -407,7 +407,7 @@ func TestConnectKeyNeverInDataOrConfigFiles(t *testing.T) {
 // and the candidate runs there. Cancel stops a download.
 func TestOllamaPullFromCandidate(t *testing.T) {
 	noKeyring(t)
-	h := newHarness(t, "en")
+	h := newMemHarness(t, "en")
 	const id, tag = "llama-3.1-8b-instruct", "llama3.1:8b"
 	if _, ok := h.a.engine.Model(id); !ok {
 		t.Fatalf("the catalog has no %s", id)
@@ -498,7 +498,7 @@ func port(u string) int {
 func TestCatalogTryUsesTheConnection(t *testing.T) {
 	noKeyring(t)
 	const key = "gsk-try-it-key"
-	h := newHarness(t, "en")
+	h := newMemHarness(t, "en")
 	fake := newFakeProvider(t, key)
 	fake.models = []string{"llama-3.1-8b-instant"}
 	h.a.show(screenCatalog)

@@ -15,7 +15,7 @@ import (
 func TestImportFromPromptfoo(t *testing.T) {
 	for _, language := range []string{"en", "pt-BR"} {
 		t.Run(language, func(t *testing.T) {
-			h := newHarness(t, language)
+			h := newMemHarness(t, language)
 			h.a.show(screenLiveTest)
 			l := h.a.live
 			l.importPromptfoo(filepath.Join("testdata", "promptfoo", "csv-translate", "promptfooconfig.yaml"))

@@ -174,7 +174,7 @@ func TestCloseDuringRunAsksAndHomeOffersToFinish(t *testing.T) {
 // offers the local servers found and does not take the catalog id for the
 // server's model name.
 func TestCatalogCardFollowsFilterAndTryOffersLocalServers(t *testing.T) {
-	h := newHarness(t, "en")
+	h := newMemHarness(t, "en")
 	srv := openAIServer(t)
 	h.a.detect = func(context.Context) []localServer {
 		return []localServer{{Name: "llama.cpp", BaseURL: srv.URL + "/v1", Models: []string{"qwen2.5-7b-instruct-q4_k_m.gguf"}}}
@@ -626,7 +626,7 @@ func TestThemeContrast(t *testing.T) {
 		}
 	}
 	// No progress bar draws its text on the bar.
-	h := newHarness(t, "en")
+	h := newMemHarness(t, "en")
 	h.newDecision()
 	if got := h.a.wizard.progress.TextFormatter(); got != "" || !strings.Contains(h.a.wizard.stepLabel.Text, "1") {
 		t.Errorf("wizard bar text %q, step label %q", got, h.a.wizard.stepLabel.Text)
@@ -652,7 +652,7 @@ func overlayButton(t *testing.T, h *harness, text string) *widget.Button {
 // 3. A validation error in the example editor keeps the editor open with
 // everything typed, and says why.
 func TestExampleEditorKeepsTypedTextOnError(t *testing.T) {
-	h := newHarness(t, "pt-BR")
+	h := newMemHarness(t, "pt-BR")
 	h.a.show(screenLiveTest)
 	l := h.a.live
 	l.editCase(-1)
@@ -692,7 +692,7 @@ func TestExampleEditorKeepsTypedTextOnError(t *testing.T) {
 // 3 (few-shot). The worked-example editor refuses an empty field with a
 // message naming it, stays open and keeps what was typed in the other.
 func TestFewShotEditorNamesTheEmptyField(t *testing.T) {
-	h := newHarness(t, "pt-BR")
+	h := newMemHarness(t, "pt-BR")
 	h.a.show(screenLiveTest)
 	l := h.a.live
 	boxes := func() []*textBox {
@@ -832,7 +832,7 @@ func TestAddressAndModelChecks(t *testing.T) {
 }
 
 func TestConnectionTestChecksPathAndModel(t *testing.T) {
-	h := newHarness(t, "en")
+	h := newMemHarness(t, "en")
 	srv := openAIServer(t) // lists fake-model; answers chat on /v1 whatever the model
 	h.a.show(screenLiveTest)
 	l := h.a.live
