@@ -89,6 +89,8 @@ $(FYNE_TOOL):
 	GOFLAGS= go install fyne.io/tools/cmd/fyne@$(FYNE_TOOL_VERSION)
 
 # A Linux package: the binary, a desktop entry and the icon, with an install Makefile inside.
+# fyne package compresses it with tar -J: xz on every core unless XZ_OPT says otherwise.
+package: export XZ_OPT ?= -T0
 package: build $(FYNE_TOOL)
 	@# fyne package bumps the build number in the FyneApp.toml it reads and wants a Go
 	@# file beside it: give it a staging copy so the checkout stays clean.
