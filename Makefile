@@ -51,9 +51,11 @@ test: deps
 	go vet ./...
 	go test -race -count=1 -timeout 40m ./...
 	go test -count=1 -timeout 20m -run '$(NORACE_WALKS)' ./app
-	@# The plan and answers decoders are fuzzed for a bounded time (seeds in testdata/fuzz).
-	go test -run '^$$' -fuzz FuzzParsePlan -fuzztime 15s ./advisor/livetest
-	go test -run '^$$' -fuzz FuzzParseAnswers -fuzztime 15s ./advisor
+	@# The plan and answers decoders are fuzzed for a bounded time (seeds in
+	@# testdata/fuzz), both at once with a worker each; the step fails if either does.
+	@go test -run '^$$' -fuzz FuzzParsePlan -fuzztime 15s -parallel 1 ./advisor/livetest & plan=$$!; \
+	go test -run '^$$' -fuzz FuzzParseAnswers -fuzztime 15s -parallel 1 ./advisor; answers=$$?; \
+	wait $$plan && exit $$answers
 
 bench: deps
 	go test -run '^$$' -bench . -benchmem -timeout 40m ./...
