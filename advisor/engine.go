@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
+	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -826,4 +827,35 @@ func (r *run) finishPlan() {
 		t := r.steps[s]
 		rec.Steps = append(rec.Steps, PlanStep{Step: s, Detail: t.Detail.In(r.lang), Gate: t.Gate.In(r.lang)})
 	}
+}
+
+// HasUserFiles reports whether NewEngine with the same options would read a
+// file of the user's: rules.yaml or catalog.yaml in the user's folder, a
+// rules or catalog file an option names, or a models.dev copy in the data
+// folder. Only those files give Problems(), so when it is false an engine's
+// Problems() is empty and a caller that only wants them (Home) need not
+// build the engine. It only looks the files up; anything there that is not
+// plainly missing (a file, a folder, one that cannot be looked at) counts.
+func HasUserFiles(opts ...Option) bool {
+	var c engineConfig
+	for _, o := range opts {
+		o(&c)
+	}
+	c.defaultDirs()
+	if len(c.rulesFiles) > 0 || len(c.catalogFile) > 0 {
+		return true
+	}
+	var paths []string
+	if c.userDir != "" {
+		paths = append(paths, filepath.Join(c.userDir, "rules.yaml"), filepath.Join(c.userDir, "catalog.yaml"))
+	}
+	if c.modelsDev == nil && c.dataDir != "" {
+		paths = append(paths, filepath.Join(c.dataDir, ModelsDevFile))
+	}
+	for _, p := range paths {
+		if _, err := os.Lstat(p); !errors.Is(err, fs.ErrNotExist) {
+			return true
+		}
+	}
+	return false
 }

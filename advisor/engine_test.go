@@ -736,3 +736,69 @@ func BenchmarkNewEngine(b *testing.B) {
 		}
 	}
 }
+
+// TestHasUserFilesWhenProblemsCanBe: Home lists Problems() without building
+// an engine when HasUserFiles says there is nothing of the user's to read,
+// so false must mean an engine with the same options reports no problem,
+// and every file that gives a problem must make it true.
+func TestHasUserFilesWhenProblemsCanBe(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		setup   func(t *testing.T, user, data string) []Option
+		present bool
+		broken  bool // the engine reports a problem
+	}{
+		{"nothing of the user's", func(*testing.T, string, string) []Option { return nil }, false, false},
+		{"no folders at all", func(*testing.T, string, string) []Option {
+			return []Option{WithUserDir(""), WithDataDir("")}
+		}, false, false},
+		{"broken rules.yaml", func(t *testing.T, user, _ string) []Option {
+			writeFile(t, user, "rules.yaml", "rules: [ {id: x")
+			return nil
+		}, true, true},
+		{"broken catalog.yaml", func(t *testing.T, user, _ string) []Option {
+			writeFile(t, user, "catalog.yaml", "models: {")
+			return nil
+		}, true, true},
+		{"a models.dev copy that does not read", func(t *testing.T, _, data string) []Option {
+			writeFile(t, data, ModelsDevFile, "not json")
+			return nil
+		}, true, true},
+		{"rules.yaml is a folder", func(t *testing.T, user, _ string) []Option {
+			if err := os.Mkdir(filepath.Join(user, "rules.yaml"), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			return nil
+		}, true, true},
+		{"a named rules file that is missing", func(t *testing.T, user, _ string) []Option {
+			return []Option{WithRulesFile(filepath.Join(user, "mine.yaml"))}
+		}, true, true},
+		{"a models.dev copy given, the one on disk not read", func(t *testing.T, _, data string) []Option {
+			writeFile(t, data, ModelsDevFile, "not json")
+			d, _, err := bundledCatalog(assets.Catalog, "catalog")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return []Option{WithModelsDev(d)}
+		}, false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			user, data := t.TempDir(), t.TempDir()
+			opts := append([]Option{WithUserDir(user), WithDataDir(data)}, tc.setup(t, user, data)...)
+			if got := HasUserFiles(opts...); got != tc.present {
+				t.Errorf("HasUserFiles = %v, want %v", got, tc.present)
+			}
+			e, err := NewEngine(opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			probs := e.Problems()
+			if tc.broken != (len(probs) > 0) {
+				t.Errorf("problems %v, want some: %v", probs, tc.broken)
+			}
+			if len(probs) > 0 && !HasUserFiles(opts...) {
+				t.Errorf("the engine reports %v but HasUserFiles is false", probs)
+			}
+		})
+	}
+}

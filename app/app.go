@@ -24,7 +24,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
-	"github.com/llm-advisor/llm-advisor/advisor/livetest"
 	"github.com/llm-advisor/llm-advisor/data"
 	"github.com/llm-advisor/llm-advisor/workspace"
 )
@@ -84,8 +83,15 @@ type App struct {
 
 	releaseTimer *time.Timer // gives the heap back once Home is drawn (memory.go)
 
+	// Set on the UI goroutine once built (engine.go): at start when Home
+	// lists the problems of the user's own files, else on first need.
+	engine        *advisor.Engine
+	engineErr     error    // why the engine did not build
+	engineTried   bool     // the engine was built, or failed to
+	engineLoading bool     // being built off the UI goroutine
+	afterEngine   []func() // what waits for it (withEngine)
+
 	// Set once by the loader goroutine, then only read on the UI goroutine.
-	engine   *advisor.Engine
 	ws       space // decisions, runs, prices, reports and exports, as the command line does them
 	storeErr error // why the store did not open, shown on Home
 	ready    bool
@@ -259,19 +265,19 @@ func (a *App) dataPath() (string, error) {
 	return data.DefaultPath()
 }
 
-// load opens the store and the rules engine off the UI goroutine.
+// load opens the store off the UI goroutine, and the rules engine with it
+// when the user has files of their own whose problems Home lists
+// (engine.go); else the engine waits for its first need (withEngine).
 func (a *App) load() {
 	path, perr := a.dataPath()
 	open := openSpace
+	opts := engineOptions(path, perr)
 	a.goWork(func(ctx context.Context) {
-		var opts []advisor.Option
-		if perr == nil {
-			opts = append(opts, advisor.WithDataDir(filepath.Dir(path))) // the last good models.dev copy lives beside the database
-		}
-		eng, eerr := advisor.NewEngine(opts...)
-		if eng != nil {
-			// "Connect a provider" offers what models.dev adds to the curated providers.
-			livetest.SetCatalogProviders(livetest.ProvidersFromCatalog(eng.Providers()))
+		var eng *advisor.Engine
+		var eerr error
+		eager := advisor.HasUserFiles(opts...)
+		if eager {
+			eng, eerr = buildEngine(opts)
 		}
 		var ws space
 		err := perr
@@ -280,16 +286,11 @@ func (a *App) load() {
 			ws, err = open(ctx, path, eng, eerr)
 		}
 		a.ui(func() {
-			a.engine = eng
 			a.setWorkspace(ws)
 			a.storeErr = err
 			a.ready = true
-			if eerr != nil {
-				a.showError(fail("err.engine", eerr))
-			} else if eng != nil {
-				for _, p := range eng.Problems() {
-					log.Printf("llm-advisor: user rules/catalog: %v", p)
-				}
+			if eager && !a.engineTried {
+				a.setEngine(eng, eerr)
 			}
 			if err != nil {
 				a.offerOtherFolder(err)
@@ -300,7 +301,12 @@ func (a *App) load() {
 }
 
 // setWorkspace makes ws (nil: none) the open database.
-func (a *App) setWorkspace(ws space) { a.ws = ws }
+func (a *App) setWorkspace(ws space) {
+	a.ws = ws
+	if ws != nil && a.engineTried {
+		giveEngine(ws, a.engine, a.engineErr) // built while the database was opening
+	}
+}
 
 // runGoing reports whether a live test is running (or still finishing).
 func (a *App) runGoing() bool {
@@ -380,8 +386,13 @@ func (a *App) layout() fyne.CanvasObject {
 	return container.NewStack(min, container.NewBorder(nil, nil, container.NewHBox(side, widget.NewSeparator()), nil, a.content))
 }
 
-// show switches to a screen, building it fresh.
+// show switches to a screen, building it fresh. Every screen but Home may
+// need the engine, so the first one shown waits for it to be built.
 func (a *App) show(name string) {
+	if name != screenHome && !a.engineTried {
+		a.withEngine(func() { a.show(name) })
+		return
+	}
 	if a.current == screenLiveTest && name != screenLiveTest {
 		a.saveSetupDraft() // what was typed in the setup's text fields
 	}

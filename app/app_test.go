@@ -58,6 +58,21 @@ func newHarness(t *testing.T, language string) *harness {
 // configuration (own rules and models) in cfg.
 func newHarnessIn(t *testing.T, language, dir, cfg string) *harness {
 	t.Helper()
+	h := startHarness(t, language, dir, cfg)
+	// The screens the tests open would wait for the engine (engine.go);
+	// built here, every test starts where the user is once it is.
+	h.a.withEngine(func() {})
+	h.waitFor("engine", func() bool { return h.a.engineTried })
+	if h.a.ws == nil || h.a.engine == nil {
+		t.Fatalf("store or engine did not open: %s", h.a.lastError)
+	}
+	return h
+}
+
+// startHarness is newHarnessIn up to the database being open: the engine
+// is built only if the start builds it (user files) or a screen asks.
+func startHarness(t *testing.T, language, dir, cfg string) *harness {
+	t.Helper()
 	t.Setenv("XDG_CONFIG_HOME", cfg) // never the user rules or catalog of this machine
 	fa := test.NewTempApp(t)
 	fa.Preferences().SetString(prefDataFolder, dir)
@@ -67,10 +82,7 @@ func newHarnessIn(t *testing.T, language, dir, cfg string) *harness {
 	h.a = newApp(fa, func(f func()) { h.q <- f })
 	h.a.detect = func(context.Context) []localServer { return nil }
 	t.Cleanup(h.closeApp)
-	h.waitFor("store and engine", func() bool { return h.a.ready })
-	if h.a.ws == nil || h.a.engine == nil {
-		t.Fatalf("store or engine did not open: %s", h.a.lastError)
-	}
+	h.waitFor("store", func() bool { return h.a.ready })
 	return h
 }
 
@@ -1137,11 +1149,11 @@ func TestHomeListsProblemsOfUserFiles(t *testing.T) {
 	cfg := t.TempDir()
 	os.MkdirAll(filepath.Join(cfg, "llm-advisor"), 0o755)
 	os.WriteFile(filepath.Join(cfg, "llm-advisor", "rules.yaml"), []byte("rules:\n  - id: X1\n    when: 'no_such_answer == \"x\"'\n"), 0o600)
-	h := newHarnessIn(t, "en", t.TempDir(), cfg)
-	if len(h.a.engine.Problems()) == 0 {
-		t.Fatal("the engine found no problem in a broken rules file")
+	// Only what the start does: no other screen has asked for the engine.
+	h := startHarness(t, "en", t.TempDir(), cfg)
+	if h.a.engine == nil || len(h.a.engine.Problems()) == 0 {
+		t.Fatal("the start built no engine, or it found no problem in a broken rules file")
 	}
-	h.a.show(screenHome)
 	var found bool
 	var walk func(o fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {

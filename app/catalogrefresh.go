@@ -101,8 +101,8 @@ func (c *catalogScreen) refresh(from string) {
 				c.showRefreshError(err)
 				return
 			}
-			c.a.engine = eng
 			livetest.SetCatalogProviders(livetest.ProvidersFromCatalog(eng.Providers()))
+			c.a.setEngine(eng, nil) // the workspace prices runs with it too
 			c.applyFilter()
 			c.showInfo()
 			c.notice.SetText(lang.L("catalog.refreshed", map[string]any{"N": res.Catalog.Models(), "P": len(res.Catalog.Providers), "Date": res.Catalog.AsOf}))

@@ -4,6 +4,11 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/llm-advisor/llm-advisor/workspace"
 )
 
 // liveHeap is the bytes of live Go objects after a full collection.
@@ -30,6 +35,12 @@ func TestHomeHeapAfterScreensLeft(t *testing.T) {
 	h := newHarness(t, "en")
 	h.a.show(screenHome)
 	h.settle()
+	// Home draws only regular and bold text; the fonts of the other styles,
+	// which Fyne parses once and keeps, are loaded before the first
+	// measurement so they do not count as a screen's leftovers.
+	for _, st := range []fyne.TextStyle{{Italic: true}, {Bold: true, Italic: true}, {Monospace: true}, {Monospace: true, Bold: true}} {
+		fyne.MeasureText("x", 14, st)
+	}
 	base := liveHeap()
 	for _, sc := range []string{screenCatalog, screenSettings, screenWizard, screenLiveTest, screenResults} {
 		h.a.show(sc)
@@ -42,4 +53,41 @@ func TestHomeHeapAfterScreensLeft(t *testing.T) {
 		}
 	}
 	t.Logf("live heap after every screen was left: %.1f MB over the first Home", float64(int64(liveHeap())-int64(base))/(1<<20))
+}
+
+// TestHomeDoesNotBuildTheEngine: without rules or catalog files of the
+// user's there is no problem for Home to list, so a start that stays on Home
+// never builds the engine (about 5 MB resident, issue 18 item 12); the first
+// screen that needs it, here the wizard of a new decision, waits for it and
+// gets it, and so does the database the runs are priced from.
+func TestHomeDoesNotBuildTheEngine(t *testing.T) {
+	h := startHarness(t, "en", t.TempDir(), t.TempDir())
+	h.waitFor("decisions listed", func() bool { return h.a.home != nil && h.a.home.loaded })
+	h.settle()
+	if h.a.engine != nil || h.a.engineTried || h.a.engineLoading {
+		t.Fatalf("Home built the engine (built %v, loading %v) though no file of the user's needs it", h.a.engineTried, h.a.engineLoading)
+	}
+	if h.a.current != screenHome || h.a.ws == nil {
+		t.Fatalf("on %q with database %v", h.a.current, h.a.ws)
+	}
+
+	test.Tap(h.a.home.newButton)
+	h.waitFor("wizard", func() bool { return h.a.current == screenWizard && h.a.wizard != nil })
+	if h.a.engine == nil {
+		t.Fatalf("the wizard opened without the engine (%s)", h.a.lastError)
+	}
+	if ws, ok := h.a.ws.(*workspace.Workspace); !ok || ws.Engine() != h.a.engine {
+		t.Error("the workspace does not price runs with the engine the screens use")
+	}
+	if len(h.a.engine.Catalog()) == 0 {
+		t.Error("the engine built on first need has no catalog")
+	}
+
+	// Leaving for the catalog does not build it again.
+	eng := h.a.engine
+	h.a.show(screenCatalog)
+	h.settle()
+	if h.a.current != screenCatalog || h.a.engine != eng || len(h.a.catalog.models) == 0 {
+		t.Errorf("catalog: on %q, same engine %v, %d models", h.a.current, h.a.engine == eng, len(h.a.catalog.models))
+	}
 }

@@ -351,7 +351,8 @@ func (a *App) keyLookup() func(advisor.Endpoint) (string, error) {
 // resumeRun finishes the missing cells of an interrupted, cancelled or
 // failed run, with the run screen showing progress.
 func resumeRun(a *App, run data.Run) {
-	a.confirmKeyEnvs(run.Plan, func() { resumeConfirmed(a, run) }, nil)
+	// Home offers it, before anything built the engine that prices it.
+	a.withEngine(func() { a.confirmKeyEnvs(run.Plan, func() { resumeConfirmed(a, run) }, nil) })
 }
 
 func resumeConfirmed(a *App, run data.Run) {

@@ -11,7 +11,7 @@ import (
 type Prices struct{ engine *advisor.Engine }
 
 // Prices are the workspace's prices.
-func (w *Workspace) Prices() Prices { return Prices{engine: w.engine} }
+func (w *Workspace) Prices() Prices { return Prices{engine: w.Engine()} }
 
 // PricesOf are the prices of an engine (nil: the plan's own prices only).
 func PricesOf(eng *advisor.Engine) Prices { return Prices{engine: eng} }

@@ -27,8 +27,10 @@ var ErrBusy = errors.New("a live test is still running")
 
 // Workspace is an open database with the rules engine and catalog.
 type Workspace struct {
-	store  *data.Store
-	engine *advisor.Engine // nil when the catalog could not be loaded (EngineErr says why)
+	store *data.Store
+
+	engMu  sync.RWMutex    // the engine may come after the database (SetEngine)
+	engine *advisor.Engine // nil when the catalog could not be loaded (EngineErr says why) or is not loaded yet
 	engErr error
 
 	mu      sync.Mutex
@@ -75,10 +77,27 @@ func New(st *data.Store, eng *advisor.Engine, engErr error) *Workspace {
 func (w *Workspace) Store() *data.Store { return w.store }
 
 // Engine is the rules engine and catalog; nil when it did not load.
-func (w *Workspace) Engine() *advisor.Engine { return w.engine }
+func (w *Workspace) Engine() *advisor.Engine {
+	w.engMu.RLock()
+	defer w.engMu.RUnlock()
+	return w.engine
+}
 
 // EngineErr is why the engine did not load (nil when it did).
-func (w *Workspace) EngineErr() error { return w.engErr }
+func (w *Workspace) EngineErr() error {
+	w.engMu.RLock()
+	defer w.engMu.RUnlock()
+	return w.engErr
+}
+
+// SetEngine gives the workspace the engine loaded after the database was
+// opened (the GUI builds it on first need, and again after a catalog
+// refresh); runs and reports priced from then on use it.
+func (w *Workspace) SetEngine(eng *advisor.Engine, engErr error) {
+	w.engMu.Lock()
+	defer w.engMu.Unlock()
+	w.engine, w.engErr = eng, engErr
+}
 
 // Path is the database file.
 func (w *Workspace) Path() string { return w.store.Path() }
