@@ -1,13 +1,18 @@
 package app
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/metrics"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/llm-advisor/llm-advisor/data"
 	"github.com/llm-advisor/llm-advisor/workspace"
 )
 
@@ -89,5 +94,42 @@ func TestHomeDoesNotBuildTheEngine(t *testing.T) {
 	h.settle()
 	if h.a.current != screenCatalog || h.a.engine != eng || len(h.a.catalog.models) == 0 {
 		t.Errorf("catalog: on %q, same engine %v, %d models", h.a.current, h.a.engine == eng, len(h.a.catalog.models))
+	}
+}
+
+// TestHomeDrawsOnlyRegularAndBold: every text style Fyne draws costs its
+// fonts parsed for the rest of the process (Fyne's own and the system's
+// fallback for that style: about 4 MB for italic under Xvfb), so Home,
+// where the app sits idle, draws only regular and bold text (bold being
+// every button's). Home is shown with all it can hold: the first-run hint,
+// the problems of a broken rules file and a decision.
+func TestHomeDrawsOnlyRegularAndBold(t *testing.T) {
+	cfg := t.TempDir()
+	os.MkdirAll(filepath.Join(cfg, "llm-advisor"), 0o755)
+	os.WriteFile(filepath.Join(cfg, "llm-advisor", "rules.yaml"), []byte("rules: [ {id: x"), 0o600)
+	h := startHarness(t, "en", t.TempDir(), cfg)
+	if err := h.a.ws.SaveDecision(context.Background(), &data.Decision{Title: "Sort support tickets"}); err != nil {
+		t.Fatal(err)
+	}
+	h.a.show(screenHome)
+	h.waitFor("decisions listed", func() bool { return h.a.home.loaded && len(h.a.home.decisions) == 1 })
+	h.a.win.Resize(fyne.NewSize(1280, 800))
+	h.settle()
+
+	seen := map[string]bool{}
+	for _, o := range test.LaidOutObjects(h.a.win.Content()) {
+		tx, ok := o.(*canvas.Text)
+		if !ok || tx.Text == "" {
+			continue
+		}
+		seen[tx.Text] = true
+		if s := tx.TextStyle; s.Italic || s.Monospace {
+			t.Errorf("Home draws %q in %+v", tx.Text, s)
+		}
+	}
+	for _, want := range []string{"Sort support tickets", "How it works, in three steps", "Some of your own rules or models were left out"} {
+		if !seen[want] {
+			t.Errorf("%q was not drawn on Home, so its style was not checked", want)
+		}
 	}
 }
