@@ -9,7 +9,8 @@ import (
 // widgets and, for Results, renders charts; Go keeps the heap that work grew
 // to for minutes before its scavenger hands it back. Home is where the app
 // sits idle, so once Home has been drawn the heap left over is returned to
-// the operating system at once (about 8 MB of a 157 MB process under Xvfb).
+// the operating system at once (about 8 MB when it was measured at 157 MB;
+// an idle Home is 141 MB resident since the engine waits for its first need).
 
 // releaseDelay is long enough for the screen just shown to be drawn (its
 // fonts parsed, its textures uploaded) before the heap is given back.
