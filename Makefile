@@ -38,19 +38,23 @@ build: deps
 run: build
 	./$(BIN)
 
-# Screen walks of app/ that only lay screens out and read what is drawn, with
-# no goroutine of their own (files with //go:build !race): the race detector
-# made them 10-12 times slower and has nothing to find in them, so they run
-# in a step of their own. app's TestNoRaceWalksAreInMakeTest keeps this list
-# and those files the same.
-NORACE_WALKS := ^(TestMarkupGoldens|TestNoEnglishInPortuguese|TestNoFaintLabels|TestNothingCutOffAtMinimumSize)$$
+# Tests built only without the race detector (files with //go:build !race),
+# one list per package, run in a step of their own: app's screen walks, which
+# only lay screens out and read what is drawn, and its heap measure (whose
+# figures the detector changes); advisor's property test of 3000 random
+# recommendations. None starts a goroutine of its own, so the detector has
+# nothing to find in them, and it made them 8-12 times slower. Each
+# package's TestNoRaceTestsAreInMakeTest keeps its list and its files the same.
+NORACE_APP := ^(TestHomeHeapAfterScreensLeft|TestMarkupGoldens|TestNoEnglishInPortuguese|TestNoFaintLabels|TestNothingCutOffAtMinimumSize)$$
+NORACE_ADVISOR := ^(TestInvariantsOnRandomAnswers)$$
 
-# Every test, with the race detector, and the screen walks above without it.
+# Every test, with the race detector, and the tests above without it.
 # Tests that need a window start their own Xvfb.
 test: deps
 	go vet ./...
 	go test -race -count=1 -timeout 40m ./...
-	go test -count=1 -timeout 20m -run '$(NORACE_WALKS)' ./app
+	go test -count=1 -timeout 20m -run '$(NORACE_APP)' ./app
+	go test -count=1 -timeout 20m -run '$(NORACE_ADVISOR)' ./advisor
 	@# The plan and answers decoders are fuzzed for a bounded time (seeds in
 	@# testdata/fuzz), both at once with a worker each; the step fails if either does.
 	@go test -run '^$$' -fuzz FuzzParsePlan -fuzztime 15s -parallel 1 ./advisor/livetest & plan=$$!; \

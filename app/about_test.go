@@ -113,7 +113,7 @@ func TestUnusableDataFolderOffersAnother(t *testing.T) {
 	fa.Preferences().SetString(prefDataFolder, dir)
 	t.Cleanup(func() { applyLanguage("") })
 	h := &harness{t: t, fa: fa, q: make(chan func(), 64)}
-	h.a = newApp(fa, func(f func()) { h.q <- f })
+	h.a = newApp(fa, func(f func()) { h.q <- f }, nil)
 	h.waitFor("load", func() bool { return h.a.ready })
 	if h.a.ws != nil {
 		t.Fatal("a junk file opened as a database")

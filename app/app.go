@@ -12,6 +12,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -81,7 +82,8 @@ type App struct {
 	cancel context.CancelFunc
 	work   sync.WaitGroup
 
-	releaseTimer *time.Timer // gives the heap back once Home is drawn (memory.go)
+	release      func()      // gives the heap back to the OS (memory.go); nil: never
+	releaseTimer *time.Timer // runs release once Home is drawn (memory.go)
 
 	// Set on the UI goroutine once built (engine.go): at start when Home
 	// lists the problems of the user's own files, else on first need.
@@ -168,12 +170,14 @@ type App struct {
 // New builds the application's main window on a Fyne app. The database and
 // the rules engine load off the UI goroutine; Home shows them when ready.
 func New(a fyne.App) *App {
-	return newApp(a, func(f func()) { fyne.Do(f) })
+	return newApp(a, func(f func()) { fyne.Do(f) }, debug.FreeOSMemory)
 }
 
-func newApp(a fyne.App, ui func(func())) *App {
+// newApp is New with ui running updates on the UI goroutine and release
+// giving the heap back to the operating system after Home (nil: never).
+func newApp(a fyne.App, ui func(func()), release func()) *App {
 	ctx, cancel := context.WithCancel(context.Background())
-	x := &App{fyne: a, prefs: a.Preferences(), ui: ui, ctx: ctx, cancel: cancel}
+	x := &App{fyne: a, prefs: a.Preferences(), ui: ui, ctx: ctx, cancel: cancel, release: release}
 	x.drafts = newDraftSaver(x)
 	x.detect = detectLocal
 	x.conns = newConnections()

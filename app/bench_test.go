@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
@@ -26,7 +27,7 @@ func BenchmarkOpenHome(b *testing.B) {
 		fa := test.NewApp()
 		fa.Preferences().SetString(prefDataFolder, dir)
 		q := make(chan func(), 64)
-		a := newApp(fa, func(f func()) { q <- f })
+		a := newApp(fa, func(f func()) { q <- f }, debug.FreeOSMemory)
 		for !(a.ready && a.home != nil && a.home.loaded) {
 			(<-q)()
 		}
@@ -104,7 +105,7 @@ func newBenchHarness(b *testing.B) *benchHarness {
 	fa := test.NewApp()
 	fa.Preferences().SetString(prefDataFolder, b.TempDir())
 	h := &benchHarness{q: make(chan func(), 8192)}
-	h.a = newApp(fa, func(f func()) { h.q <- f })
+	h.a = newApp(fa, func(f func()) { h.q <- f }, debug.FreeOSMemory)
 	h.a.detect = func(context.Context) []localServer { return nil }
 	for !h.a.ready {
 		(<-h.q)()

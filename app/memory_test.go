@@ -4,9 +4,8 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"runtime"
-	"runtime/metrics"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -16,48 +15,33 @@ import (
 	"github.com/llm-advisor/llm-advisor/workspace"
 )
 
-// liveHeap is the bytes of live Go objects after a full collection.
-func liveHeap() uint64 {
-	runtime.GC()
-	runtime.GC()
-	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(s)
-	return s[0].Value.Uint64()
-}
-
-// TestHomeHeapAfterScreensLeft: Home is where the app sits idle, so a
-// screen that is left must not keep what it built (a catalog's cards, a
-// results table, a chart's pixels) alive behind Home. Every main screen is
-// opened and left for Home again; the live Go heap may grow only by what
-// Fyne keeps in its own caches (about 2.5 MB in this test, where the test
-// driver never expires them); a screen that kept one full-window image
-// (1280×800 RGBA, 4 MB) alive would fail it.
-//
-// Not parallel on purpose: the Go runtime runs sequential tests while no
-// parallel test is running, so the heap measured is this App's alone.
-func TestHomeHeapAfterScreensLeft(t *testing.T) {
-	const limit = 6 << 20
-	h := newHarness(t, "en")
+// TestHomeGivesTheHeapBack: once Home is shown the App gives the unused
+// heap back to the operating system (releaseMemory), releaseDelay later;
+// Home shown again before then moves that one release later rather than
+// adding another. An App given nothing to release with (the screen tests')
+// starts no timer at all.
+func TestHomeGivesTheHeapBack(t *testing.T) {
+	released := make(chan struct{}, 8)
+	h := startHarnessReleasing(t, "en", t.TempDir(), t.TempDir(), func() { released <- struct{}{} })
+	h.a.show(screenHome) // the start showed Home; twice more before the release
 	h.a.show(screenHome)
-	h.settle()
-	// Home draws only regular and bold text; the fonts of the other styles,
-	// which Fyne parses once and keeps, are loaded before the first
-	// measurement so they do not count as a screen's leftovers.
-	for _, st := range []fyne.TextStyle{{Italic: true}, {Bold: true, Italic: true}, {Monospace: true}, {Monospace: true, Bold: true}} {
-		fyne.MeasureText("x", 14, st)
+	select {
+	case <-released:
+	case <-time.After(60 * time.Second):
+		t.Fatal("Home was shown and no heap was given back within a minute")
 	}
-	base := liveHeap()
-	for _, sc := range []string{screenCatalog, screenSettings, screenWizard, screenLiveTest, screenResults} {
-		h.a.show(sc)
-		h.settle()
-		h.a.show(screenHome)
-		h.settle()
-		if grown := int64(liveHeap()) - int64(base); grown > limit {
-			t.Fatalf("after leaving %s for Home the live heap is %.1f MB over the first Home (limit %.0f MB)",
-				sc, float64(grown)/(1<<20), float64(limit)/(1<<20))
-		}
+	if h.a.releaseTimer == nil || h.a.releaseTimer.Stop() {
+		t.Error("another release is still pending after Home was shown three times in a row")
 	}
-	t.Logf("live heap after every screen was left: %.1f MB over the first Home", float64(int64(liveHeap())-int64(base))/(1<<20))
+	if len(released) != 0 {
+		t.Errorf("%d more releases after the first", len(released))
+	}
+
+	quiet := startHarness(t, "en", t.TempDir(), t.TempDir())
+	quiet.a.show(screenHome)
+	if quiet.a.releaseTimer != nil {
+		t.Error("an App with no release started a release timer")
+	}
 }
 
 // TestHomeDoesNotBuildTheEngine: without rules or catalog files of the

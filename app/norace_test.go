@@ -9,23 +9,23 @@ import (
 	"testing"
 )
 
-// TestNoRaceWalksAreInMakeTest: the tests of app/ built only without the
+// TestNoRaceTestsAreInMakeTest: the tests of app/ built only without the
 // race detector (//go:build !race) are exactly the ones make test runs in
-// its step without it (NORACE_WALKS in the Makefile), so none is lost from
+// its step without it (NORACE_APP in the Makefile), so none is lost from
 // make test and none is listed that does not exist.
-func TestNoRaceWalksAreInMakeTest(t *testing.T) {
+func TestNoRaceTestsAreInMakeTest(t *testing.T) {
 	mk, err := os.ReadFile(filepath.Join("..", "Makefile"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := regexp.MustCompile(`(?m)^NORACE_WALKS := \^\(([\w|]+)\)\$\$$`).FindSubmatch(mk)
+	m := regexp.MustCompile(`(?m)^NORACE_APP := \^\(([\w|]+)\)\$\$$`).FindSubmatch(mk)
 	if m == nil {
-		t.Fatal("the Makefile has no line NORACE_WALKS := ^(TestA|TestB)$$")
+		t.Fatal("the Makefile has no line NORACE_APP := ^(TestA|TestB)$$")
 	}
 	listed := strings.Split(string(m[1]), "|")
 	sort.Strings(listed)
-	if !regexp.MustCompile(`(?m)^test:[^\n]*\n(\t[^\n]*\n)*\tgo test -count=1 [^\n]*-run '\$\(NORACE_WALKS\)' \./app\n`).Match(mk) {
-		t.Error("make test does not run go test -run '$(NORACE_WALKS)' ./app without -race")
+	if !regexp.MustCompile(`(?m)^test:[^\n]*\n(\t[^\n]*\n)*\tgo test -count=1 [^\n]*-run '\$\(NORACE_APP\)' \./app\n`).Match(mk) {
+		t.Error("make test does not run go test -run '$(NORACE_APP)' ./app without -race")
 	}
 
 	files, _ := filepath.Glob("*_test.go")

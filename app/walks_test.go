@@ -6,7 +6,7 @@ package app
 // colours, sizes, the markup of the canvas), with no goroutine of their own.
 // They run without the race detector, which made them 10 to 12 times slower
 // and finds nothing in them: make test runs them in a step of their own
-// (NORACE_WALKS in the Makefile; TestNoRaceWalksAreInMakeTest keeps that list
+// (NORACE_APP in the Makefile; TestNoRaceTestsAreInMakeTest keeps that list
 // and these files the same). They run on the in-memory workspace: none of
 // them tests storage.
 

@@ -1,3 +1,5 @@
+//go:build !race
+
 package advisor
 
 import (
@@ -27,6 +29,12 @@ func randomAnswers(rng *rand.Rand) Answers {
 // TestInvariantsOnRandomAnswers checks the guarantees of decision-guidance
 // §2.4 on thousands of random answer sets: the recommendation is always
 // well-formed and hard constraints are never traded away.
+//
+// Built without the race detector only: it starts no goroutine (nor does
+// Recommend), so the detector has nothing to find in it, and it made its
+// 3000 recommendations take about 100 s instead of 12. make test runs it in
+// its step without -race (NORACE_ADVISOR in the Makefile; advisor's
+// TestNoRaceTestsAreInMakeTest keeps the two the same).
 func TestInvariantsOnRandomAnswers(t *testing.T) {
 	e := newTestEngine(t)
 	rng := rand.New(rand.NewSource(1))
