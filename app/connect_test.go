@@ -314,7 +314,7 @@ func TestConnectKeyNeverInDataOrConfigFiles(t *testing.T) {
 	t.Cleanup(func() { log.SetOutput(os.Stderr) })
 	h := newHarnessIn(t, "en", dir, cfg)
 	const sentinel = "sk-SENTINEL-connect-7f3a9c"
-	_, target := connectFlow(t, h, sentinel, false)
+	fake, target := connectFlow(t, h, sentinel, false)
 	l := h.a.live
 	l.strategies.SetSelected([]string{advisor.StrategyZeroShot})
 	l.addCases(advisor.Case{Input: "Capital of France?", Expected: "Paris"})
@@ -388,9 +388,27 @@ func TestConnectKeyNeverInDataOrConfigFiles(t *testing.T) {
 		t.Errorf("the connection does not say where its key is: %q", line)
 	}
 
-	// Remember on this computer: the key file, 0600, and nowhere else.
+	// Remember on this computer: the key file, 0600, and nowhere else. The
+	// dialog is opened from the live test's own Connect button this time
+	// (the wizard and recommendation on the way were walked above).
 	h2 := newHarnessIn(t, "en", t.TempDir(), cfg2)
-	_, _ = connectFlow(t, h2, sentinel, true)
+	pointProvider(h2, target, fake.srv.URL+"/v1")
+	h2.a.show(screenLiveTest)
+	test.Tap(h2.a.live.connectBtn)
+	d := h2.a.connect
+	p, _ := h2.a.conns.provider(target)
+	if d == nil {
+		t.Fatal("the live test's Connect button opened no dialog")
+	}
+	d.provider.SetSelected(p.Name)
+	if d.selected() != target {
+		t.Fatalf("chose %q in the dialog, want provider %s", d.selected(), target)
+	}
+	test.Type(d.key, sentinel)
+	d.remember.SetChecked(true)
+	test.Tap(d.check)
+	h2.waitFor("connected", func() bool { return d.connected != nil })
+	h2.settle()
 	st, err := os.Stat(livetest.KeyFilePath())
 	if err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("key file %v %v", st, err)
