@@ -82,8 +82,9 @@ type App struct {
 	cancel context.CancelFunc
 	work   sync.WaitGroup
 
-	release      func()      // gives the heap back to the OS (memory.go); nil: never
-	releaseTimer *time.Timer // runs release once Home is drawn (memory.go)
+	release      func()         // gives the heap back to the OS (memory.go); nil: never
+	lastChart    shortlistChart // the last shortlist chart drawn (recommendation.go); UI goroutine only
+	releaseTimer *time.Timer    // runs release once Home is drawn (memory.go)
 
 	// Set on the UI goroutine once built (engine.go): at start when Home
 	// lists the problems of the user's own files, else on first need.

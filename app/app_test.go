@@ -699,10 +699,18 @@ func TestRecommendationFollowsLanguage(t *testing.T) {
 	if h.a.rec.rec.Lang != "en" {
 		t.Fatalf("lang = %q", h.a.rec.rec.Lang)
 	}
+	chartShown := func(r *recommendationScreen) bool { return r.chart.Visible() && r.chart.Resource != nil }
+	h.waitFor("shortlist chart", func() bool { return chartShown(h.a.rec) })
+	english := h.a.rec.chart.Resource.Content()
 	h.a.show(screenSettings)
 	h.a.settings.language.SetSelectedIndex(2)
 	h.a.show(screenRecommendation)
 	h.waitFor("recommendation in Portuguese", func() bool { return h.a.rec.rec.Lang == "pt-BR" })
+	// The chart is drawn again in Portuguese, not the English one kept.
+	h.waitFor("shortlist chart in Portuguese", func() bool { return chartShown(h.a.rec) })
+	if bytes.Equal(h.a.rec.chart.Resource.Content(), english) {
+		t.Error("the recommendation in Portuguese shows the English shortlist chart")
+	}
 	if h.a.rec.primary.Text != stepLabel(advisor.StepRAG) || !strings.Contains(h.a.rec.primary.Text, "RAG") {
 		t.Errorf("primary = %q", h.a.rec.primary.Text)
 	}
@@ -1528,7 +1536,14 @@ func TestTestThisKeepsEditedEndpoints(t *testing.T) {
 	h.a.candidates[0].BaseURL = "http://127.0.0.1:9/v1"
 	h.a.live.refreshCandidates()
 
+	// Back to the same recommendation: its chart is shown at once, the one
+	// drawn before (drawn once per recommendation, not per visit).
+	h.waitFor("shortlist chart", func() bool { return h.a.lastChart.png != nil })
+	first := h.a.lastChart.png
 	h.a.show(screenRecommendation)
+	if c := h.a.rec.chart; !c.Visible() || c.Resource == nil || !bytes.Equal(c.Resource.Content(), first) {
+		t.Error("back on the same recommendation, its shortlist chart is not shown at once")
+	}
 	h.a.rec.onTestThis()
 	if len(h.a.candidates) != n || h.a.candidates[0].BaseURL != "http://127.0.0.1:9/v1" {
 		t.Errorf("Test this again: %d candidates, first %+v", len(h.a.candidates), h.a.candidates[0])

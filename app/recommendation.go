@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"sort"
@@ -340,12 +341,40 @@ func shortlistRow(s advisor.Shortlisted) []fyne.CanvasObject {
 	return out
 }
 
-// renderChart draws the shortlist cost chart off the UI goroutine.
+// shortlistChart is the last shortlist chart drawn, by what it was drawn
+// from, so that coming back to the same recommendation (from the live test,
+// say) shows it again without drawing it again.
+type shortlistChart struct {
+	key string
+	png []byte
+}
+
+// chartKey is what the shortlist chart is drawn from: the language, the
+// answers (the money's currency among them) and the recommendation.
+func chartKey(in report.Input) string {
+	b, err := json.Marshal(struct {
+		Lang string
+		A    advisor.Answers
+		R    *advisor.Recommendation
+	}{in.Lang, in.Answers, in.Recommendation})
+	if err != nil {
+		return "" // never matches: drawn again
+	}
+	return string(b)
+}
+
+// renderChart draws the shortlist cost chart off the UI goroutine, unless
+// the same chart was the last one drawn.
 func (r *recommendationScreen) renderChart() {
 	if len(r.rec.Shortlist) == 0 {
 		return
 	}
 	in := report.Input{Lang: r.a.langCode(), Answers: r.a.decision.Answers, Recommendation: r.rec}
+	key := chartKey(in)
+	if last := r.a.lastChart; key != "" && last.key == key {
+		r.showChart(last.png)
+		return
+	}
 	r.a.goWork(func(ctx context.Context) {
 		charts, err := report.Charts(in, report.ChartOptions{Width: 1120, Height: 560, PNG: true, Only: func(name string) bool { return strings.Contains(name, "shortlist") }})
 		var png []byte
@@ -362,11 +391,16 @@ func (r *recommendationScreen) renderChart() {
 			if png == nil {
 				return
 			}
-			r.chart.Resource = fyne.NewStaticResource("shortlist.png", png)
-			r.chart.Show()
-			r.chart.Refresh()
+			r.a.lastChart = shortlistChart{key: key, png: png}
+			r.showChart(png)
 		})
 	})
+}
+
+func (r *recommendationScreen) showChart(png []byte) {
+	r.chart.Resource = fyne.NewStaticResource("shortlist.png", png)
+	r.chart.Show()
+	r.chart.Refresh()
 }
 
 // reportInput is the recommendation-only report of the decision.
