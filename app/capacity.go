@@ -57,12 +57,12 @@ func newCapacityScreen(a *App, p advisor.Plan) *capacityScreen {
 			names = append(names, ep.Name)
 		}
 	}
-	c.endpoint = widget.NewSelect(names, nil)
+	c.endpoint = newSelect(names, nil)
 	if len(names) > 0 {
 		c.endpoint.SetSelectedIndex(0)
 	}
 	arrivals := []string{lang.L("capacity.arrival.constant"), lang.L("capacity.arrival.poisson")}
-	c.arrival = widget.NewSelect(arrivals, nil)
+	c.arrival = newSelect(arrivals, nil)
 	c.arrival.SetSelectedIndex(0)
 	target, volume := 0.0, 0.0
 	if acc := p.Acceptance; acc != nil {

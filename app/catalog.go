@@ -97,9 +97,9 @@ func newCatalogScreen(a *App) *catalogScreen {
 	c.name = widget.NewEntry()
 	c.name.SetPlaceHolder(lang.L("catalog.name.placeholder"))
 	c.name.OnChanged = func(string) { c.applyFilter() }
-	c.task = widget.NewSelect(taskLabels, func(string) { c.applyFilter() })
-	c.kind = widget.NewSelect(typeLabels, func(string) { c.applyFilter() })
-	c.license = widget.NewSelect(licenseLabels, func(string) { c.applyFilter() })
+	c.task = newSelect(taskLabels, func(string) { c.applyFilter() })
+	c.kind = newSelect(typeLabels, func(string) { c.applyFilter() })
+	c.license = newSelect(licenseLabels, func(string) { c.applyFilter() })
 	c.openOnly = widget.NewCheck(lang.L("catalog.open_only"), func(bool) { c.applyFilter() })
 	c.count = widget.NewLabel("")
 	c.count.TextStyle.Italic = true
@@ -380,7 +380,7 @@ func (c *catalogScreen) tryBox(m advisor.Model) fyne.CanvasObject {
 	c.tryDeploy = widget.NewEntry()
 	c.tryAPIVer = widget.NewEntry()
 	c.tryAPIVer.SetPlaceHolder("2024-10-21")
-	c.tryServer = widget.NewSelect(nil, func(string) { c.onServer(c.tryServer.SelectedIndex()) })
+	c.tryServer = newSelect(nil, func(string) { c.onServer(c.tryServer.SelectedIndex()) })
 	c.fillServers()
 	c.tryModel = widget.NewEntry()
 	// The catalog id is not the name a server knows the model by (a local

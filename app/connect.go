@@ -261,7 +261,7 @@ func (a *App) openConnect(suggest string, done func(livetest.Connection)) *conne
 	}
 	d.ids = append(d.ids, livetest.LocalProvider)
 	names = append(names, lang.L("connect.local"))
-	d.provider = widget.NewSelect(names, func(string) { d.onProvider() })
+	d.provider = newSelect(names, func(string) { d.onProvider() })
 	d.key = widget.NewPasswordEntry()
 	d.key.SetPlaceHolder(lang.L("connect.key.placeholder"))
 	d.keysLink = widget.NewHyperlink(lang.L("connect.get_key"), nil)

@@ -184,7 +184,7 @@ func (l *liveTestScreen) casesCard() fyne.CanvasObject {
 	importBtn := widget.NewButtonWithIcon(lang.L("live.case.import"), theme.UploadIcon(), l.onImport)
 	promptfooBtn := widget.NewButtonWithIcon(lang.L("live.promptfoo.import"), theme.DownloadIcon(), l.onImportPromptfoo)
 	listBox := withMinHeight(l.caseList, 240)
-	l.kind = widget.NewSelect(labelsOf(caseKinds, caseKindLabel), nil)
+	l.kind = newSelect(labelsOf(caseKinds, caseKindLabel), nil)
 	l.kind.SetSelectedIndex(indexOf(caseKinds, l.s.kind))
 	l.kind.OnChanged = func(string) { l.onKind(caseKinds[l.kind.SelectedIndex()]) }
 	kindRow := container.NewBorder(nil, nil, widget.NewLabelWithStyle(lang.L("live.kind"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, l.kind)
@@ -264,12 +264,12 @@ func (l *liveTestScreen) howFields() *widget.Button {
 			l.s.repeats = n
 		}
 	}
-	l.judge = widget.NewSelect(nil, func(string) { l.s.judge = l.candidateAt(l.judge.SelectedIndex()) })
+	l.judge = newSelect(nil, func(string) { l.s.judge = l.candidateAt(l.judge.SelectedIndex()) })
 	l.rubric = newTextBox(2)
 	l.rubric.SetText(l.s.rubric)
 	l.rubric.SetPlaceHolder(lang.L("live.rubric.placeholder"))
 	l.rubric.OnChanged = func(v string) { l.s.rubric = strings.TrimSpace(v) }
-	l.embedding = widget.NewSelect(nil, func(string) { l.s.embedding = l.candidateAt(l.embedding.SelectedIndex()) })
+	l.embedding = newSelect(nil, func(string) { l.s.embedding = l.candidateAt(l.embedding.SelectedIndex()) })
 	l.embedModel = widget.NewEntry()
 	l.embedModel.SetPlaceHolder("text-embedding-3-small")
 	l.embedModel.SetText(l.s.embedModel)

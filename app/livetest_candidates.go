@@ -25,7 +25,7 @@ func kindLabel(k string) string { return labelOr("kind."+k, k) }
 // newKindSelect offers the endpoint kinds by their plain names.
 func newKindSelect(changed func(kind string)) *widget.Select {
 	var s *widget.Select
-	s = widget.NewSelect(labelsOf(endpointKinds, kindLabel), func(string) {
+	s = newSelect(labelsOf(endpointKinds, kindLabel), func(string) {
 		if changed != nil {
 			changed(selectedKind(s))
 		}

@@ -299,7 +299,7 @@ func (l *liveTestScreen) columnMapper(p *importPreview) fyne.CanvasObject {
 			continue
 		}
 		f := f
-		sel := widget.NewSelect(opts, nil)
+		sel := newSelect(opts, nil)
 		sel.SetSelectedIndex(0)
 		if i, ok := t.mapping[f]; ok && i >= 0 && i < len(t.header) {
 			sel.SetSelectedIndex(i + 1)

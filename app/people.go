@@ -55,9 +55,9 @@ func newPeopleTab(r *resultsScreen) *peopleTab {
 	p.summary.Wrapping = fyne.TextWrapWord
 	intro := hint(lang.L("people.intro"))
 	intro.Wrapping = fyne.TextWrapWord
-	p.baseline = widget.NewSelect(nil, func(string) { p.refreshDiff() })
+	p.baseline = newSelect(nil, func(string) { p.refreshDiff() })
 	p.baseline.PlaceHolder = lang.L("diff.pick_baseline")
-	p.against = widget.NewSelect(nil, func(string) { p.refreshDiff() })
+	p.against = newSelect(nil, func(string) { p.refreshDiff() })
 	p.counts = widget.NewLabel("")
 	p.counts.Wrapping = fyne.TextWrapWord
 	p.diffList = widget.NewList(func() int { return len(p.diff) }, func() fyne.CanvasObject {

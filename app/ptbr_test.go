@@ -237,6 +237,7 @@ func (f *englishFinder) screen(where string, o fyne.CanvasObject) {
 				f.look(where, w.Text)
 			}
 		case *widget.Select:
+			f.look(where+" (place holder)", w.PlaceHolder)
 			for _, opt := range w.Options {
 				f.look(where+" (choice)", opt)
 			}

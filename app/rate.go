@@ -72,7 +72,7 @@ func newRateScreen(a *App, pr *peopleRun) *rateScreen {
 	}
 	// Picking an option or a scale hands the keys back to the screen: a
 	// focused radio would take 1 and 2 for itself.
-	s.cand = widget.NewSelect(labels, func(string) { s.pickCandidate(); a.win.Canvas().Unfocus() })
+	s.cand = newSelect(labels, func(string) { s.pickCandidate(); a.win.Canvas().Unfocus() })
 	s.scale = widget.NewRadioGroup([]string{lang.L("rate.scale.thumbs"), lang.L("rate.scale.five")}, func(string) { s.drawButtons(); a.win.Canvas().Unfocus() })
 	s.scale.Horizontal = true
 	s.scale.Required = true

@@ -84,11 +84,11 @@ type sideColumn struct{ endpoint, strategy string }
 func newResultsScreen(a *App) *resultsScreen {
 	r := &resultsScreen{a: a, exports: map[string]*widget.Button{}}
 	r.status = hint(lang.L("results.loading"))
-	r.runSel = widget.NewSelect(nil, nil)
+	r.runSel = newSelect(nil, nil)
 	r.runSel.PlaceHolder = lang.L("results.pick_run")
 	r.charts = container.NewGridWrap(fyne.NewSize(520, 300))
-	r.model = widget.NewSelect(nil, func(string) { r.refreshSide() })
-	r.strategy = widget.NewSelect(nil, func(string) { r.refreshSide() })
+	r.model = newSelect(nil, func(string) { r.refreshSide() })
+	r.strategy = newSelect(nil, func(string) { r.refreshSide() })
 	r.table = widget.NewTableWithHeaders(r.summarySize, func() fyne.CanvasObject { return widget.NewLabel("") }, r.summaryCell)
 	r.table.ShowHeaderColumn = false
 	r.table.CreateHeader = func() fyne.CanvasObject {

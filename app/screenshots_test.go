@@ -19,6 +19,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/llm-advisor/llm-advisor/advisor"
@@ -120,11 +121,19 @@ func TestScreenshots(t *testing.T) {
 			shot("run")
 			test.Tap(h.a.run.results)
 			h.waitFor("results", func() bool { return h.a.results != nil && h.a.results.loaded })
-			shot("results-charts")
-			h.a.results.tabs.SelectIndex(2)
-			shot("results-side-by-side")
-			h.a.results.tabs.SelectIndex(1)
-			shot("results-summary")
+			shot("results-verdict")
+			// By title: the tabs' order changes as tabs are added.
+			for _, tab := range []struct{ key, name string }{
+				{"results.tab.charts", "results-charts"}, {"results.tab.side", "results-side-by-side"},
+				{"results.tab.summary", "results-summary"}, {"results.tab.people", "results-people"},
+			} {
+				for i, it := range h.a.results.tabs.Items {
+					if it.Text == lang.L(tab.key) {
+						h.a.results.tabs.SelectIndex(i)
+					}
+				}
+				shot(tab.name)
+			}
 			h.a.show(screenHome)
 			h.waitFor("decisions", func() bool { return h.a.home.loaded })
 			shot("home")

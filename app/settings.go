@@ -40,11 +40,11 @@ var (
 
 func newSettingsScreen(a *App) *settingsScreen {
 	s := &settingsScreen{a: a}
-	s.language = widget.NewSelect([]string{lang.L("settings.language.system"), "English", "Português do Brasil"}, nil)
+	s.language = newSelect([]string{lang.L("settings.language.system"), "English", "Português do Brasil"}, nil)
 	s.language.SetSelectedIndex(indexOf(languageCodes, a.prefs.String(prefLanguage)))
 	s.language.OnChanged = func(string) { s.onLanguage(languageCodes[s.language.SelectedIndex()]) }
 
-	s.themeSel = widget.NewSelect([]string{lang.L("settings.theme.system"), lang.L("settings.theme.light"), lang.L("settings.theme.dark")}, nil)
+	s.themeSel = newSelect([]string{lang.L("settings.theme.system"), lang.L("settings.theme.light"), lang.L("settings.theme.dark")}, nil)
 	s.themeSel.SetSelectedIndex(indexOf(themeCodes, a.prefs.String(prefTheme)))
 	s.themeSel.OnChanged = func(string) {
 		code := themeCodes[s.themeSel.SelectedIndex()]

@@ -181,7 +181,8 @@ func (f *criteriaForm) acceptance(prev *advisor.Acceptance) (*advisor.Acceptance
 // editable to judge again.
 type verdictTab struct {
 	r          *resultsScreen
-	view       fyne.CanvasObject
+	view       *container.Scroll
+	body       *fyne.Container // the tab's rows, laid out again when the verdict changes
 	headline   *canvas.Text
 	reason     *widget.Label
 	table      *fyne.Container
@@ -228,7 +229,7 @@ func newVerdictTab(r *resultsScreen) *verdictTab {
 	})
 	criteria := widget.NewCard(lang.L("verdict.criteria"), lang.L("verdict.criteria.sub"),
 		container.NewVBox(t.form.view, t.formErr, container.NewHBox(apply, reset)))
-	t.view = container.NewVScroll(container.NewPadded(container.NewVBox(
+	t.body = container.NewVBox(
 		t.headline, t.reason,
 		widget.NewSeparator(),
 		widget.NewLabelWithStyle(lang.L("verdict.options"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
@@ -239,7 +240,8 @@ func newVerdictTab(r *resultsScreen) *verdictTab {
 		t.peopleHead, t.people,
 		criteria,
 		t.method,
-	)))
+	)
+	t.view = container.NewVScroll(container.NewPadded(t.body))
 	return t
 }
 
@@ -317,6 +319,7 @@ func (t *verdictTab) refresh() {
 		t.compare.SetText("")
 		t.method.SetText("")
 		t.showPeople(nil)
+		t.relayout()
 		return
 	}
 	if v.Pick != nil {
@@ -356,6 +359,15 @@ func (t *verdictTab) refresh() {
 		}
 	}
 	t.chart.Refresh()
+	t.relayout()
+}
+
+// relayout places the tab's rows again after the table, the chart or a
+// text changed height: refreshing the table alone left the rows below it
+// where they were, drawn over it.
+func (t *verdictTab) relayout() {
+	t.body.Refresh()
+	t.view.Refresh()
 }
 
 // showPeople shows what people said, when they said anything, and hands

@@ -18,6 +18,15 @@ import (
 
 // Small building blocks every screen uses.
 
+// newSelect is widget.NewSelect with its place holder in the user's
+// language: Fyne's own "(Select one)" has no translation, so a select with
+// nothing chosen showed English in Portuguese. A screen may set its own.
+func newSelect(options []string, changed func(string)) *widget.Select {
+	s := widget.NewSelect(options, changed)
+	s.PlaceHolder = lang.L("select.placeholder")
+	return s
+}
+
 // heading is a bold title label.
 func heading(text string) *widget.Label {
 	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
