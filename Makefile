@@ -43,8 +43,9 @@ run: build
 # only lay screens out and read what is drawn, and its heap measure (whose
 # figures the detector changes); advisor's property test of 3000 random
 # recommendations. None starts a goroutine of its own, so the detector has
-# nothing to find in them, and it made them 8-12 times slower. Each
-# package's TestNoRaceTestsAreInMakeTest keeps its list and its files the same.
+# nothing to find in them, and it made them 8-12 times slower. The two
+# packages run at once (one go test). Each package's
+# TestNoRaceTestsAreInMakeTest keeps its list and its files the same.
 NORACE_APP := ^(TestHomeHeapAfterScreensLeft|TestMarkupGoldens|TestNoEnglishInPortuguese|TestNoFaintLabels|TestNothingCutOffAtMinimumSize)$$
 NORACE_ADVISOR := ^(TestInvariantsOnRandomAnswers)$$
 
@@ -53,8 +54,7 @@ NORACE_ADVISOR := ^(TestInvariantsOnRandomAnswers)$$
 test: deps
 	go vet ./...
 	go test -race -count=1 -timeout 40m ./...
-	go test -count=1 -timeout 20m -run '$(NORACE_APP)' ./app
-	go test -count=1 -timeout 20m -run '$(NORACE_ADVISOR)' ./advisor
+	go test -count=1 -timeout 20m -run '$(NORACE_APP)|$(NORACE_ADVISOR)' ./app ./advisor
 	@# The plan and answers decoders are fuzzed for a bounded time (seeds in
 	@# testdata/fuzz), both at once with a worker each; the step fails if either does.
 	@go test -run '^$$' -fuzz FuzzParsePlan -fuzztime 15s -parallel 1 ./advisor/livetest & plan=$$!; \

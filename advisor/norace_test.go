@@ -24,7 +24,9 @@ func TestNoRaceTestsAreInMakeTest(t *testing.T) {
 	}
 	listed := strings.Split(string(m[1]), "|")
 	sort.Strings(listed)
-	if !regexp.MustCompile(`(?m)^test:[^\n]*\n(\t[^\n]*\n)*\tgo test -count=1 [^\n]*-run '\$\(NORACE_ADVISOR\)' \./advisor\n`).Match(mk) {
+	// One go test without -race whose -run has the list, over this package
+	// (with others, maybe).
+	if !regexp.MustCompile(`(?m)^test:[^\n]*\n(\t[^\n]*\n)*\tgo test -count=1 [^\n]*-run '[^'\n]*\$\(NORACE_ADVISOR\)[^'\n]*'( \./\w+)* \./advisor( \./\w+)*\n`).Match(mk) {
 		t.Error("make test does not run go test -run '$(NORACE_ADVISOR)' ./advisor without -race")
 	}
 
