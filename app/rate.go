@@ -43,7 +43,7 @@ type rateScreen struct {
 	expected *widget.Label
 	answer   *widget.Label
 	current  *widget.Label
-	note     *widget.Entry
+	note     *textBox
 	scores   *fyne.Container
 	buttons  []*widget.Button
 
@@ -83,10 +83,8 @@ func newRateScreen(a *App, pr *peopleRun) *rateScreen {
 	}
 	s.progress = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.input, s.expected, s.answer, s.current = wrap(), wrap(), wrap(), wrap()
-	s.note = widget.NewMultiLineEntry()
+	s.note = newTextBox(2)
 	s.note.SetPlaceHolder(lang.L("rate.note"))
-	s.note.Wrapping = fyne.TextWrapWord
-	s.note.SetMinRowsVisible(2)
 	s.scores = container.NewHBox()
 	prev := widget.NewButtonWithIcon(lang.L("rate.prev"), theme.NavigateBackIcon(), func() { s.move(-1) })
 	next := widget.NewButtonWithIcon(lang.L("rate.next"), theme.NavigateNextIcon(), func() { s.move(1) })

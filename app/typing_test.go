@@ -3,6 +3,7 @@ package app
 import (
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 )
 
@@ -31,5 +32,26 @@ func TestTypingALongStoryKeepsIt(t *testing.T) {
 				t.Errorf("typed %q\nwant  %q", e.Text, story)
 			}
 		})
+	}
+}
+
+// TestTypingIntoATextBoxKeepsIt: the same for the form's multi-line boxes
+// (an example's input and expected answer, a rating's note), at widths
+// where lines wrap at many different words.
+func TestTypingIntoATextBoxKeepsIt(t *testing.T) {
+	test.NewTempApp(t)
+	const text = "O cliente pergunta onde está o pedido e quer saber em quantos dias úteis chega a entrega na casa dele."
+	for width := float32(160); width <= 400; width += 30 {
+		e := newTextBox(3)
+		w := test.NewTempWindow(t, e)
+		w.Resize(fyne.NewSize(width, 200))
+		typed := []rune{}
+		for _, r := range text {
+			typed = append(typed, r)
+			test.Type(e, string(r))
+			if e.Text != string(typed) {
+				t.Fatalf("%.0f px wide: after typing %q the box holds %q", width, string(typed), e.Text)
+			}
+		}
 	}
 }

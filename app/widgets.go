@@ -3,6 +3,7 @@ package app
 import (
 	"image/color"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -180,6 +181,15 @@ func withMinHeight(obj fyne.CanvasObject, h float32) fyne.CanvasObject {
 // tab character, so a keyboard user could never reach the field below).
 type textBox struct {
 	widget.Entry
+	// stuck is the text and cursor Fyne left after a space typed at the
+	// end of the text where the line wraps (see TypedRune); nil otherwise.
+	stuck *stuckCursor
+}
+
+// stuckCursor is where the cursor was left before a space it should be after.
+type stuckCursor struct {
+	text     string
+	row, col int
 }
 
 func newTextBox(rows int) *textBox {
@@ -193,3 +203,44 @@ func newTextBox(rows int) *textBox {
 
 // AcceptsTab is false: Tab moves the focus on.
 func (e *textBox) AcceptsTab() bool { return false }
+
+// TypedRune types r as the Entry does, except for one case of Fyne 2.7.1:
+// a space typed at the end of the text where the line wraps has no row
+// and column after it until a letter follows, so the cursor stays before
+// the space and the next letters went in before it ("must stay in" typed
+// as "must stayin " in the pt-BR wizard; TestTypingALongStoryKeepsIt).
+// The letter after such a space is appended to the text instead, and the
+// cursor put after it. Appending clears the Entry's undo history (as
+// Entry.Append does): the price of keeping what was typed.
+func (e *textBox) TypedRune(r rune) {
+	if s := e.stuck; s != nil && e.Text == s.text && e.CursorRow == s.row && e.CursorColumn == s.col && e.SelectedText() == "" && !e.Disabled() {
+		e.stuck = nil
+		e.Append(string(r))
+		e.cursorAtEnd()
+		return
+	}
+	e.stuck = nil
+	want := -1
+	if e.SelectedText() == "" && !e.Disabled() {
+		want = e.CursorTextOffset() + 1
+	}
+	e.Entry.TypedRune(r)
+	if want >= 0 && e.CursorTextOffset() != want && want == utf8.RuneCountInString(e.Text) {
+		e.stuck = &stuckCursor{text: e.Text, row: e.CursorRow, col: e.CursorColumn}
+	}
+}
+
+// cursorAtEnd puts the cursor after the last rune: on the last row, found
+// as the highest whose start Fyne knows (a row past the last starts at 0).
+func (e *textBox) cursorAtEnd() {
+	end := utf8.RuneCountInString(e.Text)
+	for r := e.CursorRow + 2; r >= 0; r-- {
+		e.CursorRow, e.CursorColumn = r, 0
+		begin := e.CursorTextOffset()
+		if r == 0 || begin > 0 {
+			e.CursorColumn = end - begin
+			break
+		}
+	}
+	e.Refresh()
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -466,17 +465,8 @@ func (w *wizardScreen) onFinish() {
 // Escape for itself, so it hands the wizard's keys on: Ctrl+Enter goes to the
 // next step and Escape goes back, as everywhere else in the wizard.
 type wizardEntry struct {
-	widget.Entry
+	textBox
 	next, back func()
-	// stuck is the text and cursor Fyne left after a space typed at the
-	// end of the text where the line wraps (see TypedRune); nil otherwise.
-	stuck *stuckCursor
-}
-
-// stuckCursor is where the cursor was left before a space it should be after.
-type stuckCursor struct {
-	text     string
-	row, col int
 }
 
 func newWizardEntry(next, back func()) *wizardEntry {
@@ -496,50 +486,6 @@ func (e *wizardEntry) TypedShortcut(s fyne.Shortcut) {
 	}
 	e.Entry.TypedShortcut(s)
 }
-
-// TypedRune types r as the Entry does, except for one case of Fyne 2.7.1:
-// a space typed at the end of the text where the line wraps has no row
-// and column after it until a letter follows, so the cursor stays before
-// the space and the next letters went in before it ("must stay in" typed
-// as "must stayin " in the pt-BR wizard; TestTypingALongStoryKeepsIt).
-// The letter after such a space is appended to the text instead, and the
-// cursor put after it. Appending clears the Entry's undo history (as
-// Entry.Append does): the price of keeping what was typed.
-func (e *wizardEntry) TypedRune(r rune) {
-	if s := e.stuck; s != nil && e.Text == s.text && e.CursorRow == s.row && e.CursorColumn == s.col && e.SelectedText() == "" && !e.Disabled() {
-		e.stuck = nil
-		e.Append(string(r))
-		e.cursorAtEnd()
-		return
-	}
-	e.stuck = nil
-	want := -1
-	if e.SelectedText() == "" && !e.Disabled() {
-		want = e.CursorTextOffset() + 1
-	}
-	e.Entry.TypedRune(r)
-	if want >= 0 && e.CursorTextOffset() != want && want == utf8.RuneCountInString(e.Text) {
-		e.stuck = &stuckCursor{text: e.Text, row: e.CursorRow, col: e.CursorColumn}
-	}
-}
-
-// cursorAtEnd puts the cursor after the last rune: on the last row, found
-// as the highest whose start Fyne knows (a row past the last starts at 0).
-func (e *wizardEntry) cursorAtEnd() {
-	end := utf8.RuneCountInString(e.Text)
-	for r := e.CursorRow + 2; r >= 0; r-- {
-		e.CursorRow, e.CursorColumn = r, 0
-		begin := e.CursorTextOffset()
-		if r == 0 || begin > 0 {
-			e.CursorColumn = end - begin
-			break
-		}
-	}
-	e.Refresh()
-}
-
-// AcceptsTab is false, so Tab moves on to the next question as in any form.
-func (e *wizardEntry) AcceptsTab() bool { return false }
 
 // TypedKey takes Escape for Back.
 func (e *wizardEntry) TypedKey(k *fyne.KeyEvent) {
