@@ -42,19 +42,21 @@ run: build
 # one list per package, run in a step of their own: app's screen walks, which
 # only lay screens out and read what is drawn, and its heap measure (whose
 # figures the detector changes); advisor's property test of 3000 random
-# recommendations. None starts a goroutine of its own, so the detector has
-# nothing to find in them, and it made them 8-12 times slower. The two
-# packages run at once (one go test). Each package's
-# TestNoRaceTestsAreInMakeTest keeps its list and its files the same.
+# recommendations; report's checks of every export format's content. None
+# starts a goroutine of its own (the code they reach that does is under the
+# detector in other tests of its package), and the detector made them 8-12
+# times slower. The packages run at once (one go test). The root package's
+# TestNoRaceTestsAreInMakeTest keeps these lists and those files the same.
 NORACE_APP := ^(TestHomeHeapAfterScreensLeft|TestMarkupGoldens|TestNoEnglishInPortuguese|TestNoFaintLabels|TestNothingCutOffAtMinimumSize)$$
 NORACE_ADVISOR := ^(TestInvariantsOnRandomAnswers)$$
+NORACE_REPORT := ^(TestCapacityInEveryReport|TestEdgeRuns|TestKindsEdgeRuns|TestKindsRenderEveryFormat|TestNoSecretLeaks|TestPeopleInReport|TestReportMoneyInTheUsersCurrency)$$
 
 # Every test, with the race detector, and the tests above without it.
 # Tests that need a window start their own Xvfb.
 test: deps
 	go vet ./...
 	go test -race -count=1 -timeout 40m ./...
-	go test -count=1 -timeout 20m -run '$(NORACE_APP)|$(NORACE_ADVISOR)' ./app ./advisor
+	go test -count=1 -timeout 20m -run '$(NORACE_APP)|$(NORACE_ADVISOR)|$(NORACE_REPORT)' ./app ./advisor ./report
 	@# The plan and answers decoders are fuzzed for a bounded time (seeds in
 	@# testdata/fuzz), both at once with a worker each; the step fails if either does.
 	@go test -run '^$$' -fuzz FuzzParsePlan -fuzztime 15s -parallel 1 ./advisor/livetest & plan=$$!; \

@@ -35,67 +35,6 @@ func capacityFixture() CapacityTest {
 	}}
 }
 
-// TestCapacityInEveryReport (issue 13): a decision's capacity test is in
-// the HTML, Markdown and PDF reports — the section, the sentences with the
-// figures above, the steps and the latency-vs-rate chart — in both
-// languages.
-func TestCapacityInEveryReport(t *testing.T) {
-	for _, tc := range []struct {
-		lang string
-		want []string
-	}{
-		{"en", []string{"Can it carry the traffic?", "Most it served: 19.6 requests per second.", "It keeps to the time limit (300 ms end to end) up to 10.0 requests per second.",
-			"Your busiest moment: 15.00 requests per second (432,000 a day × 3.0).", "No — at your peak it would miss the time limit too often.", "evenly spaced", "40%"}},
-		{"pt-BR", []string{"Aguenta o tráfego?", "O máximo que atendeu: 19,6 requisições por segundo.", "Cumpre o limite de tempo (300 ms do início ao fim) até 10,0 requisições por segundo.",
-			"Seu momento de pico: 15,00 requisições por segundo (432.000 por dia × 3,0).", "Não — no seu pico, estouraria o limite de tempo com frequência.", "intervalos iguais", "40%"}},
-	} {
-		t.Run(tc.lang, func(t *testing.T) {
-			in := small(tc.lang)
-			in.Capacity = []CapacityTest{capacityFixture()}
-			var h bytes.Buffer
-			if err := WriteHTML(&h, in); err != nil {
-				t.Fatal(err)
-			}
-			page := h.String()
-			dir := t.TempDir()
-			main, err := WriteMarkdown(dir, "r.md", in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			md, _ := os.ReadFile(main)
-			for _, w := range tc.want {
-				if !strings.Contains(page, w) {
-					t.Errorf("HTML lacks %q", w)
-				}
-				if !strings.Contains(string(md), w) {
-					t.Errorf("Markdown lacks %q", w)
-				}
-			}
-			if !strings.Contains(page, `alt="`+msg(tc.lang, "load.chart_title")+` — local"`) {
-				t.Error("HTML has no capacity chart")
-			}
-			png, err := os.ReadFile(filepath.Join(dir, "r-capacity-1.png"))
-			if err != nil || !bytes.HasPrefix(png, []byte("\x89PNG")) || !strings.Contains(string(md), "(r-capacity-1.png)") {
-				t.Errorf("Markdown capacity chart: %v", err)
-			}
-			text := pdfText(t, in)
-			for _, w := range tc.want[:3] {
-				if !strings.Contains(text, strings.Join(strings.Fields(w), " ")) {
-					t.Errorf("PDF lacks %q", w)
-				}
-			}
-		})
-	}
-	// No capacity test: no section.
-	var h bytes.Buffer
-	if err := WriteHTML(&h, small("en")); err != nil {
-		t.Fatal(err)
-	}
-	if strings.Contains(h.String(), "Can it carry the traffic?") {
-		t.Error("a report without a capacity test has the section")
-	}
-}
-
 // TestLoadChartLeavesOutUnsupportedPercentiles: a step whose requests are
 // too few for a p95 (nil) gets no point — drawn at 0 ms it would read as
 // the fastest step — and the points run in the order of the offered rate.

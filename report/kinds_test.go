@@ -20,49 +20,6 @@ import (
 	"github.com/llm-advisor/llm-advisor/advisor"
 )
 
-// TestKindsRenderEveryFormat renders the run of every kind in both
-// languages and every format, the second image missing.
-func TestKindsRenderEveryFormat(t *testing.T) {
-	for _, lang := range []string{"en", "pt-BR"} {
-		t.Run(lang, func(t *testing.T) {
-			root := t.TempDir()
-			writeImages(t, root)
-			in := kindsFixture(lang, root)
-			var b bytes.Buffer
-			if err := WritePDF(&b, in); err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.HasPrefix(b.Bytes(), []byte("%PDF")) {
-				t.Error("not a PDF")
-			}
-			b.Reset()
-			if err := WriteHTML(&b, in); err != nil {
-				t.Fatal(err)
-			}
-			html := b.String()
-			for _, k := range caseKinds {
-				if !strings.Contains(html, "<h3>"+kindLabel(lang, k)+"</h3>") {
-					t.Errorf("HTML has no %s table", k)
-				}
-			}
-			for _, w := range []string{msg(lang, "not_rated"), msg(lang, "accepted"), msg(lang, "missing_image", "painter-7-0.png"), msg(lang, "sec.gallery")} {
-				if !strings.Contains(html, w) {
-					t.Errorf("HTML lacks %q", w)
-				}
-			}
-			if _, err := WriteMarkdown(t.TempDir(), "r", in); err != nil {
-				t.Fatal(err)
-			}
-			if err := WriteCSV(&b, in.Results); err != nil {
-				t.Fatal(err)
-			}
-			if err := WriteJSON(&b, in.Results); err != nil {
-				t.Fatal(err)
-			}
-		})
-	}
-}
-
 // TestKindsGolden pins the Markdown of the run of every kind: its tables,
 // side-by-side lines and the gallery with the copied and the missing image.
 func TestKindsGolden(t *testing.T) {
@@ -541,84 +498,6 @@ func BenchmarkGalleryPDF(b *testing.B) {
 		if err := WritePDF(io.Discard, in); err != nil {
 			b.Fatal(err)
 		}
-	}
-}
-
-// TestKindsEdgeRuns renders runs of the other kinds at their edges in every
-// format: a plan of case sets only whose image requests all failed and
-// whose documents could not be embedded, and a plan whose top-level cases
-// are transcriptions, from before case sets (no Set).
-func TestKindsEdgeRuns(t *testing.T) {
-	failed := kindsFixture("pt-BR", t.TempDir())
-	failed.Run.Plan.Cases = nil
-	failed.Results = nil
-	for _, r := range kindsResults() {
-		switch {
-		case r.Kind == advisor.CaseKindChat:
-			continue
-		case r.Kind == advisor.CaseKindImage:
-			r = advisor.Result{RunID: 12, Endpoint: r.Endpoint, Model: r.Model, Strategy: r.Strategy, Set: r.Set, Kind: r.Kind, Case: r.Case - 2, ErrorClass: advisor.ErrTimeout}
-		case r.Strategy == advisor.StrategyIndex:
-			r.ErrorClass, r.Case = advisor.ErrServer, r.Case-2
-		default:
-			r.Case -= 2
-		}
-		failed.Results = append(failed.Results, r)
-	}
-
-	top := fixture("en", 0)
-	top.Run.Plan = advisor.Plan{Name: "calls", Kind: advisor.CaseKindTranscription,
-		Endpoints: []advisor.Endpoint{{Name: "whisper", Kind: advisor.KindOpenAI, Model: "whisper-1"}},
-		Cases:     []advisor.Case{{Audio: "a.wav", Expected: "hello there"}}}
-	top.Results = []advisor.Result{{RunID: 12, Endpoint: "whisper", Model: "whisper-1", Strategy: advisor.StrategyTranscription, Kind: advisor.CaseKindTranscription,
-		Output: "hello", LatencyMs: 800, Score: 0.5, Metrics: map[string]float64{advisor.MetricWER: 0.5, advisor.MetricAudioSeconds: 2, advisor.MetricRTF: 0.4}}}
-	top.History = nil
-
-	for name, in := range map[string]Input{"failed": failed, "top": top} {
-		t.Run(name, func(t *testing.T) {
-			charts, err := Charts(in, mdCharts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			names := map[string]bool{}
-			for _, c := range charts {
-				names[c.Name] = true
-			}
-			var b bytes.Buffer
-			if err := WritePDF(&b, in); err != nil {
-				t.Fatal(err)
-			}
-			b.Reset()
-			if err := WriteHTML(&b, in); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := WriteMarkdown(t.TempDir(), "r", in); err != nil {
-				t.Fatal(err)
-			}
-			v, err := buildView(in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			switch name {
-			case "failed":
-				if names["seconds_per_image"] || !names["recall"] || !names["errors"] {
-					t.Errorf("charts %v", names)
-				}
-				if len(v.Run.Gallery) != 0 || strings.Contains(b.String(), msg("pt-BR", "sec.gallery")) {
-					t.Error("a gallery without images")
-				}
-				if !strings.Contains(b.String(), msg("pt-BR", "index_failed")) {
-					t.Error("the failed indexing is not said")
-				}
-			case "top":
-				if !names["wer"] || names["ttft"] || names["quality"] {
-					t.Errorf("charts %v", names)
-				}
-				if len(v.Run.Cases) != 1 || len(v.Run.Cases[0].Facts) != 2 || v.Run.Cases[0].Facts[0].Value != "a.wav" {
-					t.Errorf("side by side %+v", v.Run.Cases)
-				}
-			}
-		})
 	}
 }
 
