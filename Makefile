@@ -57,11 +57,12 @@ test: deps
 	go vet ./...
 	go test -race -count=1 -timeout 40m ./...
 	go test -count=1 -timeout 20m -run '$(NORACE_APP)|$(NORACE_ADVISOR)|$(NORACE_REPORT)' ./app ./advisor ./report
-	@# The plan and answers decoders are fuzzed for a bounded time (seeds in
-	@# testdata/fuzz), both at once with a worker each; the step fails if either does.
-	@go test -run '^$$' -fuzz FuzzParsePlan -fuzztime 15s -parallel 1 ./advisor/livetest & plan=$$!; \
-	go test -run '^$$' -fuzz FuzzParseAnswers -fuzztime 15s -parallel 1 ./advisor; answers=$$?; \
-	wait $$plan && exit $$answers
+	@# The plan and answers decoders are fuzzed (seeds in testdata/fuzz) for a
+	@# bounded number of inputs, about 15 s each on 2 cores: a -fuzztime in seconds
+	@# fails at random on a busy machine with Go 1.26 ("context deadline exceeded",
+	@# golang/go#75804, fixed in Go 1.27), a count has no deadline to race.
+	go test -run '^$$' -fuzz FuzzParsePlan -fuzztime 40000x ./advisor/livetest
+	go test -run '^$$' -fuzz FuzzParseAnswers -fuzztime 100000x ./advisor
 
 bench: deps
 	go test -run '^$$' -bench . -benchmem -timeout 40m ./...
