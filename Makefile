@@ -51,11 +51,19 @@ NORACE_APP := ^(TestHomeHeapAfterScreensLeft|TestMarkupGoldens|TestNoEnglishInPo
 NORACE_ADVISOR := ^(TestInvariantsOnRandomAnswers)$$
 NORACE_REPORT := ^(TestCapacityInEveryReport|TestEdgeRuns|TestKindsEdgeRuns|TestKindsRenderEveryFormat|TestNoSecretLeaks|TestPeopleInReport|TestReportMoneyInTheUsersCurrency)$$
 
-# Every test, with the race detector, and the tests above without it.
-# Tests that need a window start their own Xvfb.
+# The libraries that shape text, rasterise, decode SVG and draw charts, built
+# without the race detector's instrumentation in app's test binary only (see
+# scripts/race-test.sh): our code and Fyne's stay instrumented, and every
+# other package's tests are built with all of them instrumented.
+export APP_UNINSTRUMENTED := github.com/go-text/... golang.org/x/image/... github.com/golang/freetype/... \
+	github.com/srwiley/... github.com/fyne-io/oksvg github.com/wcharczuk/go-chart/...
+
+# Every test, with the race detector (app's in two processes at once, beside
+# the other packages'), and the tests above without it. Tests that need a
+# window start their own Xvfb.
 test: deps
 	go vet ./...
-	go test -race -count=1 -timeout 40m ./...
+	bash scripts/race-test.sh
 	go test -count=1 -timeout 20m -run '$(NORACE_APP)|$(NORACE_ADVISOR)|$(NORACE_REPORT)' ./app ./advisor ./report
 	@# The plan and answers decoders are fuzzed (seeds in testdata/fuzz) for a
 	@# bounded number of inputs, about 15 s each on 2 cores: a -fuzztime in seconds
@@ -63,6 +71,10 @@ test: deps
 	@# golang/go#75804, fixed in Go 1.27), a count has no deadline to race.
 	go test -run '^$$' -fuzz FuzzParsePlan -fuzztime 40000x ./advisor/livetest
 	go test -run '^$$' -fuzz FuzzParseAnswers -fuzztime 100000x ./advisor
+
+# make test's step under the race detector alone.
+race: deps
+	bash scripts/race-test.sh
 
 bench: deps
 	go test -run '^$$' -bench . -benchmem -timeout 40m ./...
