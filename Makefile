@@ -18,7 +18,7 @@ export CGO_ENABLED := 1
 DEB_PKGS := gcc pkg-config libgl1-mesa-dev xorg-dev xvfb xauth x11-apps poppler-utils fonts-dejavu-core xz-utils
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all run build test race bench lint cyclo screenshots debug package install deps clean
+.PHONY: all run build test bench lint cyclo screenshots debug package install deps clean
 
 all: build
 
@@ -39,42 +39,38 @@ run: build
 	./$(BIN)
 
 # Tests built only without the race detector (files with //go:build !race),
-# one list per package, run in a step of their own: app's screen walks, which
-# only lay screens out and read what is drawn, and its heap measure (whose
-# figures the detector changes); advisor's property test of 3000 random
-# recommendations; report's checks of every export format's content. None
-# starts a goroutine of its own (the code they reach that does is under the
-# detector in other tests of its package), and the detector made them 8-12
-# times slower. The packages run at once (one go test). The root package's
-# TestNoRaceTestsAreInMakeTest keeps these lists and those files the same.
-NORACE_APP := ^(TestHomeHeapAfterScreensLeft|TestMarkupGoldens|TestNoEnglishInPortuguese|TestNoFaintLabels|TestNothingCutOffAtMinimumSize)$$
-NORACE_ADVISOR := ^(TestInvariantsOnRandomAnswers)$$
-NORACE_REPORT := ^(TestCapacityInEveryReport|TestEdgeRuns|TestKindsEdgeRuns|TestKindsRenderEveryFormat|TestNoSecretLeaks|TestPeopleInReport|TestReportMoneyInTheUsersCurrency)$$
+# one list per package: app's screen walks, which only lay screens out and
+# read what is drawn, and its heap measure (whose figures the detector
+# changes); advisor's property test of 3000 random recommendations; report's
+# checks of every export format's content. None starts a goroutine of its own
+# (the code they reach that does is under the detector in other tests of its
+# package), and the detector made them 8-12 times slower. scripts/test.sh runs
+# them in one go test, beside the tests under the detector. The root
+# package's TestNoRaceTestsAreInMakeTest keeps these lists, those files and
+# that go test the same.
+export NORACE_APP := ^(TestHomeHeapAfterScreensLeft|TestMarkupGoldens|TestNoEnglishInPortuguese|TestNoFaintLabels|TestNothingCutOffAtMinimumSize)$$
+export NORACE_ADVISOR := ^(TestInvariantsOnRandomAnswers)$$
+export NORACE_REPORT := ^(TestCapacityInEveryReport|TestEdgeRuns|TestKindsEdgeRuns|TestKindsRenderEveryFormat|TestNoSecretLeaks|TestPeopleInReport|TestReportMoneyInTheUsersCurrency)$$
 
 # The libraries that shape text, rasterise, decode SVG and draw charts, built
-# without the race detector's instrumentation in app's test binary only (see
-# scripts/race-test.sh): our code and Fyne's stay instrumented, and every
-# other package's tests are built with all of them instrumented.
-export APP_UNINSTRUMENTED := github.com/go-text/... golang.org/x/image/... github.com/golang/freetype/... \
+# without the race detector's instrumentation in every test binary but
+# report's, the one package of ours that calls them from several goroutines
+# (see scripts/test.sh). Our code and Fyne's are instrumented everywhere.
+export UNINSTRUMENTED := github.com/go-text/... golang.org/x/image/... github.com/golang/freetype/... \
 	github.com/srwiley/... github.com/fyne-io/oksvg github.com/wcharczuk/go-chart/...
 
-# Every test, with the race detector (app's in two processes at once, beside
-# the other packages'), and the tests above without it. Tests that need a
-# window start their own Xvfb.
+# Every test, with the race detector (app's in two processes, beside the
+# other packages'), and the tests above without it, all at once
+# (scripts/test.sh). Tests that need a window start their own Xvfb.
 test: deps
 	go vet ./...
-	bash scripts/race-test.sh
-	go test -count=1 -timeout 20m -run '$(NORACE_APP)|$(NORACE_ADVISOR)|$(NORACE_REPORT)' ./app ./advisor ./report
+	bash scripts/test.sh
 	@# The plan and answers decoders are fuzzed (seeds in testdata/fuzz) for a
 	@# bounded number of inputs, about 15 s each on 2 cores: a -fuzztime in seconds
 	@# fails at random on a busy machine with Go 1.26 ("context deadline exceeded",
 	@# golang/go#75804, fixed in Go 1.27), a count has no deadline to race.
 	go test -run '^$$' -fuzz FuzzParsePlan -fuzztime 40000x ./advisor/livetest
 	go test -run '^$$' -fuzz FuzzParseAnswers -fuzztime 100000x ./advisor
-
-# make test's step under the race detector alone.
-race: deps
-	bash scripts/race-test.sh
 
 bench: deps
 	go test -run '^$$' -bench . -benchmem -timeout 40m ./...

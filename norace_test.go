@@ -12,24 +12,31 @@ import (
 
 // TestNoRaceTestsAreInMakeTest: the tests built only without the race
 // detector (test files starting //go:build !race) are, package by package,
-// exactly the ones make test runs in its step without it: the Makefile's
-// NORACE_<PACKAGE> list, named in that step's -run with the package among
-// its arguments. So none is lost from make test and none is listed that
-// does not exist.
+// exactly the ones make test runs without it: the Makefile's exported
+// NORACE_<PACKAGE> list, named in the -run of scripts/test.sh's go test
+// without -race, with the package among its arguments. So none is lost from
+// make test and none is listed that does not exist.
 func TestNoRaceTestsAreInMakeTest(t *testing.T) {
 	mk, err := os.ReadFile("Makefile")
 	if err != nil {
 		t.Fatal(err)
 	}
 	listed := map[string][]string{} // NORACE_<NAME> → its tests
-	for _, m := range regexp.MustCompile(`(?m)^NORACE_(\w+) := \^\(([\w|]+)\)\$\$$`).FindAllSubmatch(mk, -1) {
+	for _, m := range regexp.MustCompile(`(?m)^export NORACE_(\w+) := \^\(([\w|]+)\)\$\$$`).FindAllSubmatch(mk, -1) {
 		names := strings.Split(string(m[2]), "|")
 		sort.Strings(names)
 		listed[string(m[1])] = names
 	}
-	step := regexp.MustCompile(`(?m)^test:[^\n]*\n(?:\t[^\n]*\n)*?\tgo test -count=1 [^\n]*-run '([^'\n]*)'((?: \./[\w/]+)+)\n`).FindSubmatch(mk)
+	if !regexp.MustCompile(`(?m)^test:[^\n]*\n(?:\t[^\n]*\n)*?\tbash scripts/test\.sh\n`).Match(mk) {
+		t.Fatal("make test does not run scripts/test.sh")
+	}
+	script, err := os.ReadFile(filepath.Join("scripts", "test.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	step := regexp.MustCompile(`(?m)^start "norace" go test -count=1 [^\n]*-run "([^"\n]*)"((?: \./[\w/]+)+)\n`).FindSubmatch(script)
 	if step == nil {
-		t.Fatal("make test has no step go test -count=1 … -run '…' ./pkg … without -race")
+		t.Fatal(`scripts/test.sh has no go test -count=1 … -run "…" ./pkg … without -race`)
 	}
 	run, pkgs := string(step[1]), strings.Fields(string(step[2]))
 
@@ -69,8 +76,8 @@ func TestNoRaceTestsAreInMakeTest(t *testing.T) {
 		if strings.Join(listed[name], " ") != strings.Join(tests, " ") {
 			t.Errorf("%s: tests built only without -race %v; the Makefile's NORACE_%s lists %v", dir, tests, name, listed[name])
 		}
-		if !strings.Contains(run, "$(NORACE_"+name+")") || !contains(pkgs, "./"+dir) {
-			t.Errorf("%s: make test's step without -race (-run '%s' %s) does not run $(NORACE_%s) in ./%s", dir, run, strings.Join(pkgs, " "), name, dir)
+		if !strings.Contains(run, "$NORACE_"+name) || !contains(pkgs, "./"+dir) {
+			t.Errorf("%s: scripts/test.sh's go test without -race (-run \"%s\" %s) does not run $NORACE_%s in ./%s", dir, run, strings.Join(pkgs, " "), name, dir)
 		}
 	}
 	for name := range listed {
