@@ -409,12 +409,14 @@ func (a *App) show(name string) {
 	a.current = name
 	screenMoney.Store(moneyOfDecision(a))
 	for n, b := range a.nav {
+		importance := widget.MediumImportance
 		if n == name || (name == screenRun && n == screenLiveTest) || ((name == screenBlind || name == screenRate) && n == screenResults) {
-			b.Importance = widget.HighImportance
-		} else {
-			b.Importance = widget.MediumImportance
+			importance = widget.HighImportance
 		}
-		b.Refresh()
+		if b.Importance != importance { // a refresh redraws the button's icon from its SVG
+			b.Importance = importance
+			b.Refresh()
+		}
 	}
 	var build func() fyne.CanvasObject
 	switch name {

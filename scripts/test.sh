@@ -37,7 +37,8 @@ start() {
 	local name=$1
 	shift
 	local log="$out/$(echo "$name" | tr -c 'a-z0-9\n' '-').log"
-	echo "$*" | cut -c1-240
+	echo "${show:-$*}" | cut -c1-240
+	show=
 	(
 		begin=$(date +%s.%N)
 		"$@"
@@ -71,7 +72,7 @@ start "race" go test -race -count=1 -timeout "$timeout" "${gcflags[@]}" $(go lis
 shards=2
 for i in $(seq 1 $shards); do
 	awk -v n=$shards -v i=$i 'NR % n == i % n' "$out/app.tests" >"$out/app.$i.tests"
-	echo "app shard $i/$shards: $(wc -l <"$out/app.$i.tests") of $total tests"
+	show="app shard $i/$shards: $out/app.test -test.run <$(wc -l <"$out/app.$i.tests") of its $total tests>"
 	start "app shard $i" bash -c 'cd app && exec ../"$0"/app.test -test.count=1 -test.timeout "$1" -test.v -test.run "$2"' \
 		"$out" "$timeout" "^($(paste -sd'|' "$out/app.$i.tests"))\$"
 done
