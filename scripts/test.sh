@@ -7,7 +7,8 @@
 # parallel inside one process: each uses Fyne's global app and the process's
 # language. Its test binary is built once; the tests it lists (-test.list) are
 # dealt out in turn to two shards, so each test runs in exactly one of them,
-# and a shard that reports fewer tests than it was given fails the step.
+# and a shard that reports fewer tests passed or failed than it was given
+# (a crash, or a test that skips) fails the step.
 #
 # The libraries that shape text, rasterise, decode SVG and draw charts
 # (UNINSTRUMENTED, from the Makefile) are built without the detector's
@@ -23,6 +24,7 @@
 #
 # Usage: scripts/test.sh from the repository root (make test calls it).
 set -uo pipefail
+: "${NORACE_APP:?comes from the Makefile: run make test}" "${NORACE_ADVISOR:?}" "${NORACE_REPORT:?}" "${UNINSTRUMENTED:?}"
 trap 'kill $(jobs -p) 2>/dev/null' EXIT
 
 out=bin/test
@@ -73,7 +75,7 @@ shards=2
 for i in $(seq 1 $shards); do
 	awk -v n=$shards -v i=$i 'NR % n == i % n' "$out/app.tests" >"$out/app.$i.tests"
 	show="app shard $i/$shards: $out/app.test -test.run <$(wc -l <"$out/app.$i.tests") of its $total tests>"
-	start "app shard $i" bash -c 'cd app && exec ../"$0"/app.test -test.count=1 -test.timeout "$1" -test.v -test.run "$2"' \
+	start "app shard $i" bash -c 'cd app && exec ../"$0"/app.test -test.paniconexit0 -test.count=1 -test.timeout "$1" -test.v -test.run "$2"' \
 		"$out" "$timeout" "^($(paste -sd'|' "$out/app.$i.tests"))\$"
 done
 
