@@ -376,14 +376,15 @@ func (a *App) layout() fyne.CanvasObject {
 		screenLiveTest: theme.MediaPlayIcon(), screenResults: theme.GridIcon(), screenCatalog: theme.ListIcon(),
 		screenSettings: theme.SettingsIcon(),
 	}
-	box := container.NewVBox()
+	var buttons []fyne.CanvasObject // the box made once: every Add lays out what it holds
 	for _, it := range items {
 		name := it.name
 		b := widget.NewButtonWithIcon(labels[it.key], icons[name], func() { a.show(name) })
 		b.Alignment = widget.ButtonAlignLeading
 		a.nav[name] = b
-		box.Add(b)
+		buttons = append(buttons, b)
 	}
+	box := container.NewVBox(buttons...)
 	title := widget.NewLabelWithStyle(lang.L("app.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	side := container.NewBorder(container.NewVBox(title, widget.NewSeparator()), nil, nil, nil, box)
 	min := canvas.NewRectangle(color.Transparent)

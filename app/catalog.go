@@ -269,10 +269,13 @@ func (c *catalogScreen) onSelect(i int) {
 
 // modelCard shows everything the catalog knows about a model.
 func (c *catalogScreen) modelCard(m advisor.Model) fyne.CanvasObject {
-	form := widget.NewForm()
+	// The rows are made first and the form once: every Append redraws
+	// every row of the form before it.
+	var rows []*widget.FormItem
+	row := func(label string, obj fyne.CanvasObject) { rows = append(rows, widget.NewFormItem(label, obj)) }
 	add := func(key, value string) {
 		if strings.TrimSpace(value) != "" {
-			form.Append(lang.L(key), wrapped(value))
+			row(lang.L(key), wrapped(value))
 		}
 	}
 	add("catalog.card.provider", m.Provider)
@@ -293,7 +296,7 @@ func (c *catalogScreen) modelCard(m advisor.Model) fyne.CanvasObject {
 		price.SetText(price.Text + " — " + lang.L("catalog.stale"))
 		price.Importance = widget.WarningImportance
 	}
-	form.Append(lang.L("catalog.card.price"), price)
+	row(lang.L("catalog.card.price"), price)
 	add("catalog.card.price_more", extraPrices(m))
 	var hosting []string
 	for _, h := range m.Hosting {
@@ -318,21 +321,21 @@ func (c *catalogScreen) modelCard(m advisor.Model) fyne.CanvasObject {
 	if m.LifecycleRisk(today) {
 		st.Importance = widget.WarningImportance
 	}
-	form.Append(lang.L("catalog.card.status"), st)
+	row(lang.L("catalog.card.status"), st)
 	if u, err := url.Parse(firstURL(m.LifecycleSource)); err == nil && u.Host != "" {
-		form.Append("", widget.NewHyperlink(lang.L("catalog.card.lifecycle_source")+" "+u.Host, u))
+		row("", widget.NewHyperlink(lang.L("catalog.card.lifecycle_source")+" "+u.Host, u))
 	}
 	if fit, imp := c.runsOnText(m); fit != "" {
 		l := wrapped(fit)
 		l.Importance = imp
-		form.Append(lang.L("catalog.card.runs_here"), l)
+		row(lang.L("catalog.card.runs_here"), l)
 	}
 	if b := benchmarksBox(m); b != nil {
-		form.Append(lang.L("catalog.card.benchmarks"), b)
+		row(lang.L("catalog.card.benchmarks"), b)
 	}
 
 	title := heading(m.Name)
-	box := container.NewVBox(title, wrapped(modelDescription(m)), form)
+	box := container.NewVBox(title, wrapped(modelDescription(m)), widget.NewForm(rows...))
 	if link := sourceLink(m.Source); link != nil {
 		box.Add(link)
 	}

@@ -119,18 +119,18 @@ func newLiveTestScreen(a *App) *liveTestScreen {
 	l.start.Importance = widget.HighImportance
 	bottom := container.NewBorder(nil, nil, nil, l.start, l.problem)
 
-	page := container.NewVBox(candCard, casesCard)
-	if l.s.kind == advisor.CaseKindChat {
-		page.Add(fewCard)
-	}
-	page.Add(howCard)
-	page.Add(acceptCard)
+	var cards []fyne.CanvasObject // the page made once: every Add lays out what it holds
 	if a.run != nil && !a.run.finished {
 		back := widget.NewButtonWithIcon(lang.L("live.running"), theme.MediaPlayIcon(), func() { a.show(screenRun) })
 		back.Importance = widget.WarningImportance
-		page.Objects = append([]fyne.CanvasObject{back}, page.Objects...)
+		cards = append(cards, back)
 	}
-	l.scroll = container.NewVScroll(page)
+	cards = append(cards, candCard, casesCard)
+	if l.s.kind == advisor.CaseKindChat {
+		cards = append(cards, fewCard)
+	}
+	cards = append(cards, howCard, acceptCard)
+	l.scroll = container.NewVScroll(container.NewVBox(cards...))
 	l.view = screen(lang.L("live.title"), nil, l.scroll, bottom)
 	l.onDetect()
 	return l
@@ -208,13 +208,15 @@ func (l *liveTestScreen) fewShotCard() fyne.CanvasObject {
 // uses.
 func (l *liveTestScreen) howCard() fyne.CanvasObject {
 	browse := l.howFields()
-	form := widget.NewForm()
+	// The rows are made first and the form once: every AppendItem redraws
+	// every row of the form before it.
+	var rows []*widget.FormItem
 	item := func(key string, obj fyne.CanvasObject, hintKey string) {
 		it := widget.NewFormItem(lang.L(key), obj)
 		if hintKey != "" {
 			it.HintText = lang.L(hintKey)
 		}
-		form.AppendItem(it)
+		rows = append(rows, it)
 	}
 	switch l.s.kind {
 	case advisor.CaseKindChat:
@@ -233,7 +235,7 @@ func (l *liveTestScreen) howCard() fyne.CanvasObject {
 	}
 	item("live.concurrency", l.concurrency, "live.concurrency.hint")
 	item("live.repeats", l.repeats, "")
-	return widget.NewCard(lang.L("live.how"), "", form)
+	return widget.NewCard(lang.L("live.how"), "", widget.NewForm(rows...))
 }
 
 // howFields makes the fields of howCard, each writing to the setup; it

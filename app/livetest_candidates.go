@@ -57,15 +57,15 @@ func detectLocal(ctx context.Context) []localServer { return livetest.Detect(ctx
 
 func (l *liveTestScreen) refreshCandidates() {
 	defer l.a.saveSetupDraft()
-	l.candidates.Objects = nil
+	var rows []fyne.CanvasObject // set at once: every Add lays out what the box holds
 	if len(l.a.candidates) == 0 {
-		l.candidates.Add(hint(lang.L("live.candidates.none")))
+		rows = append(rows, hint(lang.L("live.candidates.none")))
 	}
 	l.connectRow, l.pullBtns = nil, nil
 	for i, ep := range l.a.candidates {
 		i := i
 		if livetest.NeedsConnection(ep) {
-			l.candidates.Add(l.needsConnectionRow(i, ep))
+			rows = append(rows, l.needsConnectionRow(i, ep))
 			continue
 		}
 		where := ep.BaseURL
@@ -82,8 +82,9 @@ func (l *liveTestScreen) refreshCandidates() {
 			l.a.candidates = append(l.a.candidates[:i:i], l.a.candidates[i+1:]...)
 			l.refreshCandidates()
 		})
-		l.candidates.Add(container.NewBorder(nil, nil, nil, container.NewHBox(edit, remove), text))
+		rows = append(rows, container.NewBorder(nil, nil, nil, container.NewHBox(edit, remove), text))
 	}
+	l.candidates.Objects = rows
 	l.candidates.Refresh()
 	l.refreshHelpers()
 	l.relayout()

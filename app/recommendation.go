@@ -79,28 +79,27 @@ func newRecommendationScreen(a *App) *recommendationScreen {
 	r.testThis.Importance = widget.HighImportance
 	edit := widget.NewButtonWithIcon(lang.L("rec.edit_answers"), theme.DocumentCreateIcon(), func() { a.show(screenWizard) })
 
-	body := container.NewVBox(r.changes)
+	body := []fyne.CanvasObject{r.changes} // the page made once: every Add lays out what it holds
 	if uc := strings.TrimSpace(a.decision.Answers.UseCase); uc != "" {
-		body.Add(hint(uc))
+		body = append(body, hint(uc))
 	}
 	// Conflicts and their buttons first: choosing between them is the
 	// decision, and the shortlist below depends on it.
 	if len(r.rec.Conflicts) > 0 {
 		r.conflictCard = r.conflictsCard()
-		body.Add(r.conflictCard)
+		body = append(body, r.conflictCard)
 	}
-	body.Add(r.modelCard())
-	body.Add(r.planCard())
+	body = append(body, r.modelCard(), r.planCard())
 	r.listCard = r.shortlistCard()
-	body.Add(r.listCard)
+	body = append(body, r.listCard)
 	if len(r.rec.Warnings) > 0 {
-		body.Add(listCard(lang.L("rec.warnings"), r.rec.Warnings, widget.WarningImportance))
+		body = append(body, listCard(lang.L("rec.warnings"), r.rec.Warnings, widget.WarningImportance))
 	}
-	body.Add(r.whyCard())
+	body = append(body, r.whyCard())
 	if len(r.rec.Assumptions) > 0 {
-		body.Add(listCard(lang.L("rec.assumptions"), r.rec.Assumptions, widget.MediumImportance))
+		body = append(body, listCard(lang.L("rec.assumptions"), r.rec.Assumptions, widget.MediumImportance))
 	}
-	r.scroll = container.NewVScroll(body)
+	r.scroll = container.NewVScroll(container.NewVBox(body...))
 	exportBar := container.NewHBox(widget.NewLabel(lang.L("results.export")))
 	r.exports = map[string]*widget.Button{}
 	for _, f := range []string{formatPDF, formatHTML, formatMarkdown} {
@@ -122,21 +121,22 @@ func (r *recommendationScreen) modelCard() fyne.CanvasObject {
 	r.modelType.Wrapping = fyne.TextWrapWord
 	r.primary = widget.NewLabelWithStyle(stepLabel(r.rec.Strategy.Primary), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	r.primary.Wrapping = fyne.TextWrapWord
-	form := widget.NewForm(
+	rows := []*widget.FormItem{
 		widget.NewFormItem(lang.L("rec.model.type"), r.modelType),
 		widget.NewFormItem(lang.L("rec.model.architecture"), wrapped(archLabel(m.Architecture))),
 		widget.NewFormItem(lang.L("rec.model.weights"), wrapped(weightsLabel(m.Weights))),
 		widget.NewFormItem(lang.L("rec.model.hosting"), wrapped(hostingLabel(m.Hosting))),
 		widget.NewFormItem(lang.L("rec.model.tier"), wrapped(tierLabel(m.SizeTier))),
 		widget.NewFormItem(lang.L("rec.strategy"), r.primary),
-	)
+	}
 	if len(r.rec.Also) > 0 {
 		var also []string
 		for _, t := range r.rec.Also {
 			also = append(also, typeLabel(t))
 		}
-		form.Append(lang.L("rec.also"), wrapped(strings.Join(also, "; ")))
+		rows = append(rows, widget.NewFormItem(lang.L("rec.also"), wrapped(strings.Join(also, "; "))))
 	}
+	form := widget.NewForm(rows...)
 	return widget.NewCard(lang.L("rec.model"), "", form)
 }
 
@@ -164,7 +164,7 @@ func (r *recommendationScreen) planCard() fyne.CanvasObject {
 }
 
 func (r *recommendationScreen) whyCard() fyne.CanvasObject {
-	r.fired = container.NewVBox()
+	var rows []fyne.CanvasObject // the list made once: every Add lays out what it holds
 	for _, f := range r.rec.Fired {
 		title := f.Title
 		if title == "" {
@@ -174,15 +174,15 @@ func (r *recommendationScreen) whyCard() fyne.CanvasObject {
 		head.Wrapping = fyne.TextWrapWord
 		strength := widget.NewLabel(labelOr("strength."+f.Strength, f.Strength) + " · " + f.ID)
 		strength.TextStyle.Italic = true
-		row := container.NewVBox(container.NewBorder(nil, nil, nil, strength, head), wrapped(f.Because))
+		row := []fyne.CanvasObject{container.NewBorder(nil, nil, nil, strength, head), wrapped(f.Because)}
 		for _, src := range strings.Fields(f.Source) {
 			if link := sourceLink(src); link != nil {
-				row.Add(link)
+				row = append(row, link)
 			}
 		}
-		r.fired.Add(row)
-		r.fired.Add(widget.NewSeparator())
+		rows = append(rows, container.NewVBox(row...), widget.NewSeparator())
 	}
+	r.fired = container.NewVBox(rows...)
 	return widget.NewCard(lang.L("rec.why"), lang.L("rec.why.sub"), r.fired)
 }
 

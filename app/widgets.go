@@ -135,10 +135,11 @@ func newCheckGrid(values []string, label func(string) string, cols int, changed 
 	if float32(cols)*widest > checkGridMaxWidth {
 		cols = 1
 	}
-	g.box = container.NewGridWithColumns(cols)
-	for _, c := range g.checks {
-		g.box.Add(c)
+	objs := make([]fyne.CanvasObject, len(g.checks)) // the grid made once: every Add lays out what it holds
+	for i, c := range g.checks {
+		objs[i] = c
 	}
+	g.box = container.NewGridWithColumns(cols, objs...)
 	return g
 }
 
