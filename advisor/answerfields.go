@@ -3,6 +3,7 @@ package advisor
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // answerPtr returns the field of a single-valued answer key without
@@ -96,13 +97,26 @@ func setAnswer(a *Answers, key, value string) {
 }
 
 // validateAnswers is Answers.Validate without reflection for the common keys.
+// It normalises a's values in place, but never writes into a list's backing
+// array: the caller's copy of the Answers shares it (Recommend takes them by
+// value, and the app reads its copy on the UI goroutine while a
+// recommendation is worked out on another), so a list with a value to change
+// is copied first.
 func validateAnswers(a *Answers) error {
 	for _, q := range Questions {
 		if l := listPtr(a, q.Key); l != nil {
+			copied := false
 			for i, v := range *l {
 				n, err := normValue(q, v)
 				if err != nil {
 					return err
+				}
+				if n == v {
+					continue
+				}
+				if !copied {
+					*l = slices.Clone(*l)
+					copied = true
 				}
 				(*l)[i] = n
 			}

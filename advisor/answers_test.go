@@ -1,6 +1,7 @@
 package advisor
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"reflect"
@@ -117,5 +118,54 @@ func TestQuestionAsked(t *testing.T) {
 	ag, _ := QuestionByKey("agent_actions")
 	if ag.Asked(Answers{Task: []string{"chat_qa"}}) || !ag.Asked(Answers{Task: []string{"chat_qa", "agent"}}) {
 		t.Error("agent_actions is asked when agent is one of the tasks")
+	}
+}
+
+// TestRecommendLeavesTheCallersAnswers: Recommend takes the answers by value,
+// and the app reads its copy on the UI goroutine while a recommendation is
+// worked out on another, so normalising them (a language tag's case) must
+// not write into the lists the caller shares. Under -race the reads beside
+// the Recommend calls also catch a write of an unchanged value.
+func TestRecommendLeavesTheCallersAnswers(t *testing.T) {
+	e := newTestEngine(t)
+	a, err := ParseAnswersBytes([]byte(`{"use_case": "Answer customer questions about our products.", "task": ["chat_qa"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.LanguageList = StringList{"PT-br", "en"} // normalised to pt-BR; en stays
+	a.Task = append(a.Task, "summarize")
+	before, err := json.Marshal(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error)
+	go func() {
+		for i := 0; i < 3; i++ {
+			if _, err := e.Recommend(a, "en"); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	for running := true; running; {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			running = false
+		default:
+			if _, err := json.Marshal(a); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	after, _ := json.Marshal(a)
+	if !bytes.Equal(before, after) {
+		t.Errorf("Recommend changed the caller's answers:\nbefore %s\nafter  %s", before, after)
+	}
+	if got := a.LanguageList[0]; got != "PT-br" {
+		t.Errorf("the caller's language list holds %q", got)
 	}
 }
