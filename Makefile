@@ -58,7 +58,8 @@ export NORACE_REPORT := ^(TestCapacityInEveryReport|TestEdgeRuns|TestKindsEdgeRu
 # The libraries that shape text, rasterise, decode SVG and draw charts, built
 # without the race detector's instrumentation in every test binary but
 # report's, the one package of ours that calls them from several goroutines
-# (see scripts/test.sh). Our code and Fyne's are instrumented everywhere.
+# (see scripts/test.sh). Our code, Fyne's and the standard library's are
+# instrumented everywhere.
 export UNINSTRUMENTED := github.com/go-text/... golang.org/x/image/... github.com/golang/freetype/... \
 	github.com/srwiley/... github.com/fyne-io/oksvg github.com/wcharczuk/go-chart/...
 

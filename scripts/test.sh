@@ -56,7 +56,7 @@ start() {
 }
 
 gcflags=()
-for p in ${UNINSTRUMENTED:-}; do
+for p in $UNINSTRUMENTED; do
 	gcflags+=("-gcflags=$p=-race=false")
 done
 # app's binary is built first, beside the tests without -race: on a cold
